@@ -1,0 +1,93 @@
+package broadcast
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ErrClosed is returned by Publish and Subscribe after a broadcaster was closed.
+var ErrClosed = errors.New("broadcast: closed")
+
+// ErrNoTopics is returned by Subscribe when it is called without a topic.
+var ErrNoTopics = errors.New("broadcast: no topics")
+
+// Message is one published event as a subscriber receives it.
+//
+// Data is shared by every subscriber of the message: treat it as read-only.
+type Message struct {
+	// ID identifies the message within its broadcaster. Broadcasters that
+	// implement Replayer accept it as the afterID of Replay (the SSE handler
+	// sends it as the event id, so a reconnecting browser resumes after it).
+	ID string
+	// Topic is the topic the message was published to.
+	Topic string
+	// Data is the JSON payload given to Publish.
+	Data json.RawMessage
+	// Time is when the message was published.
+	Time time.Time
+}
+
+// Broadcaster carries JSON events from publishers to the subscribers of a
+// topic. Implementations are safe for concurrent use.
+//
+// Delivery is at most once: a subscriber that does not keep up loses
+// messages rather than slowing the publisher, and a multi-node broadcaster
+// loses what is published while its backplane connection is down. Messages a
+// single goroutine publishes to one topic arrive in the order published.
+type Broadcaster interface {
+	// Publish sends data to the current subscribers of topic. It never
+	// blocks on subscribers; it may do network I/O bounded by ctx. data must
+	// be valid JSON and must not be modified after the call.
+	Publish(ctx context.Context, topic string, data json.RawMessage) error
+	// Subscribe returns a channel receiving the messages published to any of
+	// topics after Subscribe returns. The channel is closed when ctx ends
+	// (or the broadcaster is closed); cancel ctx to unsubscribe.
+	Subscribe(ctx context.Context, topics ...string) (<-chan Message, error)
+}
+
+// Replayer is an optional capability of a Broadcaster (found by type
+// assertion): it returns the retained messages of topic published after the
+// message with id afterID, oldest first. An empty afterID returns every
+// retained message. Retention is bounded, so older messages may be missing.
+type Replayer interface {
+	Replay(ctx context.Context, topic, afterID string) ([]Message, error)
+}
+
+// PublishJSON marshals v and publishes it to topic.
+func PublishJSON(ctx context.Context, b Broadcaster, topic string, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("broadcast: marshal %s: %w", topic, err)
+	}
+	return b.Publish(ctx, topic, data)
+}
+
+// Envelope is what AllChargePointsTopic carries: one charge point event with
+// enough context to route it.
+//
+//	{"topic":"charge_point_7_status","charge_point_id":7,"kind":"status","data":{…}}
+type Envelope struct {
+	Topic         string          `json:"topic"`           // the per-charge-point topic, e.g. charge_point_7_status
+	ChargePointID uint            `json:"charge_point_id"` // the charge point's database id
+	Kind          string          `json:"kind"`            // KindStatus, KindSessions, …
+	Data          json.RawMessage `json:"data"`            // the event as published to Topic
+}
+
+// PublishEvent publishes v (marshalled once) to the charge point's topic of
+// kind, ChargePointTopic(chargePointID, kind), and wrapped in an Envelope to
+// AllChargePointsTopic. Both publishes are attempted; the errors are joined.
+func PublishEvent(ctx context.Context, b Broadcaster, chargePointID uint, kind string, v any) error {
+	topic := ChargePointTopic(chargePointID, kind)
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("broadcast: marshal %s: %w", topic, err)
+	}
+	env, err := json.Marshal(Envelope{Topic: topic, ChargePointID: chargePointID, Kind: kind, Data: data})
+	if err != nil {
+		return fmt.Errorf("broadcast: marshal envelope of %s: %w", topic, err)
+	}
+	return errors.Join(b.Publish(ctx, topic, data), b.Publish(ctx, AllChargePointsTopic, env))
+}

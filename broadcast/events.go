@@ -1,0 +1,95 @@
+package broadcast
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// StatusEvent is published to StatusTopic when a connector's status changes
+// (a StatusNotification):
+//
+//	{"connector_id":1,"status":"Charging","error_code":"NoError","info":"","timestamp":"…"}
+type StatusEvent struct {
+	ConnectorID int       `json:"connector_id"` // 0 is the charge point itself
+	Status      string    `json:"status"`       // OCPP ChargePointStatus, e.g. "Available"
+	ErrorCode   string    `json:"error_code"`   // OCPP ChargePointErrorCode, e.g. "NoError"
+	Info        string    `json:"info"`         // free text from the charge point, may be empty
+	Timestamp   time.Time `json:"timestamp"`    // the station's timestamp, or receive time
+}
+
+// Session event names.
+const (
+	SessionStarted = "started"
+	SessionStopped = "stopped"
+)
+
+// SessionEvent is published to SessionsTopic when a charging session starts
+// or stops:
+//
+//	{"event":"started","session":{"id":3,"connector_id":1,"id_tag":"RFID1",…}}
+type SessionEvent struct {
+	Event   string      `json:"event"` // SessionStarted or SessionStopped
+	Session SessionInfo `json:"session"`
+}
+
+// SessionInfo is the session as SessionEvent carries it.
+type SessionInfo struct {
+	ID              uint       `json:"id"`               // database id of the charging session
+	TransactionID   int        `json:"transaction_id"`   // the OCPP transactionId
+	ConnectorID     int        `json:"connector_id"`     //
+	IDTag           string     `json:"id_tag"`           //
+	StartedAt       time.Time  `json:"started_at"`       //
+	StoppedAt       *time.Time `json:"stopped_at"`       // null while active
+	EnergyConsumed  float64    `json:"energy_consumed"`  // kWh
+	DurationSeconds int64      `json:"duration_seconds"` // so far while active
+	Status          string     `json:"status"`           // e.g. "active", "completed"
+	StopReason      string     `json:"stop_reason"`      // OCPP Reason, empty while active
+	MeterStart      int        `json:"meter_start"`      // Wh
+	MeterStop       *int       `json:"meter_stop"`       // Wh, null while active
+}
+
+// MeterValueEvent is published to MeterValuesTopic for each stored sampled
+// value:
+//
+//	{"connector_id":1,"measurand":"Energy.Active.Import.Register","value":1234.5,"unit":"Wh",
+//	 "phase":"","context":"Sample.Periodic","timestamp":"…","session_id":3}
+type MeterValueEvent struct {
+	ConnectorID int       `json:"connector_id"`
+	Measurand   string    `json:"measurand"` // e.g. "Energy.Active.Import.Register"
+	Value       float64   `json:"value"`
+	Unit        string    `json:"unit"`       // e.g. "Wh"
+	Phase       string    `json:"phase"`      // may be empty
+	Context     string    `json:"context"`    // e.g. "Sample.Periodic"
+	Timestamp   time.Time `json:"timestamp"`  //
+	SessionID   *uint     `json:"session_id"` // charging session database id, null outside a session
+}
+
+// ConnectionEvent is published to ConnectionTopic when a charge point's
+// websocket connects or disconnects.
+type ConnectionEvent struct {
+	Connected bool      `json:"connected"`
+	Timestamp time.Time `json:"timestamp"`
+	Node      string    `json:"node"`               // the node holding (or that held) the socket
+	Identity  string    `json:"identity,omitempty"` // the charge point's OCPP identity
+}
+
+// Command statuses as CommandEvent carries them.
+const (
+	CommandPending   = "pending"   // accepted for sending, not yet answered
+	CommandCompleted = "completed" // the charge point answered with a CALLRESULT
+	CommandFailed    = "failed"    // CALLERROR, or not delivered
+	CommandTimeout   = "timeout"   // no answer in time
+)
+
+// CommandEvent is published to CommandsTopic as a CSMS→charge point command
+// progresses:
+//
+//	{"command_id":"42","action":"RemoteStartTransaction","status":"completed","response":{"status":"Accepted"},"timestamp":"…"}
+type CommandEvent struct {
+	CommandID string          `json:"command_id"`         // the command's id (database id of an async command, as a string)
+	Action    string          `json:"action"`             // OCPP action, e.g. "Reset"
+	Status    string          `json:"status"`             // CommandPending, CommandCompleted, …
+	Response  json.RawMessage `json:"response,omitempty"` // the CALLRESULT payload when completed
+	Error     string          `json:"error,omitempty"`    // what went wrong when failed/timeout
+	Timestamp time.Time       `json:"timestamp"`
+}
