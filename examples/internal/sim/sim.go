@@ -1,0 +1,203 @@
+// Package sim runs simulated OCPP 1.6J charge points against a Central
+// System: the engine of examples/simulator, importable so the dashboard
+// example can run charge points in-process.
+//
+// Each charge point boots (retrying while the Central System answers
+// Pending or Rejected), reports the status of connector 0 and of each of
+// its connectors, heartbeats at the interval it was given and, unless
+// Config.RemoteOnly is set, runs charging sessions with idle pauses in
+// between: Authorize, Preparing, StartTransaction, Charging, periodic
+// MeterValues along a realistic power curve, StopTransaction, Finishing,
+// Available. It answers every command: RemoteStartTransaction and
+// RemoteStopTransaction start and stop sessions, Reset stops them and
+// reconnects, ChangeAvailability switches connectors to Unavailable and
+// back, TriggerMessage sends the message asked for. A dropped socket is
+// redialled with exponential backoff and jitter, at most 30s apart.
+//
+// The random choices (connectors, their power, batteries, pauses) come from
+// Config.Seed, so two runs with the same seed simulate the same fleet.
+package sim
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Config configures a [Simulator]. Only URL is required.
+type Config struct {
+	// URL is the Central System's base URL; each charge point dials
+	// URL + "/" + its identity.
+	URL string
+	// Password, when set, is every charge point's HTTP Basic password.
+	Password string
+	// Count of charge points. By default 1.
+	Count int
+	// Prefix of the identities, numbered from 001: SIM001, SIM002, …
+	// By default "SIM".
+	Prefix string
+	// MinConnectors and MaxConnectors bound each charge point's number of
+	// connectors, drawn from the seed. By default 1 and 3.
+	MinConnectors, MaxConnectors int
+	// MeterInterval between MeterValues while charging; also the boot
+	// retry interval when the Central System gives none. By default 10s.
+	MeterInterval time.Duration
+	// SessionLength is the typical length of a charging session: batteries
+	// are sized so the state of charge reaches its target in about this
+	// time. By default 2m.
+	SessionLength time.Duration
+	// IdleTime is the mean pause between two sessions on a connector.
+	// By default SessionLength / 2.
+	IdleTime time.Duration
+	// RemoteOnly makes connectors charge only on RemoteStartTransaction.
+	RemoteOnly bool
+	// Seed of the random choices. By default 1.
+	Seed int64
+	// StatsInterval between summary log lines. By default 10s; negative
+	// disables them.
+	StatsInterval time.Duration
+	// CallTimeout bounds the wait for each reply. By default 10s.
+	CallTimeout time.Duration
+	// Vendor and Model sent in BootNotification. By default "ocppkit" and
+	// "Simulator".
+	Vendor, Model string
+	// Logger receives the summary at Info, protocol events at Debug and
+	// failures at Warn. By default slog.Default().
+	Logger *slog.Logger
+}
+
+// Stats is a snapshot of a simulator's counters.
+type Stats struct {
+	ChargePoints  int   // simulated charge points
+	Connected     int   // charge points booted and connected now
+	Charging      int   // connectors charging now
+	Sessions      int64 // sessions started
+	MessagesSent  int64 // CALLs sent to the Central System
+	CallsReceived int64 // CALLs received from the Central System
+	Errors        int64 // failed dials and calls
+	Reconnects    int64 // connections after the first one of each charge point
+}
+
+// Simulator runs a fleet of simulated charge points.
+type Simulator struct {
+	cfg Config
+	log *slog.Logger
+	cps []*chargePoint
+
+	sent, received, errors, sessions, reconnects atomic.Int64
+}
+
+// New returns a simulator for cfg; nothing runs until [Simulator.Run].
+func New(cfg Config) *Simulator {
+	cfg.Count = max(cfg.Count, 1)
+	cfg.Prefix = cmp.Or(cfg.Prefix, "SIM")
+	cfg.MinConnectors = max(cmp.Or(cfg.MinConnectors, 1), 1)
+	cfg.MaxConnectors = max(cmp.Or(cfg.MaxConnectors, 3), cfg.MinConnectors)
+	cfg.MeterInterval = cmp.Or(cfg.MeterInterval, 10*time.Second)
+	cfg.SessionLength = cmp.Or(cfg.SessionLength, 2*time.Minute)
+	cfg.IdleTime = cmp.Or(cfg.IdleTime, cfg.SessionLength/2)
+	cfg.Seed = cmp.Or(cfg.Seed, 1)
+	cfg.StatsInterval = cmp.Or(cfg.StatsInterval, 10*time.Second)
+	cfg.CallTimeout = cmp.Or(cfg.CallTimeout, 10*time.Second)
+	cfg.Vendor = cmp.Or(cfg.Vendor, "ocppkit")
+	cfg.Model = cmp.Or(cfg.Model, "Simulator")
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	s := &Simulator{cfg: cfg, log: cfg.Logger}
+	for i := range cfg.Count {
+		s.cps = append(s.cps, newChargePoint(s, i))
+	}
+	return s
+}
+
+// Run is New(cfg).Run(ctx).
+func Run(ctx context.Context, cfg Config) error { return New(cfg).Run(ctx) }
+
+// Run runs the charge points until ctx ends, then stops their sessions
+// (StopTransaction, reason Local, a few seconds at most) and closes their
+// connections. It returns nil when ctx ended, an error only when the
+// configuration is unusable.
+func (s *Simulator) Run(ctx context.Context) error {
+	if s.cfg.URL == "" {
+		return fmt.Errorf("sim: no URL")
+	}
+	var wg sync.WaitGroup
+	for _, cp := range s.cps {
+		wg.Go(func() { cp.run(ctx) })
+	}
+	if s.cfg.StatsInterval > 0 {
+		wg.Go(func() {
+			t := time.NewTicker(s.cfg.StatsInterval)
+			defer t.Stop()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-t.C:
+					st := s.Stats()
+					s.log.Info("simulator",
+						"charge_points", st.ChargePoints, "connected", st.Connected, "charging", st.Charging,
+						"sessions", st.Sessions, "messages_sent", st.MessagesSent,
+						"calls_received", st.CallsReceived, "errors", st.Errors, "reconnects", st.Reconnects)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return nil
+}
+
+// Stats returns the simulator's counters now.
+func (s *Simulator) Stats() Stats {
+	st := Stats{
+		ChargePoints:  len(s.cps),
+		Sessions:      s.sessions.Load(),
+		MessagesSent:  s.sent.Load(),
+		CallsReceived: s.received.Load(),
+		Errors:        s.errors.Load(),
+		Reconnects:    s.reconnects.Load(),
+	}
+	for _, cp := range s.cps {
+		connected, charging := cp.counts()
+		if connected {
+			st.Connected++
+		}
+		st.Charging += charging
+	}
+	return st
+}
+
+// Identities returns the identities of the simulated charge points.
+func (s *Simulator) Identities() []string {
+	ids := make([]string, len(s.cps))
+	for i, cp := range s.cps {
+		ids[i] = cp.id
+	}
+	return ids
+}
+
+// jitter returns a duration uniformly drawn from [d/2, d].
+func jitter(rng *rand.Rand, d time.Duration) time.Duration {
+	if d <= 1 {
+		return d
+	}
+	return d/2 + time.Duration(rng.Int64N(int64(d/2)+1))
+}
+
+// sleep waits for d or until ctx ends, and reports whether d elapsed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}

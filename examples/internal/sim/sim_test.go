@@ -1,0 +1,386 @@
+package sim
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/ocppkit/ocppkit/ocpp"
+	"github.com/ocppkit/ocppkit/ocpp/v16"
+)
+
+// csms is a minimal Central System for the simulator's tests: it answers
+// every CALL validly, validates it strictly, and forwards it to the test.
+type csms struct {
+	t      testing.TB
+	srv    *httptest.Server
+	frames chan ocpp.Frame // CALLs from the charge point, after answering
+	conns  chan *csmsConn
+}
+
+type csmsConn struct {
+	ws       *websocket.Conn
+	identity string
+
+	mu      sync.Mutex
+	nextID  int
+	pending map[string]chan ocpp.Frame
+	done    chan struct{}
+}
+
+func newCSMS(t testing.TB) *csms {
+	t.Helper()
+	c := &csms{t: t, frames: make(chan ocpp.Frame, 1024), conns: make(chan *csmsConn, 4)}
+	c.srv = httptest.NewServer(http.HandlerFunc(c.serve))
+	t.Cleanup(c.srv.Close)
+	return c
+}
+
+func (c *csms) url() string { return "ws" + strings.TrimPrefix(c.srv.URL, "http") + "/ocpp" }
+
+func (c *csms) serve(w http.ResponseWriter, r *http.Request) {
+	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: []string{"ocpp1.6"}})
+	if err != nil {
+		return
+	}
+	conn := &csmsConn{
+		ws:       ws,
+		identity: r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:],
+		pending:  map[string]chan ocpp.Frame{},
+		done:     make(chan struct{}),
+	}
+	defer close(conn.done)
+	c.conns <- conn
+	ctx := r.Context()
+	txID := 100
+	for {
+		_, data, err := ws.Read(ctx)
+		if err != nil {
+			return
+		}
+		f, err := ocpp.DecodeFrame(data)
+		if err != nil {
+			c.t.Errorf("invalid frame %s: %v", data, err)
+			continue
+		}
+		if f.Type != ocpp.Call {
+			conn.mu.Lock()
+			ch := conn.pending[f.ID]
+			delete(conn.pending, f.ID)
+			conn.mu.Unlock()
+			if ch != nil {
+				ch <- f
+			}
+			continue
+		}
+		req, ok := v16.NewRequest(f.Action)
+		if !ok {
+			c.t.Errorf("unknown action %s", f.Action)
+			continue
+		}
+		if err := v16.Unmarshal(f.Payload, req, v16.Strict); err != nil {
+			c.t.Errorf("invalid %s %s: %v", f.Action, f.Payload, err)
+		}
+		now := `"` + v16.Now().String() + `"`
+		var payload string
+		switch f.Action {
+		case v16.ActionBootNotification:
+			payload = `{"status":"Accepted","currentTime":` + now + `,"interval":3600}`
+		case v16.ActionHeartbeat:
+			payload = `{"currentTime":` + now + `}`
+		case v16.ActionAuthorize, v16.ActionStopTransaction:
+			payload = `{"idTagInfo":{"status":"Accepted"}}`
+		case v16.ActionStartTransaction:
+			txID++
+			payload = `{"idTagInfo":{"status":"Accepted"},"transactionId":` + strconv.Itoa(txID) + `}`
+		default:
+			payload = `{}`
+		}
+		out, _ := ocpp.NewCallResult(f.ID, json.RawMessage(payload)).MarshalJSON()
+		if err := ws.Write(ctx, websocket.MessageText, out); err != nil {
+			return
+		}
+		c.frames <- f
+	}
+}
+
+// call sends a CALL to the charge point and returns the reply payload.
+func (conn *csmsConn) call(t testing.TB, action, payload string) json.RawMessage {
+	t.Helper()
+	conn.mu.Lock()
+	conn.nextID++
+	id := "csms-" + strconv.Itoa(conn.nextID)
+	ch := make(chan ocpp.Frame, 1)
+	conn.pending[id] = ch
+	conn.mu.Unlock()
+	data, _ := ocpp.NewCall(id, action, json.RawMessage(payload)).MarshalJSON()
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	if err := conn.ws.Write(ctx, websocket.MessageText, data); err != nil {
+		t.Fatalf("%s: %v", action, err)
+	}
+	select {
+	case f := <-ch:
+		if f.Type != ocpp.CallResult {
+			t.Fatalf("%s answered %+v", action, f)
+		}
+		return f.Payload
+	case <-ctx.Done():
+		t.Fatalf("%s: no reply", action)
+	case <-conn.done:
+		t.Fatalf("%s: connection ended", action)
+	}
+	return nil
+}
+
+// await returns the next CALL the charge point sent whose action is action
+// and that satisfies match (nil matches any), skipping the others.
+func (c *csms) await(t testing.TB, action string, match func(json.RawMessage) bool) json.RawMessage {
+	t.Helper()
+	timeout := time.NewTimer(10 * time.Second)
+	defer timeout.Stop()
+	for {
+		select {
+		case f := <-c.frames:
+			if f.Action == action && (match == nil || match(f.Payload)) {
+				return f.Payload
+			}
+		case <-timeout.C:
+			t.Fatalf("no %s arrived", action)
+			return nil
+		}
+	}
+}
+
+func statusIs(connector int, status v16.ChargePointStatus) func(json.RawMessage) bool {
+	return func(p json.RawMessage) bool {
+		var req v16.StatusNotificationRequest
+		return json.Unmarshal(p, &req) == nil && req.ConnectorId == connector && req.Status == status
+	}
+}
+
+func decode[T any](t testing.TB, p json.RawMessage) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(p, &v); err != nil {
+		t.Fatalf("decode %s: %v", p, err)
+	}
+	return v
+}
+
+func energyOf(t testing.TB, req v16.MeterValuesRequest) float64 {
+	t.Helper()
+	for _, sv := range req.MeterValue[0].SampledValue {
+		if sv.Measurand == v16.MeasurandEnergyActiveImportRegister {
+			e, err := strconv.ParseFloat(sv.Value, 64)
+			if err != nil {
+				t.Fatalf("energy %q: %v", sv.Value, err)
+			}
+			return e
+		}
+	}
+	t.Fatalf("no energy register in %+v", req)
+	return 0
+}
+
+func TestRemoteSession(t *testing.T) {
+	t.Parallel()
+	cs := newCSMS(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	s := New(Config{
+		URL:           cs.url(),
+		Count:         1,
+		Prefix:        "T",
+		MinConnectors: 2,
+		MaxConnectors: 2,
+		MeterInterval: 20 * time.Millisecond,
+		SessionLength: time.Hour, // never ends by itself during the test
+		RemoteOnly:    true,
+		StatsInterval: -1,
+		Logger:        slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	runErr := make(chan error, 1)
+	go func() { runErr <- s.Run(ctx) }()
+
+	conn := <-cs.conns
+	if conn.identity != "T001" {
+		t.Errorf("identity %q, want T001", conn.identity)
+	}
+	boot := decode[v16.BootNotificationRequest](t, cs.await(t, v16.ActionBootNotification, nil))
+	if boot.ChargePointVendor == "" || boot.ChargePointModel == "" {
+		t.Errorf("boot %+v without vendor or model", boot)
+	}
+	for id := range 3 {
+		cs.await(t, v16.ActionStatusNotification, statusIs(id, v16.ChargePointStatusAvailable))
+	}
+
+	res := decode[v16.RemoteStartTransactionResponse](t, conn.call(t, v16.ActionRemoteStartTransaction, `{"connectorId":2,"idTag":"RFID-TEST"}`))
+	if res.Status != v16.RemoteStartStopStatusAccepted {
+		t.Fatalf("RemoteStartTransaction %s, want Accepted", res.Status)
+	}
+	cs.await(t, v16.ActionStatusNotification, statusIs(2, v16.ChargePointStatusPreparing))
+	start := decode[v16.StartTransactionRequest](t, cs.await(t, v16.ActionStartTransaction, nil))
+	if start.ConnectorId != 2 || start.IdTag != "RFID-TEST" {
+		t.Errorf("StartTransaction %+v, want connector 2 and RFID-TEST", start)
+	}
+	cs.await(t, v16.ActionStatusNotification, statusIs(2, v16.ChargePointStatusCharging))
+
+	// A second start on the busy connector is rejected.
+	busy := decode[v16.RemoteStartTransactionResponse](t, conn.call(t, v16.ActionRemoteStartTransaction, `{"connectorId":2,"idTag":"OTHER"}`))
+	if busy.Status != v16.RemoteStartStopStatusRejected {
+		t.Errorf("RemoteStartTransaction on a busy connector: %s, want Rejected", busy.Status)
+	}
+
+	// Energy never falls and rises within a few samples (at the start of
+	// the ramp a sample adds a few mWh).
+	last := float64(start.MeterStart)
+	for i := 0; last <= float64(start.MeterStart); i++ {
+		if i == 50 {
+			t.Fatalf("energy did not rise above meterStart %d Wh in 50 samples", start.MeterStart)
+		}
+		mv := decode[v16.MeterValuesRequest](t, cs.await(t, v16.ActionMeterValues, nil))
+		if mv.ConnectorId != 2 || mv.TransactionId == nil || *mv.TransactionId != 101 {
+			t.Fatalf("MeterValues %+v, want connector 2, transaction 101", mv)
+		}
+		e := energyOf(t, mv)
+		if e < last {
+			t.Fatalf("energy fell from %v to %v Wh", last, e)
+		}
+		last = e
+	}
+
+	unknown := decode[v16.RemoteStopTransactionResponse](t, conn.call(t, v16.ActionRemoteStopTransaction, `{"transactionId":999}`))
+	if unknown.Status != v16.RemoteStartStopStatusRejected {
+		t.Errorf("RemoteStopTransaction of an unknown transaction: %s, want Rejected", unknown.Status)
+	}
+	stopRes := decode[v16.RemoteStopTransactionResponse](t, conn.call(t, v16.ActionRemoteStopTransaction, `{"transactionId":101}`))
+	if stopRes.Status != v16.RemoteStartStopStatusAccepted {
+		t.Fatalf("RemoteStopTransaction %s, want Accepted", stopRes.Status)
+	}
+	stop := decode[v16.StopTransactionRequest](t, cs.await(t, v16.ActionStopTransaction, nil))
+	if stop.TransactionId != 101 || stop.Reason != v16.ReasonRemote || float64(stop.MeterStop) < last-0.5 {
+		t.Errorf("StopTransaction %+v, want transaction 101, reason Remote, meterStop ≥ %.0f", stop, last)
+	}
+	cs.await(t, v16.ActionStatusNotification, statusIs(2, v16.ChargePointStatusFinishing))
+	cs.await(t, v16.ActionStatusNotification, statusIs(2, v16.ChargePointStatusAvailable))
+
+	if st := s.Stats(); st.Sessions != 1 || st.Connected != 1 || st.MessagesSent == 0 {
+		t.Errorf("stats %+v, want 1 session, 1 connected, messages sent", st)
+	}
+
+	cancel()
+	if err := <-runErr; err != nil {
+		t.Errorf("Run: %v", err)
+	}
+}
+
+func TestCommands(t *testing.T) {
+	t.Parallel()
+	cs := newCSMS(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	s := New(Config{
+		URL: cs.url(), Count: 1, MinConnectors: 1, MaxConnectors: 1,
+		MeterInterval: 20 * time.Millisecond, SessionLength: time.Hour, RemoteOnly: true,
+		StatsInterval: -1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	runErr := make(chan error, 1)
+	go func() { runErr <- s.Run(ctx) }()
+	conn := <-cs.conns
+	cs.await(t, v16.ActionStatusNotification, statusIs(1, v16.ChargePointStatusAvailable))
+
+	tests := []struct {
+		name    string
+		action  string
+		payload string
+		want    string
+		then    func(t *testing.T) // what the charge point sends next
+	}{
+		{
+			name: "get configuration", action: v16.ActionGetConfiguration,
+			payload: `{"key":["NumberOfConnectors","Nope"]}`,
+			want:    `{"configurationKey":[{"key":"NumberOfConnectors","readonly":true,"value":"1"}],"unknownKey":["Nope"]}`,
+		},
+		{name: "change configuration", action: v16.ActionChangeConfiguration, payload: `{"key":"HeartbeatInterval","value":"120"}`, want: `{"status":"Accepted"}`},
+		{name: "change readonly configuration", action: v16.ActionChangeConfiguration, payload: `{"key":"NumberOfConnectors","value":"4"}`, want: `{"status":"Rejected"}`},
+		{
+			name: "trigger heartbeat", action: v16.ActionTriggerMessage, payload: `{"requestedMessage":"Heartbeat"}`, want: `{"status":"Accepted"}`,
+			then: func(t *testing.T) { cs.await(t, v16.ActionHeartbeat, nil) },
+		},
+		{
+			name: "trigger meter values", action: v16.ActionTriggerMessage, payload: `{"requestedMessage":"MeterValues","connectorId":1}`, want: `{"status":"Accepted"}`,
+			then: func(t *testing.T) { cs.await(t, v16.ActionMeterValues, nil) },
+		},
+		{name: "trigger unknown connector", action: v16.ActionTriggerMessage, payload: `{"requestedMessage":"StatusNotification","connectorId":7}`, want: `{"status":"Rejected"}`},
+		{
+			name: "change availability inoperative", action: v16.ActionChangeAvailability, payload: `{"connectorId":1,"type":"Inoperative"}`, want: `{"status":"Accepted"}`,
+			then: func(t *testing.T) {
+				cs.await(t, v16.ActionStatusNotification, statusIs(1, v16.ChargePointStatusUnavailable))
+			},
+		},
+		{name: "remote start while unavailable", action: v16.ActionRemoteStartTransaction, payload: `{"idTag":"X"}`, want: `{"status":"Rejected"}`},
+		{
+			name: "change availability operative", action: v16.ActionChangeAvailability, payload: `{"connectorId":0,"type":"Operative"}`, want: `{"status":"Accepted"}`,
+			then: func(t *testing.T) {
+				cs.await(t, v16.ActionStatusNotification, statusIs(1, v16.ChargePointStatusAvailable))
+			},
+		},
+		{name: "unlock", action: v16.ActionUnlockConnector, payload: `{"connectorId":1}`, want: `{"status":"Unlocked"}`},
+		{name: "clear cache (default)", action: v16.ActionClearCache, payload: `{}`, want: `{"status":"Accepted"}`},
+		{
+			name: "reset", action: v16.ActionReset, payload: `{"type":"Soft"}`, want: `{"status":"Accepted"}`,
+			then: func(t *testing.T) {
+				// The charge point reconnects and boots again.
+				next := <-cs.conns
+				if next.identity != conn.identity {
+					t.Errorf("reconnected as %q, want %q", next.identity, conn.identity)
+				}
+				cs.await(t, v16.ActionBootNotification, nil)
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := conn.call(t, tt.action, tt.payload)
+			if string(got) != tt.want {
+				t.Errorf("reply %s, want %s", got, tt.want)
+			}
+			if tt.then != nil {
+				tt.then(t)
+			}
+		})
+	}
+	cancel()
+	if err := <-runErr; err != nil && !errors.Is(err, context.Canceled) {
+		t.Errorf("Run: %v", err)
+	}
+}
+
+func TestParseDefaults(t *testing.T) {
+	t.Parallel()
+	s := New(Config{URL: "ws://x", Count: 3, Seed: 7, MinConnectors: 1, MaxConnectors: 3})
+	again := New(Config{URL: "ws://x", Count: 3, Seed: 7, MinConnectors: 1, MaxConnectors: 3})
+	if got := strings.Join(s.Identities(), ","); got != "SIM001,SIM002,SIM003" {
+		t.Errorf("identities %s", got)
+	}
+	for i := range s.cps {
+		a, b := s.cps[i], again.cps[i]
+		if len(a.connectors) != len(b.connectors) || a.connectors[0].maxPowerW != b.connectors[0].maxPowerW {
+			t.Errorf("charge point %d differs between two runs with one seed", i)
+		}
+	}
+	if err := Run(t.Context(), Config{}); err == nil {
+		t.Error("Run without URL succeeded")
+	}
+}

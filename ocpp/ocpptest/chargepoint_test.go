@@ -1,0 +1,546 @@
+package ocpptest
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/coder/websocket"
+
+	"github.com/ocppkit/ocppkit/ocpp"
+	"github.com/ocppkit/ocppkit/ocpp/v16"
+)
+
+func TestTypedCalls(t *testing.T) {
+	t.Parallel()
+	sch := loadSchemas(t)
+	r := newResponder(t, nil)
+	cp, conn := r.dial(t, "CP-001", nil)
+	ctx := t.Context()
+
+	tests := []struct {
+		name   string
+		action string
+		call   func() (any, error)
+		check  func(t *testing.T, res any)
+	}{
+		{
+			name:   "boot notification",
+			action: v16.ActionBootNotification,
+			call: func() (any, error) {
+				return cp.BootNotification(ctx, v16.BootNotificationRequest{ChargePointVendor: "ACME", ChargePointModel: "Wallbox"})
+			},
+			check: func(t *testing.T, res any) {
+				boot := res.(v16.BootNotificationResponse)
+				if boot.Status != v16.RegistrationStatusAccepted || boot.Interval != 300 || boot.CurrentTime.IsZero() {
+					t.Errorf("got %+v, want Accepted, interval 300 and a current time", boot)
+				}
+			},
+		},
+		{
+			name:   "heartbeat",
+			action: v16.ActionHeartbeat,
+			call:   func() (any, error) { return cp.Heartbeat(ctx) },
+			check: func(t *testing.T, res any) {
+				if res.(v16.HeartbeatResponse).CurrentTime.IsZero() {
+					t.Error("no current time")
+				}
+			},
+		},
+		{
+			name:   "status notification",
+			action: v16.ActionStatusNotification,
+			call: func() (any, error) {
+				return cp.StatusNotification(ctx, 1, v16.ChargePointStatusAvailable, v16.ChargePointErrorCodeNoError)
+			},
+		},
+		{
+			name:   "authorize",
+			action: v16.ActionAuthorize,
+			call:   func() (any, error) { return cp.Authorize(ctx, "RFID-1") },
+			check: func(t *testing.T, res any) {
+				if got := res.(v16.AuthorizeResponse).IdTagInfo.Status; got != v16.AuthorizationStatusAccepted {
+					t.Errorf("status %q, want Accepted", got)
+				}
+			},
+		},
+		{
+			name:   "start transaction",
+			action: v16.ActionStartTransaction,
+			call: func() (any, error) {
+				return cp.StartTransaction(ctx, v16.StartTransactionRequest{ConnectorId: 1, IdTag: "RFID-1", MeterStart: 1000})
+			},
+			check: func(t *testing.T, res any) {
+				if got := res.(v16.StartTransactionResponse).TransactionId; got != 42 {
+					t.Errorf("transactionId %d, want 42", got)
+				}
+			},
+		},
+		{
+			name:   "meter values",
+			action: v16.ActionMeterValues,
+			call: func() (any, error) {
+				tx := 42
+				return cp.MeterValues(ctx, v16.MeterValuesRequest{ConnectorId: 1, TransactionId: &tx,
+					MeterValue: []v16.MeterValue{Reading{EnergyWh: 1500, PowerW: 11000, SoC: 40}.MeterValue()}})
+			},
+		},
+		{
+			name:   "stop transaction",
+			action: v16.ActionStopTransaction,
+			call: func() (any, error) {
+				return cp.StopTransaction(ctx, v16.StopTransactionRequest{TransactionId: 42, MeterStop: 2000, Reason: v16.ReasonLocal})
+			},
+		},
+		{
+			name:   "data transfer",
+			action: v16.ActionDataTransfer,
+			call: func() (any, error) {
+				return cp.DataTransfer(ctx, v16.DataTransferRequest{VendorId: "ocppkit", MessageId: "ping"})
+			},
+			check: func(t *testing.T, res any) {
+				if dt := res.(v16.DataTransferResponse); dt.Status != v16.DataTransferStatusAccepted || dt.Data != "pong" {
+					t.Errorf("got %+v, want Accepted pong", dt)
+				}
+			},
+		},
+		{
+			name:   "diagnostics status notification",
+			action: v16.ActionDiagnosticsStatusNotification,
+			call: func() (any, error) {
+				return cp.DiagnosticsStatusNotification(ctx, v16.DiagnosticsStatusIdle)
+			},
+		},
+		{
+			name:   "firmware status notification",
+			action: v16.ActionFirmwareStatusNotification,
+			call: func() (any, error) {
+				return cp.FirmwareStatusNotification(ctx, v16.FirmwareStatusIdle)
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := tt.call()
+			if err != nil {
+				t.Fatalf("call: %v", err)
+			}
+			f := conn.nextCall(t)
+			if f.Action != tt.action {
+				t.Fatalf("central system received %q, want %q", f.Action, tt.action)
+			}
+			sch.validate(t, tt.action, f.Payload)
+			if tt.check != nil {
+				tt.check(t, res)
+			}
+		})
+	}
+}
+
+func TestCallErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		reply    string // CALLRESULT payload, or "" for the CALLERROR below
+		code     ocpp.ErrorCode
+		desc     string
+		mode     v16.Mode
+		wantCode ocpp.ErrorCode // "" for success
+	}{
+		{name: "not implemented", code: ocpp.NotImplemented, desc: "no such action", wantCode: ocpp.NotImplemented},
+		{name: "internal error", code: ocpp.InternalError, desc: "database down", wantCode: ocpp.InternalError},
+		{name: "property constraint", code: ocpp.PropertyConstraintViolation, desc: "idTag too long", wantCode: ocpp.PropertyConstraintViolation},
+		{name: "invalid result, strict", reply: `{"status":"Maybe","currentTime":"2030-01-01T00:00:00.000Z","interval":1}`, wantCode: ocpp.PropertyConstraintViolation},
+		{name: "missing field, strict", reply: `{"currentTime":"2030-01-01T00:00:00.000Z","interval":1}`, wantCode: ocpp.OccurenceConstraintViolation},
+		{name: "extra property, strict", reply: `{"status":"Accepted","currentTime":"2030-01-01T00:00:00.000Z","interval":1,"vendorExtra":1}`, wantCode: ocpp.FormationViolation},
+		{name: "extra property, tolerant", reply: `{"status":"Accepted","currentTime":"2030-01-01T00:00:00.000Z","interval":1,"vendorExtra":1}`, mode: v16.Tolerant},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := newResponder(t, func(r *responder) {
+				r.reply = func(_ *responderConn, f ocpp.Frame) ocpp.Frame {
+					if tt.reply != "" {
+						return ocpp.NewCallResult(f.ID, json.RawMessage(tt.reply))
+					}
+					return ocpp.NewCallError(f.ID, ocpp.NewError(tt.code, "%s", tt.desc))
+				}
+			})
+			cp, _ := r.dial(t, "CP-ERR", &Options{Mode: tt.mode})
+			res, err := cp.BootNotification(t.Context(), v16.BootNotificationRequest{ChargePointVendor: "ACME", ChargePointModel: "X"})
+			if tt.wantCode == "" {
+				if err != nil || res.Status != v16.RegistrationStatusAccepted {
+					t.Fatalf("got %+v, %v; want Accepted", res, err)
+				}
+				return
+			}
+			var oerr *ocpp.Error
+			if !errors.As(err, &oerr) {
+				t.Fatalf("error %v (%T), want an *ocpp.Error", err, err)
+			}
+			if oerr.Code != tt.wantCode {
+				t.Errorf("code %s, want %s (%v)", oerr.Code, tt.wantCode, err)
+			}
+			if tt.desc != "" && oerr.Description != tt.desc {
+				t.Errorf("description %q, want %q", oerr.Description, tt.desc)
+			}
+		})
+	}
+}
+
+func TestCallsAreSerialised(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	var once sync.Once
+	held := make(chan struct{})
+	r := newResponder(t, func(r *responder) {
+		r.reply = func(c *responderConn, f ocpp.Frame) ocpp.Frame {
+			first := false
+			once.Do(func() { first = true })
+			if first {
+				close(held)
+				<-release
+			}
+			return okReply(c, f)
+		}
+	})
+	cp, conn := r.dial(t, "CP-SER", nil)
+	ctx := t.Context()
+
+	const n = 8
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			_, err := cp.Heartbeat(ctx)
+			errs <- err
+		}()
+	}
+	<-held
+	// While the first CALL awaits its reply, the charge point still
+	// answers ours.
+	f, err := conn.call(ctx, v16.ActionGetConfiguration, `{}`)
+	if err != nil {
+		t.Fatalf("GetConfiguration while a CALL is outstanding: %v", err)
+	}
+	if f.Type != ocpp.CallResult {
+		t.Fatalf("GetConfiguration answered %+v, want a CALLRESULT", f)
+	}
+	close(release)
+	for range n {
+		if err := <-errs; err != nil {
+			t.Errorf("Heartbeat: %v", err)
+		}
+	}
+	conn.mu.Lock()
+	maxOut := conn.maxOut
+	conn.mu.Unlock()
+	if maxOut != 1 {
+		t.Errorf("central system saw %d CALLs outstanding at once, want 1", maxOut)
+	}
+	if got := conn.answered.Load(); got != n {
+		t.Errorf("central system answered %d calls, want %d", got, n)
+	}
+}
+
+// validRequests holds a valid request payload for every Central System
+// action.
+var validRequests = map[string]string{
+	v16.ActionCancelReservation:          `{"reservationId":1}`,
+	v16.ActionCertificateSigned:          `{"certificateChain":"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"}`,
+	v16.ActionChangeAvailability:         `{"connectorId":1,"type":"Inoperative"}`,
+	v16.ActionChangeConfiguration:        `{"key":"HeartbeatInterval","value":"60"}`,
+	v16.ActionClearCache:                 `{}`,
+	v16.ActionClearChargingProfile:       `{}`,
+	v16.ActionDataTransfer:               `{"vendorId":"ocppkit","messageId":"ping","data":"x"}`,
+	v16.ActionDeleteCertificate:          `{"certificateHashData":{"hashAlgorithm":"SHA256","issuerNameHash":"aa","issuerKeyHash":"bb","serialNumber":"01"}}`,
+	v16.ActionExtendedTriggerMessage:     `{"requestedMessage":"Heartbeat"}`,
+	v16.ActionGetCompositeSchedule:       `{"connectorId":1,"duration":3600}`,
+	v16.ActionGetConfiguration:           `{"key":["HeartbeatInterval"]}`,
+	v16.ActionGetDiagnostics:             `{"location":"ftp://example.com/diagnostics"}`,
+	v16.ActionGetInstalledCertificateIds: `{"certificateType":"CentralSystemRootCertificate"}`,
+	v16.ActionGetLocalListVersion:        `{}`,
+	v16.ActionGetLog:                     `{"logType":"DiagnosticsLog","requestId":1,"log":{"remoteLocation":"https://example.com/logs"}}`,
+	v16.ActionInstallCertificate:         `{"certificateType":"CentralSystemRootCertificate","certificate":"-----BEGIN CERTIFICATE-----"}`,
+	v16.ActionRemoteStartTransaction:     `{"connectorId":1,"idTag":"RFID-1"}`,
+	v16.ActionRemoteStopTransaction:      `{"transactionId":42}`,
+	v16.ActionReserveNow:                 `{"connectorId":1,"expiryDate":"2030-01-01T00:00:00.000Z","idTag":"RFID-1","reservationId":1}`,
+	v16.ActionReset:                      `{"type":"Soft"}`,
+	v16.ActionSendLocalList:              `{"listVersion":1,"updateType":"Full"}`,
+	v16.ActionSetChargingProfile:         `{"connectorId":1,"csChargingProfiles":{"chargingProfileId":1,"stackLevel":0,"chargingProfilePurpose":"TxDefaultProfile","chargingProfileKind":"Absolute","chargingSchedule":{"chargingRateUnit":"W","chargingSchedulePeriod":[{"startPeriod":0,"limit":11000.0}]}}}`,
+	v16.ActionSignedUpdateFirmware:       `{"requestId":1,"firmware":{"location":"https://example.com/fw.bin","retrieveDateTime":"2030-01-01T00:00:00.000Z","signingCertificate":"cert","signature":"sig"}}`,
+	v16.ActionTriggerMessage:             `{"requestedMessage":"StatusNotification","connectorId":1}`,
+	v16.ActionUnlockConnector:            `{"connectorId":1}`,
+	v16.ActionUpdateFirmware:             `{"location":"https://example.com/fw.bin","retrieveDate":"2030-01-01T00:00:00.000Z"}`,
+}
+
+func TestDefaultRepliesValidate(t *testing.T) {
+	t.Parallel()
+	sch := loadSchemas(t)
+	r := newResponder(t, nil)
+	cp, conn := r.dial(t, "CP-DEF", nil)
+
+	for _, action := range v16.CentralSystemActions {
+		t.Run(action, func(t *testing.T) {
+			payload, ok := validRequests[action]
+			if !ok {
+				t.Fatalf("no request payload for %s in this test", action)
+			}
+			sch.validate(t, action, []byte(payload))
+			f, err := conn.call(t.Context(), action, payload)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.Type != ocpp.CallResult {
+				t.Fatalf("reply %+v, want a CALLRESULT", f)
+			}
+			sch.validate(t, action+"Response", f.Payload)
+
+			rc := <-cp.Calls()
+			if rc.Action != action || rc.ID != f.ID || rc.Reply.Type != ocpp.CallResult {
+				t.Errorf("Calls() reported %s %s %v, want %s %s CALLRESULT", rc.Action, rc.ID, rc.Reply.Type, action, f.ID)
+			}
+		})
+	}
+}
+
+func TestIncomingCalls(t *testing.T) {
+	t.Parallel()
+	sch := loadSchemas(t)
+	r := newResponder(t, nil)
+	cp, conn := r.dial(t, "CP-IN", &Options{Handlers: map[string]HandlerFunc{
+		v16.ActionReset: func(context.Context, json.RawMessage) (any, error) {
+			return v16.ResetResponse{Status: v16.ResetStatusRejected}, nil
+		},
+	}})
+	On(cp, func(_ context.Context, req v16.UnlockConnectorRequest) (v16.UnlockConnectorResponse, error) {
+		if req.ConnectorId == 9 {
+			return v16.UnlockConnectorResponse{}, ocpp.NewError(ocpp.PropertyConstraintViolation, "no connector 9")
+		}
+		return v16.UnlockConnectorResponse{Status: v16.UnlockStatusUnlockFailed}, nil
+	})
+	cp.Handle(v16.ActionClearCache, func(context.Context, json.RawMessage) (any, error) {
+		return nil, errors.New("secret internal failure")
+	})
+	then := make(chan struct{})
+	cp.Handle(v16.ActionTriggerMessage, func(context.Context, json.RawMessage) (any, error) {
+		return ReplyThen(v16.TriggerMessageResponse{Status: v16.TriggerMessageStatusAccepted}, func() { close(then) }), nil
+	})
+
+	tests := []struct {
+		name     string
+		action   string
+		payload  string
+		wantCode ocpp.ErrorCode // "" for a CALLRESULT
+		want     string         // CALLRESULT payload
+	}{
+		{name: "handler", action: v16.ActionReset, payload: `{"type":"Hard"}`, want: `{"status":"Rejected"}`},
+		{name: "typed handler", action: v16.ActionUnlockConnector, payload: `{"connectorId":1}`, want: `{"status":"UnlockFailed"}`},
+		{name: "typed handler error", action: v16.ActionUnlockConnector, payload: `{"connectorId":9}`, wantCode: ocpp.PropertyConstraintViolation},
+		{name: "handler internal error", action: v16.ActionClearCache, payload: `{}`, wantCode: ocpp.InternalError},
+		{name: "reply then", action: v16.ActionTriggerMessage, payload: `{"requestedMessage":"Heartbeat"}`, want: `{"status":"Accepted"}`},
+		{name: "unknown action", action: "Teleport", payload: `{}`, wantCode: ocpp.NotImplemented},
+		{name: "charge point action", action: v16.ActionBootNotification, payload: `{"chargePointVendor":"x","chargePointModel":"y"}`, wantCode: ocpp.NotSupported},
+		{name: "invalid enum", action: v16.ActionReset, payload: `{"type":"Sometimes"}`, wantCode: ocpp.PropertyConstraintViolation},
+		{name: "missing field", action: v16.ActionRemoteStopTransaction, payload: `{}`, wantCode: ocpp.OccurenceConstraintViolation},
+		{name: "wrong type", action: v16.ActionRemoteStopTransaction, payload: `{"transactionId":"x"}`, wantCode: ocpp.TypeConstraintViolation},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := conn.call(t.Context(), tt.action, tt.payload)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.wantCode != "" {
+				if f.Type != ocpp.CallError || f.ErrorCode != tt.wantCode {
+					t.Fatalf("reply %+v, want CALLERROR %s", f, tt.wantCode)
+				}
+				if strings.Contains(f.ErrorDescription, "secret") {
+					t.Errorf("internal error text on the wire: %q", f.ErrorDescription)
+				}
+			} else {
+				if f.Type != ocpp.CallResult || string(f.Payload) != tt.want {
+					t.Fatalf("reply %+v (%s), want CALLRESULT %s", f, f.Payload, tt.want)
+				}
+				sch.validate(t, tt.action+"Response", f.Payload)
+			}
+			if rc := <-cp.Calls(); rc.ID != f.ID {
+				t.Errorf("Calls() reported %s, want %s", rc.ID, f.ID)
+			}
+		})
+	}
+	<-then // ReplyThen ran
+}
+
+func TestCallRaw(t *testing.T) {
+	t.Parallel()
+	r := newResponder(t, nil)
+	cp, _ := r.dial(t, "CP-RAW", nil)
+
+	tests := []struct {
+		name     string
+		frame    string
+		wantType ocpp.MessageType
+		wantCode ocpp.ErrorCode
+	}{
+		{name: "valid", frame: `[2,"raw-1","Heartbeat",{}]`, wantType: ocpp.CallResult},
+		{name: "bad payload", frame: `[2,"raw-2","Authorize",{"idTag":"this idTag is far too long"}]`, wantType: ocpp.CallError, wantCode: ocpp.PropertyConstraintViolation},
+		{name: "payload not an object", frame: `[2,"raw-3","Heartbeat",42]`, wantType: ocpp.CallError, wantCode: ocpp.FormationViolation},
+		{name: "unknown action", frame: `[2,"raw-4","Teleport",{}]`, wantType: ocpp.CallError, wantCode: ocpp.NotImplemented},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := cp.CallRaw(t.Context(), []byte(tt.frame))
+			if err != nil {
+				t.Fatalf("CallRaw: %v", err)
+			}
+			want, _ := ocpp.DecodeFrame([]byte(tt.frame))
+			if f.ID != want.ID || f.Type != tt.wantType || f.ErrorCode != tt.wantCode {
+				t.Errorf("reply %+v, want type %d id %s code %q", f, tt.wantType, want.ID, tt.wantCode)
+			}
+		})
+	}
+
+	t.Run("no id", func(t *testing.T) {
+		if _, err := cp.CallRaw(t.Context(), []byte(`[2]`)); err == nil {
+			t.Error("CallRaw of a frame without id succeeded")
+		}
+	})
+	t.Run("send raw", func(t *testing.T) {
+		if err := cp.SendRaw(t.Context(), []byte(`[3,"nobody-waits",{}]`)); err != nil {
+			t.Errorf("SendRaw: %v", err)
+		}
+		// The connection is still usable.
+		if _, err := cp.Heartbeat(t.Context()); err != nil {
+			t.Errorf("Heartbeat after SendRaw: %v", err)
+		}
+	})
+}
+
+func TestSession(t *testing.T) {
+	t.Parallel()
+	sch := loadSchemas(t)
+	r := newResponder(t, nil)
+	cp, conn := r.dial(t, "CP-SES", nil)
+	ctx := t.Context()
+
+	s, err := cp.StartSession(ctx, 2, "RFID-9", 10_000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.TransactionID != 42 || s.IDTagInfo.Status != v16.AuthorizationStatusAccepted {
+		t.Fatalf("session %+v, want transaction 42 accepted", s)
+	}
+	sch.validate(t, v16.ActionStartTransaction, conn.nextCall(t).Payload)
+
+	for i, e := range []float64{10_020, 10_060, 10_110} {
+		if err := s.Meter(ctx, Reading{EnergyWh: e, PowerW: 11_000, Voltages: []float64{229.5, 231, 230.2}, SoC: 20 + float64(i)}); err != nil {
+			t.Fatalf("Meter: %v", err)
+		}
+		f := conn.nextCall(t)
+		sch.validate(t, v16.ActionMeterValues, f.Payload)
+		var mv v16.MeterValuesRequest
+		if err := json.Unmarshal(f.Payload, &mv); err != nil {
+			t.Fatal(err)
+		}
+		if mv.TransactionId == nil || *mv.TransactionId != 42 || mv.ConnectorId != 2 {
+			t.Errorf("meter values for connector %d transaction %v, want 2 and 42", mv.ConnectorId, mv.TransactionId)
+		}
+		got := map[string]string{}
+		for _, sv := range mv.MeterValue[0].SampledValue {
+			got[string(sv.Measurand)+"/"+string(sv.Phase)] = sv.Value
+		}
+		want := map[string]string{
+			"Energy.Active.Import.Register/": strconv.FormatFloat(e, 'f', 0, 64),
+			"Power.Active.Import/":           "11000.0",
+			"Current.Import/L1":              "16.0",
+			"Voltage/L2-N":                   "231.0",
+			"SoC/":                           strconv.Itoa(20+i) + ".0",
+		}
+		for k, v := range want {
+			if got[k] != v {
+				t.Errorf("%s = %q, want %q", k, got[k], v)
+			}
+		}
+	}
+	if err := s.Meter(ctx, Reading{EnergyWh: 9_000}); err == nil {
+		t.Error("Meter accepted a decreasing energy register")
+	}
+
+	if _, err := s.Stop(ctx, v16.ReasonRemote); err != nil {
+		t.Fatal(err)
+	}
+	f := conn.nextCall(t)
+	sch.validate(t, v16.ActionStopTransaction, f.Payload)
+	var stop v16.StopTransactionRequest
+	if err := json.Unmarshal(f.Payload, &stop); err != nil {
+		t.Fatal(err)
+	}
+	if stop.MeterStop != 10_110 || stop.TransactionId != 42 || stop.Reason != v16.ReasonRemote || stop.IdTag != "RFID-9" {
+		t.Errorf("stop %+v, want meterStop 10110, transaction 42, reason Remote, idTag RFID-9", stop)
+	}
+	if !s.Stopped() {
+		t.Error("Stopped() = false after Stop")
+	}
+}
+
+func TestHandshake(t *testing.T) {
+	t.Parallel()
+	t.Run("basic auth and identity", func(t *testing.T) {
+		t.Parallel()
+		r := newResponder(t, nil)
+		cp, conn := r.dial(t, "CP 7/ü", &Options{Password: "s3cret"})
+		if conn.identity != "CP 7/ü" {
+			t.Errorf("identity %q, want %q", conn.identity, "CP 7/ü")
+		}
+		want := "Basic " + base64.StdEncoding.EncodeToString([]byte("CP 7/ü:s3cret"))
+		if got := conn.request.Header.Get("Authorization"); got != want {
+			t.Errorf("Authorization %q, want %q", got, want)
+		}
+		if cp.Subprotocol() != "ocpp1.6" || cp.Identity() != "CP 7/ü" {
+			t.Errorf("subprotocol %q identity %q", cp.Subprotocol(), cp.Identity())
+		}
+	})
+	t.Run("no subprotocol selected", func(t *testing.T) {
+		t.Parallel()
+		r := newResponder(t, func(r *responder) { r.noSubprotocol = true })
+		if _, err := Dial(t.Context(), r.URL(), "CP-1", nil); err == nil {
+			t.Error("Dial succeeded although the server selected no subprotocol")
+		}
+	})
+}
+
+func TestClosedByCentralSystem(t *testing.T) {
+	t.Parallel()
+	held := make(chan struct{})
+	r := newResponder(t, func(r *responder) {
+		r.reply = func(c *responderConn, f ocpp.Frame) ocpp.Frame {
+			close(held)
+			c.ws.Close(websocket.StatusPolicyViolation, "go away")
+			return okReply(c, f)
+		}
+	})
+	cp, _ := r.dial(t, "CP-BYE", nil)
+	_, err := cp.Heartbeat(t.Context())
+	<-held
+	if !errors.Is(err, ErrClosed) {
+		t.Errorf("Heartbeat on a closed connection: %v, want ErrClosed", err)
+	}
+	<-cp.Done()
+	if got := websocket.CloseStatus(cp.Err()); got != websocket.StatusPolicyViolation {
+		t.Errorf("close status %v (%v), want PolicyViolation", got, cp.Err())
+	}
+	if _, err := cp.Heartbeat(t.Context()); !errors.Is(err, ErrClosed) {
+		t.Errorf("call after close: %v, want ErrClosed", err)
+	}
+	if err := cp.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if _, ok := <-cp.Calls(); ok {
+		t.Error("Calls() not closed after the connection ended")
+	}
+}
