@@ -1,0 +1,184 @@
+// Command dashboard is a complete operator UI on top of ocppkit: live charge
+// point cards, charts, sessions, remote start and stop, a JSON API and an
+// event stream, in one binary with its assets embedded.
+//
+//	go run ./examples/dashboard -simulate 5
+//
+// serves http://localhost:8080 with an SQLite database in the user cache
+// directory and five simulated charge points that connect to it at once.
+// The operator password is printed at start unless -password or
+// OCPPKIT_PASSWORD sets one.
+//
+// Files, in reading order: main.go (flags and wiring), server.go (routes),
+// auth.go (operator login), pages.go (HTML pages), api.go (JSON API),
+// views.go (queries shared by pages and API), templates/ and assets/.
+package main
+
+import (
+	"cmp"
+	"context"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+)
+
+// config is what the flags set.
+type config struct {
+	Addr          string        // listen address, e.g. ":8080"
+	DBPath        string        // SQLite file (used unless DSN is set)
+	DSN           string        // PostgreSQL URL
+	Simulate      int           // number of in-process simulated charge points
+	Dev           bool          // auto-register unknown charge points, accept unknown id tags
+	Password      string        // operator password; generated when empty
+	MeterInterval time.Duration // simulated charge points' MeterValues interval
+	SessionLength time.Duration // simulated charge points' typical session length
+	IDTag         string        // id tag the Start buttons use; registered as Accepted
+	// Tests tune the simulator further: RemoteOnly charge points charge
+	// only when told to; IdleTime is the mean pause between sessions
+	// (default SessionLength/6, so most connectors charge most of the time).
+	SimRemoteOnly bool
+	SimIdleTime   time.Duration
+	Logger        *slog.Logger
+	Out           io.Writer // the start banner (URL, password); default os.Stdout
+}
+
+func main() {
+	cfg := config{IDTag: "DASHBOARD"}
+	flag.StringVar(&cfg.Addr, "addr", ":8080", "listen address")
+	flag.StringVar(&cfg.DBPath, "db", defaultDBPath(), "SQLite database file")
+	flag.StringVar(&cfg.DSN, "dsn", "", "PostgreSQL URL (postgres://user@host/db); used instead of -db")
+	flag.IntVar(&cfg.Simulate, "simulate", 0, "start `N` simulated charge points in-process")
+	flag.BoolVar(&cfg.Dev, "dev", false, "development mode: auto-register unknown charge points and accept unknown id tags")
+	flag.StringVar(&cfg.Password, "password", "", "operator password (default $OCPPKIT_PASSWORD, else generated and printed)")
+	flag.DurationVar(&cfg.MeterInterval, "meter-interval", 3*time.Second, "MeterValues interval of the simulated charge points")
+	flag.DurationVar(&cfg.SessionLength, "session-length", 3*time.Minute, "typical charging session length of the simulated charge points")
+	flag.StringVar(&cfg.IDTag, "id-tag", cfg.IDTag, "id tag used by the Start buttons (registered as Accepted)")
+	verbose := flag.Bool("v", false, "log debug messages")
+	flag.Parse()
+
+	level := slog.LevelInfo
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	cfg.Password = cmp.Or(cfg.Password, os.Getenv("OCPPKIT_PASSWORD"))
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, cfg); err != nil {
+		cfg.Logger.Error("dashboard", "err", err)
+		os.Exit(1)
+	}
+}
+
+// defaultDBPath is dashboard.db in the user cache directory (for example
+// ~/.cache/ocppkit/dashboard.db on Linux), or in the temp directory.
+func defaultDBPath() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		dir = os.TempDir()
+	}
+	return filepath.Join(dir, "ocppkit", "dashboard.db")
+}
+
+// run listens on cfg.Addr and serves until ctx ends.
+func run(ctx context.Context, cfg config) error {
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	return serve(ctx, cfg, ln)
+}
+
+// serve runs the dashboard on ln until ctx ends: the HTTP server, the
+// charge points' sockets under /ocpp/ and, with cfg.Simulate, the simulated
+// charge points dialling ws://<ln>/ocpp/<identity>.
+func serve(ctx context.Context, cfg config, ln net.Listener) error {
+	defer ln.Close()
+	cfg.Logger = cmp.Or(cfg.Logger, slog.Default())
+	generated := cfg.Password == ""
+	if generated {
+		cfg.Password = rand.Text()[:16]
+	}
+	srv, err := newServer(ctx, cfg)
+	if err != nil {
+		return err
+	}
+
+	// Requests' contexts derive from reqCtx: cancelling it ends the event
+	// streams, which would otherwise keep Shutdown waiting.
+	reqCtx, cancelRequests := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelRequests()
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return reqCtx },
+		ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+
+	host, port := hostPort(ln.Addr())
+	out := cmp.Or[io.Writer](cfg.Out, os.Stdout)
+	fmt.Fprintf(out, "\n  ocppkit dashboard  http://%s/   (user admin)\n", net.JoinHostPort(cmp.Or(host, "localhost"), port))
+	if generated {
+		fmt.Fprintf(out, "  operator password  %s   (choose one with -password or OCPPKIT_PASSWORD)\n", cfg.Password)
+	}
+	fmt.Fprintf(out, "  charge points      ws://%s/ocpp/<identity>\n", net.JoinHostPort(cmp.Or(host, "<this host>"), port))
+	fmt.Fprintf(out, "  database           %s\n\n", srv.dbName)
+
+	simDone := make(chan struct{})
+	if cfg.Simulate > 0 {
+		dial := cmp.Or(host, "127.0.0.1")
+		if err := srv.simulate(ctx, "ws://"+net.JoinHostPort(dial, port)+"/ocpp", simDone); err != nil {
+			cancelRequests()
+			_ = hs.Close()
+			_ = srv.Close(context.Background())
+			return err
+		}
+	} else {
+		close(simDone)
+	}
+
+	select {
+	case <-ctx.Done():
+	case err = <-served:
+	}
+	// The simulated charge points stop their sessions first, while the
+	// Central System still answers; then the web server, then the CSMS.
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	select {
+	case <-simDone:
+	case <-shutdownCtx.Done():
+	}
+	cancelRequests()
+	err = errors.Join(ignoreClosed(err), ignoreClosed(hs.Shutdown(shutdownCtx)), srv.Close(shutdownCtx))
+	return err
+}
+
+// hostPort splits a listener's address; host is "" for a wildcard address.
+func hostPort(addr net.Addr) (host, port string) {
+	host, port, _ = net.SplitHostPort(addr.String())
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = ""
+	}
+	return host, port
+}
+
+func ignoreClosed(err error) error {
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,219 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/ocppkit/ocppkit"
+	"github.com/ocppkit/ocppkit/broadcast"
+	"github.com/ocppkit/ocppkit/examples/internal/sim"
+	"github.com/ocppkit/ocppkit/handlers"
+	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/store"
+)
+
+// files holds the templates and the static assets: the binary needs nothing
+// else at run time (no CDN, no network).
+//
+//go:embed assets templates
+var files embed.FS
+
+// server is the dashboard: an http.Handler with the CSMS mounted in it.
+type server struct {
+	cfg    config
+	db     *gorm.DB
+	dbName string // for the start banner
+	csms   *ocppkit.CSMS
+	auth   *auth
+	pages  map[string]*template.Template
+	mux    *http.ServeMux
+
+	mu        sync.Mutex
+	simulated map[string]bool // identities of the in-process charge points
+}
+
+// newServer opens and migrates the database and wires the CSMS. It does not
+// listen: serve (main.go) and the tests put it behind a listener.
+func newServer(ctx context.Context, cfg config) (*server, error) {
+	s := &server{cfg: cfg, simulated: make(map[string]bool)}
+	s.dbName = cmp.Or(cfg.DSN, cfg.DBPath)
+	if cfg.DSN == "" {
+		if cfg.DBPath == "" {
+			return nil, errors.New("dashboard: no database: set -db or -dsn")
+		}
+		if err := os.MkdirAll(filepath.Dir(cfg.DBPath), 0o755); err != nil {
+			return nil, err
+		}
+	} else {
+		s.dbName = "PostgreSQL"
+	}
+	db, err := store.Open(cmp.Or(cfg.DSN, cfg.DBPath))
+	if err != nil {
+		return nil, err
+	}
+	s.db = db
+	if err := store.Migrate(ctx, db); err != nil {
+		s.closeDB()
+		return nil, err
+	}
+
+	ocfg := ocppkit.Config{
+		DB:                  db,
+		Logger:              cfg.Logger,
+		AutoRegister:        cfg.Dev,
+		AcceptUnknownIDTags: cfg.Dev,
+		// The store decides on id tags, except on the simulated charge
+		// points, whose RFID cards are random: see authorize.
+		Authorizer: handlers.AuthorizerFunc(s.authorize),
+	}
+	if cfg.Simulate > 0 {
+		// Frequent heartbeats keep the "last heartbeat" column lively.
+		ocfg.HeartbeatInterval = 30 * time.Second
+	}
+	s.csms, err = ocppkit.New(ocfg)
+	if err != nil {
+		s.closeDB()
+		return nil, err
+	}
+	// The Start buttons' id tag must be accepted without -dev.
+	if err := s.csms.Store.UpsertIDTag(ctx, store.IDTag{Tag: cfg.IDTag, Status: store.IDTagAccepted}); err != nil {
+		_ = s.Close(ctx)
+		return nil, err
+	}
+
+	s.auth = newAuth(cfg.Password)
+	if s.pages, err = parsePages(); err != nil {
+		_ = s.Close(ctx)
+		return nil, err
+	}
+	s.routes()
+	return s, nil
+}
+
+// routes registers every handler on s.mux (Go 1.22 patterns).
+func (s *server) routes() {
+	s.mux = http.NewServeMux()
+	// Charge points dial ws://host/ocpp/<identity> and authenticate with
+	// their own passwords (HTTP Basic): the library does that.
+	s.mux.Handle("/ocpp/", s.csms)
+	s.mux.Handle("GET /assets/", http.FileServerFS(files))
+	s.mux.HandleFunc("GET /login", s.loginPage)
+	s.mux.HandleFunc("POST /login", s.login)
+
+	// Everything else needs the operator: a login cookie, or HTTP Basic
+	// (user admin) for scripts.
+	op := http.NewServeMux()
+	op.HandleFunc("POST /logout", s.logout)
+	op.HandleFunc("GET /{$}", s.dashboardPage)
+	op.HandleFunc("GET /charge_points/{id}", s.chargePointPage)
+	op.HandleFunc("GET /charge_points/{id}/card", s.cardFragment)
+	op.HandleFunc("GET /sessions", s.sessionsPage)
+	op.HandleFunc("GET /sessions/{id}", s.sessionPage)
+
+	op.HandleFunc("GET /api/stats", s.apiStats)
+	op.HandleFunc("GET /api/charge_points", s.apiChargePoints)
+	op.HandleFunc("GET /api/charge_points/{id}", s.apiChargePoint)
+	op.HandleFunc("GET /api/charge_points/{id}/meter_values", s.apiMeterValues)
+	op.HandleFunc("POST /api/charge_points/{id}/remote_start", s.apiRemoteStart)
+	op.HandleFunc("POST /api/charge_points/{id}/remote_stop", s.apiRemoteStop)
+	op.HandleFunc("GET /api/sessions/{id}/meter_values", s.apiSessionMeterValues)
+	// Every OCPP command as JSON: POST …/commands/Reset {"type":"Soft"}.
+	op.Handle("POST /api/charge_points/{identity}/commands/{action}", s.csms.Remote.HTTPHandler())
+
+	// Live events: /events?topic=charge_points&topic=charge_point_7_status
+	op.Handle("GET /events", broadcast.NewSSEHandler(broadcast.SSEConfig{
+		Broadcaster: s.csms.Broadcaster,
+		Logger:      s.cfg.Logger,
+		Retry:       2 * time.Second,
+		Authorize: func(r *http.Request, topics []string) error {
+			for _, t := range topics {
+				if _, _, ok := broadcast.ParseTopic(t); !ok && t != broadcast.AllChargePointsTopic {
+					return fmt.Errorf("unknown topic %q", t)
+				}
+			}
+			return nil
+		},
+	}))
+	s.mux.Handle("/", s.auth.require(op))
+}
+
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// authorize is the CSMS's Authorizer: the id_tags table decides (every tag
+// with -dev), but the simulated charge points present random RFID cards,
+// which are accepted on them and only on them.
+func (s *server) authorize(ctx context.Context, cp *store.ChargePoint, idTag string) (v16.IdTagInfo, error) {
+	s.mu.Lock()
+	simulated := s.simulated[cp.Identifier]
+	s.mu.Unlock()
+	if simulated && idTag != s.cfg.IDTag {
+		if _, err := s.csms.Store.LookupIDTag(ctx, idTag); errors.Is(err, store.ErrNotFound) {
+			return v16.IdTagInfo{Status: v16.AuthorizationStatusAccepted}, nil
+		}
+	}
+	def := &handlers.StoreAuthorizer{Store: s.csms.Store, AcceptUnknown: s.cfg.Dev}
+	return def.Authorize(ctx, cp, idTag)
+}
+
+// simulate registers cfg.Simulate charge points with a password (so
+// authentication stays on) and runs them against url until ctx ends; done
+// is closed when they have stopped.
+func (s *server) simulate(ctx context.Context, url string, done chan<- struct{}) error {
+	password := randomToken()
+	fleet := sim.New(sim.Config{
+		URL:           url,
+		Password:      password,
+		Count:         s.cfg.Simulate,
+		MeterInterval: s.cfg.MeterInterval,
+		SessionLength: s.cfg.SessionLength,
+		IdleTime:      cmp.Or(s.cfg.SimIdleTime, s.cfg.SessionLength/6),
+		RemoteOnly:    s.cfg.SimRemoteOnly,
+		StatsInterval: -1,
+		Logger:        s.cfg.Logger.With("component", "simulator"),
+	})
+	for _, id := range fleet.Identities() {
+		if _, err := s.csms.RegisterChargePoint(ctx, id, password); err != nil {
+			close(done)
+			return fmt.Errorf("register simulated charge point %s: %w", id, err)
+		}
+		s.mu.Lock()
+		s.simulated[id] = true
+		s.mu.Unlock()
+	}
+	go func() {
+		defer close(done)
+		if err := fleet.Run(ctx); err != nil {
+			s.cfg.Logger.Error("simulator", "err", err)
+		}
+	}()
+	return nil
+}
+
+// Close shuts the CSMS down (closing the charge points' sockets) and closes
+// the database.
+func (s *server) Close(ctx context.Context) error {
+	var err error
+	if s.csms != nil {
+		err = s.csms.Shutdown(ctx)
+	}
+	return errors.Join(err, s.closeDB())
+}
+
+func (s *server) closeDB() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
