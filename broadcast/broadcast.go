@@ -79,15 +79,41 @@ type Envelope struct {
 // PublishEvent publishes v (marshalled once) to the charge point's topic of
 // kind, ChargePointTopic(chargePointID, kind), and wrapped in an Envelope to
 // AllChargePointsTopic. Both publishes are attempted; the errors are joined.
+//
+// When b is a Watcher, a topic nobody can receive is skipped, and when
+// neither is watched v is not even encoded: events cost nothing until
+// someone listens.
 func PublishEvent(ctx context.Context, b Broadcaster, chargePointID uint, kind string, v any) error {
 	topic := ChargePointTopic(chargePointID, kind)
+	toTopic, toAll := true, true
+	if w, ok := b.(Watcher); ok {
+		toTopic, toAll = w.Watched(topic), w.Watched(AllChargePointsTopic)
+		if !toTopic && !toAll {
+			return nil
+		}
+	}
 	data, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("broadcast: marshal %s: %w", topic, err)
 	}
-	env, err := json.Marshal(Envelope{Topic: topic, ChargePointID: chargePointID, Kind: kind, Data: data})
-	if err != nil {
-		return fmt.Errorf("broadcast: marshal envelope of %s: %w", topic, err)
+	var errTopic, errAll error
+	if toTopic {
+		errTopic = b.Publish(ctx, topic, data)
 	}
-	return errors.Join(b.Publish(ctx, topic, data), b.Publish(ctx, AllChargePointsTopic, env))
+	if toAll {
+		env, err := json.Marshal(Envelope{Topic: topic, ChargePointID: chargePointID, Kind: kind, Data: data})
+		if err != nil {
+			return fmt.Errorf("broadcast: marshal envelope of %s: %w", topic, err)
+		}
+		errAll = b.Publish(ctx, AllChargePointsTopic, env)
+	}
+	return errors.Join(errTopic, errAll)
+}
+
+// Watcher is an optional interface of a Broadcaster that knows whether a
+// message published to topic can reach anyone: a subscriber, or history
+// kept for replay. Broadcasters of several nodes, which cannot know about
+// the other nodes' subscribers, do not implement it.
+type Watcher interface {
+	Watched(topic string) bool
 }

@@ -75,10 +75,11 @@ type ConnectionEvent struct {
 
 // Command statuses as CommandEvent carries them.
 const (
-	CommandPending   = "pending"   // accepted for sending, not yet answered
+	CommandPending   = "pending"   // waiting for the charge point to be reachable
+	CommandSent      = "sent"      // sent, awaiting the reply
 	CommandCompleted = "completed" // the charge point answered with a CALLRESULT
-	CommandFailed    = "failed"    // CALLERROR, or not delivered
-	CommandTimeout   = "timeout"   // no answer in time
+	CommandFailed    = "failed"    // CALLERROR, invalid reply, or no reply in time (see Error)
+	CommandExpired   = "expired"   // not delivered before it expired
 )
 
 // CommandEvent is published to CommandsTopic as a CSMS→charge point command

@@ -58,6 +58,7 @@ type Memory struct {
 var (
 	_ Broadcaster = (*Memory)(nil)
 	_ Replayer    = (*Memory)(nil)
+	_ Watcher     = (*Memory)(nil)
 )
 
 type memTopic struct {
@@ -91,6 +92,15 @@ func NewMemory(cfg MemoryConfig) *Memory {
 // Dropped returns how many messages were dropped so far because a
 // subscriber's buffer was full (counted once per subscriber).
 func (m *Memory) Dropped() uint64 { return m.dropped.Load() }
+
+// Watched reports whether topic has a subscriber or keeps history for
+// replay; Publish to an unwatched topic does nothing. It implements Watcher.
+func (m *Memory) Watched(topic string) bool {
+	m.mu.RLock()
+	_, ok := m.topics[topic]
+	m.mu.RUnlock()
+	return ok
+}
 
 // Publish delivers data to the topic's subscribers without blocking.
 func (m *Memory) Publish(ctx context.Context, topic string, data json.RawMessage) error {

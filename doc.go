@@ -1,0 +1,39 @@
+// Package ocppkit is an embeddable OCPP 1.6J Central System (CSMS) for Go
+// web applications.
+//
+// A host opens a *gorm.DB (SQLite or PostgreSQL), migrates it, builds a
+// CSMS and mounts it:
+//
+//	db, err := store.Open("ocpp.db")            // or "postgres://…"
+//	if err != nil { … }
+//	if err := store.Migrate(ctx, db); err != nil { … }
+//	csms, err := ocppkit.New(ocppkit.Config{DB: db})
+//	if err != nil { … }
+//	mux.Handle("/ocpp/", csms)                   // charge points dial ws://host/ocpp/<identity>
+//	mux.Handle("/api/charge_points/", requireOperator(csms.Remote.HTTPHandler()))
+//	defer csms.Shutdown(ctx)
+//
+// Charge points authenticate with HTTP Basic (user = identity) against a
+// password set with CSMS.RegisterChargePoint; Config.AutoRegister lets any
+// charge point in, for development.
+//
+// Everything a charge point sends is persisted by the default handlers
+// (package handlers) and published on the topics of package broadcast:
+// charge_point_<id>_status, charge_point_<id>_sessions and
+// charge_point_<id>_meter_values, <id> being the charge point's database id.
+// A host overrides any handler with handlers.On and reaches the default
+// with CSMS.Handlers.Default. Commands go to charge points through
+// CSMS.Remote.
+//
+// # Concurrency
+//
+// Messages of one charge point are handled one at a time, in the order they
+// arrive; messages of different charge points are handled concurrently, so
+// handlers, the Authorizer and middleware must be safe for concurrent use.
+// A reply is sent only after the handler returns, that is after what it
+// acknowledges is committed. Events are published after the commit by a
+// background goroutine: publishing never delays a reply, and when the
+// Broadcaster falls behind events are dropped, never the reply. Remote
+// commands may be called from any goroutine; those to one charge point are
+// sent one at a time.
+package ocppkit

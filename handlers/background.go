@@ -1,0 +1,234 @@
+package handlers
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ocppkit/ocppkit/broadcast"
+	"github.com/ocppkit/ocppkit/store"
+)
+
+// publisher hands events to a Broadcaster from one goroutine, so a slow
+// broadcaster (a network backplane) never delays a charge point's reply and
+// events of one charge point keep their order.
+type publisher struct {
+	b       broadcast.Broadcaster
+	events  chan event
+	done    chan struct{}
+	dropped atomic.Uint64
+	logger  *slog.Logger
+	once    sync.Once
+}
+
+type event struct {
+	chargePointID uint
+	kind          string
+	v             any
+}
+
+func newPublisher(b broadcast.Broadcaster, size int, logger *slog.Logger) *publisher {
+	p := &publisher{b: b, events: make(chan event, size), done: make(chan struct{}), logger: logger}
+	if b == nil {
+		close(p.done)
+		return p
+	}
+	go p.run()
+	return p
+}
+
+func (p *publisher) publish(chargePointID uint, kind string, v any) {
+	if p.b == nil {
+		return
+	}
+	select {
+	case p.events <- event{chargePointID, kind, v}:
+	default:
+		if p.dropped.Add(1)%1000 == 1 {
+			p.logger.Warn("broadcaster is behind, dropping events", "dropped_total", p.dropped.Load())
+		}
+	}
+}
+
+func (p *publisher) run() {
+	defer close(p.done)
+	ctx := context.Background()
+	for ev := range p.events {
+		if err := broadcast.PublishEvent(ctx, p.b, ev.chargePointID, ev.kind, ev.v); err != nil {
+			p.logger.Error("publish event", "kind", ev.kind, "charge_point_id", ev.chargePointID, "err", err)
+		}
+	}
+}
+
+func (p *publisher) close(ctx context.Context) error {
+	p.once.Do(func() {
+		if p.b != nil {
+			close(p.events)
+		}
+	})
+	select {
+	case <-p.done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// heartbeatBatcher coalesces last-heartbeat times and writes them all in
+// one statement per flush interval: a Heartbeat costs no database write on
+// its own path.
+type heartbeatBatcher struct {
+	store   *store.Store
+	logger  *slog.Logger
+	mu      sync.Mutex
+	pending map[uint]time.Time
+	stop    chan struct{}
+	done    chan struct{}
+	once    sync.Once
+}
+
+func newHeartbeatBatcher(s *store.Store, every time.Duration, logger *slog.Logger) *heartbeatBatcher {
+	h := &heartbeatBatcher{
+		store:   s,
+		logger:  logger,
+		pending: make(map[uint]time.Time),
+		stop:    make(chan struct{}),
+		done:    make(chan struct{}),
+	}
+	go h.run(every)
+	return h
+}
+
+func (h *heartbeatBatcher) touch(id uint, at time.Time) {
+	h.mu.Lock()
+	if prev, ok := h.pending[id]; !ok || at.After(prev) {
+		h.pending[id] = at
+	}
+	h.mu.Unlock()
+}
+
+func (h *heartbeatBatcher) run(every time.Duration) {
+	defer close(h.done)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			h.flush(context.Background())
+		case <-h.stop:
+			h.flush(context.Background())
+			return
+		}
+	}
+}
+
+func (h *heartbeatBatcher) flush(ctx context.Context) {
+	h.mu.Lock()
+	if len(h.pending) == 0 {
+		h.mu.Unlock()
+		return
+	}
+	batch := h.pending
+	h.pending = make(map[uint]time.Time, len(batch))
+	h.mu.Unlock()
+	if err := h.store.TouchHeartbeats(ctx, batch); err != nil {
+		h.logger.Error("record heartbeats", "charge_points", len(batch), "err", err)
+		// Keep them for the next flush unless newer ones arrived.
+		for id, at := range batch {
+			h.touch(id, at)
+		}
+	}
+}
+
+func (h *heartbeatBatcher) close(ctx context.Context) error {
+	h.once.Do(func() { close(h.stop) })
+	select {
+	case <-h.done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// sessionCache remembers the sessions the handlers have seen, per charge
+// point, so MeterValues needs no lookup to find its session. A miss falls
+// back to the database.
+type sessionCache struct {
+	mu sync.Mutex
+	cp map[uint]*cpSessions
+}
+
+type cpSessions struct {
+	byTx        map[int]sessionRef
+	byConnector map[int]sessionRef
+}
+
+type sessionRef struct {
+	id            uint
+	transactionID int
+	connectorID   int
+	meterStart    int
+}
+
+func (c *sessionCache) get(cpID uint, txID int) (sessionRef, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s, ok := c.cp[cpID]
+	if !ok {
+		return sessionRef{}, false
+	}
+	ref, ok := s.byTx[txID]
+	return ref, ok
+}
+
+func (c *sessionCache) onConnector(cpID uint, connectorID int) (sessionRef, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s, ok := c.cp[cpID]
+	if !ok {
+		return sessionRef{}, false
+	}
+	ref, ok := s.byConnector[connectorID]
+	return ref, ok
+}
+
+func (c *sessionCache) put(cpID uint, ref sessionRef) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cp == nil {
+		c.cp = make(map[uint]*cpSessions)
+	}
+	s, ok := c.cp[cpID]
+	if !ok {
+		s = &cpSessions{byTx: make(map[int]sessionRef), byConnector: make(map[int]sessionRef)}
+		c.cp[cpID] = s
+	}
+	if old, ok := s.byConnector[ref.connectorID]; ok && old.transactionID != ref.transactionID {
+		delete(s.byTx, old.transactionID)
+	}
+	s.byTx[ref.transactionID] = ref
+	s.byConnector[ref.connectorID] = ref
+}
+
+func (c *sessionCache) remove(cpID uint, txID int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s, ok := c.cp[cpID]
+	if !ok {
+		return
+	}
+	if ref, ok := s.byTx[txID]; ok {
+		delete(s.byTx, txID)
+		if cur, ok := s.byConnector[ref.connectorID]; ok && cur.transactionID == txID {
+			delete(s.byConnector, ref.connectorID)
+		}
+	}
+}
+
+func (c *sessionCache) forget(cpID uint) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.cp, cpID)
+}

@@ -1,0 +1,160 @@
+package handlers
+
+import (
+	"cmp"
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/ocppkit/ocppkit/broadcast"
+	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/store"
+)
+
+// DefaultHeartbeatInterval is the interval BootNotification hands out when
+// DefaultsConfig.HeartbeatInterval is zero.
+const DefaultHeartbeatInterval = 5 * time.Minute
+
+// DefaultsConfig configures the default handlers. Store is required; every
+// other zero value is a sensible default.
+type DefaultsConfig struct {
+	// Store persists what the handlers receive. Required.
+	Store *store.Store
+	// Broadcaster receives the live events. By default events go nowhere.
+	Broadcaster broadcast.Broadcaster
+	// Authorizer decides on id tags. By default a StoreAuthorizer that
+	// refuses unknown tags.
+	Authorizer Authorizer
+	// MeterWriter writes meter values in shared transactions. By default
+	// one is created on Store's database and closed by Defaults.Close.
+	MeterWriter *store.MeterWriter
+	// HeartbeatInterval is sent in BootNotification responses. By default
+	// DefaultHeartbeatInterval.
+	HeartbeatInterval time.Duration
+	// HeartbeatFlush is how often the last-heartbeat times of all charge
+	// points are written, in one statement. By default one second: a
+	// heartbeat is acknowledged at once and its time is at most that late in
+	// the database (a heartbeat acknowledges no data, only liveness).
+	HeartbeatFlush time.Duration
+	// PublishBuffer is how many events may wait for the Broadcaster. When it
+	// is full, events are dropped (and counted) rather than delaying a
+	// charge point's reply. By default 8192.
+	PublishBuffer int
+	// Now returns the current time. By default time.Now.
+	Now func() time.Time
+	// Logger is used for the handlers' own failures. By default slog.Default().
+	Logger *slog.Logger
+}
+
+// Defaults holds the library's default handler for every message a charge
+// point sends. Each handler is an exported method, so a host can call or
+// wrap it; Register installs them all as the Registry's defaults.
+//
+// The handlers persist before they answer: a CALLRESULT is sent only after
+// what it acknowledges is committed. A database failure returns an error,
+// which reaches the charge point as InternalError, so it retries.
+type Defaults struct {
+	store      *store.Store
+	authorizer Authorizer
+	meter      *store.MeterWriter
+	ownMeter   bool
+	interval   time.Duration
+	now        func() time.Time
+	logger     *slog.Logger
+
+	publisher  *publisher
+	heartbeats *heartbeatBatcher
+	sessions   sessionCache
+	vendorsMu  sync.RWMutex
+	vendors    map[string]VendorHandler
+	closeOnce  sync.Once
+}
+
+// NewDefaults returns the default handlers. It starts two goroutines (event
+// publishing and heartbeat batching) and, without cfg.MeterWriter, a meter
+// writer; Close stops them.
+func NewDefaults(cfg DefaultsConfig) *Defaults {
+	if cfg.Store == nil {
+		panic("handlers: DefaultsConfig.Store is required")
+	}
+	d := &Defaults{
+		store:      cfg.Store,
+		authorizer: cfg.Authorizer,
+		meter:      cfg.MeterWriter,
+		interval:   cmp.Or(cfg.HeartbeatInterval, DefaultHeartbeatInterval),
+		now:        cfg.Now,
+		logger:     cfg.Logger,
+		vendors:    make(map[string]VendorHandler),
+	}
+	if d.now == nil {
+		d.now = time.Now
+	}
+	if d.logger == nil {
+		d.logger = slog.Default()
+	}
+	if d.authorizer == nil {
+		d.authorizer = &StoreAuthorizer{Store: cfg.Store}
+	}
+	if d.meter == nil {
+		d.meter = store.NewMeterWriter(cfg.Store.DB(), store.MeterWriterConfig{Logger: d.logger})
+		d.ownMeter = true
+	}
+	d.publisher = newPublisher(cfg.Broadcaster, cmp.Or(cfg.PublishBuffer, 8192), d.logger)
+	d.heartbeats = newHeartbeatBatcher(cfg.Store, cmp.Or(cfg.HeartbeatFlush, time.Second), d.logger)
+	return d
+}
+
+// Register installs every default handler in r.
+func (d *Defaults) Register(r *Registry) {
+	r.SetDefault(v16.ActionAuthorize, Typed(d.Authorize))
+	r.SetDefault(v16.ActionBootNotification, Typed(d.BootNotification))
+	r.SetDefault(v16.ActionDataTransfer, Typed(d.DataTransfer))
+	r.SetDefault(v16.ActionDiagnosticsStatusNotification, Typed(d.DiagnosticsStatusNotification))
+	r.SetDefault(v16.ActionFirmwareStatusNotification, Typed(d.FirmwareStatusNotification))
+	r.SetDefault(v16.ActionHeartbeat, Typed(d.Heartbeat))
+	r.SetDefault(v16.ActionMeterValues, Typed(d.MeterValues))
+	r.SetDefault(v16.ActionStartTransaction, Typed(d.StartTransaction))
+	r.SetDefault(v16.ActionStatusNotification, Typed(d.StatusNotification))
+	r.SetDefault(v16.ActionStopTransaction, Typed(d.StopTransaction))
+}
+
+// Publish hands an event for a charge point to the broadcaster without
+// waiting: v is published on the topic of kind (see broadcast.PublishEvent)
+// and on broadcast.AllChargePointsTopic.
+func (d *Defaults) Publish(chargePointID uint, kind string, v any) {
+	d.publisher.publish(chargePointID, kind, v)
+}
+
+// DroppedEvents returns how many events were dropped because the
+// broadcaster could not keep up.
+func (d *Defaults) DroppedEvents() uint64 { return d.publisher.dropped.Load() }
+
+// Close flushes pending heartbeats and events and stops the goroutines
+// NewDefaults started, waiting at most until ctx ends.
+func (d *Defaults) Close(ctx context.Context) error {
+	var err error
+	d.closeOnce.Do(func() {
+		err = d.heartbeats.close(ctx)
+		if d.ownMeter {
+			err = cmp.Or(err, d.meter.Close(ctx))
+		}
+		err = cmp.Or(err, d.publisher.close(ctx))
+	})
+	return err
+}
+
+// Forget drops what the handlers cache about a charge point's sessions; the
+// wiring calls it when the charge point disconnects, so a restarted charger
+// is read afresh from the database.
+func (d *Defaults) Forget(chargePointID uint) { d.sessions.forget(chargePointID) }
+
+func (d *Defaults) timestamp(t v16.DateTime) time.Time {
+	if t.IsZero() {
+		return d.now().UTC()
+	}
+	return t.UTC()
+}
+
+// Now returns the current time as the handlers see it (DefaultsConfig.Now).
+func (d *Defaults) Now() time.Time { return d.now() }

@@ -1,0 +1,144 @@
+package handlers_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/ocppkit/ocppkit/handlers"
+	"github.com/ocppkit/ocppkit/ocpp"
+	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/store"
+)
+
+func newCall(action string) *handlers.Call {
+	return &handlers.Call{
+		Identity:    "CP-1",
+		ChargePoint: &store.ChargePoint{ID: 1, Identifier: "CP-1"},
+		Action:      action,
+		Logger:      slog.New(slog.DiscardHandler),
+	}
+}
+
+func TestDispatchErrors(t *testing.T) {
+	r := handlers.NewRegistry(nil)
+	handlers.On(r, func(ctx context.Context, c *handlers.Call, req v16.HeartbeatRequest) (v16.HeartbeatResponse, error) {
+		return v16.HeartbeatResponse{CurrentTime: v16.Now()}, nil
+	})
+	handlers.On(r, func(ctx context.Context, c *handlers.Call, req v16.AuthorizeRequest) (v16.AuthorizeResponse, error) {
+		panic("boom")
+	})
+	handlers.On(r, func(ctx context.Context, c *handlers.Call, req v16.DataTransferRequest) (v16.DataTransferResponse, error) {
+		return v16.DataTransferResponse{Status: "Maybe"}, nil // breaks the schema
+	})
+	handlers.On(r, func(ctx context.Context, c *handlers.Call, req v16.FirmwareStatusNotificationRequest) (v16.FirmwareStatusNotificationResponse, error) {
+		return v16.FirmwareStatusNotificationResponse{}, errors.New("database is on fire")
+	})
+	tests := []struct {
+		name, action, payload string
+		code                  ocpp.ErrorCode
+	}{
+		{"ok", "Heartbeat", `{}`, ""},
+		{"unknown action", "Teleport", `{}`, ocpp.NotImplemented},
+		{"known action without handler", "Reset", `{"type":"Hard"}`, ocpp.NotSupported},
+		{"invalid payload", "Heartbeat", `{"x":1}`, ocpp.FormationViolation},
+		{"panicking handler", "Authorize", `{"idTag":"A"}`, ocpp.InternalError},
+		{"handler returns an invalid response", "DataTransfer", `{"vendorId":"V"}`, ocpp.InternalError},
+		{"plain error", "FirmwareStatusNotification", `{"status":"Idle"}`, ocpp.InternalError},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := r.Dispatch(context.Background(), newCall(tt.action), json.RawMessage(tt.payload))
+			if got := ocpp.CodeOf(err); got != tt.code {
+				t.Fatalf("code = %q (err %v), want %q", got, err, tt.code)
+			}
+			if tt.code == "" && !json.Valid(out) {
+				t.Fatalf("reply %s is not JSON", out)
+			}
+			// What reaches the wire never carries our internal text.
+			if err != nil {
+				f := ocpp.NewCallError("1", err)
+				if strings.Contains(f.ErrorDescription, "fire") || strings.Contains(f.ErrorDescription, "boom") {
+					t.Errorf("internal detail on the wire: %q", f.ErrorDescription)
+				}
+			}
+		})
+	}
+}
+
+// TestOverrideDelegatesToDefault checks Default/Invoke and that Remove
+// restores the default.
+func TestOverrideDelegatesToDefault(t *testing.T) {
+	r := handlers.NewRegistry(nil)
+	var calls []string
+	r.SetDefault(v16.ActionAuthorize, handlers.Typed(func(ctx context.Context, c *handlers.Call, req v16.AuthorizeRequest) (v16.AuthorizeResponse, error) {
+		calls = append(calls, "default:"+req.IdTag)
+		return v16.AuthorizeResponse{IdTagInfo: v16.IdTagInfo{Status: v16.AuthorizationStatusAccepted}}, nil
+	}))
+	def := r.Default(v16.ActionAuthorize)
+	handlers.On(r, func(ctx context.Context, c *handlers.Call, req v16.AuthorizeRequest) (v16.AuthorizeResponse, error) {
+		calls = append(calls, "override:"+req.IdTag)
+		if req.IdTag == "BLOCKED" {
+			return v16.AuthorizeResponse{IdTagInfo: v16.IdTagInfo{Status: v16.AuthorizationStatusBlocked}}, nil
+		}
+		return handlers.Invoke[v16.AuthorizeResponse](ctx, def, c, req)
+	})
+	for _, tag := range []string{"A", "BLOCKED"} {
+		if _, err := r.Dispatch(context.Background(), newCall("Authorize"), json.RawMessage(`{"idTag":"`+tag+`"}`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.Remove(v16.ActionAuthorize)
+	out, err := r.Dispatch(context.Background(), newCall("Authorize"), json.RawMessage(`{"idTag":"B"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(calls, ","); got != "override:A,default:A,override:BLOCKED,default:B" {
+		t.Errorf("calls = %s", got)
+	}
+	if !strings.Contains(string(out), `"Accepted"`) {
+		t.Errorf("reply = %s", out)
+	}
+}
+
+func TestMiddlewareOrderAndModes(t *testing.T) {
+	r := handlers.NewRegistry(nil)
+	var order []string
+	mw := func(name string) handlers.Middleware {
+		return func(next handlers.Handler) handlers.Handler {
+			return handlers.HandlerFunc(func(ctx context.Context, c *handlers.Call, req v16.Request) (v16.Response, error) {
+				order = append(order, name+">")
+				res, err := next.Handle(ctx, c, req)
+				order = append(order, "<"+name)
+				return res, err
+			})
+		}
+	}
+	handlers.On(r, func(ctx context.Context, c *handlers.Call, req v16.BootNotificationRequest) (v16.BootNotificationResponse, error) {
+		order = append(order, "handler:"+req.ChargePointVendor)
+		return v16.BootNotificationResponse{Status: v16.RegistrationStatusAccepted, CurrentTime: v16.Now(), Interval: 60}, nil
+	})
+	r.Use(mw("outer"), mw("inner"))
+	long := `{"chargePointVendor":"` + strings.Repeat("V", 55) + `","chargePointModel":"M"}`
+	if _, err := r.Dispatch(context.Background(), newCall("BootNotification"), json.RawMessage(long)); ocpp.CodeOf(err) != ocpp.PropertyConstraintViolation {
+		t.Fatalf("strict: over-long vendor gave %v", err)
+	}
+	r.SetChargePointMode("CP-1", v16.Tolerant)
+	if _, err := r.Dispatch(context.Background(), newCall("BootNotification"), json.RawMessage(long)); err != nil {
+		t.Fatalf("tolerant charge point: %v", err)
+	}
+	if got := strings.Join(order, " "); got != "outer> inner> handler:"+strings.Repeat("V", 50)+" <inner <outer" {
+		t.Errorf("order = %s", got)
+	}
+	r.SetChargePointMode("CP-1", v16.Strict)
+	r.SetActionMode("BootNotification", v16.Tolerant)
+	if got := r.Mode("CP-1", "BootNotification"); got != v16.Strict {
+		t.Errorf("charge point mode should win over action mode, got %v", got)
+	}
+	if got := r.Mode("CP-2", "BootNotification"); got != v16.Tolerant {
+		t.Errorf("action mode = %v", got)
+	}
+}

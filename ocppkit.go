@@ -1,0 +1,192 @@
+package ocppkit
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/ocppkit/ocppkit/broadcast"
+	"github.com/ocppkit/ocppkit/handlers"
+	"github.com/ocppkit/ocppkit/ocpp"
+	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/remote"
+	"github.com/ocppkit/ocppkit/store"
+)
+
+// Config configures a CSMS. DB is required; every other zero value is a
+// sensible default.
+type Config struct {
+	// DB is where charge points, connectors, sessions and meter values are
+	// kept. Run store.Migrate on it first. Required.
+	DB *gorm.DB
+	// Broadcaster carries the live events. By default an in-memory
+	// broadcast.Memory (single node).
+	Broadcaster broadcast.Broadcaster
+	// Logger. By default slog.Default().
+	Logger *slog.Logger
+	// AutoRegister lets unknown charge points connect: they are created on
+	// their first connection, and charge points without a password are let
+	// in without one. Off by default: unknown identities are refused (404)
+	// and charge points must authenticate with HTTP Basic (401 otherwise).
+	// Meant for development.
+	AutoRegister bool
+	// AcceptUnknownIDTags accepts id tags that are not in the id_tags
+	// table. Off by default. Ignored when Authorizer is set.
+	AcceptUnknownIDTags bool
+	// Authorizer decides on id tags. By default a handlers.StoreAuthorizer.
+	Authorizer handlers.Authorizer
+	// Authenticator decides which charge points may connect. By default
+	// HTTP Basic against the charge points' password digests (user = the
+	// identity), with AutoRegister as above.
+	Authenticator ocpp.Authenticator
+	// NodeID names this process among several sharing one database. By
+	// default the host name.
+	NodeID string
+	// HeartbeatInterval is handed to charge points in BootNotification. By
+	// default handlers.DefaultHeartbeatInterval.
+	HeartbeatInterval time.Duration
+	// CommandTimeout bounds every remote command. By default
+	// remote.DefaultTimeout.
+	CommandTimeout time.Duration
+	// Mode is the validation mode for charge points' messages. By default
+	// v16.Strict; see Registry.SetChargePointMode for one quirky charger.
+	Mode v16.Mode
+	// Server tunes the socket server (timeouts, frame size, rate limit,
+	// ping interval). Its Handler, Authenticator, Logger and NodeID are set
+	// by New.
+	Server ocpp.ServerConfig
+}
+
+// CSMS is an OCPP 1.6J Central System: an http.Handler for charge point
+// sockets with everything behind it. Its fields are the parts a host uses
+// directly.
+type CSMS struct {
+	// Store queries and updates the data.
+	Store *store.Store
+	// Handlers dispatches charge points' messages; override one with
+	// handlers.On and reach the default with Handlers.Default.
+	Handlers *handlers.Registry
+	// Defaults are the library's handlers, registered as Handlers' defaults.
+	Defaults *handlers.Defaults
+	// Broadcaster carries the live events.
+	Broadcaster broadcast.Broadcaster
+	// Remote sends commands to charge points.
+	Remote *remote.Client
+	// Server is the socket server.
+	Server *ocpp.Server
+
+	cfg    Config
+	logger *slog.Logger
+	memory *broadcast.Memory // the default broadcaster, closed by Shutdown
+
+	authMu sync.Mutex
+	authed map[string]*store.ChargePoint // see rememberAuthenticated
+}
+
+// New wires a CSMS. It starts the background writers (meter values,
+// heartbeats, event publishing) that Shutdown stops, and marks the charge
+// points this NodeID held before a crash as disconnected. It does not
+// migrate and does not listen: mount the CSMS on the host's mux.
+func New(cfg Config) (*CSMS, error) {
+	if cfg.DB == nil {
+		return nil, errors.New("ocppkit: Config.DB is required")
+	}
+	logger := cmp.Or(cfg.Logger, slog.Default())
+	if cfg.NodeID == "" {
+		host, _ := os.Hostname()
+		cfg.NodeID = cmp.Or(host, "ocppkit")
+	}
+	c := &CSMS{cfg: cfg, logger: logger, Store: store.New(cfg.DB), authed: make(map[string]*store.ChargePoint)}
+
+	if n, err := c.Store.MarkNodeDisconnected(context.Background(), cfg.NodeID, time.Now().UTC()); err != nil {
+		return nil, fmt.Errorf("ocppkit: mark charge points of node %q disconnected: %w", cfg.NodeID, err)
+	} else if n > 0 {
+		logger.Info("marked charge points of a previous run disconnected", "node", cfg.NodeID, "count", n)
+	}
+
+	c.Broadcaster = cfg.Broadcaster
+	if c.Broadcaster == nil {
+		c.memory = broadcast.NewMemory(broadcast.MemoryConfig{Logger: logger})
+		c.Broadcaster = c.memory
+	}
+	authz := cfg.Authorizer
+	if authz == nil {
+		authz = &handlers.StoreAuthorizer{Store: c.Store, AcceptUnknown: cfg.AcceptUnknownIDTags}
+	}
+	c.Defaults = handlers.NewDefaults(handlers.DefaultsConfig{
+		Store:             c.Store,
+		Broadcaster:       c.Broadcaster,
+		Authorizer:        authz,
+		HeartbeatInterval: cfg.HeartbeatInterval,
+		Logger:            logger,
+	})
+	c.Handlers = handlers.NewRegistry(logger)
+	c.Handlers.SetMode(cfg.Mode)
+	c.Defaults.Register(c.Handlers)
+
+	scfg := cfg.Server
+	scfg.Handler = connHandler{c}
+	scfg.Authenticator = cmp.Or[ocpp.Authenticator](cfg.Authenticator, basicAuth{c})
+	scfg.Logger = logger
+	scfg.NodeID = cfg.NodeID
+	c.Server = ocpp.NewServer(scfg)
+
+	c.Remote = remote.New(remote.Config{
+		Caller:      c.Server,
+		Store:       c.Store,
+		Broadcaster: c.Broadcaster,
+		Timeout:     cfg.CommandTimeout,
+		Logger:      logger,
+	})
+	return c, nil
+}
+
+// ServeHTTP accepts a charge point's WebSocket at …/<identity>.
+func (c *CSMS) ServeHTTP(w http.ResponseWriter, r *http.Request) { c.Server.ServeHTTP(w, r) }
+
+// Shutdown closes every charge point connection, waits for their handlers,
+// flushes heartbeats and events and stops the background writers, at most
+// until ctx ends.
+func (c *CSMS) Shutdown(ctx context.Context) error {
+	err := c.Server.Shutdown(ctx)
+	err = errors.Join(err, c.Remote.Close(ctx), c.Defaults.Close(ctx))
+	if c.memory != nil {
+		c.memory.Close()
+	}
+	return err
+}
+
+// RegisterChargePoint creates a charge point that authenticates with
+// password (HTTP Basic, user = identity). Only a salted digest is stored.
+func (c *CSMS) RegisterChargePoint(ctx context.Context, identity, password string) (*store.ChargePoint, error) {
+	digest, err := digestOf(password)
+	if err != nil {
+		return nil, err
+	}
+	return c.Store.RegisterChargePoint(ctx, identity, digest)
+}
+
+// SetPassword replaces a charge point's password. Connections already open
+// stay open; the next handshake needs the new password.
+func (c *CSMS) SetPassword(ctx context.Context, identity, password string) error {
+	digest, err := digestOf(password)
+	if err != nil {
+		return err
+	}
+	return c.Store.SetPasswordDigest(ctx, identity, digest)
+}
+
+func digestOf(password string) (string, error) {
+	if password == "" {
+		return "", nil
+	}
+	return ocpp.HashPassword(password)
+}

@@ -1,0 +1,209 @@
+package remote
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/ocppkit/ocppkit/broadcast"
+	"github.com/ocppkit/ocppkit/ocpp"
+	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/store"
+)
+
+// Command statuses, as stored in store.Command.Status and published in
+// broadcast.CommandEvent.Status.
+const (
+	StatusPending   = store.CommandPending   // waiting for the charge point
+	StatusSent      = store.CommandSent      // sent, awaiting the reply
+	StatusCompleted = store.CommandCompleted // the charge point answered with a CALLRESULT
+	StatusFailed    = store.CommandFailed    // CALLERROR, invalid reply or no reply in time
+	StatusExpired   = store.CommandExpired   // not delivered before it expired
+)
+
+// EnqueueOptions tunes Enqueue. A nil *EnqueueOptions uses the defaults.
+type EnqueueOptions struct {
+	// ExpiresAt is when an undelivered command is given up. By default
+	// DefaultExpiry from now.
+	ExpiresAt time.Time
+}
+
+// Enqueue persists req as a command for the charge point and returns at
+// once (the perform_later of OCPP Rails). The command is sent now when the
+// charge point is connected, otherwise when it next connects (the wiring
+// calls DeliverPending), until it expires. Its outcome is stored in the
+// command row and published on charge_point_<id>_commands.
+func (c *Client) Enqueue(ctx context.Context, identity string, req v16.Request, opts *EnqueueOptions) (*store.Command, error) {
+	if err := req.Validate(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidRequest, err)
+	}
+	payload, err := json.Marshal(req)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidRequest, err)
+	}
+	cp, err := c.store.ChargePointByIdentifier(ctx, identity)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("%w: %s", ErrUnknownChargePoint, identity)
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := c.now().UTC()
+	expires := now.Add(DefaultExpiry)
+	if opts != nil && !opts.ExpiresAt.IsZero() {
+		expires = opts.ExpiresAt.UTC()
+	}
+	cmd := &store.Command{
+		ChargePointID: cp.ID,
+		Identifier:    identity,
+		Action:        req.Action(),
+		Payload:       string(payload),
+		Status:        StatusPending,
+		CreatedAt:     now,
+		ExpiresAt:     &expires,
+	}
+	if err := c.store.CreateCommand(ctx, cmd); err != nil {
+		return nil, err
+	}
+	c.publish(cmd)
+	c.DeliverPending(identity)
+	return cmd, nil
+}
+
+// DeliverPending sends, in the background and in order, the pending
+// commands of a charge point. The wiring calls it when a charge point
+// connects; Enqueue calls it too. Calls for an identity whose delivery is
+// already running make that delivery look again when it finishes.
+func (c *Client) DeliverPending(identity string) {
+	c.mu.Lock()
+	if c.ctx.Err() != nil {
+		c.mu.Unlock()
+		return
+	}
+	if c.delivering[identity] {
+		c.again[identity] = true
+		c.mu.Unlock()
+		return
+	}
+	c.delivering[identity] = true
+	c.wg.Add(1)
+	c.mu.Unlock()
+	go func() {
+		defer c.wg.Done()
+		for {
+			c.deliver(identity)
+			c.mu.Lock()
+			if !c.again[identity] || c.ctx.Err() != nil {
+				delete(c.delivering, identity)
+				delete(c.again, identity)
+				c.mu.Unlock()
+				return
+			}
+			delete(c.again, identity)
+			c.mu.Unlock()
+		}
+	}()
+}
+
+func (c *Client) deliver(identity string) {
+	ctx := c.ctx
+	cmds, err := c.store.PendingCommands(ctx, identity, c.now().UTC())
+	if err != nil {
+		if ctx.Err() == nil {
+			c.logger.Error("load pending commands", "charge_point", identity, "err", err)
+		}
+		return
+	}
+	for i := range cmds {
+		cmd := &cmds[i]
+		if ctx.Err() != nil {
+			return
+		}
+		sentAt := c.now().UTC()
+		cmd.Status, cmd.SentAt = StatusSent, &sentAt
+		if err := c.store.UpdateCommand(ctx, cmd); err != nil {
+			c.logger.Error("mark command sent", "command_id", cmd.ID, "err", err)
+			return
+		}
+		raw, err := c.send(ctx, identity, cmd.Action, json.RawMessage(cmd.Payload))
+		if errors.Is(err, ErrNotConnected) {
+			// Not delivered: back to the queue for the next connection.
+			cmd.Status, cmd.SentAt = StatusPending, nil
+			if uerr := c.store.UpdateCommand(context.WithoutCancel(ctx), cmd); uerr != nil {
+				c.logger.Error("requeue command", "command_id", cmd.ID, "err", uerr)
+			}
+			return
+		}
+		c.complete(context.WithoutCancel(ctx), cmd, raw, err)
+	}
+}
+
+// expireLoop marks commands past their expiry as expired, every interval,
+// until Close. (Delivery already skips them; this makes their stored status
+// say so.)
+func (c *Client) expireLoop(every time.Duration) {
+	defer c.wg.Done()
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-c.ctx.Done():
+			return
+		case <-t.C:
+			if _, err := c.store.ExpireCommands(c.ctx, c.now().UTC()); err != nil && c.ctx.Err() == nil {
+				c.logger.Error("expire commands", "err", err)
+			}
+		}
+	}
+}
+
+func (c *Client) complete(ctx context.Context, cmd *store.Command, raw json.RawMessage, err error) {
+	done := c.now().UTC()
+	cmd.CompletedAt = &done
+	if err == nil {
+		if _, derr := c.decode(cmd.Action, raw); derr != nil {
+			err = derr
+		}
+	}
+	if err != nil {
+		cmd.Status = StatusFailed
+		cmd.ErrorCode = string(ocpp.CodeOf(err))
+		cmd.ErrorDescription = err.Error()
+		var oe *ocpp.Error
+		if errors.As(err, &oe) {
+			cmd.ErrorDescription = oe.Description
+		}
+	} else {
+		cmd.Status = StatusCompleted
+		cmd.Response = string(raw)
+	}
+	if uerr := c.store.UpdateCommand(ctx, cmd); uerr != nil {
+		c.logger.Error("record command outcome", "command_id", cmd.ID, "err", uerr)
+	}
+	c.publish(cmd)
+}
+
+func (c *Client) publish(cmd *store.Command) {
+	if c.b == nil {
+		return
+	}
+	ev := broadcast.CommandEvent{
+		CommandID: strconv.FormatUint(uint64(cmd.ID), 10),
+		Action:    cmd.Action,
+		Status:    cmd.Status,
+		Response:  json.RawMessage(cmd.Response),
+		Timestamp: c.now().UTC(),
+	}
+	if cmd.ErrorCode != "" {
+		ev.Error = cmd.ErrorCode + ": " + cmd.ErrorDescription
+	}
+	if len(ev.Response) == 0 {
+		ev.Response = nil
+	}
+	if err := broadcast.PublishEvent(context.WithoutCancel(c.ctx), c.b, cmd.ChargePointID, broadcast.KindCommands, ev); err != nil {
+		c.logger.Error("publish command event", "command_id", cmd.ID, "err", err)
+	}
+}

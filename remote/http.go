@@ -1,0 +1,143 @@
+package remote
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"slices"
+	"net/url"
+	"strings"
+
+	"github.com/ocppkit/ocppkit/ocpp"
+	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/store"
+)
+
+// maxBody bounds the JSON payload of one command.
+const maxBody = 1 << 20
+
+// HTTPHandler returns an http.Handler that exposes the commands as a JSON
+// API, for operators and scripts:
+//
+//	POST …/charge_points/{identity}/commands/{Action}      body: the action's JSON payload
+//	POST …/charge_points/{identity}/commands/{Action}?async=1
+//
+// The handler matches the end of the path, so it can be mounted under any
+// prefix. The synchronous form answers 200 with the charge point's reply.
+// With async=1 the command is enqueued (see Enqueue) and the answer is 202
+// with the stored command. Errors are JSON {"error": "...", "code": "..."}:
+// 404 for an unknown charge point or action, 400 for an invalid payload
+// (code is the OCPP validation code), 409 when the charge point is not
+// connected, 502 when it answers CALLERROR (code is its error code) or an
+// invalid reply, 504 when it does not answer in time, 405 for a method
+// other than POST. The host wraps the handler in its own authentication.
+func (c *Client) HTTPHandler() http.Handler {
+	return http.HandlerFunc(c.serveHTTP)
+}
+
+type apiError struct {
+	Error string `json:"error"`
+	Code  string `json:"code,omitempty"`
+}
+
+func (c *Client) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	identity, action, ok := commandPath(r.URL)
+	if !ok {
+		writeJSON(w, http.StatusNotFound, apiError{Error: "not found: want …/charge_points/{identity}/commands/{Action}"})
+		return
+	}
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		writeJSON(w, http.StatusMethodNotAllowed, apiError{Error: "method not allowed: use POST"})
+		return
+	}
+	if !slices.Contains(v16.CentralSystemActions, action) {
+		writeJSON(w, http.StatusNotFound, apiError{Error: "unknown command " + action})
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, apiError{Error: "read body: " + err.Error()})
+		return
+	}
+	if len(body) > maxBody {
+		writeJSON(w, http.StatusRequestEntityTooLarge, apiError{Error: "payload too large"})
+		return
+	}
+	if len(strings.TrimSpace(string(body))) == 0 {
+		body = []byte("{}")
+	}
+	req, _ := v16.NewRequest(action)
+	if err := v16.Unmarshal(body, req, v16.Strict); err != nil {
+		writeJSON(w, http.StatusBadRequest, apiError{Error: err.Error(), Code: string(ocpp.CodeOf(err))})
+		return
+	}
+	ctx := r.Context()
+	if _, err := c.store.ChargePointByIdentifier(ctx, identity); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			writeJSON(w, http.StatusNotFound, apiError{Error: "unknown charge point " + identity})
+			return
+		}
+		c.logger.Error("commands API: look up charge point", "charge_point", identity, "err", err)
+		writeJSON(w, http.StatusInternalServerError, apiError{Error: "internal error"})
+		return
+	}
+	if async := r.URL.Query().Get("async"); async == "1" || async == "true" {
+		cmd, err := c.Enqueue(ctx, identity, req, nil)
+		if err != nil {
+			c.writeError(w, err)
+			return
+		}
+		writeJSON(w, http.StatusAccepted, cmd)
+		return
+	}
+	res, err := c.Send(ctx, identity, req)
+	if err != nil {
+		c.writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+func (c *Client) writeError(w http.ResponseWriter, err error) {
+	var oe *ocpp.Error
+	switch {
+	case errors.Is(err, ErrUnknownChargePoint):
+		writeJSON(w, http.StatusNotFound, apiError{Error: err.Error()})
+	case errors.Is(err, ErrInvalidRequest):
+		writeJSON(w, http.StatusBadRequest, apiError{Error: err.Error(), Code: string(ocpp.CodeOf(err))})
+	case errors.Is(err, ErrNotConnected):
+		writeJSON(w, http.StatusConflict, apiError{Error: err.Error()})
+	case errors.Is(err, ErrTimeout):
+		writeJSON(w, http.StatusGatewayTimeout, apiError{Error: err.Error()})
+	case errors.Is(err, ErrInvalidResponse):
+		writeJSON(w, http.StatusBadGateway, apiError{Error: err.Error(), Code: string(ocpp.CodeOf(err))})
+	case errors.As(err, &oe):
+		writeJSON(w, http.StatusBadGateway, apiError{Error: "charge point answered CALLERROR: " + oe.Description, Code: string(oe.Code)})
+	default:
+		c.logger.Error("commands API", "err", err)
+		writeJSON(w, http.StatusInternalServerError, apiError{Error: "internal error"})
+	}
+}
+
+// commandPath finds charge_points/{identity}/commands/{Action} at the end
+// of the path; the identity is percent-decoded.
+func commandPath(u interface{ EscapedPath() string }) (identity, action string, ok bool) {
+	parts := strings.Split(strings.Trim(u.EscapedPath(), "/"), "/")
+	n := len(parts)
+	if n < 4 || parts[n-4] != "charge_points" || parts[n-2] != "commands" {
+		return "", "", false
+	}
+	id, err := url.PathUnescape(parts[n-3])
+	if err != nil || id == "" || parts[n-1] == "" {
+		return "", "", false
+	}
+	return id, parts[n-1], true
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

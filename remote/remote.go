@@ -1,0 +1,226 @@
+package remote
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/ocppkit/ocppkit/broadcast"
+	"github.com/ocppkit/ocppkit/ocpp"
+	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/store"
+)
+
+// DefaultTimeout bounds a command when neither Config.Timeout nor the
+// caller's context sets a shorter deadline.
+const DefaultTimeout = 30 * time.Second
+
+// DefaultExpiry is how long an enqueued command waits for its charge point
+// when EnqueueOptions.ExpiresAt is not set.
+const DefaultExpiry = 24 * time.Hour
+
+// Errors returned by the commands. A CALLERROR from the charge point is
+// returned as an *ocpp.Error (test with errors.As).
+var (
+	ErrNotConnected       = errors.New("remote: charge point is not connected")
+	ErrTimeout            = errors.New("remote: charge point did not answer in time")
+	ErrUnknownChargePoint = errors.New("remote: unknown charge point")
+	ErrInvalidRequest     = errors.New("remote: invalid request")
+	ErrInvalidResponse    = errors.New("remote: invalid response from charge point")
+	ErrNoActiveSession    = errors.New("remote: session is not active")
+	ErrClosed             = errors.New("remote: client is closed")
+)
+
+// Caller sends one CALL to a connected charge point and returns the payload
+// of its CALLRESULT. *ocpp.Server is one; a multi-node backplane is another.
+// It returns an error wrapping ocpp.ErrNotConnected when the charge point is
+// not connected, ocpp.ErrTimeout when it does not answer, and *ocpp.Error
+// for a CALLERROR.
+type Caller interface {
+	Call(ctx context.Context, identity, action string, payload json.RawMessage) (json.RawMessage, error)
+}
+
+// Config configures a Client. Caller and Store are required.
+type Config struct {
+	Caller Caller
+	Store  *store.Store
+	// Broadcaster receives command outcomes on charge_point_<id>_commands.
+	// By default they are not published.
+	Broadcaster broadcast.Broadcaster
+	// Timeout bounds every command. By default DefaultTimeout.
+	Timeout time.Duration
+	// ResponseMode is the validation mode for charge points' replies. By
+	// default v16.Strict: a reply that breaks the schema is an error.
+	ResponseMode v16.Mode
+	// Logger. By default slog.Default().
+	Logger *slog.Logger
+	// Now returns the current time. By default time.Now.
+	Now func() time.Time
+	// ExpireInterval is how often commands past their expiry are marked
+	// expired in the database. By default one minute.
+	ExpireInterval time.Duration
+}
+
+// Client sends commands to charge points and awaits their replies.
+type Client struct {
+	caller  Caller
+	store   *store.Store
+	b       broadcast.Broadcaster
+	timeout time.Duration
+	mode    v16.Mode
+	logger  *slog.Logger
+	now     func() time.Time
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	// delivering holds the identities whose queued commands are being sent,
+	// so two deliveries never run for one charge point at once.
+	mu         sync.Mutex
+	delivering map[string]bool
+	again      map[string]bool
+}
+
+// New returns a Client. It starts one goroutine, which expires commands
+// (Config.ExpireInterval); Close stops it.
+func New(cfg Config) *Client {
+	if cfg.Caller == nil || cfg.Store == nil {
+		panic("remote: Config.Caller and Config.Store are required")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &Client{
+		caller:     cfg.Caller,
+		store:      cfg.Store,
+		b:          cfg.Broadcaster,
+		timeout:    cmp.Or(cfg.Timeout, DefaultTimeout),
+		mode:       cfg.ResponseMode,
+		logger:     cfg.Logger,
+		now:        cfg.Now,
+		ctx:        ctx,
+		cancel:     cancel,
+		delivering: make(map[string]bool),
+		again:      make(map[string]bool),
+	}
+	if c.logger == nil {
+		c.logger = slog.Default()
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	c.wg.Add(1)
+	go c.expireLoop(cmp.Or(cfg.ExpireInterval, time.Minute))
+	return c
+}
+
+// Close stops delivering queued commands and waits for deliveries under way,
+// at most until ctx ends. Commands still pending stay in the database.
+func (c *Client) Close(ctx context.Context) error {
+	c.cancel()
+	done := make(chan struct{})
+	go func() { c.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Send sends req to the charge point and returns its validated reply. It
+// waits at most Config.Timeout or until ctx ends.
+func (c *Client) Send(ctx context.Context, identity string, req v16.Request) (v16.Response, error) {
+	if err := req.Validate(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidRequest, err)
+	}
+	payload, err := json.Marshal(req)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidRequest, err)
+	}
+	raw, err := c.send(ctx, identity, req.Action(), payload)
+	if err != nil {
+		return nil, err
+	}
+	return c.decode(req.Action(), raw)
+}
+
+func (c *Client) send(ctx context.Context, identity, action string, payload json.RawMessage) (json.RawMessage, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	raw, err := c.caller.Call(ctx, identity, action, payload)
+	switch {
+	case err == nil:
+		return raw, nil
+	case errors.Is(err, ocpp.ErrNotConnected):
+		return nil, fmt.Errorf("%w: %s", ErrNotConnected, identity)
+	case errors.Is(err, ocpp.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
+		return nil, fmt.Errorf("%w: %s %s", ErrTimeout, identity, action)
+	case errors.Is(err, ocpp.ErrClosed):
+		return nil, fmt.Errorf("%w: %s (connection closed while waiting)", ErrNotConnected, identity)
+	}
+	return nil, err
+}
+
+func (c *Client) decode(action string, raw json.RawMessage) (v16.Response, error) {
+	res, ok := v16.NewResponse(action)
+	if !ok {
+		return nil, fmt.Errorf("%w: no response type for %s", ErrInvalidResponse, action)
+	}
+	if err := v16.Unmarshal(raw, res, c.mode); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidResponse, err)
+	}
+	return res, nil
+}
+
+// Call sends req to the charge point and returns its reply as Res:
+//
+//	res, err := remote.Call[v16.ResetResponse](ctx, client, "CP-1", v16.ResetRequest{Type: v16.ResetTypeSoft})
+func Call[Res v16.Response](ctx context.Context, c *Client, identity string, req v16.Request) (Res, error) {
+	var zero Res
+	res, err := c.Send(ctx, identity, req)
+	if err != nil {
+		return zero, err
+	}
+	switch v := any(res).(type) {
+	case Res:
+		return v, nil
+	case *Res:
+		return *v, nil
+	}
+	return zero, fmt.Errorf("%w: got %T, want %T", ErrInvalidResponse, res, zero)
+}
+
+// RemoteStartTransaction asks the charge point to start charging on
+// connectorID (0 lets the charge point choose) for idTag.
+func (c *Client) RemoteStartTransaction(ctx context.Context, identity string, connectorID int, idTag string) (v16.RemoteStartTransactionResponse, error) {
+	req := v16.RemoteStartTransactionRequest{IdTag: idTag}
+	if connectorID > 0 {
+		req.ConnectorId = &connectorID
+	}
+	return Call[v16.RemoteStartTransactionResponse](ctx, c, identity, req)
+}
+
+// RemoteStopTransaction asks the charge point to stop the charging session
+// with database id sessionID. It returns ErrNoActiveSession when the session
+// is not active or belongs to another charge point.
+func (c *Client) RemoteStopTransaction(ctx context.Context, identity string, sessionID uint) (v16.RemoteStopTransactionResponse, error) {
+	sess, err := c.store.SessionByID(ctx, sessionID)
+	if errors.Is(err, store.ErrNotFound) {
+		return v16.RemoteStopTransactionResponse{}, fmt.Errorf("%w: session %d not found", ErrNoActiveSession, sessionID)
+	}
+	if err != nil {
+		return v16.RemoteStopTransactionResponse{}, err
+	}
+	cp, err := c.store.ChargePointByID(ctx, sess.ChargePointID)
+	if err != nil {
+		return v16.RemoteStopTransactionResponse{}, err
+	}
+	if cp.Identifier != identity || !sess.IsActive() {
+		return v16.RemoteStopTransactionResponse{}, fmt.Errorf("%w: session %d on %s", ErrNoActiveSession, sessionID, identity)
+	}
+	return Call[v16.RemoteStopTransactionResponse](ctx, c, identity, v16.RemoteStopTransactionRequest{TransactionId: sess.TransactionID})
+}

@@ -1,0 +1,78 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// CreateCommand inserts cmd (Status defaults to pending, CreatedAt to now) and
+// sets its ID.
+func (s *Store) CreateCommand(ctx context.Context, cmd *Command) error {
+	if cmd.Status == "" {
+		cmd.Status = CommandPending
+	}
+	normalizeCommandTimes(cmd)
+	return wrap(s.ctx(ctx).Create(cmd).Error, "create %s command for %q", cmd.Action, cmd.Identifier)
+}
+
+// PendingCommands returns the pending, unexpired commands of a charge point,
+// oldest first.
+func (s *Store) PendingCommands(ctx context.Context, identifier string, now time.Time) ([]Command, error) {
+	var cmds []Command
+	err := s.ctx(ctx).
+		Where("identifier = ? AND status = ? AND (expires_at IS NULL OR expires_at > ?)", identifier, CommandPending, dbTime(now)).
+		Order("created_at, id").Find(&cmds).Error
+	if err != nil {
+		return nil, wrap(err, "pending commands of %q", identifier)
+	}
+	return cmds, nil
+}
+
+// CommandByID returns the command with database id id.
+func (s *Store) CommandByID(ctx context.Context, id uint) (*Command, error) {
+	var cmd Command
+	if err := s.ctx(ctx).Take(&cmd, id).Error; err != nil {
+		return nil, wrap(err, "command %d", id)
+	}
+	return &cmd, nil
+}
+
+// UpdateCommand saves every field of cmd, an existing command.
+func (s *Store) UpdateCommand(ctx context.Context, cmd *Command) error {
+	normalizeCommandTimes(cmd)
+	cmd.UpdatedAt = dbTime(time.Now())
+	res := s.ctx(ctx).Model(cmd).Select("*").Omit("id", "created_at").Updates(cmd)
+	if res.Error != nil {
+		return wrap(res.Error, "update command %d", cmd.ID)
+	}
+	if res.RowsAffected == 0 {
+		return wrap(gorm.ErrRecordNotFound, "update command %d", cmd.ID)
+	}
+	return nil
+}
+
+// ExpireCommands marks pending and sent commands whose ExpiresAt is at or
+// before now as expired (CompletedAt = now) and returns how many changed.
+// Sent commands are included: their reply will not come any more (the node
+// that sent them may have stopped).
+func (s *Store) ExpireCommands(ctx context.Context, now time.Time) (int64, error) {
+	t := dbTime(now)
+	res := s.ctx(ctx).Model(&Command{}).
+		Where("status IN ? AND expires_at IS NOT NULL AND expires_at <= ?", []string{CommandPending, CommandSent}, t).
+		Updates(map[string]any{"status": CommandExpired, "completed_at": t, "updated_at": dbTime(time.Now())})
+	if res.Error != nil {
+		return 0, wrap(res.Error, "expire commands")
+	}
+	return res.RowsAffected, nil
+}
+
+func normalizeCommandTimes(cmd *Command) {
+	if !cmd.CreatedAt.IsZero() {
+		cmd.CreatedAt = dbTime(cmd.CreatedAt)
+	}
+	cmd.SentAt = dbTimePtr(cmd.SentAt)
+	cmd.CompletedAt = dbTimePtr(cmd.CompletedAt)
+	cmd.ExpiresAt = dbTimePtr(cmd.ExpiresAt)
+}

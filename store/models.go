@@ -1,0 +1,317 @@
+package store
+
+import (
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/schema"
+)
+
+// Table names. Every table is prefixed "ocpp_" so it never collides with the
+// host application's own tables.
+const (
+	ChargePointsTable     = "ocpp_charge_points"
+	ConnectorsTable       = "ocpp_connectors"
+	ChargingSessionsTable = "ocpp_charging_sessions"
+	MeterValuesTable      = "ocpp_meter_values"
+	IDTagsTable           = "ocpp_id_tags"
+	CommandsTable         = "ocpp_commands"
+	MessagesTable         = "ocpp_messages"
+)
+
+// Session statuses.
+const (
+	SessionActive    = "Active"
+	SessionCompleted = "Completed"
+)
+
+// ID tag statuses (OCPP 1.6 AuthorizationStatus values kept in the table).
+const (
+	IDTagAccepted = "Accepted"
+	IDTagBlocked  = "Blocked"
+	IDTagExpired  = "Expired"
+	IDTagInvalid  = "Invalid"
+)
+
+// Command statuses.
+const (
+	CommandPending   = "pending"
+	CommandSent      = "sent"
+	CommandCompleted = "completed"
+	CommandFailed    = "failed"
+	CommandExpired   = "expired"
+)
+
+// Message directions of the raw frame log.
+const (
+	DirectionIn  = "in"  // charge point → central system
+	DirectionOut = "out" // central system → charge point
+)
+
+// Measurands used by the MeterValue scopes (OCPP 1.6 Measurand values).
+const (
+	MeasurandEnergy  = "Energy.Active.Import.Register"
+	MeasurandPower   = "Power.Active.Import"
+	MeasurandCurrent = "Current.Import"
+	MeasurandVoltage = "Voltage"
+	MeasurandSoC     = "SoC"
+)
+
+// JSONMap is a JSON object stored in one column: jsonb on PostgreSQL, text on
+// SQLite and other databases. Its underlying type is map[string]any, so map
+// literals, indexing and range work as usual; numbers read back as float64.
+type JSONMap map[string]any
+
+// GormDBDataType implements gorm's schema.GormDBDataTypeInterface.
+func (JSONMap) GormDBDataType(db *gorm.DB, _ *schema.Field) string {
+	if db.Dialector.Name() == "postgres" {
+		return "jsonb"
+	}
+	return "text"
+}
+
+// Value implements driver.Valuer. A nil map is stored as "{}".
+func (m JSONMap) Value() (driver.Value, error) {
+	if m == nil {
+		return "{}", nil
+	}
+	b, err := json.Marshal(map[string]any(m))
+	if err != nil {
+		return nil, fmt.Errorf("store: encode json map: %w", err)
+	}
+	return string(b), nil
+}
+
+// Scan implements sql.Scanner.
+func (m *JSONMap) Scan(src any) error {
+	var b []byte
+	switch v := src.(type) {
+	case nil:
+		*m = JSONMap{}
+		return nil
+	case []byte:
+		b = v
+	case string:
+		b = []byte(v)
+	default:
+		return fmt.Errorf("store: scan json map from %T", src)
+	}
+	out := JSONMap{}
+	if len(b) > 0 {
+		if err := json.Unmarshal(b, (*map[string]any)(&out)); err != nil {
+			return fmt.Errorf("store: decode json map: %w", err)
+		}
+	}
+	*m = out
+	return nil
+}
+
+// ChargePoint is a charging station known to the central system.
+//
+// Metadata holds, per connector n, the keys connector_<n>_status,
+// connector_<n>_error_code and connector_<n>_updated_at (RFC 3339), kept by
+// UpdateConnectorStatus; hosts may add keys of their own.
+type ChargePoint struct {
+	ID                    uint       `gorm:"primaryKey" json:"id"`
+	Identifier            string     `gorm:"size:255;not null;uniqueIndex:idx_ocpp_charge_points_identifier" json:"identifier"`
+	Vendor                string     `gorm:"size:255" json:"vendor"`
+	Model                 string     `gorm:"size:255" json:"model"`
+	SerialNumber          string     `gorm:"size:255" json:"serial_number"`
+	ChargeBoxSerialNumber string     `gorm:"size:255" json:"charge_box_serial_number"`
+	FirmwareVersion       string     `gorm:"size:255" json:"firmware_version"`
+	ICCID                 string     `gorm:"column:iccid;size:255" json:"iccid"`
+	IMSI                  string     `gorm:"column:imsi;size:255" json:"imsi"`
+	MeterType             string     `gorm:"size:255" json:"meter_type"`
+	MeterSerialNumber     string     `gorm:"size:255" json:"meter_serial_number"`
+	Status                string     `gorm:"size:50;index:idx_ocpp_charge_points_status" json:"status"`
+	Connected             bool       `gorm:"not null;default:false;index:idx_ocpp_charge_points_connected" json:"connected"`
+	LastHeartbeatAt       *time.Time `json:"last_heartbeat_at"`
+	ConnectedAt           *time.Time `json:"connected_at"`
+	DisconnectedAt        *time.Time `json:"disconnected_at"`
+	BootedAt              *time.Time `json:"booted_at"`
+	Metadata              JSONMap    `json:"metadata"`
+	PasswordDigest        string     `gorm:"size:255" json:"-"`
+	Node                  string     `gorm:"size:255;index:idx_ocpp_charge_points_node" json:"node"`
+	CreatedAt             time.Time  `json:"created_at"`
+	UpdatedAt             time.Time  `json:"updated_at"`
+}
+
+// TableName implements gorm's schema.Tabler.
+func (ChargePoint) TableName() string { return ChargePointsTable }
+
+// IsConnected reports whether the charge point holds a socket to some node.
+func (cp *ChargePoint) IsConnected() bool { return cp.Connected }
+
+// IsAvailable reports whether the charge point is connected and its status is
+// Available (the Available scope's condition).
+func (cp *ChargePoint) IsAvailable() bool { return cp.Connected && cp.Status == "Available" }
+
+// ConnectorStatus returns the status, error code and time of the last
+// StatusNotification of connector n, as kept in Metadata. Missing values are
+// zero.
+func (cp *ChargePoint) ConnectorStatus(n int) (status, errorCode string, updatedAt time.Time) {
+	key := "connector_" + strconv.Itoa(n) + "_"
+	status, _ = cp.Metadata[key+"status"].(string)
+	errorCode, _ = cp.Metadata[key+"error_code"].(string)
+	if s, ok := cp.Metadata[key+"updated_at"].(string); ok {
+		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+			updatedAt = t
+		}
+	}
+	return status, errorCode, updatedAt
+}
+
+// Connector is the last known state of one connector of a charge point
+// (connector 0 is the charge point as a whole).
+type Connector struct {
+	ID              uint         `gorm:"primaryKey" json:"id"`
+	ChargePointID   uint         `gorm:"not null;uniqueIndex:idx_ocpp_connectors_charge_point_connector,priority:1" json:"charge_point_id"`
+	ConnectorID     int          `gorm:"not null;uniqueIndex:idx_ocpp_connectors_charge_point_connector,priority:2" json:"connector_id"`
+	Status          string       `gorm:"size:50" json:"status"`
+	ErrorCode       string       `gorm:"size:50" json:"error_code"`
+	Info            string       `gorm:"size:255" json:"info"`
+	VendorID        string       `gorm:"size:255" json:"vendor_id"`
+	VendorErrorCode string       `gorm:"size:255" json:"vendor_error_code"`
+	StatusAt        time.Time    `json:"status_at"` // the station's timestamp of the status, or receive time
+	CreatedAt       time.Time    `json:"created_at"`
+	UpdatedAt       time.Time    `json:"updated_at"`
+	ChargePoint     *ChargePoint `gorm:"constraint:OnDelete:CASCADE" json:"charge_point,omitempty"`
+}
+
+// TableName implements gorm's schema.Tabler.
+func (Connector) TableName() string { return ConnectorsTable }
+
+// ChargingSession is one OCPP transaction.
+//
+// TransactionID is the positive 31-bit id handed to the charge point, unique
+// among matched sessions across the system. An Unmatched session records a
+// StopTransaction whose transactionId the central system never issued: it
+// carries the reported id (unique per charge point among unmatched sessions).
+type ChargingSession struct {
+	ID             uint       `gorm:"primaryKey" json:"id"`
+	ChargePointID  uint       `gorm:"not null;index:idx_ocpp_charging_sessions_connector,priority:1" json:"charge_point_id"`
+	ConnectorID    int        `gorm:"not null;index:idx_ocpp_charging_sessions_connector,priority:2" json:"connector_id"`
+	TransactionID  int        `gorm:"not null" json:"transaction_id"` // unique: see Migrate
+	IDTag          string     `gorm:"column:id_tag;size:20" json:"id_tag"`
+	Status         string     `gorm:"size:20;not null;default:Active;index:idx_ocpp_charging_sessions_connector,priority:3;index:idx_ocpp_charging_sessions_status" json:"status"`
+	StartedAt      time.Time  `gorm:"not null;index:idx_ocpp_charging_sessions_started_at" json:"started_at"`
+	StoppedAt      *time.Time `json:"stopped_at"`
+	MeterStart     int        `gorm:"not null;default:0" json:"meter_start"`     // Wh
+	MeterStop      *int       `json:"meter_stop"`                                // Wh
+	EnergyConsumed float64    `gorm:"not null;default:0" json:"energy_consumed"` // kWh
+	// EnergyUpdatedAt is the timestamp of the meter reading EnergyConsumed was
+	// last computed from while the session was active (so an older reading
+	// arriving late never moves it back).
+	EnergyUpdatedAt *time.Time   `json:"energy_updated_at"`
+	StopReason      string       `gorm:"size:50" json:"stop_reason"`
+	ReservationID   *int         `json:"reservation_id"`
+	Unmatched       bool         `gorm:"not null;default:false" json:"unmatched"`
+	CreatedAt       time.Time    `json:"created_at"`
+	UpdatedAt       time.Time    `json:"updated_at"`
+	ChargePoint     *ChargePoint `gorm:"constraint:OnDelete:CASCADE" json:"charge_point,omitempty"`
+}
+
+// TableName implements gorm's schema.Tabler.
+func (ChargingSession) TableName() string { return ChargingSessionsTable }
+
+// IsActive reports whether the session is still running.
+func (s *ChargingSession) IsActive() bool { return s.Status == SessionActive }
+
+// Duration is the time from StartedAt to StoppedAt, or to now while the
+// session has no StoppedAt. It is never negative.
+func (s *ChargingSession) Duration() time.Duration {
+	end := time.Now()
+	if s.StoppedAt != nil {
+		end = *s.StoppedAt
+	}
+	if d := end.Sub(s.StartedAt); d > 0 {
+		return d
+	}
+	return 0
+}
+
+// MeterValue is one sampled value of a MeterValues or StopTransaction message.
+//
+// Value is the parsed number; RawValue keeps the decimal string exactly as the
+// charge point sent it (sampledValue.value is a string on the wire, and signed
+// data is not a number at all).
+type MeterValue struct {
+	ID                uint             `gorm:"primaryKey" json:"id"`
+	ChargePointID     uint             `gorm:"not null;index:idx_ocpp_meter_values_charge_point,priority:1" json:"charge_point_id"`
+	ChargingSessionID *uint            `gorm:"index:idx_ocpp_meter_values_session,priority:1" json:"charging_session_id"`
+	ConnectorID       int              `gorm:"not null" json:"connector_id"`
+	TransactionID     *int             `json:"transaction_id"`
+	Measurand         string           `gorm:"size:50;not null;default:Energy.Active.Import.Register;index:idx_ocpp_meter_values_charge_point,priority:2" json:"measurand"`
+	Value             float64          `gorm:"not null" json:"value"`
+	RawValue          string           `gorm:"type:text" json:"raw_value"`
+	Unit              string           `gorm:"size:20;not null;default:Wh" json:"unit"`
+	Phase             string           `gorm:"size:20" json:"phase"`
+	Context           string           `gorm:"size:50" json:"context"`
+	Location          string           `gorm:"size:20" json:"location"`
+	Format            string           `gorm:"size:20" json:"format"`
+	Timestamp         time.Time        `gorm:"not null;index:idx_ocpp_meter_values_charge_point,priority:3;index:idx_ocpp_meter_values_session,priority:2" json:"timestamp"`
+	CreatedAt         time.Time        `json:"created_at"`
+	ChargePoint       *ChargePoint     `gorm:"constraint:OnDelete:CASCADE" json:"charge_point,omitempty"`
+	ChargingSession   *ChargingSession `gorm:"constraint:OnDelete:CASCADE" json:"charging_session,omitempty"`
+}
+
+// TableName implements gorm's schema.Tabler.
+func (MeterValue) TableName() string { return MeterValuesTable }
+
+// IDTag is an authorization identifier (RFID card, app token …).
+type IDTag struct {
+	ID         uint       `gorm:"primaryKey" json:"id"`
+	Tag        string     `gorm:"size:20;not null;uniqueIndex:idx_ocpp_id_tags_tag" json:"tag"`
+	Status     string     `gorm:"size:20;not null;default:Accepted" json:"status"`
+	ExpiryDate *time.Time `json:"expiry_date"`
+	ParentTag  string     `gorm:"size:20" json:"parent_tag"`
+	CreatedAt  time.Time  `json:"created_at"`
+	UpdatedAt  time.Time  `json:"updated_at"`
+}
+
+// TableName implements gorm's schema.Tabler.
+func (IDTag) TableName() string { return IDTagsTable }
+
+// Command is a persisted (asynchronous) call from the central system to a
+// charge point and its outcome. Payload and Response are JSON text.
+type Command struct {
+	ID               uint       `gorm:"primaryKey" json:"id"`
+	ChargePointID    uint       `gorm:"index:idx_ocpp_commands_charge_point" json:"charge_point_id"`
+	Identifier       string     `gorm:"size:255;not null;index:idx_ocpp_commands_identifier_status,priority:1" json:"identifier"`
+	Action           string     `gorm:"size:100;not null" json:"action"`
+	Payload          string     `gorm:"type:text" json:"payload"`
+	Status           string     `gorm:"size:20;not null;default:pending;index:idx_ocpp_commands_identifier_status,priority:2" json:"status"`
+	Response         string     `gorm:"type:text" json:"response"`
+	ErrorCode        string     `gorm:"size:50" json:"error_code"`
+	ErrorDescription string     `gorm:"type:text" json:"error_description"`
+	CreatedAt        time.Time  `json:"created_at"`
+	UpdatedAt        time.Time  `json:"updated_at"`
+	SentAt           *time.Time `json:"sent_at"`
+	CompletedAt      *time.Time `json:"completed_at"`
+	ExpiresAt        *time.Time `json:"expires_at"`
+}
+
+// TableName implements gorm's schema.Tabler.
+func (Command) TableName() string { return CommandsTable }
+
+// Message is one raw OCPP-J frame of the optional frame log.
+type Message struct {
+	ID            uint      `gorm:"primaryKey" json:"id"`
+	ChargePointID uint      `json:"charge_point_id"`
+	Identifier    string    `gorm:"size:255;index:idx_ocpp_messages_identifier" json:"identifier"`
+	Direction     string    `gorm:"size:3;not null" json:"direction"` // DirectionIn or DirectionOut
+	Frame         string    `gorm:"type:text;not null" json:"frame"`
+	CreatedAt     time.Time `gorm:"index:idx_ocpp_messages_created_at" json:"created_at"`
+}
+
+// TableName implements gorm's schema.Tabler.
+func (Message) TableName() string { return MessagesTable }
+
+// Models lists every model of the package, in migration order.
+func Models() []any {
+	return []any{&ChargePoint{}, &Connector{}, &ChargingSession{}, &MeterValue{}, &IDTag{}, &Command{}, &Message{}}
+}

@@ -1,0 +1,271 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// StartSession is the content of a StartTransaction.
+type StartSession struct {
+	ChargePointID uint
+	ConnectorID   int
+	IDTag         string
+	MeterStart    int       // Wh
+	StartedAt     time.Time // the station's timestamp
+	ReservationID *int
+}
+
+// StopSession is the content of a StopTransaction.
+type StopSession struct {
+	ChargePointID uint
+	TransactionID int
+	MeterStop     int       // Wh
+	StoppedAt     time.Time // the station's timestamp
+	Reason        string
+	IDTag         string // optional; recorded only for unmatched sessions
+	// MeterValues (transactionData) are written in StopSession's own
+	// transaction, linked to the session, only when this call closes it (a
+	// repeated StopTransaction writes them once). ChargePointID,
+	// ChargingSessionID and TransactionID are filled in.
+	MeterValues []MeterValue
+}
+
+// maxTransactionIDAttempts bounds retries on a transaction id collision; with
+// 2^31 ids, needing more than one attempt is already rare.
+const maxTransactionIDAttempts = 10
+
+// newTransactionID returns a random positive 31-bit integer.
+func newTransactionID() int { return int(rand.Int32N(math.MaxInt32)) + 1 }
+
+// StartSession records a StartTransaction and returns its session, in one
+// transaction.
+//
+// It is idempotent: a repeat with the same charge point, connector, id tag,
+// StartedAt and MeterStart returns the existing session (same TransactionID)
+// with created=false. Otherwise a session with a new random TransactionID is
+// created (unique across the system by the database's unique index, so
+// several nodes never hand out the same id); an Active session left on the
+// same connector is closed first (Completed, StopReason "Other", StoppedAt =
+// the new StartedAt), keeping one active session per connector.
+func (s *Store) StartSession(ctx context.Context, in StartSession) (sess *ChargingSession, created bool, err error) {
+	startedAt := dbTime(in.StartedAt)
+	err = s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+		// Serialise transaction messages of one charge point (PostgreSQL).
+		var cp ChargePoint
+		if err := lockRow(tx).Select("id").Take(&cp, in.ChargePointID).Error; err != nil {
+			return err
+		}
+		var existing ChargingSession
+		err := tx.Where("charge_point_id = ? AND connector_id = ? AND id_tag = ? AND started_at = ? AND meter_start = ? AND unmatched = ?",
+			in.ChargePointID, in.ConnectorID, in.IDTag, startedAt, in.MeterStart, false).
+			Order("id").Take(&existing).Error
+		if err == nil {
+			sess = &existing
+			return nil
+		}
+		if !errors.Is(err, gorm.ErrRecordNotFound) {
+			return err
+		}
+		now := dbTime(time.Now())
+		err = tx.Model(&ChargingSession{}).
+			Where("charge_point_id = ? AND connector_id = ? AND status = ?", in.ChargePointID, in.ConnectorID, SessionActive).
+			Updates(map[string]any{
+				"status":      SessionCompleted,
+				"stop_reason": "Other",
+				"stopped_at":  startedAt,
+				"updated_at":  now,
+			}).Error
+		if err != nil {
+			return err
+		}
+		for range maxTransactionIDAttempts {
+			ns := &ChargingSession{
+				ChargePointID: in.ChargePointID,
+				ConnectorID:   in.ConnectorID,
+				TransactionID: newTransactionID(),
+				IDTag:         in.IDTag,
+				Status:        SessionActive,
+				StartedAt:     startedAt,
+				MeterStart:    in.MeterStart,
+				ReservationID: in.ReservationID,
+				CreatedAt:     now,
+				UpdatedAt:     now,
+			}
+			res := tx.Clauses(clause.OnConflict{
+				Columns:     []clause.Column{{Name: "transaction_id"}},
+				TargetWhere: clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "unmatched = false"}}},
+				DoNothing:   true,
+			}).Omit(clause.Associations).Create(ns)
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected == 1 {
+				sess, created = ns, true
+				return nil
+			}
+		}
+		return errors.New("no free transaction id")
+	})
+	if err != nil {
+		return nil, false, wrap(err, "start session on charge point %d connector %d", in.ChargePointID, in.ConnectorID)
+	}
+	return sess, created, nil
+}
+
+// StopSession records a StopTransaction and returns the closed session.
+//
+// It sets MeterStop, StoppedAt, StopReason, Status Completed and
+// EnergyConsumed = (MeterStop − MeterStart)/1000 kWh (never negative). It is
+// idempotent: a session already Completed is returned unchanged.
+//
+// A TransactionID this charge point has no session for is still recorded (so
+// the reply can acknowledge it): a Completed session with Unmatched=true, the
+// reported TransactionID, StartedAt=StoppedAt and MeterStart=MeterStop; a
+// repeat returns that same row.
+func (s *Store) StopSession(ctx context.Context, in StopSession) (*ChargingSession, error) {
+	stoppedAt := dbTime(in.StoppedAt)
+	var sess ChargingSession
+	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+		var cp ChargePoint
+		if err := lockRow(tx).Select("id").Take(&cp, in.ChargePointID).Error; err != nil {
+			return err
+		}
+		err := tx.Where("charge_point_id = ? AND transaction_id = ?", in.ChargePointID, in.TransactionID).
+			Order("unmatched, id").Take(&sess).Error
+		now := dbTime(time.Now())
+		switch {
+		case errors.Is(err, gorm.ErrRecordNotFound):
+			meterStop := in.MeterStop
+			sess = ChargingSession{
+				ChargePointID: in.ChargePointID,
+				TransactionID: in.TransactionID,
+				IDTag:         in.IDTag,
+				Status:        SessionCompleted,
+				StartedAt:     stoppedAt,
+				StoppedAt:     &stoppedAt,
+				MeterStart:    in.MeterStop,
+				MeterStop:     &meterStop,
+				StopReason:    in.Reason,
+				Unmatched:     true,
+				CreatedAt:     now,
+				UpdatedAt:     now,
+			}
+			if err := tx.Omit(clause.Associations).Create(&sess).Error; err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		case sess.Status == SessionCompleted && sess.MeterStop != nil:
+			return nil // already stopped: nothing twice
+		default:
+			// Active, or closed by a newer StartTransaction on the connector
+			// (then MeterStop is still unknown and this stop completes it).
+			meterStop := in.MeterStop
+			energy := float64(max(in.MeterStop-sess.MeterStart, 0)) / 1000
+			updates := map[string]any{
+				"status":          SessionCompleted,
+				"meter_stop":      meterStop,
+				"energy_consumed": energy,
+				"stop_reason":     in.Reason,
+				"updated_at":      now,
+			}
+			if sess.Status == SessionActive || sess.StoppedAt == nil {
+				updates["stopped_at"] = stoppedAt
+				sess.StoppedAt = &stoppedAt
+				sess.StopReason = in.Reason
+			} else {
+				delete(updates, "stop_reason") // keep the stop recorded by the newer start
+			}
+			if err := tx.Model(&ChargingSession{}).Where("id = ?", sess.ID).Updates(updates).Error; err != nil {
+				return err
+			}
+			sess.Status, sess.MeterStop, sess.EnergyConsumed, sess.UpdatedAt = SessionCompleted, &meterStop, energy, now
+		}
+		if len(in.MeterValues) == 0 {
+			return nil
+		}
+		rows := make([]MeterValue, len(in.MeterValues))
+		txID := in.TransactionID
+		for i, mv := range in.MeterValues {
+			mv.ChargePointID = in.ChargePointID
+			mv.ChargingSessionID = &sess.ID
+			mv.TransactionID = &txID
+			rows[i] = normalizeMeterValue(mv, now)
+		}
+		return tx.Omit(clause.Associations).CreateInBatches(rows, meterInsertChunk).Error
+	})
+	if err != nil {
+		return nil, wrap(err, "stop transaction %d of charge point %d", in.TransactionID, in.ChargePointID)
+	}
+	return &sess, nil
+}
+
+// SessionByTransactionID returns the session of a charge point with the given
+// transaction id (a matched session if there is one, else an unmatched one).
+func (s *Store) SessionByTransactionID(ctx context.Context, chargePointID uint, transactionID int) (*ChargingSession, error) {
+	var sess ChargingSession
+	err := s.ctx(ctx).Where("charge_point_id = ? AND transaction_id = ?", chargePointID, transactionID).
+		Order("unmatched, id").Take(&sess).Error
+	if err != nil {
+		return nil, wrap(err, "transaction %d of charge point %d", transactionID, chargePointID)
+	}
+	return &sess, nil
+}
+
+// SessionByID returns the session with database id id.
+func (s *Store) SessionByID(ctx context.Context, id uint) (*ChargingSession, error) {
+	var sess ChargingSession
+	if err := s.ctx(ctx).Take(&sess, id).Error; err != nil {
+		return nil, wrap(err, "session %d", id)
+	}
+	return &sess, nil
+}
+
+// ActiveSession returns the active session on a connector of a charge point.
+func (s *Store) ActiveSession(ctx context.Context, chargePointID uint, connectorID int) (*ChargingSession, error) {
+	var sess ChargingSession
+	err := s.ctx(ctx).Scopes(Active).
+		Where("charge_point_id = ? AND connector_id = ?", chargePointID, connectorID).
+		Order("started_at DESC, id DESC").Take(&sess).Error
+	if err != nil {
+		return nil, wrap(err, "active session of charge point %d connector %d", chargePointID, connectorID)
+	}
+	return &sess, nil
+}
+
+// CurrentSession returns the charge point's most recently started active
+// session, or an error wrapping ErrNotFound.
+func (cp *ChargePoint) CurrentSession(ctx context.Context, db *gorm.DB) (*ChargingSession, error) {
+	var sess ChargingSession
+	err := db.WithContext(ctx).Scopes(Active).Where("charge_point_id = ?", cp.ID).
+		Order("started_at DESC, id DESC").Take(&sess).Error
+	if err != nil {
+		return nil, wrap(err, "current session of charge point %d", cp.ID)
+	}
+	return &sess, nil
+}
+
+// EnergyToday returns the kWh of the sessions that started at or after since,
+// stopped at or after since, or are still active. It is an approximation: a
+// session that spans since counts with all its energy, not only the part
+// after since.
+func (s *Store) EnergyToday(ctx context.Context, since time.Time) (float64, error) {
+	var total *float64
+	t := dbTime(since)
+	err := s.ctx(ctx).Model(&ChargingSession{}).
+		Where("started_at >= ? OR stopped_at >= ? OR status = ?", t, t, SessionActive).
+		Select("SUM(energy_consumed)").Scan(&total).Error
+	if err != nil {
+		return 0, wrap(err, "energy since %s", since.Format(time.RFC3339))
+	}
+	if total == nil {
+		return 0, nil
+	}
+	return *total, nil
+}

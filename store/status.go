@@ -1,0 +1,150 @@
+package store
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// ConnectorStatus is the content of a StatusNotification.
+type ConnectorStatus struct {
+	ConnectorID               int // 0: the charge point as a whole
+	Status, ErrorCode, Info   string
+	VendorID, VendorErrorCode string
+	Timestamp                 time.Time // the station's timestamp; zero: now
+}
+
+// statusRank orders connector statuses for AggregateStatus: the higher the
+// rank, the more it says about the charge point as a whole.
+var statusRank = map[string]int{
+	"Available":     0,
+	"Unavailable":   2,
+	"Reserved":      3,
+	"Preparing":     4,
+	"Finishing":     5,
+	"SuspendedEV":   6,
+	"SuspendedEVSE": 7,
+	"Faulted":       8,
+	"Charging":      9,
+}
+
+func rank(status string) int {
+	if r, ok := statusRank[status]; ok {
+		return r
+	}
+	return 1 // an unknown (vendor) status: above Available, below anything known
+}
+
+// AggregateStatus derives a charge point's status from its connectors'
+// statuses (connector id → status; connector 0 is the charge point itself).
+// The rule, deterministic and independent of the order of notifications:
+//
+//  1. Connector 0 Faulted or Unavailable: that status (the whole charge point
+//     is down, whatever its connectors last said).
+//  2. No connector ≥ 1 known: connector 0's status ("" if unknown either).
+//  3. Otherwise the most telling status of the connectors ≥ 1, in the order
+//     Charging > Faulted > SuspendedEVSE > SuspendedEV > Finishing > Preparing
+//     > Reserved > Unavailable > (unknown vendor status) > Available.
+//     So Charging if any connector charges, Available only when all are
+//     Available, and a single-connector charge point takes its connector's
+//     status. The occupied states (Preparing, SuspendedEV, SuspendedEVSE,
+//     Finishing) win over Available.
+func AggregateStatus(connectors map[int]string) string {
+	c0, has0 := connectors[0]
+	if has0 && (c0 == "Faulted" || c0 == "Unavailable") {
+		return c0
+	}
+	best, found := "", false
+	for id, st := range connectors {
+		if id == 0 {
+			continue
+		}
+		if !found || rank(st) > rank(best) || (rank(st) == rank(best) && st < best) {
+			best, found = st, true
+		}
+	}
+	if !found {
+		return c0
+	}
+	return best
+}
+
+// UpdateConnectorStatus records a StatusNotification in one transaction: it
+// upserts the connector's row, sets the metadata keys connector_<n>_status,
+// connector_<n>_error_code and connector_<n>_updated_at (RFC 3339, UTC) of the
+// charge point, and recomputes the charge point's Status with
+// AggregateStatus. It returns the updated charge point.
+func (s *Store) UpdateConnectorStatus(ctx context.Context, id uint, st ConnectorStatus) (*ChargePoint, error) {
+	now := dbTime(time.Now())
+	at := now
+	if !st.Timestamp.IsZero() {
+		at = st.Timestamp
+	}
+	at = dbTime(at)
+	var cp ChargePoint
+	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockRow(tx).Take(&cp, id).Error; err != nil {
+			return err
+		}
+		conn := Connector{
+			ChargePointID:   id,
+			ConnectorID:     st.ConnectorID,
+			Status:          st.Status,
+			ErrorCode:       st.ErrorCode,
+			Info:            st.Info,
+			VendorID:        st.VendorID,
+			VendorErrorCode: st.VendorErrorCode,
+			StatusAt:        at,
+			CreatedAt:       now,
+			UpdatedAt:       now,
+		}
+		err := tx.Clauses(clause.OnConflict{
+			Columns: []clause.Column{{Name: "charge_point_id"}, {Name: "connector_id"}},
+			DoUpdates: clause.AssignmentColumns([]string{
+				"status", "error_code", "info", "vendor_id", "vendor_error_code", "status_at", "updated_at",
+			}),
+		}).Omit(clause.Associations).Create(&conn).Error
+		if err != nil {
+			return err
+		}
+		var rows []Connector
+		if err := tx.Select("connector_id", "status").Where("charge_point_id = ?", id).Find(&rows).Error; err != nil {
+			return err
+		}
+		statuses := make(map[int]string, len(rows))
+		for _, r := range rows {
+			statuses[r.ConnectorID] = r.Status
+		}
+		if cp.Metadata == nil {
+			cp.Metadata = JSONMap{}
+		}
+		key := "connector_" + strconv.Itoa(st.ConnectorID) + "_"
+		cp.Metadata[key+"status"] = st.Status
+		cp.Metadata[key+"error_code"] = st.ErrorCode
+		cp.Metadata[key+"updated_at"] = at.Format(time.RFC3339Nano)
+		cp.Status = AggregateStatus(statuses)
+		cp.UpdatedAt = now
+		return tx.Model(&ChargePoint{}).Where("id = ?", id).Updates(map[string]any{
+			"status":     cp.Status,
+			"metadata":   cp.Metadata,
+			"updated_at": now,
+		}).Error
+	})
+	if err != nil {
+		return nil, wrap(err, "update status of charge point %d connector %d", id, st.ConnectorID)
+	}
+	return &cp, nil
+}
+
+// Connectors returns the connectors of a charge point ordered by connector id.
+func (s *Store) Connectors(ctx context.Context, chargePointID uint) ([]Connector, error) {
+	var cs []Connector
+	err := s.ctx(ctx).Scopes(ForChargePoint(chargePointID)).Order("connector_id").Find(&cs).Error
+	if err != nil {
+		return nil, wrap(err, "connectors of %d", chargePointID)
+	}
+	return cs, nil
+}

@@ -1,0 +1,305 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// ErrNotFound is returned (wrapped) when a looked-up row does not exist.
+var ErrNotFound = errors.New("store: not found")
+
+// Store runs the queries of the default OCPP handlers. It is safe for
+// concurrent use; it holds no state besides the *gorm.DB.
+type Store struct {
+	db *gorm.DB
+}
+
+// New returns a Store on db. It neither migrates nor starts anything.
+func New(db *gorm.DB) *Store { return &Store{db: db} }
+
+// DB returns the underlying database handle.
+func (s *Store) DB() *gorm.DB { return s.db }
+
+func (s *Store) ctx(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
+
+// dbTime normalises t for storage and comparison: UTC, microsecond precision
+// (PostgreSQL keeps microseconds; SQLite compares the stored text, which must
+// therefore always be written in the same zone).
+func dbTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+func dbTimePtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	v := dbTime(*t)
+	return &v
+}
+
+func isPostgres(db *gorm.DB) bool { return db.Dialector.Name() == "postgres" }
+
+// lockRow adds a row lock for the rest of the transaction on PostgreSQL
+// (FOR NO KEY UPDATE: it does not conflict with foreign-key checks of inserts
+// referencing the row). SQLite transactions are serialised by Open's
+// immediate transactions, and gorm's SQLite dialect drops the clause.
+func lockRow(tx *gorm.DB) *gorm.DB {
+	return tx.Clauses(clause.Locking{Strength: "NO KEY UPDATE"})
+}
+
+// wrap prefixes err with "store: " and the operation's description, mapping
+// gorm.ErrRecordNotFound to ErrNotFound. It returns nil for a nil err.
+func wrap(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	msg := fmt.Sprintf(format, args...)
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return fmt.Errorf("store: %s: %w", msg, ErrNotFound)
+	}
+	return fmt.Errorf("store: %s: %w", msg, err)
+}
+
+// ChargePointByIdentifier returns the charge point with the given OCPP
+// identity.
+func (s *Store) ChargePointByIdentifier(ctx context.Context, identifier string) (*ChargePoint, error) {
+	var cp ChargePoint
+	err := s.ctx(ctx).Where("identifier = ?", identifier).Take(&cp).Error
+	if err != nil {
+		return nil, wrap(err, "charge point %q", identifier)
+	}
+	return &cp, nil
+}
+
+// ChargePointByID returns the charge point with database id id.
+func (s *Store) ChargePointByID(ctx context.Context, id uint) (*ChargePoint, error) {
+	var cp ChargePoint
+	if err := s.ctx(ctx).Take(&cp, id).Error; err != nil {
+		return nil, wrap(err, "charge point %d", id)
+	}
+	return &cp, nil
+}
+
+// ListChargePoints returns every charge point ordered by identifier.
+func (s *Store) ListChargePoints(ctx context.Context) ([]ChargePoint, error) {
+	var cps []ChargePoint
+	if err := s.ctx(ctx).Order("identifier").Find(&cps).Error; err != nil {
+		return nil, wrap(err, "list charge points")
+	}
+	return cps, nil
+}
+
+// CountConnected returns the number of connected charge points.
+func (s *Store) CountConnected(ctx context.Context) (int64, error) {
+	var n int64
+	if err := s.ctx(ctx).Model(&ChargePoint{}).Scopes(Connected).Count(&n).Error; err != nil {
+		return 0, wrap(err, "count connected")
+	}
+	return n, nil
+}
+
+// insertChargePoint inserts cp unless its identifier exists (no error either
+// way: concurrent callers race safely), then reads the row back. created
+// reports whether this call inserted it.
+func insertChargePoint(tx *gorm.DB, cp *ChargePoint) (created bool, err error) {
+	if cp.Metadata == nil {
+		cp.Metadata = JSONMap{}
+	}
+	res := tx.Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "identifier"}},
+		DoNothing: true,
+	}).Omit(clause.Associations).Create(cp)
+	if res.Error != nil {
+		return false, res.Error
+	}
+	created = res.RowsAffected == 1
+	if !created || cp.ID == 0 {
+		identifier := cp.Identifier
+		*cp = ChargePoint{}
+		if err := tx.Where("identifier = ?", identifier).Take(cp).Error; err != nil {
+			return false, err
+		}
+	}
+	return created, nil
+}
+
+// EnsureChargePoint returns the charge point with the given identity,
+// creating it if it does not exist (created reports which). Concurrent calls
+// for the same identity, even from several nodes, create one row.
+func (s *Store) EnsureChargePoint(ctx context.Context, identifier string) (*ChargePoint, bool, error) {
+	if cp, err := s.ChargePointByIdentifier(ctx, identifier); err == nil {
+		return cp, false, nil
+	} else if !errors.Is(err, ErrNotFound) {
+		return nil, false, err
+	}
+	cp := &ChargePoint{Identifier: identifier}
+	created, err := insertChargePoint(s.ctx(ctx), cp)
+	if err != nil {
+		return nil, false, wrap(err, "ensure charge point %q", identifier)
+	}
+	return cp, created, nil
+}
+
+// RegisterChargePoint creates the charge point with the given identity, or
+// updates the password digest of an existing one, and returns it.
+// passwordDigest is stored as given (see ocpp.HashPassword); "" means the
+// charge point has no password.
+func (s *Store) RegisterChargePoint(ctx context.Context, identifier, passwordDigest string) (*ChargePoint, error) {
+	var cp *ChargePoint
+	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+		cp = &ChargePoint{Identifier: identifier, PasswordDigest: passwordDigest}
+		created, err := insertChargePoint(tx, cp)
+		if err != nil || created || cp.PasswordDigest == passwordDigest {
+			return err
+		}
+		cp.PasswordDigest = passwordDigest
+		return tx.Model(cp).Update("password_digest", passwordDigest).Error
+	})
+	if err != nil {
+		return nil, wrap(err, "register charge point %q", identifier)
+	}
+	return cp, nil
+}
+
+// SetPasswordDigest replaces the password digest of a charge point ("" removes
+// the password).
+func (s *Store) SetPasswordDigest(ctx context.Context, identifier, digest string) error {
+	res := s.ctx(ctx).Model(&ChargePoint{}).Where("identifier = ?", identifier).
+		Updates(map[string]any{"password_digest": digest, "updated_at": dbTime(time.Now())})
+	if res.Error != nil {
+		return wrap(res.Error, "set password of %q", identifier)
+	}
+	if res.RowsAffected == 0 {
+		return wrap(gorm.ErrRecordNotFound, "set password of %q", identifier)
+	}
+	return nil
+}
+
+// MarkConnected records that the charge point's socket is now held by node,
+// connected at at. Keep at: MarkDisconnected compares it.
+func (s *Store) MarkConnected(ctx context.Context, id uint, node string, at time.Time) error {
+	res := s.ctx(ctx).Model(&ChargePoint{}).Where("id = ?", id).Updates(map[string]any{
+		"connected":    true,
+		"connected_at": dbTime(at),
+		"node":         node,
+		"updated_at":   dbTime(time.Now()),
+	})
+	if res.Error != nil {
+		return wrap(res.Error, "mark %d connected", id)
+	}
+	if res.RowsAffected == 0 {
+		return wrap(gorm.ErrRecordNotFound, "mark %d connected", id)
+	}
+	return nil
+}
+
+// MarkDisconnected records that the connection of the charge point that was
+// opened at connectedAt (the value given to MarkConnected) ended at at. It
+// does nothing when the charge point has reconnected since (its connected_at
+// differs), so a late disconnect of a replaced socket cannot mark a live
+// charge point disconnected.
+func (s *Store) MarkDisconnected(ctx context.Context, id uint, connectedAt, at time.Time) error {
+	err := s.ctx(ctx).Model(&ChargePoint{}).
+		Where("id = ? AND connected_at = ?", id, dbTime(connectedAt)).
+		Updates(map[string]any{
+			"connected":       false,
+			"disconnected_at": dbTime(at),
+			"updated_at":      dbTime(time.Now()),
+		}).Error
+	return wrap(err, "mark %d disconnected", id)
+}
+
+// MarkNodeDisconnected marks every charge point held by node as disconnected
+// at at (a node calls it when it starts, for the sockets it lost when it
+// stopped) and returns how many rows changed.
+func (s *Store) MarkNodeDisconnected(ctx context.Context, node string, at time.Time) (int64, error) {
+	res := s.ctx(ctx).Model(&ChargePoint{}).
+		Where("node = ? AND connected = ?", node, true).
+		Updates(map[string]any{
+			"connected":       false,
+			"disconnected_at": dbTime(at),
+			"updated_at":      dbTime(time.Now()),
+		})
+	if res.Error != nil {
+		return 0, wrap(res.Error, "mark node %q disconnected", node)
+	}
+	return res.RowsAffected, nil
+}
+
+// BootInfo is the content of a BootNotification.
+type BootInfo struct {
+	Vendor, Model, SerialNumber, ChargeBoxSerialNumber, FirmwareVersion string
+	ICCID, IMSI, MeterType, MeterSerialNumber                           string
+	At                                                                  time.Time // when the charge point booted (receive time)
+}
+
+// RecordBoot stores the identification a charge point sent in its
+// BootNotification.
+func (s *Store) RecordBoot(ctx context.Context, id uint, b BootInfo) error {
+	res := s.ctx(ctx).Model(&ChargePoint{}).Where("id = ?", id).Updates(map[string]any{
+		"vendor":                   b.Vendor,
+		"model":                    b.Model,
+		"serial_number":            b.SerialNumber,
+		"charge_box_serial_number": b.ChargeBoxSerialNumber,
+		"firmware_version":         b.FirmwareVersion,
+		"iccid":                    b.ICCID,
+		"imsi":                     b.IMSI,
+		"meter_type":               b.MeterType,
+		"meter_serial_number":      b.MeterSerialNumber,
+		"booted_at":                dbTime(b.At),
+		"updated_at":               dbTime(time.Now()),
+	})
+	if res.Error != nil {
+		return wrap(res.Error, "record boot of %d", id)
+	}
+	if res.RowsAffected == 0 {
+		return wrap(gorm.ErrRecordNotFound, "record boot of %d", id)
+	}
+	return nil
+}
+
+// heartbeatChunk bounds the number of charge points per UPDATE statement.
+const heartbeatChunk = 500
+
+// TouchHeartbeats sets last_heartbeat_at of many charge points at once: one
+// UPDATE … CASE statement per 500 charge points, all in one transaction. It is
+// meant for a batcher that coalesces heartbeats (e.g. once a second). Unknown
+// ids are ignored.
+func (s *Store) TouchHeartbeats(ctx context.Context, beats map[uint]time.Time) error {
+	if len(beats) == 0 {
+		return nil
+	}
+	ids := make([]uint, 0, len(beats))
+	for id := range beats {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	tsParam := "?"
+	if isPostgres(s.db) {
+		tsParam = "CAST(? AS timestamptz)"
+	}
+	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+		for start := 0; start < len(ids); start += heartbeatChunk {
+			chunk := ids[start:min(start+heartbeatChunk, len(ids))]
+			var sql []byte
+			args := make([]any, 0, 3*len(chunk))
+			sql = append(sql, "UPDATE ocpp_charge_points SET last_heartbeat_at = CASE id"...)
+			for _, id := range chunk {
+				sql = append(sql, " WHEN ? THEN "...)
+				sql = append(sql, tsParam...)
+				args = append(args, id, dbTime(beats[id]))
+			}
+			sql = append(sql, " ELSE last_heartbeat_at END WHERE id IN ?"...)
+			args = append(args, chunk)
+			if err := tx.Exec(string(sql), args...).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return wrap(err, "touch %d heartbeats", len(beats))
+}

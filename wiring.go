@@ -1,0 +1,108 @@
+package ocppkit
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/ocppkit/ocppkit/broadcast"
+	"github.com/ocppkit/ocppkit/handlers"
+	"github.com/ocppkit/ocppkit/ocpp"
+	"github.com/ocppkit/ocppkit/store"
+)
+
+// connHandler is the ocpp.Handler of the socket server: messages go to the
+// registry; connects and disconnects update the charge point's row, publish
+// on charge_point_<id>_connection and deliver queued commands.
+type connHandler struct{ c *CSMS }
+
+func (h connHandler) HandleCall(ctx context.Context, conn *ocpp.Conn, action string, payload json.RawMessage) (json.RawMessage, error) {
+	return h.c.Handlers.HandleCall(ctx, conn, action, payload)
+}
+
+func (h connHandler) Connected(ctx context.Context, conn *ocpp.Conn) error {
+	c := h.c
+	cp, err := c.authenticated(conn.Identity())
+	if cp == nil {
+		cp, err = c.Store.ChargePointByIdentifier(ctx, conn.Identity())
+	}
+	if errors.Is(err, store.ErrNotFound) && c.cfg.AutoRegister {
+		cp, _, err = c.Store.EnsureChargePoint(ctx, conn.Identity())
+	}
+	if err != nil {
+		return fmt.Errorf("ocppkit: load charge point: %w", err)
+	}
+	at := conn.ConnectedAt().UTC()
+	if err := c.Store.MarkConnected(ctx, cp.ID, c.cfg.NodeID, at); err != nil {
+		return fmt.Errorf("ocppkit: mark connected: %w", err)
+	}
+	handlers.Attach(conn, cp, c.logger)
+	c.Defaults.Publish(cp.ID, broadcast.KindConnection, broadcast.ConnectionEvent{Connected: true, Timestamp: at, Node: c.cfg.NodeID, Identity: conn.Identity()})
+	c.Remote.DeliverPending(conn.Identity())
+	return nil
+}
+
+func (h connHandler) Disconnected(ctx context.Context, conn *ocpp.Conn, cause error) {
+	c := h.c
+	cp := handlers.ChargePointOf(conn)
+	if cp == nil {
+		return
+	}
+	c.Defaults.Forget(cp.ID)
+	now := c.Defaults.Now().UTC()
+	if err := c.Store.MarkDisconnected(ctx, cp.ID, conn.ConnectedAt().UTC(), now); err != nil {
+		c.logger.Error("mark charge point disconnected", "charge_point", conn.Identity(), "err", err)
+	}
+	c.Defaults.Publish(cp.ID, broadcast.KindConnection, broadcast.ConnectionEvent{Connected: false, Timestamp: now, Node: c.cfg.NodeID, Identity: conn.Identity()})
+}
+
+// basicAuth is the default Authenticator: HTTP Basic with user = identity
+// against the stored password digest (security profiles 1 and 2).
+type basicAuth struct{ c *CSMS }
+
+func (a basicAuth) Authenticate(ctx context.Context, r *http.Request, identity string) error {
+	c := a.c
+	cp, err := c.Store.ChargePointByIdentifier(ctx, identity)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		if !c.cfg.AutoRegister {
+			return ocpp.ErrUnknownChargePoint
+		}
+		if cp, _, err = c.Store.EnsureChargePoint(ctx, identity); err != nil {
+			return err
+		}
+	case err != nil:
+		return err
+	case cp.PasswordDigest == "":
+		if !c.cfg.AutoRegister {
+			return fmt.Errorf("%w: charge point %q has no password", ocpp.ErrUnauthorized, identity)
+		}
+	default:
+		user, pass, ok := r.BasicAuth()
+		if !ok || user != identity || !ocpp.VerifyPassword(cp.PasswordDigest, pass) {
+			return ocpp.ErrUnauthorized
+		}
+	}
+	c.rememberAuthenticated(cp)
+	return nil
+}
+
+// rememberAuthenticated keeps the row the Authenticator loaded for the
+// Connected hook that follows, saving a query per connection (it matters in
+// a reconnect storm). One entry per identity at most, taken by Connected.
+func (c *CSMS) rememberAuthenticated(cp *store.ChargePoint) {
+	c.authMu.Lock()
+	c.authed[cp.Identifier] = cp
+	c.authMu.Unlock()
+}
+
+// authenticated takes the row rememberAuthenticated kept for identity.
+func (c *CSMS) authenticated(identity string) (*store.ChargePoint, error) {
+	c.authMu.Lock()
+	defer c.authMu.Unlock()
+	cp := c.authed[identity]
+	delete(c.authed, identity)
+	return cp, nil
+}
