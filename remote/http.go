@@ -5,8 +5,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"slices"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/ocppkit/ocppkit/ocpp"
