@@ -151,6 +151,9 @@ func NewCallError(id string, err error) Frame {
 	var e *Error
 	if asError(err, &e) {
 		f.ErrorCode, f.ErrorDescription, f.ErrorDetails = e.Code, e.Description, e.Details
+		if !f.ErrorCode.Valid() { // OCPP-J allows only its own codes on the wire
+			f.ErrorCode = GenericError
+		}
 	}
 	return f
 }

@@ -1,0 +1,72 @@
+// Package ocpp is the OCPP-J 1.6 core of ocppkit: frames, error codes and
+// the charge-point WebSocket server. It knows nothing about databases,
+// broadcasting or default message handlers and is usable on its own.
+//
+// # Frames and errors
+//
+// DecodeFrame parses one CALL, CALLRESULT or CALLERROR, leaving the payload
+// raw for the caller to decode once into its concrete type. An *Error
+// carries an OCPP error code; a Handler that returns one sends exactly that
+// CALLERROR, while any other error becomes InternalError "internal error"
+// (internal error text never goes on the wire).
+//
+// # Server
+//
+// Server is an http.Handler: mount it on the host's own mux, e.g.
+// mux.Handle("/ocpp/", srv). The charge point identity is the last path
+// segment, percent-decoded. A handshake must offer the ocpp1.6 subprotocol
+// (400 otherwise) and pass the Authenticator, which runs before the upgrade
+// (404 for ErrUnknownChargePoint, 401 otherwise). ServerConfig's zero value
+// works; every field documents its default.
+//
+// A second connection with the same identity replaces the first: the old
+// socket is closed with StatusPolicyViolation and reason "replaced by a
+// newer connection", and the old connection's Disconnected returns before
+// the new one's Connected is called and before its first frame is read.
+//
+// Bad frames: a frame that DecodeFrame refuses but whose message id is
+// readable is answered with a CALLERROR carrying the decoder's code
+// (FormationViolation, ProtocolError); the connection stays open. A frame
+// without a readable id is logged at Warn and dropped (OCPP-J 1.6 has no way
+// to answer it). A malformed CALLRESULT or CALLERROR fails the Call it
+// answers with FormationViolation. A binary WebSocket message closes the
+// connection with StatusUnsupportedData; a frame over MaxFrameSize closes it
+// with StatusMessageTooBig.
+//
+// # Concurrency
+//
+//   - Each connection has one reader goroutine, one worker goroutine and one
+//     pinger. Handler.HandleCall runs on the worker: the CALLs of one
+//     connection are handled one at a time, in the order they arrived;
+//     different connections are handled concurrently. A handler must
+//     therefore be safe for concurrent use across connections, and a slow
+//     handler delays only its own charge point.
+//   - CALLRESULT and CALLERROR frames are routed by the reader at once, so a
+//     Conn.Call waiting for its reply never waits for a handler, and a CALL
+//     the charge point sends while we wait for our own reply is still
+//     answered.
+//   - Conn.Call may be used from any goroutine, handlers included. One CALL
+//     per connection is outstanding at a time; the others wait in order.
+//   - ConnectHandler.Connected runs before the connection's first frame is
+//     read; DisconnectHandler.Disconnected runs once, after the connection's
+//     last HandleCall has returned. Both run on the connection's own
+//     goroutine, concurrently with other connections.
+//   - Incoming frames are rate limited per connection by not reading
+//     (backpressure); nothing is dropped.
+//   - Server.Shutdown lets each connection finish the CALL it is handling,
+//     closes every socket with StatusGoingAway and waits for every
+//     goroutine the server started.
+//
+// # Logging
+//
+// The server logs to ServerConfig.Logger with one logger per connection
+// carrying charge_point=<identity>. Every frame is logged at Debug
+// (direction "in" or "out", frame), at no cost when Debug is disabled. A
+// misbehaving charge point is logged at Warn, a failure of ours at Error.
+//
+// # Passwords
+//
+// HashPassword, VerifyPassword and GeneratePassword handle charge point
+// machine passwords (HTTP Basic, security profiles 1 and 2): high-entropy
+// keys stored as salted SHA-256 digests and compared in constant time.
+package ocpp

@@ -1,0 +1,554 @@
+package ocpp
+
+import (
+	"bufio"
+	"cmp"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/coder/websocket"
+	"golang.org/x/time/rate"
+)
+
+// Handler handles the CALLs a charge point sends. HandleCall returns the
+// CALLRESULT payload (a JSON object; nil is sent as {}) or an error: an
+// *Error (possibly wrapped) is sent as that CALLERROR, any other error as
+// InternalError with the generic description "internal error", and is logged
+// at Error level with its real text.
+//
+// HandleCall is called from the connection's worker goroutine: calls of one
+// connection are handled one at a time, in the order they arrived; calls of
+// different connections run concurrently. ctx is the connection's context
+// (Conn.Context): it is cancelled when the connection is lost, so a handler
+// interrupted by a disconnect never acknowledges anything.
+type Handler interface {
+	HandleCall(ctx context.Context, c *Conn, action string, payload json.RawMessage) (json.RawMessage, error)
+}
+
+// HandlerFunc adapts a function to the Handler interface.
+type HandlerFunc func(ctx context.Context, c *Conn, action string, payload json.RawMessage) (json.RawMessage, error)
+
+// HandleCall calls f.
+func (f HandlerFunc) HandleCall(ctx context.Context, c *Conn, action string, payload json.RawMessage) (json.RawMessage, error) {
+	return f(ctx, c, action, payload)
+}
+
+// ConnectHandler is an optional capability of a Handler. Connected is called
+// once the WebSocket handshake has completed and before the first frame of
+// the connection is read; returning an error refuses the charge point: the
+// socket is closed with StatusPolicyViolation (the error text is logged, never
+// sent) and Disconnected is not called.
+//
+// When the connection replaces an older one with the same identity,
+// Connected is called only after the older connection's Disconnected has
+// returned.
+//
+// Connected must not wait for a Conn.Call to the same charge point: its
+// replies are read only once Connected has returned. Send such calls from
+// a goroutine or from the first HandleCall.
+type ConnectHandler interface {
+	Connected(ctx context.Context, c *Conn) error
+}
+
+// DisconnectHandler is an optional capability of a Handler. Disconnected is
+// called exactly once for every connection whose Connected succeeded (or
+// that had no ConnectHandler), after the connection has ended and its last
+// handler call has returned. err says why the connection ended: ErrReplaced,
+// ErrServerClosed, ErrClosed (Conn.Close), a ping timeout wrapping
+// ErrTimeout, or the read error (use websocket.CloseStatus to inspect a close
+// frame sent by the charge point). ctx is not cancelled by the end of the
+// connection (context.WithoutCancel).
+type DisconnectHandler interface {
+	Disconnected(ctx context.Context, c *Conn, err error)
+}
+
+// Authenticator decides whether a charge point may connect. It runs before
+// the WebSocket upgrade, with the identity already taken from the URL.
+// Returning an error wrapping ErrUnknownChargePoint refuses the handshake
+// with 404 Not Found; any other error (ErrUnauthorized in particular) with
+// 401 Unauthorized and a WWW-Authenticate: Basic realm="ocpp" challenge.
+// Authenticate is called concurrently for different handshakes.
+type Authenticator interface {
+	Authenticate(ctx context.Context, r *http.Request, identity string) error
+}
+
+// AuthenticatorFunc adapts a function to the Authenticator interface.
+type AuthenticatorFunc func(ctx context.Context, r *http.Request, identity string) error
+
+// Authenticate calls f.
+func (f AuthenticatorFunc) Authenticate(ctx context.Context, r *http.Request, identity string) error {
+	return f(ctx, r, identity)
+}
+
+// Errors returned by the server and its connections.
+var (
+	// ErrUnauthorized is returned by an Authenticator to refuse a charge
+	// point whose credentials are missing or wrong (HTTP 401).
+	ErrUnauthorized = errors.New("ocpp: unauthorized")
+	// ErrUnknownChargePoint is returned by an Authenticator to refuse an
+	// identity it does not know (HTTP 404).
+	ErrUnknownChargePoint = errors.New("ocpp: unknown charge point")
+	// ErrNotConnected is returned by Server.Call when no charge point with
+	// that identity is connected.
+	ErrNotConnected = errors.New("ocpp: charge point not connected")
+	// ErrClosed is returned by Conn.Call when the connection is closed, and
+	// is the cause passed to Disconnected after Conn.Close.
+	ErrClosed = errors.New("ocpp: connection closed")
+	// ErrTimeout is returned by Conn.Call when no reply arrived within
+	// ServerConfig.CallTimeout.
+	ErrTimeout = errors.New("ocpp: timeout")
+	// ErrCallQueueFull is returned by Conn.Call when ServerConfig.CallQueueSize
+	// calls are already waiting for their turn on that connection.
+	ErrCallQueueFull = errors.New("ocpp: call queue full")
+	// ErrReplaced is the cause passed to Disconnected when a newer connection
+	// with the same identity replaced this one.
+	ErrReplaced = errors.New("ocpp: replaced by a newer connection")
+	// ErrServerClosed is the cause passed to Disconnected when the connection
+	// was closed by Server.Shutdown.
+	ErrServerClosed = errors.New("ocpp: server shut down")
+)
+
+// Defaults of ServerConfig.
+const (
+	DefaultCallTimeout   = 30 * time.Second
+	DefaultPingInterval  = 30 * time.Second
+	DefaultPongTimeout   = 10 * time.Second
+	DefaultMaxFrameSize  = 64 << 10
+	DefaultRateLimit     = rate.Limit(50)
+	DefaultRateBurst     = 100
+	DefaultCallQueueSize = 64
+)
+
+// DefaultSubprotocols are the WebSocket subprotocols the server accepts by
+// default.
+var DefaultSubprotocols = []string{"ocpp1.6"}
+
+const (
+	// incomingQueueSize is how many received CALLs may wait for the worker
+	// of one connection before the reader stops reading (backpressure). A
+	// well-behaved charge point never has more than one CALL outstanding.
+	incomingQueueSize = 32
+	// closeGrace bounds the close handshake with a charge point that does
+	// not answer the close frame.
+	closeGrace = 2 * time.Second
+)
+
+// ServerConfig configures a Server. The zero value works: every field has a
+// default, documented on the field. NewServer copies the config; changing it
+// afterwards has no effect.
+type ServerConfig struct {
+	// Handler handles the CALLs charge points send. It may also implement
+	// ConnectHandler and DisconnectHandler. By default (nil), every CALL is
+	// answered with a CALLERROR NotImplemented.
+	Handler Handler
+
+	// Authenticator checks each handshake before the upgrade. By default
+	// (nil), every charge point is accepted: this package on its own does no
+	// authentication. (The root ocppkit package always sets one.)
+	Authenticator Authenticator
+
+	// Logger receives the server's logs, each connection's with the
+	// attribute charge_point=<identity>. Every frame in and out is logged at
+	// Debug. A misbehaving charge point is logged at Warn, a failure of the
+	// server or the Handler at Error. By default, slog.Default().
+	Logger *slog.Logger
+
+	// Subprotocols lists the WebSocket subprotocols accepted, in order of
+	// preference. A handshake that offers none of them is refused with 400
+	// Bad Request. By default, DefaultSubprotocols (["ocpp1.6"]).
+	Subprotocols []string
+
+	// CallTimeout bounds Conn.Call: queueing behind other calls included,
+	// a call returns ErrTimeout at the latest CallTimeout after it started.
+	// By default, 30 seconds.
+	CallTimeout time.Duration
+
+	// PingInterval is how often the server pings each charge point; a
+	// charge point that does not answer within PongTimeout is disconnected.
+	// By default, 30 seconds; a negative value disables pings.
+	PingInterval time.Duration
+
+	// PongTimeout is how long a ping waits for its pong. By default, 10
+	// seconds.
+	PongTimeout time.Duration
+
+	// MaxFrameSize is the largest frame, in bytes, a charge point may send;
+	// a larger one closes that connection with StatusMessageTooBig. By
+	// default, 64 KiB; a negative value disables the limit.
+	MaxFrameSize int64
+
+	// RateLimit is how many frames per second each connection may send on
+	// average, with bursts of RateBurst. Excess frames are not dropped: the
+	// server stops reading the connection until the rate allows
+	// (backpressure). Control frames are read only between data frames, so a
+	// rate so low that one frame waits longer than PongTimeout would make
+	// pings fail. By default, 50 per second; a negative value or rate.Inf
+	// disables the limit.
+	RateLimit rate.Limit
+
+	// RateBurst is the burst size of RateLimit. By default, 100.
+	RateBurst int
+
+	// CallQueueSize is how many Conn.Calls may wait behind the one
+	// outstanding call of a connection; one more returns ErrCallQueueFull
+	// at once. By default, 64; a negative value lets no call wait.
+	CallQueueSize int
+
+	// NodeID names this server node; handlers read it through
+	// Server.NodeID, e.g. to record which node holds a charge point's
+	// socket. By default, the host name.
+	NodeID string
+
+	// AcceptOptions are passed to websocket.Accept (origin checks,
+	// compression, …). Its Subprotocols field is ignored: use Subprotocols.
+	// By default, nil: no compression, same-origin browsers only (charge
+	// points send no Origin header and are unaffected).
+	AcceptOptions *websocket.AcceptOptions
+}
+
+// Server is the charge point side of an OCPP-J 1.6 Central System: an
+// http.Handler that upgrades each request to a WebSocket, takes the charge
+// point identity from the last path segment, and serves the connection until
+// it ends. Mount it on any path of the host's own mux, e.g.
+// mux.Handle("/ocpp/", srv) for charge points dialing ws://host/ocpp/<id>.
+//
+// A Server is safe for concurrent use.
+type Server struct {
+	cfg        ServerConfig
+	handler    Handler
+	connectH   ConnectHandler
+	disconnH   DisconnectHandler
+	logger     *slog.Logger
+	accept     websocket.AcceptOptions
+	frameLimit int64
+	idPrefix   string
+	idCounter  atomic.Uint64
+
+	mu      sync.Mutex
+	conns   map[string]*Conn   // identity → newest connection
+	all     map[*Conn]struct{} // every connection not yet ended
+	closing bool
+	wg      sync.WaitGroup // connections and their close goroutines
+}
+
+// NewServer returns a Server configured by cfg, with defaults for zero
+// fields. It starts no goroutines: connections are served by ServeHTTP.
+func NewServer(cfg ServerConfig) *Server {
+	cfg.Logger = cmp.Or(cfg.Logger, slog.Default())
+	if len(cfg.Subprotocols) == 0 {
+		cfg.Subprotocols = DefaultSubprotocols
+	}
+	cfg.Subprotocols = slices.Clone(cfg.Subprotocols)
+	cfg.CallTimeout = cmp.Or(cfg.CallTimeout, DefaultCallTimeout)
+	cfg.PingInterval = cmp.Or(cfg.PingInterval, DefaultPingInterval)
+	cfg.PongTimeout = cmp.Or(cfg.PongTimeout, DefaultPongTimeout)
+	cfg.MaxFrameSize = cmp.Or(cfg.MaxFrameSize, DefaultMaxFrameSize)
+	cfg.RateLimit = cmp.Or(cfg.RateLimit, DefaultRateLimit)
+	cfg.RateBurst = cmp.Or(cfg.RateBurst, DefaultRateBurst)
+	cfg.CallQueueSize = cmp.Or(cfg.CallQueueSize, DefaultCallQueueSize)
+	if cfg.CallQueueSize < 0 {
+		cfg.CallQueueSize = 0
+	}
+	if cfg.NodeID == "" {
+		cfg.NodeID, _ = os.Hostname()
+	}
+	s := &Server{
+		cfg:        cfg,
+		handler:    cfg.Handler,
+		logger:     cfg.Logger,
+		frameLimit: cfg.MaxFrameSize,
+		conns:      make(map[string]*Conn),
+		all:        make(map[*Conn]struct{}),
+	}
+	if s.frameLimit < 0 {
+		s.frameLimit = -1
+	}
+	if s.handler == nil {
+		s.handler = HandlerFunc(notImplemented)
+	}
+	s.connectH, _ = s.handler.(ConnectHandler)
+	s.disconnH, _ = s.handler.(DisconnectHandler)
+	if cfg.AcceptOptions != nil {
+		s.accept = *cfg.AcceptOptions
+	}
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	s.idPrefix = hex.EncodeToString(b[:]) + "-"
+	return s
+}
+
+func notImplemented(_ context.Context, _ *Conn, action string, _ json.RawMessage) (json.RawMessage, error) {
+	return nil, NewError(NotImplemented, "action %q is not implemented", action)
+}
+
+// NodeID returns ServerConfig.NodeID (by default, the host name).
+func (s *Server) NodeID() string { return s.cfg.NodeID }
+
+// nextID returns a message id unique to this server process: a random
+// per-server prefix and a counter, at most 30 characters.
+func (s *Server) nextID() string {
+	n := s.idCounter.Add(1)
+	var b [32]byte
+	out := append(b[:0], s.idPrefix...)
+	out = strconv.AppendUint(out, n, 36)
+	return string(out)
+}
+
+// ServeHTTP serves one charge point connection: it checks the identity, the
+// subprotocol and the Authenticator, upgrades, and returns when the
+// connection has ended and its Disconnected hook has returned.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		w.Header().Set("Retry-After", "5")
+		http.Error(w, "ocpp: server shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	s.wg.Add(1) // Shutdown waits for handshakes in progress too
+	s.mu.Unlock()
+	defer s.wg.Done()
+
+	p := r.URL.EscapedPath()
+	identity, err := url.PathUnescape(p[strings.LastIndexByte(p, '/')+1:])
+	if err != nil {
+		http.Error(w, "ocpp: invalid charge point identity in URL path", http.StatusBadRequest)
+		return
+	}
+	if identity == "" {
+		http.Error(w, "ocpp: the URL path must end with the charge point identity", http.StatusNotFound)
+		return
+	}
+	logger := s.logger.With("charge_point", identity)
+
+	subprotocol := selectSubprotocol(r.Header, s.cfg.Subprotocols)
+	if subprotocol == "" {
+		logger.Warn("ocpp: handshake refused: no supported subprotocol offered",
+			"offered", r.Header.Values("Sec-WebSocket-Protocol"), "remote_addr", r.RemoteAddr)
+		http.Error(w, fmt.Sprintf("ocpp: the WebSocket handshake must offer the subprotocol %s in Sec-WebSocket-Protocol",
+			strings.Join(s.cfg.Subprotocols, " or ")), http.StatusBadRequest)
+		return
+	}
+
+	if s.cfg.Authenticator != nil {
+		if err := s.cfg.Authenticator.Authenticate(r.Context(), r, identity); err != nil {
+			switch {
+			case errors.Is(err, ErrUnknownChargePoint):
+				logger.Warn("ocpp: handshake refused: unknown charge point", "remote_addr", r.RemoteAddr)
+				http.Error(w, "ocpp: unknown charge point", http.StatusNotFound)
+			default:
+				if errors.Is(err, ErrUnauthorized) {
+					logger.Warn("ocpp: handshake refused: unauthorized", "remote_addr", r.RemoteAddr, "error", err)
+				} else {
+					logger.Error("ocpp: authenticator failed", "remote_addr", r.RemoteAddr, "error", err)
+				}
+				w.Header().Set("WWW-Authenticate", `Basic realm="ocpp"`)
+				http.Error(w, "ocpp: unauthorized", http.StatusUnauthorized)
+			}
+			return
+		}
+	}
+
+	opts := s.accept
+	opts.Subprotocols = []string{subprotocol}
+	c := newConn(s, r, identity, logger)
+	// Register just before the 101 response is written: a charge point that
+	// reconnects as soon as its previous handshake completed is always
+	// registered after it, so the newest connection wins.
+	registered := false
+	hook := &upgradeHook{ResponseWriter: w, onSwitch: func() { registered = s.register(c) }, conn: c}
+	ws, err := websocket.Accept(hook, r, &opts)
+	c.ws = ws
+	close(c.accepted)
+	if err != nil {
+		logger.Warn("ocpp: websocket handshake failed", "remote_addr", r.RemoteAddr, "error", err)
+		if registered {
+			c.abort(err)
+		}
+		return
+	}
+	if !registered { // Shutdown started during the handshake
+		c.cancel(ErrServerClosed)
+		_ = ws.Close(websocket.StatusGoingAway, "server shutting down")
+		return
+	}
+	ws.SetReadLimit(s.frameLimit)
+	c.run()
+}
+
+// upgradeHook calls onSwitch just before the 101 Switching Protocols
+// response header is written, and keeps the hijacked network connection so
+// that the server can close it at once.
+type upgradeHook struct {
+	http.ResponseWriter
+	onSwitch func()
+	conn     *Conn
+}
+
+func (h *upgradeHook) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	nc, brw, err := http.NewResponseController(h.ResponseWriter).Hijack()
+	h.conn.nc = nc
+	return nc, brw, err
+}
+
+func (h *upgradeHook) WriteHeader(code int) {
+	if code == http.StatusSwitchingProtocols && h.onSwitch != nil {
+		h.onSwitch()
+		h.onSwitch = nil
+	}
+	h.ResponseWriter.WriteHeader(code)
+}
+
+func (h *upgradeHook) Unwrap() http.ResponseWriter { return h.ResponseWriter }
+
+// register makes c the connection of its identity, remembering the one it
+// replaces. It refuses once Shutdown has started.
+func (s *Server) register(c *Conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	c.prev = s.conns[c.identity]
+	s.conns[c.identity] = c
+	s.all[c] = struct{}{}
+	return true
+}
+
+// selectSubprotocol returns the first of ours that the client offered, in
+// the client's spelling, as websocket.Accept would select it.
+func selectSubprotocol(h http.Header, ours []string) string {
+	offered := h.Values("Sec-WebSocket-Protocol")
+	for _, sp := range ours {
+		for _, v := range offered {
+			for t := range strings.SplitSeq(v, ",") {
+				if t = strings.TrimSpace(t); strings.EqualFold(t, sp) {
+					return t
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// unregister removes c from the server once its connection has ended.
+func (s *Server) unregister(c *Conn) {
+	s.mu.Lock()
+	if s.conns[c.identity] == c {
+		delete(s.conns, c.identity)
+	}
+	delete(s.all, c)
+	s.mu.Unlock()
+}
+
+// Conn returns the connection of the charge point with that identity, if it
+// is connected (its Connected hook has succeeded and it has not ended).
+func (s *Server) Conn(identity string) (*Conn, bool) {
+	s.mu.Lock()
+	c := s.conns[identity]
+	s.mu.Unlock()
+	if c == nil || !c.ready.Load() || c.ctx.Err() != nil {
+		return nil, false
+	}
+	return c, true
+}
+
+// Call sends a CALL to the charge point with that identity and waits for its
+// reply, as Conn.Call does. It returns an error wrapping ErrNotConnected if
+// that charge point is not connected to this server.
+func (s *Server) Call(ctx context.Context, identity, action string, payload json.RawMessage) (json.RawMessage, error) {
+	c, ok := s.Conn(identity)
+	if !ok {
+		return nil, fmt.Errorf("%w: %q", ErrNotConnected, identity)
+	}
+	return c.Call(ctx, action, payload)
+}
+
+// Len returns how many charge points are connected.
+func (s *Server) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, c := range s.conns {
+		if c.ready.Load() && c.ctx.Err() == nil {
+			n++
+		}
+	}
+	return n
+}
+
+// Identities returns the identities of the connected charge points, sorted.
+func (s *Server) Identities() []string {
+	s.mu.Lock()
+	ids := make([]string, 0, len(s.conns))
+	for id, c := range s.conns {
+		if c.ready.Load() && c.ctx.Err() == nil {
+			ids = append(ids, id)
+		}
+	}
+	s.mu.Unlock()
+	slices.Sort(ids)
+	return ids
+}
+
+// Shutdown stops accepting charge points (new handshakes get 503 Service
+// Unavailable), lets every connection finish the CALL it is handling and
+// send that reply, closes it with StatusGoingAway, and waits until every
+// connection has ended and its Disconnected hook has returned. If ctx ends
+// first, Shutdown closes the remaining sockets at once and returns ctx.Err();
+// handlers that ignore their context may then still be running.
+//
+// Shutdown does not close the http.Server the Server is mounted on; call it
+// before (or instead of relying on) http.Server.Shutdown, which does not
+// track hijacked WebSocket connections.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.closing = true
+	conns := make([]*Conn, 0, len(s.all))
+	for c := range s.all {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	for _, c := range conns {
+		c.drain()
+	}
+
+	done := make(chan struct{})
+	go func() {
+		s.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		s.mu.Lock()
+		for c := range s.all {
+			c.closeNow(ErrServerClosed)
+		}
+		s.mu.Unlock()
+		return ctx.Err()
+	}
+}
+
+// recoverError turns a recovered panic value into an error carrying the
+// stack, for logging.
+func recoverError(v any) error {
+	return fmt.Errorf("ocpp: panic: %v\n%s", v, debug.Stack())
+}
