@@ -1,0 +1,327 @@
+// Command loadtest measures ocppkit under load: N simulated charge points
+// against an ocppkit Central System (SQLite or PostgreSQL) started by the
+// program itself, or against any CSMS at a URL.
+//
+//	go run ./examples/loadtest -n 1000 -scenario heartbeat -baseline
+//	go run ./examples/loadtest -n 1000 -scenario meter -db postgres -baseline
+//	go run ./examples/loadtest -n 10000 -scenario connect -baseline
+//	go run ./examples/loadtest -n 1000 -scenario idle -baseline -duration 5s
+//	go run ./examples/loadtest -url ws://127.0.0.1:8080/ocpp/ -auth=false -n 100
+//
+// Scenarios (every charge point first connects and sends BootNotification):
+//
+//   - heartbeat: Heartbeats back to back (closed loop: next request when
+//     the reply has arrived), one goroutine per connection;
+//   - meter: StartTransaction once, then MeterValues with four sampled
+//     values back to back; at the end the meter value rows in the database
+//     are counted and compared with acknowledged messages × 4;
+//   - session: StartTransaction → -session-meters MeterValues →
+//     StopTransaction, repeated;
+//   - idle: connected and booted, silent for -warmup + -duration; shows
+//     the server's memory per connection;
+//   - connect: N charge points connect at once (authenticated) and each
+//     sends BootNotification; reports the time until all are booted.
+//
+// The server runs in a child process (this binary re-executed with the
+// hidden -serve flag) on 127.0.0.1, so its RSS is measured alone
+// (/proc/<pid>/status, after a forced GC, with the N connections open minus
+// before they opened, divided by N) and -cpuprofile / -memprofile capture
+// only the server, during the measurement window. -baseline runs the same
+// load against a zero-logic OCPP-J responder on coder/websocket in another
+// child process, so every figure is also a ratio to the transport's ceiling
+// on this machine.
+//
+// In-process charge points are registered with a password and dial with
+// HTTP Basic (-auth, on by default); PostgreSQL runs in a fresh schema of
+// -dsn (default $OCPP_TEST_DATABASE_URL) that is dropped at the end, SQLite
+// in a temporary file.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+)
+
+// options are the command line flags.
+type options struct {
+	n             int
+	scenario      string
+	duration      time.Duration
+	warmup        time.Duration
+	db            string
+	dsn           string
+	url           string
+	prefix        string
+	password      string
+	baseline      bool
+	auth          bool
+	jsonOut       bool
+	cpuProfile    string
+	memProfile    string
+	timeout       time.Duration
+	sessionMeters int
+	rateLimit     float64
+	dbPool        int
+	dialPar       int
+	keep          bool
+	sqliteParams  string
+	verbose       bool
+
+	// hidden: the child server
+	serve   bool
+	target  string
+	childDB string
+}
+
+var scenarios = []string{"heartbeat", "meter", "session", "idle", "connect"}
+
+var hiddenFlags = map[string]bool{"serve": true, "target": true, "dbdsn": true}
+
+func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("loadtest", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.IntVar(&o.n, "n", 1000, "number of simulated charge points (connections)")
+	fs.StringVar(&o.scenario, "scenario", "heartbeat", "heartbeat | meter | session | idle | connect")
+	fs.DurationVar(&o.duration, "duration", 10*time.Second, "measurement window")
+	fs.DurationVar(&o.warmup, "warmup", 2*time.Second, "load before the measurement window (not counted)")
+	fs.StringVar(&o.db, "db", "sqlite", "database of the in-process ocppkit: sqlite | postgres")
+	fs.StringVar(&o.dsn, "dsn", os.Getenv("OCPP_TEST_DATABASE_URL"), "PostgreSQL URL for -db postgres (a fresh schema is created in it and dropped at the end)")
+	fs.StringVar(&o.url, "url", "", "external CSMS, e.g. ws://127.0.0.1:8080/ocpp/ (identity appended); no in-process server")
+	fs.StringVar(&o.prefix, "prefix", "cp", "identity prefix with -url (identities are <prefix>00000, <prefix>00001, …)")
+	fs.StringVar(&o.password, "password", "", "HTTP Basic password of every charge point with -url -auth")
+	fs.BoolVar(&o.baseline, "baseline", false, "also run the load against a zero-logic OCPP-J responder (coder/websocket) and print ratios")
+	fs.BoolVar(&o.auth, "auth", true, "register charge points with a password and dial with HTTP Basic (with -url: off unless given)")
+	fs.BoolVar(&o.jsonOut, "json", false, "print machine-readable JSON instead of the table")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the ocppkit server during the measurement window to this file")
+	fs.StringVar(&o.memProfile, "memprofile", "", "write an allocation profile of the ocppkit server at the end of the measurement window to this file")
+	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "per-request timeout (also bounds the connect scenario's dials)")
+	fs.IntVar(&o.sessionMeters, "session-meters", 5, "MeterValues per session in the session scenario")
+	fs.Float64Var(&o.rateLimit, "ratelimit", 0, "ocppkit's per-connection rate limit in frames/s (0: the library default, -1: none)")
+	fs.IntVar(&o.dbPool, "db-pool", 20, "max open PostgreSQL connections of the in-process server (0: unbounded, database/sql's default)")
+	fs.IntVar(&o.dialPar, "dial-parallel", 200, "concurrent handshakes while setting up (every scenario except connect)")
+	fs.StringVar(&o.sqliteParams, "sqlite-params", "", "extra go-sqlite3 DSN parameters for experiments, e.g. _cache_size=-65536 (store.Open keeps them)")
+	fs.BoolVar(&o.keep, "keep", false, "keep the SQLite file / PostgreSQL schema")
+	fs.BoolVar(&o.verbose, "v", false, "log the server's info messages")
+	fs.BoolVar(&o.serve, "serve", false, "")
+	fs.StringVar(&o.target, "target", "ocppkit", "")
+	fs.StringVar(&o.childDB, "dbdsn", "", "")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage of loadtest:\n")
+		fs.VisitAll(func(f *flag.Flag) {
+			if hiddenFlags[f.Name] {
+				return
+			}
+			name, usage := flag.UnquoteUsage(f)
+			fmt.Fprintf(fs.Output(), "  -%s %s\n    \t%s", f.Name, name, usage)
+			if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+				fmt.Fprintf(fs.Output(), " (default %s)", f.DefValue)
+			}
+			fmt.Fprintln(fs.Output())
+		})
+	}
+	return fs
+}
+
+func parseOptions(args []string, out io.Writer) (*options, error) {
+	o := &options{}
+	fs := newFlagSet(o, out)
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	authSet := false
+	fs.Visit(func(f *flag.Flag) { authSet = authSet || f.Name == "auth" })
+	if o.serve {
+		return o, nil
+	}
+	if o.url != "" && !authSet {
+		o.auth = false
+	}
+	if !slices.Contains(scenarios, o.scenario) {
+		return nil, fmt.Errorf("-scenario %q: want one of %s", o.scenario, strings.Join(scenarios, ", "))
+	}
+	if o.n <= 0 {
+		return nil, errors.New("-n must be positive")
+	}
+	if o.db != "sqlite" && o.db != "postgres" {
+		return nil, fmt.Errorf("-db %q: want sqlite or postgres", o.db)
+	}
+	if o.db == "postgres" && o.dsn == "" && o.url == "" {
+		return nil, errors.New("-db postgres needs -dsn or OCPP_TEST_DATABASE_URL")
+	}
+	if o.url != "" && o.auth && o.password == "" {
+		return nil, errors.New("-url with -auth needs -password")
+	}
+	if o.url != "" && o.baseline {
+		return nil, errors.New("-baseline needs the in-process server (no -url)")
+	}
+	return o, nil
+}
+
+func main() {
+	os.Exit(realMain(os.Args[1:]))
+}
+
+func realMain(args []string) int {
+	o, err := parseOptions(args, os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "loadtest:", err)
+		return 2
+	}
+	if o.serve {
+		err := serve(serveConfig{target: o.target, n: o.n, dbKind: o.db, dsn: o.childDB, auth: o.auth,
+			rateLimit: o.rateLimit, dbPool: o.dbPool, verbose: o.verbose})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "loadtest server:", err)
+			return 1
+		}
+		return 0
+	}
+	raiseFileLimit()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	results, err := run(ctx, o, os.Stderr)
+	if len(results) > 0 {
+		if o.jsonOut {
+			enc := json.NewEncoder(os.Stdout)
+			enc.SetIndent("", "  ")
+			enc.Encode(results)
+		} else {
+			printTable(os.Stdout, results)
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "loadtest:", err)
+		return 1
+	}
+	return 0
+}
+
+// run runs the scenario against each target: the baseline first (with
+// -baseline), then ocppkit (or the -url CSMS).
+func run(ctx context.Context, o *options, progress io.Writer) ([]*result, error) {
+	targets := []string{"ocppkit"}
+	if o.url != "" {
+		targets = []string{"external"}
+	} else if o.baseline {
+		targets = []string{"baseline", "ocppkit"}
+	}
+	var results []*result
+	for _, t := range targets {
+		fmt.Fprintf(progress, "loadtest: %s × %d against %s…\n", o.scenario, o.n, t)
+		r, err := runTarget(ctx, o, t)
+		if r != nil {
+			results = append(results, r)
+		}
+		if err != nil {
+			return results, fmt.Errorf("%s: %w", t, err)
+		}
+	}
+	if len(results) == 2 {
+		setRatio(results[1], results[0])
+	}
+	return results, nil
+}
+
+func setRatio(r, base *result) {
+	var v float64
+	switch r.Scenario {
+	case "idle":
+		if base.RSSPerConn <= 0 {
+			return
+		}
+		v, r.RatioOf = r.RSSPerConn/base.RSSPerConn, "RSS/conn"
+	case "connect":
+		if base.BootedInSec <= 0 {
+			return
+		}
+		v, r.RatioOf = r.BootedInSec/base.BootedInSec, "time to boot all"
+	default:
+		if base.MsgsPerSec <= 0 {
+			return
+		}
+		v, r.RatioOf = r.MsgsPerSec/base.MsgsPerSec, "msgs/s"
+	}
+	r.Ratio = &v
+}
+
+func printTable(w io.Writer, results []*result) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "scenario\ttarget\tdb\tconns\tmsgs/s\tp50\tp99\terrors\tRSS/conn\tsrv CPU/msg\tratio\t")
+	for _, r := range results {
+		ratio := "-"
+		if r.Ratio != nil {
+			ratio = fmt.Sprintf("%.2f× %s", *r.Ratio, r.RatioOf)
+		}
+		rss := "-"
+		if r.RSSPerConn != 0 {
+			rss = fmt.Sprintf("%.1f KiB", r.RSSPerConn/1024)
+		}
+		msgs := "-"
+		if r.Scenario != "idle" {
+			msgs = fmt.Sprintf("%.0f", r.MsgsPerSec)
+		}
+		cpu := "-"
+		if r.ServerCPUUs > 0 {
+			cpu = fmt.Sprintf("%.1fµs", r.ServerCPUUs)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t\n",
+			r.Scenario, r.Target, cmpOr(r.DB, "-"), r.Connected, msgs,
+			fmtMs(r.P50Ms), fmtMs(r.P99Ms), r.Errors, rss, cpu, ratio)
+	}
+	tw.Flush()
+	for _, r := range results {
+		if r.Scenario == "connect" {
+			fmt.Fprintf(w, "%s: %d of %d charge points booted in %.2fs\n", r.Target, r.Connected, r.Conns, r.BootedInSec)
+		}
+		if r.PersistedRows != nil {
+			mark := "OK"
+			if *r.PersistedRows != r.ExpectedRows {
+				mark = "MISMATCH"
+			}
+			fmt.Fprintf(w, "%s: persisted rows: %d (expected %d = %d MeterValues acknowledged × 4) %s\n",
+				r.Target, *r.PersistedRows, r.ExpectedRows, r.MeterAcked, mark)
+		}
+		if r.Errors > 0 {
+			fmt.Fprintf(w, "%s: errors %v; first: %s\n", r.Target, r.ErrorsByKind, r.FirstError)
+		}
+		if r.GenCPUUs > 0 {
+			fmt.Fprintf(w, "%s: CPU per message: server %.1fµs, generator %.1fµs\n", r.Target, r.ServerCPUUs, r.GenCPUUs)
+		}
+		if r.RSSAfter != 0 {
+			fmt.Fprintf(w, "%s: server RSS %.1f MiB before connections, %.1f MiB after (heap %+.1f KiB/conn, stacks %+.1f KiB/conn, %d goroutines)\n",
+				r.Target, float64(r.RSSBefore)/(1<<20), float64(r.RSSAfter)/(1<<20), r.HeapPerConn/1024, r.StackPerConn/1024, r.Goroutines)
+		}
+	}
+}
+
+func fmtMs(ms float64) string {
+	switch {
+	case ms == 0:
+		return "-"
+	case ms < 10:
+		return fmt.Sprintf("%.2fms", ms)
+	default:
+		return fmt.Sprintf("%.1fms", ms)
+	}
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ocppkit/ocppkit/store"
+)
+
+// BenchmarkMeterWriter isolates the database side of the meter scenario:
+// 1000 goroutines (one per charge point, each with an active session)
+// write MeterValues of four rows through one store.MeterWriter, closed
+// loop, as the MeterValues handler does. b.N counts messages; rows/s is
+// reported. Variants switch off SQLite foreign keys or drop the secondary
+// indexes of ocpp_meter_values to attribute the cost per row.
+//
+//	go test ./examples/loadtest -run '^$' -bench MeterWriter -benchtime 20000x
+func BenchmarkMeterWriter(b *testing.B) {
+	for _, bc := range []struct {
+		name   string
+		params string
+		ddl    []string
+	}{
+		{name: "sqlite"},
+		{name: "sqlite no foreign keys", params: "?_foreign_keys=off"},
+		{name: "sqlite cache 64MiB", params: "?_cache_size=-65536"},
+		{name: "sqlite no secondary indexes", ddl: []string{
+			"DROP INDEX IF EXISTS idx_ocpp_meter_values_charge_point",
+			"DROP INDEX IF EXISTS idx_ocpp_meter_values_session",
+		}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			ctx := context.Background()
+			db, err := store.Open(filepath.Join(b.TempDir(), "ocpp.db") + bc.params)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := store.Migrate(ctx, db); err != nil {
+				b.Fatal(err)
+			}
+			for _, q := range bc.ddl {
+				if err := db.Exec(q).Error; err != nil {
+					b.Fatal(err)
+				}
+			}
+			const conns = 1000
+			if err := registerChargePoints(ctx, db, conns, false); err != nil {
+				b.Fatal(err)
+			}
+			st := store.New(db)
+			var cps []store.ChargePoint
+			if err := db.Order("id").Find(&cps).Error; err != nil {
+				b.Fatal(err)
+			}
+			sessions := make([]*store.ChargingSession, conns)
+			for i := range cps {
+				s, _, err := st.StartSession(ctx, store.StartSession{ChargePointID: cps[i].ID, ConnectorID: 1, IDTag: idTag, StartedAt: time.Now()})
+				if err != nil {
+					b.Fatal(err)
+				}
+				sessions[i] = s
+			}
+			w := store.NewMeterWriter(db, store.MeterWriterConfig{})
+			defer w.Close(ctx)
+
+			var wg sync.WaitGroup
+			work := make(chan int, conns)
+			b.ResetTimer()
+			start := time.Now()
+			for i := range conns {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					sess := sessions[i]
+					txID := sess.TransactionID
+					energy := 1000.0
+					for range work {
+						energy += 37
+						now := time.Now()
+						rows := []store.MeterValue{
+							{ChargePointID: sess.ChargePointID, ChargingSessionID: &sess.ID, ConnectorID: 1, TransactionID: &txID, Measurand: store.MeasurandEnergy, Value: energy, RawValue: "1", Unit: "Wh", Context: "Sample.Periodic", Location: "Outlet", Format: "Raw", Timestamp: now},
+							{ChargePointID: sess.ChargePointID, ChargingSessionID: &sess.ID, ConnectorID: 1, TransactionID: &txID, Measurand: "Power.Active.Import", Value: 7400.5, RawValue: "7400.5", Unit: "W", Context: "Sample.Periodic", Location: "Outlet", Format: "Raw", Timestamp: now},
+							{ChargePointID: sess.ChargePointID, ChargingSessionID: &sess.ID, ConnectorID: 1, TransactionID: &txID, Measurand: "Current.Import", Value: 32.1, RawValue: "32.1", Unit: "A", Phase: "L1", Context: "Sample.Periodic", Location: "Outlet", Format: "Raw", Timestamp: now},
+							{ChargePointID: sess.ChargePointID, ChargingSessionID: &sess.ID, ConnectorID: 1, TransactionID: &txID, Measurand: "Voltage", Value: 230.4, RawValue: "230.4", Unit: "V", Phase: "L1-N", Context: "Sample.Periodic", Location: "Outlet", Format: "Raw", Timestamp: now},
+						}
+						if err := w.Write(ctx, rows); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				}()
+			}
+			for i := 0; i < b.N; i++ {
+				work <- i
+			}
+			close(work)
+			wg.Wait()
+			el := time.Since(start)
+			b.ReportMetric(float64(b.N)/el.Seconds(), "msgs/s")
+			b.ReportMetric(float64(4*b.N)/el.Seconds(), "rows/s")
+		})
+	}
+}
