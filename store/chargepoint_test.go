@@ -44,6 +44,9 @@ func TestOpenSQLite(t *testing.T) {
 			}
 		})
 	}
+	if !db.Config.PrepareStmt {
+		t.Error("prepared statements are off")
+	}
 	if got := sqlDB.Stats().MaxOpenConnections; got != 1 {
 		t.Errorf("MaxOpenConnections = %d, want 1", got)
 	}
@@ -66,6 +69,12 @@ func TestOpenPostgres(t *testing.T) {
 	}
 	if db.Dialector.Name() != "postgres" {
 		t.Errorf("dialect = %s", db.Dialector.Name())
+	}
+	if got := sqlDB.Stats().MaxOpenConnections; got != store.PostgresMaxConns {
+		t.Errorf("MaxOpenConnections = %d, want %d", got, store.PostgresMaxConns)
+	}
+	if !db.Config.PrepareStmt {
+		t.Error("prepared statements are off")
 	}
 }
 

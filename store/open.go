@@ -46,15 +46,28 @@ import (
 // an open *sql.Rows of the same *gorm.DB (it would wait for itself). Use
 // PostgreSQL when many nodes or heavy concurrent reads are expected.
 //
-// The returned DB logs nothing (gorm's logger is silenced); set db.Logger to
-// change that. Open does not migrate: call Migrate.
+// The PostgreSQL pool is limited to PostgresMaxConns connections: a thousand
+// charge points handled at once must queue in Go, not exhaust the server's
+// max_connections (100 by default) — several nodes share it. Change it with
+// db.DB() and SetMaxOpenConns.
+//
+// Both keep prepared statements (gorm's PrepareStmt): the same few queries
+// run for every charge point, and re-preparing them costs more than running
+// them on SQLite. The returned DB logs nothing (gorm's logger is silenced);
+// set db.Logger to change that. Open does not migrate: call Migrate.
 func Open(dsnOrPath string) (*gorm.DB, error) {
-	cfg := &gorm.Config{Logger: logger.Discard}
+	cfg := &gorm.Config{Logger: logger.Discard, PrepareStmt: true}
 	if IsPostgresDSN(dsnOrPath) {
 		db, err := gorm.Open(postgres.Open(dsnOrPath), cfg)
 		if err != nil {
 			return nil, fmt.Errorf("store: open postgres: %w", err)
 		}
+		sqlDB, err := db.DB()
+		if err != nil {
+			return nil, fmt.Errorf("store: open postgres: %w", err)
+		}
+		sqlDB.SetMaxOpenConns(PostgresMaxConns)
+		sqlDB.SetMaxIdleConns(PostgresMaxConns)
 		return db, nil
 	}
 	sqlDB := sql.OpenDB(sqliteConnector{dsn: sqliteDSN(dsnOrPath), driver: &sqlite3.SQLiteDriver{
@@ -82,6 +95,10 @@ func Open(dsnOrPath string) (*gorm.DB, error) {
 	}
 	return db, nil
 }
+
+// PostgresMaxConns is the size of the connection pool Open gives a
+// PostgreSQL database.
+const PostgresMaxConns = 20
 
 // IsPostgresDSN reports whether dsn is a PostgreSQL URL ("postgres://…" or
 // "postgresql://…").
