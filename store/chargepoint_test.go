@@ -44,9 +44,6 @@ func TestOpenSQLite(t *testing.T) {
 			}
 		})
 	}
-	if !db.Config.PrepareStmt {
-		t.Error("prepared statements are off")
-	}
 	if got := sqlDB.Stats().MaxOpenConnections; got != 1 {
 		t.Errorf("MaxOpenConnections = %d, want 1", got)
 	}
@@ -72,9 +69,6 @@ func TestOpenPostgres(t *testing.T) {
 	}
 	if got := sqlDB.Stats().MaxOpenConnections; got != store.PostgresMaxConns {
 		t.Errorf("MaxOpenConnections = %d, want %d", got, store.PostgresMaxConns)
-	}
-	if !db.Config.PrepareStmt {
-		t.Error("prepared statements are off")
 	}
 }
 

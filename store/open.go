@@ -51,12 +51,13 @@ import (
 // max_connections (100 by default) — several nodes share it. Change it with
 // db.DB() and SetMaxOpenConns.
 //
-// Both keep prepared statements (gorm's PrepareStmt): the same few queries
-// run for every charge point, and re-preparing them costs more than running
-// them on SQLite. The returned DB logs nothing (gorm's logger is silenced);
+// gorm's PrepareStmt stays off: it prepares a statement first seen inside a
+// transaction on another pool connection, which deadlocks a pool whose
+// connections are all held by transactions (always, with SQLite's one). The
+// returned DB logs nothing (gorm's logger is silenced);
 // set db.Logger to change that. Open does not migrate: call Migrate.
 func Open(dsnOrPath string) (*gorm.DB, error) {
-	cfg := &gorm.Config{Logger: logger.Discard, PrepareStmt: true}
+	cfg := &gorm.Config{Logger: logger.Discard}
 	if IsPostgresDSN(dsnOrPath) {
 		db, err := gorm.Open(postgres.Open(dsnOrPath), cfg)
 		if err != nil {
