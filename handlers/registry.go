@@ -183,11 +183,21 @@ func (r *Registry) SetChargePointMode(identity string, m v16.Mode) {
 func (r *Registry) Mode(identity, action string) v16.Mode {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	if m, ok := r.cpMode[identity]; ok {
-		return m
+	return r.modeLocked(identity, action)
+}
+
+// modeLocked is Mode with r.mu held. Its maps are usually empty: those
+// lookups cost nothing.
+func (r *Registry) modeLocked(identity, action string) v16.Mode {
+	if len(r.cpMode) != 0 {
+		if m, ok := r.cpMode[identity]; ok {
+			return m
+		}
 	}
-	if m, ok := r.actionMode[action]; ok {
-		return m
+	if len(r.actionMode) != 0 {
+		if m, ok := r.actionMode[action]; ok {
+			return m
+		}
 	}
 	return r.mode
 }
@@ -232,6 +242,7 @@ func (r *Registry) Dispatch(ctx context.Context, c *Call, payload json.RawMessag
 		h = r.defaults[c.Action]
 	}
 	mw := r.middleware
+	mode := r.modeLocked(c.Identity, c.Action)
 	r.mu.RUnlock()
 
 	req, known := v16.NewRequest(c.Action)
@@ -241,7 +252,7 @@ func (r *Registry) Dispatch(ctx context.Context, c *Call, payload json.RawMessag
 	if h == nil {
 		return nil, ocpp.NewError(ocpp.NotSupported, "action %q is not supported by this central system", c.Action)
 	}
-	if err := v16.Unmarshal(payload, req, r.Mode(c.Identity, c.Action)); err != nil {
+	if err := v16.Unmarshal(payload, req, mode); err != nil {
 		return nil, err
 	}
 	for i := len(mw) - 1; i >= 0; i-- {

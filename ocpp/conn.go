@@ -21,10 +21,14 @@ import (
 // and lives until the socket closes; all its methods are safe for concurrent
 // use.
 //
-// Each Conn runs three goroutines: a reader (which routes CALLRESULT and
-// CALLERROR frames to the waiting Call at once and queues incoming CALLs), a
-// worker (which hands the queued CALLs to the Handler one at a time, in
-// order) and a pinger.
+// An idle Conn runs one goroutine: the one serving its ServeHTTP, which
+// reads the socket, routes CALLRESULT and CALLERROR frames to the waiting
+// Call at once and runs the Handler for each CALL, in order, on itself.
+// While a handler runs, nobody reads the socket unless a reply or a pong is
+// awaited (a Conn.Call or a ping in flight): then a helper goroutine reads
+// until the handler returns or nothing is awaited any more, routing replies
+// and queueing the CALLs it reads for the connection's goroutine. Pings are
+// timers, with a goroutine only while a ping waits for its pong.
 type Conn struct {
 	srv         *Server
 	ws          *websocket.Conn
@@ -49,22 +53,43 @@ type Conn struct {
 	accepted chan struct{} // closed once ws is set (nil if the upgrade failed)
 	prev     *Conn         // the connection this one replaces, until it has ended
 
-	mu            sync.Mutex // guards draining, workerStarted, values
-	draining      bool
-	workerStarted bool
-	drainCh       chan struct{}
-	values        map[any]any
+	// Reading is a role held by one goroutine at a time: the connection's
+	// own (state == stateReading) or a helper (helper). The read state
+	// below belongs to the holder.
+	lim  *rate.Limiter // nil without a rate limit
+	rbuf []byte        // read buffer, nil between frames
 
-	calls chan Frame     // incoming CALLs, in order, for the worker
-	wg    sync.WaitGroup // worker and pinger
+	mu       sync.Mutex // guards the fields below
+	cond     sync.Cond  // on mu: state, helper, queue or ctx changed
+	state    connState  // what the connection's own goroutine does
+	helper   bool       // a helper goroutine holds the reading role
+	queue    []Frame    // CALLs the helper read, waiting to be handled
+	draining bool
+	pending  *pendingCall // the outstanding CALL, awaiting its reply
+	pinging  bool         // a ping awaits its pong
+	pingT    *time.Timer  // the next ping; nil once stopped
+	values   []keyValue   // few keys: a slice is smaller and faster than a map
+
+	wg sync.WaitGroup // helper, ping in flight and Ready
 
 	// Outgoing calls: slot holds a token while a CALL is outstanding;
 	// waiting counts the calls holding or waiting for it.
 	slot    chan struct{}
 	waiting atomic.Int64
-	pmu     sync.Mutex
-	pending *pendingCall
 }
+
+// connState is what the connection's own goroutine is doing.
+type connState uint8
+
+const (
+	stateStarting connState = iota // before the first read: replacement, Connected
+	stateReading                   // reading the socket
+	stateHandling                  // running a handler (or Ready's start)
+	stateWaiting                   // waiting for the helper to give the socket back
+	stateEnded                     // the socket failed; tearing down
+)
+
+type keyValue struct{ key, val any }
 
 type pendingCall struct {
 	id    string
@@ -80,10 +105,9 @@ func newConn(s *Server, r *http.Request, identity string, logger *slog.Logger) *
 		connectedAt: time.Now(),
 		done:        make(chan struct{}),
 		accepted:    make(chan struct{}),
-		drainCh:     make(chan struct{}),
-		calls:       make(chan Frame, incomingQueueSize),
 		slot:        make(chan struct{}, 1),
 	}
+	c.cond.L = &c.mu
 	// Keep the request's values (e.g. from the host's middleware) but not
 	// its cancellation: the request context ends with ServeHTTP.
 	c.ctx, c.cancel = context.WithCancelCause(context.WithoutCancel(r.Context()))
@@ -118,7 +142,12 @@ func (c *Conn) Context() context.Context { return c.ctx }
 func (c *Conn) Value(key any) any {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.values[key]
+	for _, kv := range c.values {
+		if kv.key == key {
+			return kv.val
+		}
+	}
+	return nil
 }
 
 // SetValue stores val under key for the life of the connection: a cache
@@ -127,10 +156,13 @@ func (c *Conn) Value(key any) any {
 func (c *Conn) SetValue(key, val any) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.values == nil {
-		c.values = make(map[any]any)
+	for i := range c.values {
+		if c.values[i].key == key {
+			c.values[i].val = val
+			return
+		}
 	}
-	c.values[key] = val
+	c.values = append(c.values, keyValue{key, val})
 }
 
 // Close closes the connection with StatusNormalClosure. It returns at once:
@@ -204,21 +236,24 @@ func (c *Conn) Call(ctx context.Context, action string, payload json.RawMessage)
 	}
 
 	p := &pendingCall{id: c.srv.nextID(), reply: make(chan Frame, 1)}
-	c.pmu.Lock()
+	c.mu.Lock()
 	c.pending = p
-	c.pmu.Unlock()
+	if c.state == stateHandling {
+		c.startHelper() // the reply must be read while the handler runs
+	}
+	c.mu.Unlock()
 	defer func() {
-		c.pmu.Lock()
+		c.mu.Lock()
 		if c.pending == p {
 			c.pending = nil
 		}
-		c.pmu.Unlock()
+		c.mu.Unlock()
 	}()
 	b, err := appendFrame(make([]byte, 0, 64+len(action)+len(payload)), NewCall(p.id, action, payload))
 	if err != nil {
 		return nil, err
 	}
-	if err := c.write(b); err != nil {
+	if err := c.write(b, c.debug()); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrClosed, err)
 	}
 
@@ -259,14 +294,14 @@ func (c *Conn) closedErr() error {
 
 // deliver routes a reply to the pending Call it answers.
 func (c *Conn) deliver(f Frame) {
-	c.pmu.Lock()
+	c.mu.Lock()
 	p := c.pending
 	if p != nil && p.id == f.ID {
 		c.pending = nil
 	} else {
 		p = nil
 	}
-	c.pmu.Unlock()
+	c.mu.Unlock()
 	if p == nil {
 		c.logger.Warn("ocpp: reply to an unknown message id dropped", "message_id", f.ID, "type", int(f.Type))
 		return
@@ -275,14 +310,26 @@ func (c *Conn) deliver(f Frame) {
 }
 
 // run serves the connection: it waits for the connection it replaces to
-// end, calls Connected, reads until the socket closes, waits for the worker,
-// and calls Disconnected.
+// end, calls Connected, starts Ready, reads and handles frames until the
+// socket closes, waits for its helpers, and calls Disconnected.
+//
+// run, serve and their callers up to net/http are what an idle connection
+// keeps on its goroutine's stack, parked in a read: they are kept small, so
+// that the stack shrinks back to its minimum after a handler grew it.
 func (c *Conn) run() {
 	defer close(c.done)
+	if !c.start() {
+		return
+	}
+	c.end(c.serve())
+}
+
+// start makes the connection ready; false means it ended instead.
+func (c *Conn) start() bool {
 	c.awaitPrev()
 	if c.ctx.Err() != nil { // replaced or shut down while waiting
 		c.srv.unregister(c)
-		return
+		return false
 	}
 
 	if h := c.srv.connectH; h != nil {
@@ -290,29 +337,37 @@ func (c *Conn) run() {
 			c.logger.Warn("ocpp: charge point refused by Connected", "error", err)
 			c.closeGraceful(websocket.StatusPolicyViolation, "connection refused", err)
 			c.srv.unregister(c)
-			return
+			return false
 		}
+	}
+	if r := c.srv.cfg.RateLimit; r > 0 && r != rate.Inf {
+		c.lim = rate.NewLimiter(r, max(c.srv.cfg.RateBurst, 1))
 	}
 	c.ready.Store(true)
 	c.logger.Info("ocpp: charge point connected", "remote_addr", c.req.RemoteAddr, "subprotocol", c.ws.Subprotocol())
 
 	c.mu.Lock()
-	if c.draining {
-		c.mu.Unlock()
+	c.state = stateReading
+	draining := c.draining
+	c.mu.Unlock()
+	if draining {
 		c.closeGraceful(websocket.StatusGoingAway, "server shutting down", ErrServerClosed)
-	} else {
-		c.workerStarted = true
-		c.mu.Unlock()
-		c.wg.Add(1)
-		go c.work()
 	}
-	if c.srv.cfg.PingInterval > 0 {
+	c.startPing()
+	if h := c.srv.readyH; h != nil && c.ctx.Err() == nil {
 		c.wg.Add(1)
-		go c.pingLoop()
+		go c.callReady(h)
 	}
+	return true
+}
 
-	err := c.read()
+// end tears the connection down once reading failed with err.
+func (c *Conn) end(err error) {
+	c.mu.Lock()
+	c.state = stateEnded
+	c.mu.Unlock()
 	c.closeNow(fmt.Errorf("ocpp: read: %w", err))
+	c.stopPing()
 	c.wg.Wait()
 	c.srv.unregister(c)
 	cause := context.Cause(c.ctx)
@@ -352,6 +407,16 @@ func (c *Conn) connected(h ConnectHandler) (err error) {
 	return h.Connected(c.ctx, c)
 }
 
+func (c *Conn) callReady(h ReadyHandler) {
+	defer c.wg.Done()
+	defer func() {
+		if v := recover(); v != nil {
+			c.logger.Error("ocpp: Ready panicked", "error", recoverError(v))
+		}
+	}()
+	h.Ready(c.ctx, c)
+}
+
 func (c *Conn) disconnected(h DisconnectHandler, cause error) {
 	defer func() {
 		if v := recover(); v != nil {
@@ -364,6 +429,7 @@ func (c *Conn) disconnected(h DisconnectHandler, cause error) {
 // closeGraceful starts the close handshake with code and reason, recording
 // cause; the first close of a connection wins. The handshake runs on its own
 // goroutine; after closeGrace the network connection is closed regardless.
+// Like closeNow, it must not be called with c.mu held.
 func (c *Conn) closeGraceful(code websocket.StatusCode, reason string, cause error) {
 	c.shut(cause, false, code, reason)
 }
@@ -382,6 +448,9 @@ func (c *Conn) closeNow(cause error) {
 func (c *Conn) shut(cause error, now bool, code websocket.StatusCode, reason string) {
 	c.shutOnce.Do(func() {
 		c.cancel(cause)
+		c.mu.Lock()
+		c.cond.Broadcast() // a helper waiting for queue space stops waiting
+		c.mu.Unlock()
 		// Every caller runs while the connection's ServeHTTP holds the
 		// server's WaitGroup, so Shutdown also waits for this goroutine.
 		c.srv.wg.Add(1)
@@ -419,66 +488,209 @@ func (c *Conn) drain() {
 		return
 	}
 	c.draining = true
-	close(c.drainCh)
-	started := c.workerStarted
+	busy := c.state == stateHandling
 	c.mu.Unlock()
-	if !started {
+	if !busy { // otherwise handleCalls closes once the handler returns
 		c.closeGraceful(websocket.StatusGoingAway, "server shutting down", ErrServerClosed)
 	}
 }
 
-// read is the reader loop. It returns when the socket fails or closes.
-func (c *Conn) read() error {
-	var lim *rate.Limiter
-	if r := c.srv.cfg.RateLimit; r > 0 && r != rate.Inf {
-		lim = rate.NewLimiter(r, max(c.srv.cfg.RateBurst, 1))
-	}
-	buf := make([]byte, 0, 512)
+// serve is the connection goroutine's loop: it reads frames and handles the
+// CALLs among them, until reading fails. Its frame is small: see run.
+func (c *Conn) serve() error {
 	for {
-		if lim != nil && !lim.Allow() {
-			// Backpressure: the frame waits in the socket, not in memory.
-			if err := lim.Wait(c.ctx); err != nil && c.ctx.Err() == nil {
-				return err
-			}
+		if err := c.waitRate(); err != nil {
+			return err
 		}
 		typ, r, err := c.ws.Reader(context.Background())
 		if err != nil {
 			return err
 		}
-		if cap(buf) > 16<<10 {
-			buf = make([]byte, 0, 512) // do not keep a rare big frame's buffer for life
-		}
-		buf, err = readAll(r, buf[:0])
-		if err != nil {
-			if errors.Is(err, websocket.ErrMessageTooBig) {
-				c.logger.Warn("ocpp: frame exceeds the size limit; closing", "limit", c.srv.cfg.MaxFrameSize)
-			}
+		if err := c.onFrame(typ, r); err != nil {
 			return err
 		}
-		if c.ctx.Err() != nil {
-			continue // closing: read only to complete the close handshake
-		}
-		if typ != websocket.MessageText {
-			c.logger.Warn("ocpp: binary WebSocket message; closing")
-			c.closeGraceful(websocket.StatusUnsupportedData, "OCPP-J frames must be text messages",
-				NewError(ProtocolError, "binary WebSocket message"))
-			continue
-		}
-		c.logFrame("in", buf)
-		f, err := decodeFrame(buf)
-		if err != nil {
-			c.badFrame(f, err)
-			continue
-		}
-		if f.Type == Call {
-			select {
-			case c.calls <- f:
-			case <-c.ctx.Done():
-			}
-			continue
-		}
-		c.deliver(f)
 	}
+}
+
+// onFrame reads the frame r and handles it if it is a CALL.
+func (c *Conn) onFrame(typ websocket.MessageType, r io.Reader) error {
+	f, call, debug, err := c.readFrame(typ, r)
+	if err == nil && call {
+		c.handleCalls(f, debug)
+	}
+	return err
+}
+
+// waitRate waits until the rate limit lets the next frame be read.
+// Backpressure: the frame waits in the socket, not in memory.
+func (c *Conn) waitRate() error {
+	if c.lim != nil && !c.lim.Allow() {
+		if err := c.lim.Wait(c.ctx); err != nil && c.ctx.Err() == nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// handleCalls handles f, then the CALLs a helper read meanwhile, in order,
+// and returns once the connection's goroutine may read again (no helper
+// holds the socket).
+func (c *Conn) handleCalls(f Frame, debug bool) {
+	have := true
+	c.mu.Lock()
+	for {
+		if c.draining || c.ctx.Err() != nil {
+			// Shut down or closing: what was read but not handled is dropped.
+			have = false
+			clear(c.queue)
+			c.queue = nil
+			c.cond.Broadcast()
+			if c.ctx.Err() == nil {
+				c.mu.Unlock()
+				c.closeGraceful(websocket.StatusGoingAway, "server shutting down", ErrServerClosed)
+				c.mu.Lock()
+			}
+		}
+		if have {
+			have = false
+			c.state = stateHandling
+			if c.pending != nil || c.pinging {
+				c.startHelper() // a reply or a pong is awaited
+			}
+			c.mu.Unlock()
+			c.handle(f, debug)
+			c.mu.Lock()
+			continue
+		}
+		if len(c.queue) > 0 {
+			f, have = c.queue[0], true
+			c.queue[0] = Frame{}
+			if c.queue = c.queue[1:]; len(c.queue) == 0 {
+				c.queue = nil
+			}
+			c.cond.Broadcast() // room for the helper
+			debug = c.debug()
+			continue
+		}
+		if !c.helper {
+			c.state = stateReading
+			c.mu.Unlock()
+			return
+		}
+		// The helper gives the socket back after the frame it is reading.
+		c.state = stateWaiting
+		c.cond.Wait()
+	}
+}
+
+// startHelper starts a helper goroutine that reads the socket while the
+// connection's goroutine runs a handler, unless one runs already. c.mu must
+// be held.
+func (c *Conn) startHelper() {
+	if c.helper || c.ctx.Err() != nil {
+		return
+	}
+	c.helper = true
+	c.wg.Add(1)
+	go c.help()
+}
+
+// help is a helper's loop: it reads frames, routing replies and queueing
+// CALLs, and gives the socket back after a frame once the connection's
+// goroutine no longer runs a handler or nothing is awaited any more.
+func (c *Conn) help() {
+	defer c.wg.Done()
+	for {
+		err := c.waitRate()
+		var typ websocket.MessageType
+		var r io.Reader
+		if err == nil {
+			typ, r, err = c.ws.Reader(context.Background())
+		}
+		var f Frame
+		var call bool
+		if err == nil {
+			f, call, _, err = c.readFrame(typ, r)
+		}
+		if err != nil {
+			c.closeNow(fmt.Errorf("ocpp: read: %w", err))
+			c.mu.Lock()
+			c.helper = false
+			c.cond.Broadcast()
+			c.mu.Unlock()
+			return
+		}
+		c.mu.Lock()
+		if call {
+			// Backpressure: a full queue stops the reading.
+			for len(c.queue) >= incomingQueueSize && c.ctx.Err() == nil {
+				c.cond.Wait()
+			}
+			if c.ctx.Err() == nil {
+				c.queue = append(c.queue, f)
+				c.cond.Broadcast()
+			}
+		}
+		if c.state != stateHandling || (c.pending == nil && !c.pinging) {
+			c.helper = false
+			c.cond.Broadcast()
+			c.mu.Unlock()
+			return
+		}
+		c.mu.Unlock()
+	}
+}
+
+// bufPool holds the buffers frames are read into and replies encoded in,
+// so that an idle connection keeps none.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+
+func getBuf() *[]byte { return bufPool.Get().(*[]byte) }
+
+func putBuf(b *[]byte) {
+	if cap(*b) > 16<<10 {
+		return // do not keep a rare big frame's buffer
+	}
+	*b = (*b)[:0]
+	bufPool.Put(b)
+}
+
+// readFrame reads the data frame r: it routes a reply to its Call, answers
+// a malformed frame, drops frames read while closing, and returns a CALL
+// with call set. debug is whether frames are logged.
+func (c *Conn) readFrame(typ websocket.MessageType, r io.Reader) (f Frame, call, debug bool, err error) {
+	bp := getBuf()
+	defer putBuf(bp)
+	*bp, err = readAll(r, *bp)
+	if err != nil {
+		if errors.Is(err, websocket.ErrMessageTooBig) {
+			c.logger.Warn("ocpp: frame exceeds the size limit; closing", "limit", c.srv.cfg.MaxFrameSize)
+		}
+		return f, false, false, err
+	}
+	if c.ctx.Err() != nil {
+		return f, false, false, nil // closing: read only to complete the close handshake
+	}
+	if typ != websocket.MessageText {
+		c.logger.Warn("ocpp: binary WebSocket message; closing")
+		c.closeGraceful(websocket.StatusUnsupportedData, "OCPP-J frames must be text messages",
+			NewError(ProtocolError, "binary WebSocket message"))
+		return f, false, false, nil
+	}
+	debug = c.debug()
+	if debug {
+		c.logFrame("in", *bp)
+	}
+	f, err = decodeFrame(*bp) // copies what it keeps: the buffer is free again
+	if err != nil {
+		c.badFrame(f, err, debug)
+		return Frame{}, false, debug, nil
+	}
+	if f.Type == Call {
+		return f, true, debug, nil
+	}
+	c.deliver(f)
+	return Frame{}, false, debug, nil
 }
 
 // readAll reads r to EOF, appending to b.
@@ -503,7 +715,7 @@ func readAll(r io.Reader, b []byte) ([]byte, error) {
 // code; a malformed CALLRESULT or CALLERROR fails the Call it answers (a
 // reply is never answered); a frame without a usable id is logged and
 // dropped, as OCPP-J 1.6 defines no way to answer it.
-func (c *Conn) badFrame(f Frame, err error) {
+func (c *Conn) badFrame(f Frame, err error, debug bool) {
 	switch {
 	case f.ID == "":
 		c.logger.Warn("ocpp: malformed frame without a usable message id dropped", "error", err)
@@ -513,38 +725,12 @@ func (c *Conn) badFrame(f Frame, err error) {
 	default:
 		c.logger.Warn("ocpp: malformed frame answered with CALLERROR", "message_id", f.ID, "error", err)
 		b, _ := appendFrame(nil, NewCallError(f.ID, err))
-		_ = c.write(b)
+		_ = c.write(b, debug)
 	}
 }
 
-// work is the worker loop: it handles the queued CALLs one at a time.
-func (c *Conn) work() {
-	defer c.wg.Done()
-	var buf []byte
-	for {
-		select {
-		case f := <-c.calls:
-			select {
-			case <-c.drainCh:
-				c.closeGraceful(websocket.StatusGoingAway, "server shutting down", ErrServerClosed)
-				return
-			default:
-			}
-			if c.ctx.Err() != nil {
-				return
-			}
-			buf = c.handle(f, buf[:0])
-		case <-c.drainCh:
-			c.closeGraceful(websocket.StatusGoingAway, "server shutting down", ErrServerClosed)
-			return
-		case <-c.ctx.Done():
-			return
-		}
-	}
-}
-
-// handle runs the Handler for one CALL and writes its reply, reusing buf.
-func (c *Conn) handle(f Frame, buf []byte) []byte {
+// handle runs the Handler for one CALL and writes its reply.
+func (c *Conn) handle(f Frame, debug bool) {
 	res, err := c.invoke(f)
 	var out Frame
 	if err != nil {
@@ -556,13 +742,15 @@ func (c *Conn) handle(f Frame, buf []byte) []byte {
 	} else {
 		out = NewCallResult(f.ID, res)
 	}
-	b, err := appendFrame(buf, out)
+	bp := getBuf()
+	defer putBuf(bp)
+	b, err := appendFrame(*bp, out)
 	if err != nil {
 		c.logger.Error("ocpp: handler returned an invalid reply", "action", f.Action, "message_id", f.ID, "error", err)
-		b, _ = appendFrame(buf[:0], NewCallError(f.ID, nil))
+		b, _ = appendFrame((*bp)[:0], NewCallError(f.ID, nil))
 	}
-	_ = c.write(b)
-	return b
+	*bp = b
+	_ = c.write(b, debug)
 }
 
 func (c *Conn) invoke(f Frame) (res json.RawMessage, err error) {
@@ -574,11 +762,13 @@ func (c *Conn) invoke(f Frame) (res json.RawMessage, err error) {
 	return c.srv.handler.HandleCall(c.ctx, c, f.Action, f.Payload)
 }
 
-// write sends one frame. Concurrent writes are serialised by the socket.
-// A write blocked by a charge point that does not read is ended by the
-// pinger, whose ping cannot get through either.
-func (c *Conn) write(b []byte) error {
-	c.logFrame("out", b)
+// write sends one frame, logging it if debug. Concurrent writes are
+// serialised by the socket. A write blocked by a charge point that does not
+// read is ended by the ping, whose ping cannot get through either.
+func (c *Conn) write(b []byte, debug bool) error {
+	if debug {
+		c.logFrame("out", b)
+	}
 	if err := c.ws.Write(context.Background(), websocket.MessageText, b); err != nil {
 		c.logger.Debug("ocpp: write failed", "error", err)
 		return err
@@ -586,34 +776,74 @@ func (c *Conn) write(b []byte) error {
 	return nil
 }
 
+// debug reports whether frames are logged. It is asked once per frame read
+// (its answer also serves the reply) and once per Call.
+func (c *Conn) debug() bool {
+	return c.logger.Enabled(context.Background(), slog.LevelDebug)
+}
+
 func (c *Conn) logFrame(direction string, b []byte) {
-	if c.logger.Enabled(context.Background(), slog.LevelDebug) {
-		c.logger.LogAttrs(context.Background(), slog.LevelDebug, "ocpp: frame",
-			slog.String("direction", direction), slog.String("frame", string(b)))
+	c.logger.LogAttrs(context.Background(), slog.LevelDebug, "ocpp: frame",
+		slog.String("direction", direction), slog.String("frame", string(b)))
+}
+
+// startPing arms the ping timer. The timer holds one count of c.wg until
+// it is stopped or a ping fails.
+func (c *Conn) startPing() {
+	if c.srv.cfg.PingInterval <= 0 {
+		return
+	}
+	c.mu.Lock()
+	if c.ctx.Err() == nil {
+		c.wg.Add(1)
+		c.pingT = time.AfterFunc(c.srv.cfg.PingInterval, c.ping)
+	}
+	c.mu.Unlock()
+}
+
+// stopPing stops the ping timer; a ping in flight ends by itself, as the
+// socket is closed.
+func (c *Conn) stopPing() {
+	c.mu.Lock()
+	t := c.pingT
+	c.pingT = nil
+	c.mu.Unlock()
+	if t != nil && t.Stop() {
+		c.wg.Done() // the timer had not fired; otherwise ping calls Done
 	}
 }
 
-// pingLoop pings the charge point every PingInterval and closes the
-// connection when a pong does not come within PongTimeout.
-func (c *Conn) pingLoop() {
-	defer c.wg.Done()
-	t := time.NewTicker(c.srv.cfg.PingInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-c.ctx.Done():
-			return
-		case <-t.C:
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), c.srv.cfg.PongTimeout)
-		err := c.ws.Ping(ctx)
-		cancel()
-		if err != nil {
-			if c.ctx.Err() == nil {
-				c.logger.Warn("ocpp: no pong; closing", "pong_timeout", c.srv.cfg.PongTimeout, "error", err)
-				c.closeNow(fmt.Errorf("%w: no pong within %v", ErrTimeout, c.srv.cfg.PongTimeout))
-			}
-			return
-		}
+// ping runs on the timer's goroutine: it pings the charge point, closes the
+// connection when no pong comes within PongTimeout, and re-arms the timer.
+func (c *Conn) ping() {
+	c.mu.Lock()
+	if c.pingT == nil { // stopped as it fired
+		c.mu.Unlock()
+		c.wg.Done()
+		return
 	}
+	c.pinging = true
+	if c.state == stateHandling {
+		c.startHelper() // the pong must be read while the handler runs
+	}
+	c.mu.Unlock()
+
+	ctx, cancel := context.WithTimeout(context.Background(), c.srv.cfg.PongTimeout)
+	err := c.ws.Ping(ctx)
+	cancel()
+
+	c.mu.Lock()
+	c.pinging = false
+	if err == nil && c.pingT != nil {
+		c.pingT.Reset(c.srv.cfg.PingInterval)
+		c.mu.Unlock()
+		return
+	}
+	c.pingT = nil
+	c.mu.Unlock()
+	if err != nil && c.ctx.Err() == nil {
+		c.logger.Warn("ocpp: no pong; closing", "pong_timeout", c.srv.cfg.PongTimeout, "error", err)
+		c.closeNow(fmt.Errorf("%w: no pong within %v", ErrTimeout, c.srv.cfg.PongTimeout))
+	}
+	c.wg.Done()
 }

@@ -35,22 +35,27 @@
 //
 // # Concurrency
 //
-//   - Each connection has one reader goroutine, one worker goroutine and one
-//     pinger. Handler.HandleCall runs on the worker: the CALLs of one
-//     connection are handled one at a time, in the order they arrived;
+//   - An idle connection costs one goroutine: the one serving its ServeHTTP.
+//     It reads the socket and runs Handler.HandleCall itself: the CALLs of
+//     one connection are handled one at a time, in the order they arrived;
 //     different connections are handled concurrently. A handler must
 //     therefore be safe for concurrent use across connections, and a slow
 //     handler delays only its own charge point.
-//   - CALLRESULT and CALLERROR frames are routed by the reader at once, so a
-//     Conn.Call waiting for its reply never waits for a handler, and a CALL
-//     the charge point sends while we wait for our own reply is still
-//     answered.
+//   - CALLRESULT and CALLERROR frames are routed as soon as they are read.
+//     While a handler runs and a reply (or a pong) is awaited, a helper
+//     goroutine reads the socket, so a Conn.Call waiting for its reply never
+//     waits for a handler, a handler may Call its own charge point, and a
+//     CALL the charge point sends while we wait for our own reply is still
+//     answered (after the handler in progress).
 //   - Conn.Call may be used from any goroutine, handlers included. One CALL
 //     per connection is outstanding at a time; the others wait in order.
 //   - ConnectHandler.Connected runs before the connection's first frame is
-//     read; DisconnectHandler.Disconnected runs once, after the connection's
-//     last HandleCall has returned. Both run on the connection's own
-//     goroutine, concurrently with other connections.
+//     read and before Server.Conn finds it; DisconnectHandler.Disconnected
+//     runs once, after the connection's last HandleCall has returned. Both
+//     run on the connection's own goroutine, concurrently with other
+//     connections. ReadyHandler.Ready runs on a goroutine of its own once
+//     the connection is visible and read, the place to send the first
+//     calls to the charge point.
 //   - Incoming frames are rate limited per connection by not reading
 //     (backpressure); nothing is dropped.
 //   - Server.Shutdown lets each connection finish the CALL it is handling,

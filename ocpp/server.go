@@ -32,9 +32,9 @@ import (
 // InternalError with the generic description "internal error", and is logged
 // at Error level with its real text.
 //
-// HandleCall is called from the connection's worker goroutine: calls of one
-// connection are handled one at a time, in the order they arrived; calls of
-// different connections run concurrently. ctx is the connection's context
+// HandleCall is called from the connection's own goroutine (the one serving
+// its ServeHTTP): calls of one connection are handled one at a time, in the
+// order they arrived; calls of different connections run concurrently. ctx is the connection's context
 // (Conn.Context): it is cancelled when the connection is lost, so a handler
 // interrupted by a disconnect never acknowledges anything.
 type Handler interface {
@@ -60,10 +60,27 @@ func (f HandlerFunc) HandleCall(ctx context.Context, c *Conn, action string, pay
 // returned.
 //
 // Connected must not wait for a Conn.Call to the same charge point: its
-// replies are read only once Connected has returned. Send such calls from
-// a goroutine or from the first HandleCall.
+// replies are read only once Connected has returned, and until then the
+// connection is not visible to Server.Conn and Server.Call. Send such calls
+// from ReadyHandler.Ready.
 type ConnectHandler interface {
 	Connected(ctx context.Context, c *Conn) error
+}
+
+// ReadyHandler is an optional capability of a Handler. Ready is called once
+// per connection, after Connected has succeeded (or without a
+// ConnectHandler), once the connection is visible to Server.Conn and
+// Server.Call and its frames are being read: calls to the charge point made
+// from Ready, or started by it (e.g. delivering commands queued while the
+// charge point was away), find the connection and get their replies.
+//
+// Ready runs on its own goroutine, concurrently with the connection's
+// HandleCalls; ctx is the connection's context (Conn.Context), cancelled
+// when the connection starts closing. Disconnected is called only after
+// Ready has returned. Ready is not called for a connection that closed
+// before it became ready.
+type ReadyHandler interface {
+	Ready(ctx context.Context, c *Conn)
 }
 
 // DisconnectHandler is an optional capability of a Handler. Disconnected is
@@ -140,8 +157,8 @@ const (
 var DefaultSubprotocols = []string{"ocpp1.6"}
 
 const (
-	// incomingQueueSize is how many received CALLs may wait for the worker
-	// of one connection before the reader stops reading (backpressure). A
+	// incomingQueueSize is how many CALLs a connection's helper may read
+	// while a handler runs before it stops reading (backpressure). A
 	// well-behaved charge point never has more than one CALL outstanding.
 	incomingQueueSize = 32
 	// closeGrace bounds the close handshake with a charge point that does
@@ -154,7 +171,7 @@ const (
 // afterwards has no effect.
 type ServerConfig struct {
 	// Handler handles the CALLs charge points send. It may also implement
-	// ConnectHandler and DisconnectHandler. By default (nil), every CALL is
+	// ConnectHandler, ReadyHandler and DisconnectHandler. By default (nil), every CALL is
 	// answered with a CALLERROR NotImplemented.
 	Handler Handler
 
@@ -233,6 +250,7 @@ type Server struct {
 	cfg        ServerConfig
 	handler    Handler
 	connectH   ConnectHandler
+	readyH     ReadyHandler
 	disconnH   DisconnectHandler
 	logger     *slog.Logger
 	accept     websocket.AcceptOptions
@@ -283,6 +301,7 @@ func NewServer(cfg ServerConfig) *Server {
 		s.handler = HandlerFunc(notImplemented)
 	}
 	s.connectH, _ = s.handler.(ConnectHandler)
+	s.readyH, _ = s.handler.(ReadyHandler)
 	s.disconnH, _ = s.handler.(DisconnectHandler)
 	if cfg.AcceptOptions != nil {
 		s.accept = *cfg.AcceptOptions
@@ -324,16 +343,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.wg.Add(1) // Shutdown waits for handshakes in progress too
 	s.mu.Unlock()
 	defer s.wg.Done()
+	if c := s.upgrade(w, r); c != nil {
+		c.run() // with a small frame here: see Conn.run
+	}
+}
 
+// upgrade checks the handshake, upgrades it and registers the connection.
+// It returns nil when the request has been answered otherwise.
+func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) *Conn {
 	p := r.URL.EscapedPath()
 	identity, err := url.PathUnescape(p[strings.LastIndexByte(p, '/')+1:])
 	if err != nil {
 		http.Error(w, "ocpp: invalid charge point identity in URL path", http.StatusBadRequest)
-		return
+		return nil
 	}
 	if identity == "" {
 		http.Error(w, "ocpp: the URL path must end with the charge point identity", http.StatusNotFound)
-		return
+		return nil
 	}
 	logger := s.logger.With("charge_point", identity)
 
@@ -343,7 +369,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			"offered", r.Header.Values("Sec-WebSocket-Protocol"), "remote_addr", r.RemoteAddr)
 		http.Error(w, fmt.Sprintf("ocpp: the WebSocket handshake must offer the subprotocol %s in Sec-WebSocket-Protocol",
 			strings.Join(s.cfg.Subprotocols, " or ")), http.StatusBadRequest)
-		return
+		return nil
 	}
 
 	if s.cfg.Authenticator != nil {
@@ -361,7 +387,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("WWW-Authenticate", `Basic realm="ocpp"`)
 				http.Error(w, "ocpp: unauthorized", http.StatusUnauthorized)
 			}
-			return
+			return nil
 		}
 	}
 
@@ -381,15 +407,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if registered {
 			c.abort(err)
 		}
-		return
+		return nil
 	}
 	if !registered { // Shutdown started during the handshake
 		c.cancel(ErrServerClosed)
 		_ = ws.Close(websocket.StatusGoingAway, "server shutting down")
-		return
+		return nil
 	}
 	ws.SetReadLimit(s.frameLimit)
-	c.run()
+	return c
 }
 
 // upgradeHook calls onSwitch just before the 101 Switching Protocols

@@ -194,9 +194,11 @@ func TestConnAccessors(t *testing.T) {
 		c.RemoteAddr() == "" || c.ConnectedAt().Before(before.Add(-time.Second)) || c.Request().URL.Path != "/ocpp/CP1" {
 		t.Errorf("accessors: %q %v %q %q %v %q", c.Identity(), c.Value(key{}), c.Subprotocol(), c.RemoteAddr(), c.ConnectedAt(), c.Request().URL.Path)
 	}
-	if c2, ok := ts.srv.Conn("CP1"); !ok || c2 != c {
-		t.Error("Server.Conn does not return the connection")
-	}
+	// The connection becomes visible once Connected has returned.
+	eventually(t, "Server.Conn returns the connection", func() bool {
+		c2, ok := ts.srv.Conn("CP1")
+		return ok && c2 == c
+	})
 	if n, ids := ts.srv.Len(), ts.srv.Identities(); n != 1 || len(ids) != 1 || ids[0] != "CP1" {
 		t.Errorf("Len %d Identities %v", n, ids)
 	}
