@@ -1,0 +1,675 @@
+package pgcluster
+
+import (
+	"cmp"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ocppkit/ocppkit/cluster"
+)
+
+// Defaults of Config.
+const (
+	DefaultPrefix = "ocppkit_cluster"
+	// MaxPrefixLength keeps channel names under PostgreSQL's 63 bytes.
+	MaxPrefixLength = 36
+	// MaxPayloadSize is the largest NOTIFY payload sent as is; larger
+	// messages go through ocpp_cluster_messages.
+	MaxPayloadSize = 7999
+)
+
+// Config configures New. The zero value works.
+type Config struct {
+	// Prefix starts every notification channel name (at most
+	// MaxPrefixLength bytes). Nodes of one deployment use the same
+	// Prefix. By default DefaultPrefix.
+	Prefix string
+	// TTL is how long the claims of a node that stopped heartbeating stay
+	// valid. By default cluster.DefaultTTL (15s).
+	TTL time.Duration
+	// Heartbeat is how often a node renews its row. By default TTL/3.
+	Heartbeat time.Duration
+	// Logger. By default slog.Default().
+	Logger *slog.Logger
+}
+
+// Migrate creates the tables of the backplane (if missing) in the pool's
+// search_path. Run it once, like store.Migrate.
+func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
+	_, err := pool.Exec(ctx, `
+CREATE TABLE IF NOT EXISTS ocpp_cluster_nodes (
+	node text PRIMARY KEY,
+	incarnation text NOT NULL,
+	expires_at timestamptz NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ocpp_cluster_presence (
+	identity text PRIMARY KEY,
+	node text NOT NULL,
+	incarnation text NOT NULL,
+	claimed_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS ocpp_cluster_presence_node ON ocpp_cluster_presence (node, incarnation);
+CREATE TABLE IF NOT EXISTS ocpp_cluster_messages (
+	id bigserial PRIMARY KEY,
+	body text NOT NULL,
+	created_at timestamptz NOT NULL DEFAULT now()
+);`)
+	if err != nil {
+		return fmt.Errorf("pgcluster: migrate: %w", err)
+	}
+	return nil
+}
+
+// Backplane is a cluster.Backplane over PostgreSQL.
+type Backplane struct {
+	pool     *pgxpool.Pool
+	cfg      Config
+	cfgErr   error
+	instance string
+	inbox    string
+	seq      atomic.Uint64
+
+	ctx    context.Context // the instance's life, ended by Close
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu       sync.Mutex
+	nodes    map[string]*node // by name
+	channels map[string]*node // by channel; the inbox maps to nil
+	pending  map[string]chan cluster.Reply
+	// inboxReady is closed once the reply channel is listened on.
+	inboxReady chan struct{}
+	// The listener: ops wait for it to (UN)LISTEN; wake interrupts its
+	// wait for notifications so it takes them.
+	listening bool
+	ops       []op
+	wake      context.CancelFunc
+}
+
+type op struct {
+	channel string
+	listen  bool
+	done    chan error
+}
+
+type node struct {
+	name, inc, channel string
+	h                  cluster.Handler
+	ctx                context.Context
+	cancel             context.CancelFunc
+	stopped            chan struct{}
+}
+
+var _ cluster.Backplane = (*Backplane)(nil)
+
+// New returns a Backplane on pool. It starts nothing until Join or Send.
+func New(pool *pgxpool.Pool, cfg Config) *Backplane {
+	cfg.Prefix = cmp.Or(cfg.Prefix, DefaultPrefix)
+	cfg.TTL = cmp.Or(max(cfg.TTL, 0), cluster.DefaultTTL)
+	cfg.Heartbeat = cmp.Or(max(cfg.Heartbeat, 0), cfg.TTL/3)
+	cfg.Logger = cmp.Or(cfg.Logger, slog.Default())
+	b := &Backplane{
+		pool:     pool,
+		cfg:      cfg,
+		instance: strings.ToLower(rand.Text()[:12]),
+		nodes:    make(map[string]*node),
+		channels: make(map[string]*node),
+		pending:  make(map[string]chan cluster.Reply),
+	}
+	if len(cfg.Prefix) > MaxPrefixLength {
+		b.cfgErr = fmt.Errorf("pgcluster: prefix %q is longer than %d bytes", cfg.Prefix, MaxPrefixLength)
+	}
+	b.inbox = cfg.Prefix + "_i_" + b.instance
+	b.ctx, b.cancel = context.WithCancel(context.Background())
+	return b
+}
+
+func (b *Backplane) channel(node string) string {
+	h := sha256.Sum256([]byte(node))
+	return b.cfg.Prefix + "_n_" + hex.EncodeToString(h[:12])
+}
+
+func (b *Backplane) ttlMillis() int64 { return b.cfg.TTL.Milliseconds() }
+
+// envelope is what travels in a notification; Ref alone names a row of
+// ocpp_cluster_messages holding the envelope.
+type envelope struct {
+	ID      string           `json:"id,omitempty"`
+	ReplyTo string           `json:"reply_to,omitempty"`
+	Request *cluster.Request `json:"req,omitempty"`
+	Reply   *cluster.Reply   `json:"res,omitempty"`
+	Ref     int64            `json:"ref,omitempty"`
+}
+
+// Join implements cluster.Backplane.
+func (b *Backplane) Join(ctx context.Context, name string, h cluster.Handler) error {
+	if b.cfgErr != nil {
+		return b.cfgErr
+	}
+	if b.ctx.Err() != nil {
+		return cluster.ErrClosed
+	}
+	b.mu.Lock()
+	if old := b.nodes[name]; old != nil && old.ctx.Err() == nil {
+		b.mu.Unlock()
+		return fmt.Errorf("%w: %q", cluster.ErrJoined, name)
+	}
+	n := &node{name: name, inc: rand.Text()[:16], channel: b.channel(name), h: h, stopped: make(chan struct{})}
+	n.ctx, n.cancel = context.WithCancel(b.ctx)
+	b.nodes[name] = n
+	b.channels[n.channel] = n
+	b.mu.Unlock()
+	fail := func(err error) error {
+		n.cancel()
+		b.mu.Lock()
+		delete(b.nodes, name)
+		delete(b.channels, n.channel)
+		b.mu.Unlock()
+		return fmt.Errorf("pgcluster: join %q: %w", name, err)
+	}
+	if err := b.listen(ctx, n.channel, true); err != nil {
+		return fail(err)
+	}
+	// A new incarnation: the previous one's claims become void at once.
+	_, err := b.pool.Exec(ctx, `INSERT INTO ocpp_cluster_nodes (node, incarnation, expires_at)
+VALUES ($1, $2, now() + $3 * interval '1 millisecond')
+ON CONFLICT (node) DO UPDATE SET incarnation = EXCLUDED.incarnation, expires_at = EXCLUDED.expires_at`,
+		name, n.inc, b.ttlMillis())
+	if err != nil {
+		_ = b.listen(context.WithoutCancel(ctx), n.channel, false)
+		return fail(err)
+	}
+	stop := context.AfterFunc(ctx, n.cancel) // the Join context ending is a crash
+	b.wg.Go(func() {
+		defer close(n.stopped)
+		defer stop()
+		b.heartbeatLoop(n)
+		b.mu.Lock()
+		var done chan error
+		if b.nodes[name] == n {
+			delete(b.nodes, name)
+			delete(b.channels, n.channel)
+			done = b.enqueueLocked(n.channel, false)
+		}
+		b.mu.Unlock()
+		if done != nil {
+			if err := b.await(b.ctx, done); err != nil && b.ctx.Err() == nil {
+				b.cfg.Logger.Warn("pgcluster: unlisten", "node", name, "err", err)
+			}
+		}
+	})
+	return nil
+}
+
+// heartbeatLoop renews n's row until n's context ends, and now and then
+// removes what dead nodes left behind.
+func (b *Backplane) heartbeatLoop(n *node) {
+	t := time.NewTicker(b.cfg.Heartbeat)
+	defer t.Stop()
+	warned := false
+	for i := 1; ; i++ {
+		select {
+		case <-n.ctx.Done():
+			return
+		case <-t.C:
+		}
+		ctx, cancel := context.WithTimeout(n.ctx, b.cfg.Heartbeat)
+		tag, err := b.pool.Exec(ctx, `INSERT INTO ocpp_cluster_nodes (node, incarnation, expires_at)
+VALUES ($1, $2, now() + $3 * interval '1 millisecond')
+ON CONFLICT (node) DO UPDATE SET expires_at = EXCLUDED.expires_at
+WHERE ocpp_cluster_nodes.incarnation = EXCLUDED.incarnation`, n.name, n.inc, b.ttlMillis())
+		switch {
+		case err != nil && n.ctx.Err() == nil:
+			b.cfg.Logger.Warn("pgcluster: heartbeat failed", "node", n.name, "err", err)
+		case err == nil && tag.RowsAffected() == 0 && !warned:
+			warned = true
+			b.cfg.Logger.Error("pgcluster: another process joined under this node name; its claims win", "node", n.name)
+		}
+		if err == nil && i%30 == 0 {
+			b.housekeep(ctx)
+		}
+		cancel()
+	}
+}
+
+// housekeep deletes unread large messages and the rows of nodes dead for
+// an hour (a node whose row expired but comes back within the hour keeps
+// its claims).
+func (b *Backplane) housekeep(ctx context.Context) {
+	batch := &pgx.Batch{}
+	batch.Queue(`DELETE FROM ocpp_cluster_messages WHERE created_at < now() - interval '10 minutes'`)
+	batch.Queue(`DELETE FROM ocpp_cluster_presence p WHERE NOT EXISTS (
+SELECT 1 FROM ocpp_cluster_nodes n WHERE n.node = p.node AND n.incarnation = p.incarnation AND n.expires_at > now() - interval '1 hour')
+AND p.claimed_at < now() - interval '1 hour'`)
+	batch.Queue(`DELETE FROM ocpp_cluster_nodes WHERE expires_at < now() - interval '1 hour'`)
+	if err := b.pool.SendBatch(ctx, batch).Close(); err != nil && ctx.Err() == nil {
+		b.cfg.Logger.Warn("pgcluster: housekeeping", "err", err)
+	}
+}
+
+func (b *Backplane) joined(name string) (*node, error) {
+	b.mu.Lock()
+	n := b.nodes[name]
+	b.mu.Unlock()
+	if n == nil || n.ctx.Err() != nil {
+		return nil, fmt.Errorf("%w: %q", cluster.ErrNotJoined, name)
+	}
+	return n, nil
+}
+
+// Leave implements cluster.Backplane.
+func (b *Backplane) Leave(ctx context.Context, name string) error {
+	n, err := b.joined(name)
+	if err != nil {
+		return err
+	}
+	batch := &pgx.Batch{}
+	batch.Queue(`DELETE FROM ocpp_cluster_presence WHERE node = $1 AND incarnation = $2`, name, n.inc)
+	batch.Queue(`DELETE FROM ocpp_cluster_nodes WHERE node = $1 AND incarnation = $2`, name, n.inc)
+	err = b.pool.SendBatch(ctx, batch).Close()
+	n.cancel()
+	<-n.stopped
+	if err != nil {
+		return fmt.Errorf("pgcluster: leave %q: %w", name, err)
+	}
+	return nil
+}
+
+// Claim implements cluster.Backplane. Under a transaction-scoped advisory
+// lock on the identity (one round trip: a batch is one implicit
+// transaction), it reads the live previous owner and writes the new claim.
+func (b *Backplane) Claim(ctx context.Context, identity, name string) (string, error) {
+	n, err := b.joined(name)
+	if err != nil {
+		return "", err
+	}
+	batch := &pgx.Batch{}
+	batch.Queue(`SELECT pg_advisory_xact_lock(hashtextextended('ocpp_cluster:' || $1::text, 0))`, identity)
+	batch.Queue(`SELECT p.node FROM ocpp_cluster_presence p
+JOIN ocpp_cluster_nodes n ON n.node = p.node AND n.incarnation = p.incarnation AND n.expires_at > now()
+WHERE p.identity = $1 AND p.node <> $2`, identity, name)
+	batch.Queue(`INSERT INTO ocpp_cluster_presence (identity, node, incarnation, claimed_at) VALUES ($1, $2, $3, now())
+ON CONFLICT (identity) DO UPDATE SET node = EXCLUDED.node, incarnation = EXCLUDED.incarnation, claimed_at = EXCLUDED.claimed_at`,
+		identity, name, n.inc)
+	br := b.pool.SendBatch(ctx, batch)
+	_, err = br.Exec()
+	var prev string
+	if err == nil {
+		err = br.QueryRow().Scan(&prev)
+		if errors.Is(err, pgx.ErrNoRows) {
+			err = nil
+		}
+	}
+	if err == nil {
+		_, err = br.Exec()
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", fmt.Errorf("pgcluster: claim %q: %w", identity, err)
+	}
+	return prev, nil
+}
+
+// Release implements cluster.Backplane.
+func (b *Backplane) Release(ctx context.Context, identity, name string) error {
+	n, err := b.joined(name)
+	if err != nil {
+		return err
+	}
+	_, err = b.pool.Exec(ctx, `DELETE FROM ocpp_cluster_presence WHERE identity = $1 AND node = $2 AND incarnation = $3`, identity, name, n.inc)
+	if err != nil {
+		return fmt.Errorf("pgcluster: release %q: %w", identity, err)
+	}
+	return nil
+}
+
+// Owner implements cluster.Backplane.
+func (b *Backplane) Owner(ctx context.Context, identity string) (string, error) {
+	var o string
+	err := b.pool.QueryRow(ctx, `SELECT p.node FROM ocpp_cluster_presence p
+JOIN ocpp_cluster_nodes n ON n.node = p.node AND n.incarnation = p.incarnation AND n.expires_at > now()
+WHERE p.identity = $1`, identity).Scan(&o)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", fmt.Errorf("%w: %q", cluster.ErrNoOwner, identity)
+	}
+	if err != nil {
+		return "", fmt.Errorf("pgcluster: owner of %q: %w", identity, err)
+	}
+	return o, nil
+}
+
+// Send implements cluster.Backplane.
+func (b *Backplane) Send(ctx context.Context, name string, req cluster.Request) (json.RawMessage, error) {
+	if b.cfgErr != nil {
+		return nil, b.cfgErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := b.listenInbox(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil, cluster.SendError(ctx, name)
+		}
+		return nil, err
+	}
+	req.Timeout = cluster.TimeoutOf(ctx)
+	id := strconv.FormatUint(b.seq.Add(1), 36)
+	ch := make(chan cluster.Reply, 1)
+	b.mu.Lock()
+	b.pending[id] = ch
+	b.mu.Unlock()
+	defer func() {
+		b.mu.Lock()
+		delete(b.pending, id)
+		b.mu.Unlock()
+	}()
+	if err := b.notify(ctx, b.channel(name), envelope{ID: id, ReplyTo: b.inbox, Request: &req}); err != nil {
+		if ctx.Err() != nil {
+			return nil, cluster.SendError(ctx, name)
+		}
+		return nil, fmt.Errorf("pgcluster: send to %q: %w", name, err)
+	}
+	select {
+	case r := <-ch:
+		return r.Result()
+	case <-ctx.Done():
+		return nil, cluster.SendError(ctx, name)
+	case <-b.ctx.Done():
+		return nil, cluster.ErrClosed
+	}
+}
+
+// notify sends env on channel: in the notification when it fits,
+// otherwise through a row whose id is notified.
+func (b *Backplane) notify(ctx context.Context, channel string, env envelope) error {
+	body, err := json.Marshal(env)
+	if err != nil {
+		return err
+	}
+	if len(body) <= MaxPayloadSize {
+		_, err = b.pool.Exec(ctx, `SELECT pg_notify($1, $2)`, channel, string(body))
+		return err
+	}
+	_, err = b.pool.Exec(ctx, `WITH m AS (INSERT INTO ocpp_cluster_messages (body) VALUES ($2) RETURNING id)
+SELECT pg_notify($1, json_build_object('ref', id)::text) FROM m`, channel, string(body))
+	return err
+}
+
+// listenInbox LISTENs on this instance's reply channel, once; concurrent
+// first Sends all wait for that LISTEN (a reply notified before it would be
+// lost).
+func (b *Backplane) listenInbox(ctx context.Context) error {
+	for {
+		b.mu.Lock()
+		ready := b.inboxReady
+		first := ready == nil
+		if first {
+			ready = make(chan struct{})
+			b.inboxReady = ready
+		}
+		b.mu.Unlock()
+		if first {
+			err := b.listen(ctx, b.inbox, true)
+			if err != nil {
+				b.mu.Lock()
+				b.inboxReady = nil // the next Send tries again
+				b.mu.Unlock()
+			}
+			close(ready)
+			return err
+		}
+		select {
+		case <-ready:
+			b.mu.Lock()
+			ok := b.inboxReady == ready
+			b.mu.Unlock()
+			if ok {
+				return nil
+			}
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-b.ctx.Done():
+			return cluster.ErrClosed
+		}
+	}
+}
+
+// listen has the listener connection LISTEN (or UNLISTEN) channel and
+// waits until it has.
+func (b *Backplane) listen(ctx context.Context, channel string, on bool) error {
+	b.mu.Lock()
+	if b.ctx.Err() != nil {
+		b.mu.Unlock()
+		return cluster.ErrClosed
+	}
+	if on && channel == b.inbox {
+		if _, ok := b.channels[b.inbox]; !ok {
+			b.channels[b.inbox] = nil
+		}
+	}
+	done := b.enqueueLocked(channel, on)
+	b.mu.Unlock()
+	return b.await(ctx, done)
+}
+
+// enqueueLocked queues a (UN)LISTEN for the listener, starting or waking
+// it. Caller holds b.mu.
+func (b *Backplane) enqueueLocked(channel string, on bool) chan error {
+	done := make(chan error, 1)
+	b.ops = append(b.ops, op{channel: channel, listen: on, done: done})
+	if !b.listening {
+		b.listening = true
+		b.wg.Go(b.listenLoop)
+	} else if b.wake != nil {
+		b.wake()
+	}
+	return done
+}
+
+func (b *Backplane) await(ctx context.Context, done chan error) error {
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-b.ctx.Done():
+		return cluster.ErrClosed
+	}
+}
+
+// listenLoop keeps the listener connection up until Close.
+func (b *Backplane) listenLoop() {
+	const minBackoff, maxBackoff = 50 * time.Millisecond, 5 * time.Second
+	backoff := minBackoff
+	for {
+		listened, err := b.listenOnce()
+		if b.ctx.Err() != nil {
+			return
+		}
+		if listened {
+			backoff = minBackoff
+		}
+		b.cfg.Logger.Warn("pgcluster: listener connection lost; reconnecting", "retry_in", backoff, "err", err)
+		t := time.NewTimer(backoff)
+		select {
+		case <-t.C:
+		case <-b.ctx.Done():
+			t.Stop()
+			return
+		}
+		backoff = min(2*backoff, maxBackoff)
+	}
+}
+
+// listenOnce takes a connection, LISTENs on every channel in use and
+// delivers notifications until the connection fails.
+func (b *Backplane) listenOnce() (listened bool, err error) {
+	pc, err := b.pool.Acquire(b.ctx)
+	if err != nil {
+		return false, err
+	}
+	conn := pc.Hijack() // ours for good: the pool neither reuses nor recycles it
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		conn.Close(ctx)
+	}()
+	// Every channel in use, then the ops waiting (their channels are
+	// among them, or are to be dropped).
+	b.mu.Lock()
+	channels := make([]string, 0, len(b.channels))
+	for ch := range b.channels {
+		channels = append(channels, ch)
+	}
+	b.mu.Unlock()
+	for _, ch := range channels {
+		if _, err := conn.Exec(b.ctx, "LISTEN "+pgx.Identifier{ch}.Sanitize()); err != nil {
+			return false, err
+		}
+	}
+	for {
+		if err := b.applyOps(conn); err != nil {
+			return true, err
+		}
+		wctx, cancel := context.WithCancel(b.ctx)
+		b.mu.Lock()
+		b.wake = cancel
+		if len(b.ops) > 0 {
+			cancel()
+		}
+		b.mu.Unlock()
+		n, err := conn.WaitForNotification(wctx)
+		cancel()
+		b.mu.Lock()
+		b.wake = nil
+		b.mu.Unlock()
+		switch {
+		case err == nil:
+			b.dispatch(n)
+		case b.ctx.Err() != nil:
+			return true, err
+		case wctx.Err() != nil && !conn.IsClosed():
+			// Woken for ops: take them at the top of the loop.
+		default:
+			return true, err
+		}
+	}
+}
+
+// applyOps runs the waiting (UN)LISTENs.
+func (b *Backplane) applyOps(conn *pgx.Conn) error {
+	b.mu.Lock()
+	ops := b.ops
+	b.ops = nil
+	b.mu.Unlock()
+	for i, o := range ops {
+		sql := "LISTEN "
+		if !o.listen {
+			sql = "UNLISTEN "
+		}
+		if _, err := conn.Exec(b.ctx, sql+pgx.Identifier{o.channel}.Sanitize()); err != nil {
+			// The connection failed: the next one listens on every
+			// channel in use; these ops are done with it.
+			for _, o := range ops[i:] {
+				if o.listen {
+					b.mu.Lock()
+					b.ops = append(b.ops, o)
+					b.mu.Unlock()
+				} else {
+					o.done <- nil
+				}
+			}
+			return err
+		}
+		o.done <- nil
+	}
+	return nil
+}
+
+// dispatch routes one notification: a request to its node's handler, a
+// reply to the Send awaiting it.
+func (b *Backplane) dispatch(n *pgconn.Notification) {
+	var env envelope
+	if err := json.Unmarshal([]byte(n.Payload), &env); err != nil {
+		b.cfg.Logger.Warn("pgcluster: undecodable notification", "channel", n.Channel, "err", err)
+		return
+	}
+	if env.Ref != 0 {
+		// Fetch the row off the listener's goroutine.
+		b.wg.Go(func() {
+			ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+			defer cancel()
+			var body string
+			err := b.pool.QueryRow(ctx, `DELETE FROM ocpp_cluster_messages WHERE id = $1 RETURNING body`, env.Ref).Scan(&body)
+			if err != nil {
+				if b.ctx.Err() == nil {
+					b.cfg.Logger.Warn("pgcluster: read large message", "id", env.Ref, "err", err)
+				}
+				return
+			}
+			var full envelope
+			if err := json.Unmarshal([]byte(body), &full); err != nil || full.Ref != 0 {
+				b.cfg.Logger.Warn("pgcluster: undecodable large message", "id", env.Ref, "err", err)
+				return
+			}
+			b.route(n.Channel, full)
+		})
+		return
+	}
+	b.route(n.Channel, env)
+}
+
+func (b *Backplane) route(channel string, env envelope) {
+	switch {
+	case env.Reply != nil:
+		b.mu.Lock()
+		ch := b.pending[env.ID]
+		delete(b.pending, env.ID)
+		b.mu.Unlock()
+		if ch != nil {
+			ch <- *env.Reply
+		}
+	case env.Request != nil && env.ReplyTo != "":
+		b.mu.Lock()
+		n := b.channels[channel]
+		b.mu.Unlock()
+		if n == nil || n.ctx.Err() != nil {
+			return
+		}
+		b.wg.Go(func() {
+			r := cluster.Serve(n.ctx, n.h, *env.Request)
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(n.ctx), 10*time.Second)
+			defer cancel()
+			if err := b.notify(ctx, env.ReplyTo, envelope{ID: env.ID, Reply: &r}); err != nil {
+				b.cfg.Logger.Warn("pgcluster: send reply", "node", n.name, "err", err)
+			}
+		})
+	}
+}
+
+// Close stops every node of this instance as a crash would (no claim is
+// removed: they expire with the TTL; use Leave for a graceful stop), closes
+// the listener connection and waits for its goroutines. It does not close
+// the pool.
+func (b *Backplane) Close() error {
+	b.cancel()
+	b.wg.Wait()
+	return nil
+}

@@ -1,0 +1,439 @@
+package rediscluster
+
+import (
+	"cmp"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/ocppkit/ocppkit/cluster"
+)
+
+// DefaultPrefix is Config.Prefix's default.
+const DefaultPrefix = "ocppkit:cluster:"
+
+// Config configures New. The zero value works.
+type Config struct {
+	// Prefix starts every key and channel name. Nodes of one deployment
+	// use the same Prefix. By default DefaultPrefix.
+	Prefix string
+	// TTL is how long the claims of a node that stopped heartbeating stay
+	// valid. By default cluster.DefaultTTL (15s).
+	TTL time.Duration
+	// Heartbeat is how often a node renews its key. By default TTL/3.
+	Heartbeat time.Duration
+	// Logger. By default slog.Default().
+	Logger *slog.Logger
+}
+
+// Backplane is a cluster.Backplane over Redis.
+type Backplane struct {
+	client   redis.UniversalClient
+	cfg      Config
+	instance string
+	inbox    string
+	seq      atomic.Uint64
+
+	ctx    context.Context // the instance's life, ended by Close
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu      sync.Mutex
+	nodes   map[string]*node
+	pending map[string]chan cluster.Reply
+	inboxPS *redis.PubSub
+}
+
+type node struct {
+	name, inc string
+	h         cluster.Handler
+	ctx       context.Context
+	cancel    context.CancelFunc
+	ps        *redis.PubSub
+	stopped   chan struct{} // closed once its goroutines have ended
+
+	mu     sync.Mutex
+	claims map[string]struct{}
+}
+
+var _ cluster.Backplane = (*Backplane)(nil)
+
+// New returns a Backplane on client. It starts nothing until Join or Send.
+func New(client redis.UniversalClient, cfg Config) *Backplane {
+	cfg.Prefix = cmp.Or(cfg.Prefix, DefaultPrefix)
+	cfg.TTL = cmp.Or(max(cfg.TTL, 0), cluster.DefaultTTL)
+	cfg.Heartbeat = cmp.Or(max(cfg.Heartbeat, 0), cfg.TTL/3)
+	cfg.Logger = cmp.Or(cfg.Logger, slog.Default())
+	b := &Backplane{
+		client:   client,
+		cfg:      cfg,
+		instance: rand.Text()[:12],
+		nodes:    make(map[string]*node),
+		pending:  make(map[string]chan cluster.Reply),
+	}
+	b.inbox = cfg.Prefix + "inbox:" + b.instance
+	b.ctx, b.cancel = context.WithCancel(context.Background())
+	return b
+}
+
+func (b *Backplane) nodeKey(node string) string { return b.cfg.Prefix + "node:" + node }
+func (b *Backplane) cpKey(identity string) string {
+	return b.cfg.Prefix + "cp:" + identity
+}
+func (b *Backplane) channel(node string) string { return b.cfg.Prefix + "ch:" + node }
+
+// envelope is what travels on the channels.
+type envelope struct {
+	ID      string           `json:"id"`
+	ReplyTo string           `json:"reply_to,omitempty"`
+	Request *cluster.Request `json:"req,omitempty"`
+	Reply   *cluster.Reply   `json:"res,omitempty"`
+}
+
+// The claim value is "<incarnation> <node>"; a claim counts while the node
+// key holds its incarnation.
+var (
+	// KEYS[1] claim key; ARGV[1] value, ARGV[2] node key prefix, ARGV[3] node.
+	claimScript = redis.NewScript(`
+local old = redis.call('GET', KEYS[1])
+redis.call('SET', KEYS[1], ARGV[1])
+if not old then return false end
+local sp = string.find(old, ' ', 1, true)
+if not sp then return false end
+local inc, n = string.sub(old, 1, sp - 1), string.sub(old, sp + 1)
+if n == ARGV[3] then return false end
+if redis.call('GET', ARGV[2] .. n) == inc then return n end
+return false
+`)
+	// KEYS[1] claim key; ARGV[1] node key prefix.
+	ownerScript = redis.NewScript(`
+local v = redis.call('GET', KEYS[1])
+if not v then return false end
+local sp = string.find(v, ' ', 1, true)
+if not sp then return false end
+local inc, n = string.sub(v, 1, sp - 1), string.sub(v, sp + 1)
+if redis.call('GET', ARGV[1] .. n) == inc then return n end
+return false
+`)
+	// KEYS[1] key; ARGV[1] value: delete when it still holds value.
+	delIfScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`)
+	// KEYS[1] node key; ARGV[1] incarnation, ARGV[2] TTL in ms. Renews the
+	// key unless another incarnation holds it; returns 0 then.
+	heartbeatScript = redis.NewScript(`
+local v = redis.call('GET', KEYS[1])
+if v and v ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+`)
+)
+
+// Join implements cluster.Backplane.
+func (b *Backplane) Join(ctx context.Context, name string, h cluster.Handler) error {
+	if b.ctx.Err() != nil {
+		return cluster.ErrClosed
+	}
+	b.mu.Lock()
+	if old := b.nodes[name]; old != nil && old.ctx.Err() == nil {
+		b.mu.Unlock()
+		return fmt.Errorf("%w: %q", cluster.ErrJoined, name)
+	}
+	n := &node{name: name, inc: rand.Text()[:16], h: h, stopped: make(chan struct{}), claims: make(map[string]struct{})}
+	n.ctx, n.cancel = context.WithCancel(b.ctx)
+	b.nodes[name] = n
+	b.mu.Unlock()
+	fail := func(err error) error {
+		n.cancel()
+		b.mu.Lock()
+		delete(b.nodes, name)
+		b.mu.Unlock()
+		return fmt.Errorf("rediscluster: join %q: %w", name, err)
+	}
+	// A new incarnation: the previous one's claims become void at once.
+	if err := b.client.Set(ctx, b.nodeKey(name), n.inc, b.cfg.TTL).Err(); err != nil {
+		return fail(err)
+	}
+	n.ps = b.client.Subscribe(ctx, b.channel(name))
+	if _, err := n.ps.Receive(ctx); err != nil {
+		_ = n.ps.Close()
+		return fail(err)
+	}
+	stop := context.AfterFunc(ctx, n.cancel) // the Join context ending is a crash
+	msgs := n.ps.Channel(redis.WithChannelSize(1024))
+	b.wg.Go(func() {
+		defer close(n.stopped)
+		defer stop()
+		b.heartbeatLoop(n)
+		_ = n.ps.Close()
+		b.mu.Lock()
+		if b.nodes[name] == n {
+			delete(b.nodes, name)
+		}
+		b.mu.Unlock()
+	})
+	b.wg.Go(func() {
+		for {
+			select {
+			case <-n.ctx.Done():
+				return
+			case m, ok := <-msgs:
+				if !ok {
+					return
+				}
+				b.serve(n, m.Payload)
+			}
+		}
+	})
+	return nil
+}
+
+// heartbeatLoop renews n's key until n's context ends.
+func (b *Backplane) heartbeatLoop(n *node) {
+	t := time.NewTicker(b.cfg.Heartbeat)
+	defer t.Stop()
+	warned := false
+	for {
+		select {
+		case <-n.ctx.Done():
+			return
+		case <-t.C:
+		}
+		ctx, cancel := context.WithTimeout(n.ctx, b.cfg.Heartbeat)
+		ok, err := heartbeatScript.Run(ctx, b.client, []string{b.nodeKey(n.name)}, n.inc, b.cfg.TTL.Milliseconds()).Int()
+		cancel()
+		switch {
+		case err != nil && n.ctx.Err() == nil:
+			b.cfg.Logger.Warn("rediscluster: heartbeat failed", "node", n.name, "err", err)
+		case err == nil && ok == 0 && !warned:
+			warned = true
+			b.cfg.Logger.Error("rediscluster: another process joined under this node name; its claims win", "node", n.name)
+		}
+	}
+}
+
+// serve handles one request received on n's channel.
+func (b *Backplane) serve(n *node, payload string) {
+	var env envelope
+	if err := json.Unmarshal([]byte(payload), &env); err != nil || env.Request == nil || env.ReplyTo == "" {
+		b.cfg.Logger.Warn("rediscluster: undecodable request", "node", n.name, "err", err)
+		return
+	}
+	b.wg.Go(func() {
+		r := cluster.Serve(n.ctx, n.h, *env.Request)
+		out, err := json.Marshal(envelope{ID: env.ID, Reply: &r})
+		if err != nil {
+			b.cfg.Logger.Error("rediscluster: encode reply", "err", err)
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(n.ctx), 10*time.Second)
+		defer cancel()
+		if err := b.client.Publish(ctx, env.ReplyTo, out).Err(); err != nil {
+			b.cfg.Logger.Warn("rediscluster: publish reply", "node", n.name, "err", err)
+		}
+	})
+}
+
+func (b *Backplane) joined(name string) (*node, error) {
+	b.mu.Lock()
+	n := b.nodes[name]
+	b.mu.Unlock()
+	if n == nil || n.ctx.Err() != nil {
+		return nil, fmt.Errorf("%w: %q", cluster.ErrNotJoined, name)
+	}
+	return n, nil
+}
+
+// Leave implements cluster.Backplane.
+func (b *Backplane) Leave(ctx context.Context, name string) error {
+	n, err := b.joined(name)
+	if err != nil {
+		return err
+	}
+	n.mu.Lock()
+	ids := make([]string, 0, len(n.claims))
+	for id := range n.claims {
+		ids = append(ids, id)
+	}
+	n.claims = make(map[string]struct{})
+	n.mu.Unlock()
+	value := n.inc + " " + name
+	// Pipelined, a thousand at a time.
+	for len(ids) > 0 {
+		batch := ids[:min(len(ids), 1000)]
+		ids = ids[len(batch):]
+		pipe := b.client.Pipeline()
+		for _, id := range batch {
+			delIfScript.Run(ctx, pipe, []string{b.cpKey(id)}, value)
+		}
+		if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+			n.cancel()
+			return fmt.Errorf("rediscluster: leave %q: %w", name, err)
+		}
+	}
+	err = delIfScript.Run(ctx, b.client, []string{b.nodeKey(name)}, n.inc).Err()
+	n.cancel()
+	<-n.stopped
+	if err != nil {
+		return fmt.Errorf("rediscluster: leave %q: %w", name, err)
+	}
+	return nil
+}
+
+// Claim implements cluster.Backplane.
+func (b *Backplane) Claim(ctx context.Context, identity, name string) (string, error) {
+	n, err := b.joined(name)
+	if err != nil {
+		return "", err
+	}
+	prev, err := claimScript.Run(ctx, b.client, []string{b.cpKey(identity)}, n.inc+" "+name, b.nodeKey(""), name).Text()
+	if errors.Is(err, redis.Nil) {
+		prev, err = "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("rediscluster: claim %q: %w", identity, err)
+	}
+	n.mu.Lock()
+	n.claims[identity] = struct{}{}
+	n.mu.Unlock()
+	return prev, nil
+}
+
+// Release implements cluster.Backplane.
+func (b *Backplane) Release(ctx context.Context, identity, name string) error {
+	n, err := b.joined(name)
+	if err != nil {
+		return err
+	}
+	n.mu.Lock()
+	delete(n.claims, identity)
+	n.mu.Unlock()
+	if err := delIfScript.Run(ctx, b.client, []string{b.cpKey(identity)}, n.inc+" "+name).Err(); err != nil {
+		return fmt.Errorf("rediscluster: release %q: %w", identity, err)
+	}
+	return nil
+}
+
+// Owner implements cluster.Backplane.
+func (b *Backplane) Owner(ctx context.Context, identity string) (string, error) {
+	o, err := ownerScript.Run(ctx, b.client, []string{b.cpKey(identity)}, b.nodeKey("")).Text()
+	if errors.Is(err, redis.Nil) {
+		return "", fmt.Errorf("%w: %q", cluster.ErrNoOwner, identity)
+	}
+	if err != nil {
+		return "", fmt.Errorf("rediscluster: owner of %q: %w", identity, err)
+	}
+	return o, nil
+}
+
+// Send implements cluster.Backplane.
+func (b *Backplane) Send(ctx context.Context, name string, req cluster.Request) (json.RawMessage, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := b.listenInbox(ctx); err != nil {
+		return nil, err
+	}
+	req.Timeout = cluster.TimeoutOf(ctx)
+	id := strconv.FormatUint(b.seq.Add(1), 36)
+	out, err := json.Marshal(envelope{ID: id, ReplyTo: b.inbox, Request: &req})
+	if err != nil {
+		return nil, fmt.Errorf("rediscluster: send to %q: %w", name, err)
+	}
+	ch := make(chan cluster.Reply, 1)
+	b.mu.Lock()
+	b.pending[id] = ch
+	b.mu.Unlock()
+	defer func() {
+		b.mu.Lock()
+		delete(b.pending, id)
+		b.mu.Unlock()
+	}()
+	receivers, err := b.client.Publish(ctx, b.channel(name), out).Result()
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, cluster.SendError(ctx, name)
+		}
+		return nil, fmt.Errorf("rediscluster: send to %q: %w", name, err)
+	}
+	if receivers == 0 {
+		return nil, fmt.Errorf("%w: %q", cluster.ErrNodeUnavailable, name)
+	}
+	select {
+	case r := <-ch:
+		return r.Result()
+	case <-ctx.Done():
+		return nil, cluster.SendError(ctx, name)
+	case <-b.ctx.Done():
+		return nil, cluster.ErrClosed
+	}
+}
+
+// listenInbox subscribes to this instance's reply channel, once.
+func (b *Backplane) listenInbox(ctx context.Context) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.inboxPS != nil {
+		return nil
+	}
+	if b.ctx.Err() != nil {
+		return cluster.ErrClosed
+	}
+	ps := b.client.Subscribe(ctx, b.inbox)
+	if _, err := ps.Receive(ctx); err != nil {
+		_ = ps.Close()
+		return fmt.Errorf("rediscluster: subscribe to replies: %w", err)
+	}
+	b.inboxPS = ps
+	msgs := ps.Channel(redis.WithChannelSize(1024))
+	b.wg.Go(func() {
+		for {
+			select {
+			case <-b.ctx.Done():
+				return
+			case m, ok := <-msgs:
+				if !ok {
+					return
+				}
+				var env envelope
+				if err := json.Unmarshal([]byte(m.Payload), &env); err != nil || env.Reply == nil {
+					b.cfg.Logger.Warn("rediscluster: undecodable reply", "err", err)
+					continue
+				}
+				b.mu.Lock()
+				ch := b.pending[env.ID]
+				delete(b.pending, env.ID)
+				b.mu.Unlock()
+				if ch != nil {
+					ch <- *env.Reply
+				}
+			}
+		}
+	})
+	return nil
+}
+
+// Close stops every node of this instance as a crash would (no claim is
+// removed: they expire with the TTL; use Leave for a graceful stop) and
+// waits for its goroutines. It does not close the client.
+func (b *Backplane) Close() error {
+	b.cancel()
+	b.mu.Lock()
+	ps := b.inboxPS
+	b.mu.Unlock()
+	if ps != nil {
+		_ = ps.Close()
+	}
+	b.wg.Wait()
+	return nil
+}
