@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ocppkit/ocppkit/broadcast"
+	"github.com/ocppkit/ocppkit/cluster"
 	"github.com/ocppkit/ocppkit/handlers"
 	"github.com/ocppkit/ocppkit/ocpp"
 	"github.com/ocppkit/ocppkit/ocpp/v16"
@@ -47,9 +48,29 @@ type Config struct {
 	// HTTP Basic against the charge points' password digests (user = the
 	// identity), with AutoRegister as above.
 	Authenticator ocpp.Authenticator
+	// SecurityProfile is the OCPP security profile the default
+	// Authenticator enforces: 0 or SecurityProfileBasic (HTTP Basic, over
+	// ws:// or wss:// as the host serves it), SecurityProfileTLSBasic
+	// (HTTP Basic, handshakes without TLS refused) or
+	// SecurityProfileTLSCertificate (a verified TLS client certificate
+	// whose CommonName is the identity). See security.go. Ignored when
+	// Authenticator is set.
+	SecurityProfile int
+	// Signer signs the CSRs charge points send with SignCertificate
+	// (security extension); CertificateSigned follows. By default there is
+	// none and SignCertificate is answered Rejected.
+	Signer handlers.Signer
 	// NodeID names this process among several sharing one database. By
-	// default the host name.
+	// default the host name. With Cluster, every node needs its own.
 	NodeID string
+	// Cluster connects this node to the others of a deployment behind a
+	// load balancer: it routes remote commands to the node holding the
+	// charge point's socket and moves a charge point that reconnects to
+	// another node (see package cluster; adapters cluster/rediscluster and
+	// cluster/pgcluster). Broadcasts across nodes are the Broadcaster's job:
+	// pass broadcast/redisbroadcast or broadcast/pgbroadcast. By default
+	// nil: a single node.
+	Cluster cluster.Backplane
 	// HeartbeatInterval is handed to charge points in BootNotification. By
 	// default handlers.DefaultHeartbeatInterval.
 	HeartbeatInterval time.Duration
@@ -87,8 +108,12 @@ type CSMS struct {
 	logger *slog.Logger
 	memory *broadcast.Memory // the default broadcaster, closed by Shutdown
 
+	router *cluster.Router // with Config.Cluster; see cluster.go
+
 	authMu sync.Mutex
 	authed map[string]*store.ChargePoint // see rememberAuthenticated
+
+	rotation passwordRotation // see RotatePassword
 }
 
 // New wires a CSMS. It starts the background writers (meter values,
@@ -127,6 +152,8 @@ func New(cfg Config) (*CSMS, error) {
 		Authorizer:        authz,
 		HeartbeatInterval: cfg.HeartbeatInterval,
 		Logger:            logger,
+		Signer:            cfg.Signer,
+		Sender:            remoteSender{c},
 	})
 	c.Handlers = handlers.NewRegistry(logger)
 	c.Handlers.SetMode(cfg.Mode)
@@ -134,18 +161,21 @@ func New(cfg Config) (*CSMS, error) {
 
 	scfg := cfg.Server
 	scfg.Handler = connHandler{c}
-	scfg.Authenticator = cmp.Or[ocpp.Authenticator](cfg.Authenticator, basicAuth{c})
+	scfg.Authenticator = cmp.Or(cfg.Authenticator, c.defaultAuthenticator())
 	scfg.Logger = logger
 	scfg.NodeID = cfg.NodeID
 	c.Server = ocpp.NewServer(scfg)
 
 	c.Remote = remote.New(remote.Config{
-		Caller:      c.Server,
+		Caller:      c.caller(), // the socket server, or the cluster router
 		Store:       c.Store,
 		Broadcaster: c.Broadcaster,
 		Timeout:     cfg.CommandTimeout,
 		Logger:      logger,
 	})
+	if err := c.joinCluster(context.Background()); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -157,7 +187,7 @@ func (c *CSMS) ServeHTTP(w http.ResponseWriter, r *http.Request) { c.Server.Serv
 // until ctx ends.
 func (c *CSMS) Shutdown(ctx context.Context) error {
 	err := c.Server.Shutdown(ctx)
-	err = errors.Join(err, c.Remote.Close(ctx), c.Defaults.Close(ctx))
+	err = errors.Join(err, c.leaveCluster(ctx), c.Remote.Close(ctx), c.Defaults.Close(ctx))
 	if c.memory != nil {
 		c.memory.Close()
 	}

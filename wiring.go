@@ -34,18 +34,25 @@ func (h connHandler) Connected(ctx context.Context, conn *ocpp.Conn) error {
 	if err != nil {
 		return fmt.Errorf("ocppkit: load charge point: %w", err)
 	}
+	c.clusterConnected(ctx, conn) // several nodes: claim it, close its socket elsewhere
 	at := conn.ConnectedAt().UTC()
 	if err := c.Store.MarkConnected(ctx, cp.ID, c.cfg.NodeID, at); err != nil {
 		return fmt.Errorf("ocppkit: mark connected: %w", err)
 	}
 	handlers.Attach(conn, cp, c.logger)
 	c.Defaults.Publish(cp.ID, broadcast.KindConnection, broadcast.ConnectionEvent{Connected: true, Timestamp: at, Node: c.cfg.NodeID, Identity: conn.Identity()})
-	c.Remote.DeliverPending(conn.Identity())
 	return nil
+}
+
+// Ready delivers the commands queued while the charge point was away: only
+// now does Server.Call find the connection (ocpp.ReadyHandler).
+func (h connHandler) Ready(_ context.Context, conn *ocpp.Conn) {
+	h.c.Remote.DeliverPending(conn.Identity())
 }
 
 func (h connHandler) Disconnected(ctx context.Context, conn *ocpp.Conn, cause error) {
 	c := h.c
+	c.clusterDisconnected(ctx, conn)
 	cp := handlers.ChargePointOf(conn)
 	if cp == nil {
 		return
@@ -81,7 +88,7 @@ func (a basicAuth) Authenticate(ctx context.Context, r *http.Request, identity s
 		}
 	default:
 		user, pass, ok := r.BasicAuth()
-		if !ok || user != identity || !ocpp.VerifyPassword(cp.PasswordDigest, pass) {
+		if !ok || user != identity || !(ocpp.VerifyPassword(cp.PasswordDigest, pass) || c.rotation.matches(identity, pass)) {
 			return ocpp.ErrUnauthorized
 		}
 	}

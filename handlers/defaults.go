@@ -45,6 +45,13 @@ type DefaultsConfig struct {
 	Now func() time.Time
 	// Logger is used for the handlers' own failures. By default slog.Default().
 	Logger *slog.Logger
+	// Signer signs the CSRs of SignCertificate (security extension). By
+	// default there is none and SignCertificate is answered Rejected.
+	Signer Signer
+	// Sender sends CertificateSigned after a CSR is signed. The root
+	// package sets it to its remote client. By default there is none (and
+	// SignCertificate is answered Rejected).
+	Sender Sender
 }
 
 // Defaults holds the library's default handler for every message a charge
@@ -68,6 +75,7 @@ type Defaults struct {
 	sessions   sessionCache
 	vendorsMu  sync.RWMutex
 	vendors    map[string]VendorHandler
+	signing    *certSigner
 	closeOnce  sync.Once
 }
 
@@ -86,6 +94,7 @@ func NewDefaults(cfg DefaultsConfig) *Defaults {
 		now:        cfg.Now,
 		logger:     cfg.Logger,
 		vendors:    make(map[string]VendorHandler),
+		signing:    newCertSigner(cfg.Signer, cfg.Sender),
 	}
 	if d.now == nil {
 		d.now = time.Now
@@ -117,6 +126,10 @@ func (d *Defaults) Register(r *Registry) {
 	r.SetDefault(v16.ActionStartTransaction, Typed(d.StartTransaction))
 	r.SetDefault(v16.ActionStatusNotification, Typed(d.StatusNotification))
 	r.SetDefault(v16.ActionStopTransaction, Typed(d.StopTransaction))
+	r.SetDefault(v16.ActionSecurityEventNotification, Typed(d.SecurityEventNotification))
+	r.SetDefault(v16.ActionSignCertificate, Typed(d.SignCertificate))
+	r.SetDefault(v16.ActionSignedFirmwareStatusNotification, Typed(d.SignedFirmwareStatusNotification))
+	r.SetDefault(v16.ActionLogStatusNotification, Typed(d.LogStatusNotification))
 }
 
 // Publish hands an event for a charge point to the broadcaster without
@@ -135,7 +148,8 @@ func (d *Defaults) DroppedEvents() uint64 { return d.publisher.dropped.Load() }
 func (d *Defaults) Close(ctx context.Context) error {
 	var err error
 	d.closeOnce.Do(func() {
-		err = d.heartbeats.close(ctx)
+		err = d.signing.close(ctx)
+		err = cmp.Or(err, d.heartbeats.close(ctx))
 		if d.ownMeter {
 			err = cmp.Or(err, d.meter.Close(ctx))
 		}

@@ -4,14 +4,14 @@ import (
 	"context"
 
 	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/store"
 )
 
-// DiagnosticsStatusNotification records the upload status in the charge
-// point's metadata (diagnostics_status, diagnostics_status_at).
+// DiagnosticsStatusNotification records the upload status in the status
+// history (store.StatusReports, kind diagnostics), keeps the latest in the
+// charge point's metadata (diagnostics_status, diagnostics_status_at) and
+// publishes it on charge_point_<id>_reports.
 func (d *Defaults) DiagnosticsStatusNotification(ctx context.Context, c *Call, req v16.DiagnosticsStatusNotificationRequest) (v16.DiagnosticsStatusNotificationResponse, error) {
-	err := d.store.SetMetadata(ctx, c.ChargePoint.ID, map[string]any{
-		"diagnostics_status":    string(req.Status),
-		"diagnostics_status_at": d.now().UTC().Format(timeLayout),
-	})
+	err := d.recordReport(ctx, c, store.ReportDiagnostics, string(req.Status), nil)
 	return v16.DiagnosticsStatusNotificationResponse{}, err
 }

@@ -2,19 +2,16 @@ package handlers
 
 import (
 	"context"
-	"time"
 
 	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/store"
 )
 
-const timeLayout = time.RFC3339Nano
-
 // FirmwareStatusNotification records the firmware update status in the
-// charge point's metadata (firmware_status, firmware_status_at).
+// status history (store.StatusReports, kind firmware), keeps the latest in
+// the charge point's metadata (firmware_status, firmware_status_at) and
+// publishes it on charge_point_<id>_reports.
 func (d *Defaults) FirmwareStatusNotification(ctx context.Context, c *Call, req v16.FirmwareStatusNotificationRequest) (v16.FirmwareStatusNotificationResponse, error) {
-	err := d.store.SetMetadata(ctx, c.ChargePoint.ID, map[string]any{
-		"firmware_status":    string(req.Status),
-		"firmware_status_at": d.now().UTC().Format(timeLayout),
-	})
+	err := d.recordReport(ctx, c, store.ReportFirmware, string(req.Status), nil)
 	return v16.FirmwareStatusNotificationResponse{}, err
 }

@@ -13,7 +13,9 @@ import (
 // StartTransaction (same connector, id tag, timestamp and meterStart) gets
 // the same transactionId and opens nothing new. The session is opened even
 // when the id tag is refused, as OCPP 1.6 requires (the charge point then
-// stops it); publishing "started" on charge_point_<id>_sessions.
+// stops it); publishing "started" on charge_point_<id>_sessions. A
+// reservationId consumes that reservation (status Used, published on
+// charge_point_<id>_reservations).
 func (d *Defaults) StartTransaction(ctx context.Context, c *Call, req v16.StartTransactionRequest) (v16.StartTransactionResponse, error) {
 	info, err := d.authorizer.Authorize(ctx, c.ChargePoint, req.IdTag)
 	if err != nil {
@@ -31,6 +33,11 @@ func (d *Defaults) StartTransaction(ctx context.Context, c *Call, req v16.StartT
 		return v16.StartTransactionResponse{}, err
 	}
 	d.sessions.put(c.ChargePoint.ID, refOf(sess))
+	if req.ReservationId != nil {
+		if err := d.useReservation(ctx, c, *req.ReservationId, sess); err != nil {
+			return v16.StartTransactionResponse{}, err
+		}
+	}
 	if created {
 		d.Publish(c.ChargePoint.ID, broadcast.KindSessions, broadcast.SessionEvent{Event: "started", Session: SessionInfo(sess, d.now())})
 	}

@@ -24,6 +24,7 @@ func (d *Defaults) StatusNotification(ctx context.Context, c *Call, req v16.Stat
 		VendorID:        req.VendorId,
 		VendorErrorCode: req.VendorErrorCode,
 		Timestamp:       at,
+		ReceiveTime:     req.Timestamp == nil || req.Timestamp.IsZero(),
 	})
 	if err != nil {
 		return v16.StatusNotificationResponse{}, err

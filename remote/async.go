@@ -117,16 +117,17 @@ func (c *Client) deliver(identity string) {
 		}
 		return
 	}
+	since := c.connectedSince(ctx, identity, len(cmds)) // see claim.go
 	for i := range cmds {
 		cmd := &cmds[i]
 		if ctx.Err() != nil {
 			return
 		}
-		sentAt := c.now().UTC()
-		cmd.Status, cmd.SentAt = StatusSent, &sentAt
-		if err := c.store.UpdateCommand(ctx, cmd); err != nil {
+		if ok, err := c.claim(ctx, cmd); err != nil {
 			c.logger.Error("mark command sent", "command_id", cmd.ID, "err", err)
 			return
+		} else if !ok {
+			continue // another delivery (on another node) has it
 		}
 		raw, err := c.send(ctx, identity, cmd.Action, json.RawMessage(cmd.Payload))
 		if errors.Is(err, ErrNotConnected) {
@@ -135,6 +136,7 @@ func (c *Client) deliver(identity string) {
 			if uerr := c.store.UpdateCommand(context.WithoutCancel(ctx), cmd); uerr != nil {
 				c.logger.Error("requeue command", "command_id", cmd.ID, "err", uerr)
 			}
+			c.retryIfReconnected(ctx, identity, since)
 			return
 		}
 		c.complete(context.WithoutCancel(ctx), cmd, raw, err)
@@ -142,8 +144,8 @@ func (c *Client) deliver(identity string) {
 }
 
 // expireLoop marks commands past their expiry as expired, every interval,
-// until Close. (Delivery already skips them; this makes their stored status
-// say so.)
+// until Close (delivery already skips them; this makes their stored status
+// say so), and reservations past their expiry date too.
 func (c *Client) expireLoop(every time.Duration) {
 	defer c.wg.Done()
 	t := time.NewTicker(every)
@@ -156,6 +158,9 @@ func (c *Client) expireLoop(every time.Duration) {
 			if _, err := c.store.ExpireCommands(c.ctx, c.now().UTC()); err != nil && c.ctx.Err() == nil {
 				c.logger.Error("expire commands", "err", err)
 			}
+			if err := c.ExpireReservations(c.ctx); err != nil && c.ctx.Err() == nil {
+				c.logger.Error("expire reservations", "err", err)
+			}
 		}
 	}
 }
@@ -164,8 +169,10 @@ func (c *Client) complete(ctx context.Context, cmd *store.Command, raw json.RawM
 	done := c.now().UTC()
 	cmd.CompletedAt = &done
 	if err == nil {
-		if _, derr := c.decode(cmd.Action, raw); derr != nil {
+		if res, derr := c.decode(cmd.Action, raw); derr != nil {
 			err = derr
+		} else {
+			c.applyStoredEffect(ctx, cmd, res)
 		}
 	}
 	if err != nil {

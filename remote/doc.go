@@ -1,5 +1,6 @@
 // Package remote sends commands from the Central System to charge points:
-// typed and awaitable (Client.RemoteStartTransaction, Client.Send, Call),
+// typed and awaitable (one method per command of OCPP 1.6 and its security
+// extension, e.g. Client.Reset, Client.ReserveNow; Client.Send, Call),
 // persisted and delivered later (Client.Enqueue), and as a JSON API
 // (Client.HTTPHandler).
 //
@@ -8,4 +9,12 @@
 // the action's typed response. Errors say what happened: ErrNotConnected,
 // ErrTimeout, *ocpp.Error for a CALLERROR, ErrInvalidRequest,
 // ErrInvalidResponse.
+//
+// The state a command implies is recorded when the charge point accepts it
+// (effects.go), whichever way it was sent: reservations (ReserveNow,
+// CancelReservation; expired by the client's expire loop), the local
+// authorization list and its version (SendLocalList, GetLocalListVersion),
+// charging profiles per connector (SetChargingProfile, ClearChargingProfile,
+// RemoteStartTransaction with a profile) and configuration keys
+// (GetConfiguration, ChangeConfiguration).
 package remote

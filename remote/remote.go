@@ -62,7 +62,8 @@ type Config struct {
 	// Now returns the current time. By default time.Now.
 	Now func() time.Time
 	// ExpireInterval is how often commands past their expiry are marked
-	// expired in the database. By default one minute.
+	// expired in the database, and reservations past their expiry date
+	// Expired. By default one minute.
 	ExpireInterval time.Duration
 }
 
@@ -132,7 +133,10 @@ func (c *Client) Close(ctx context.Context) error {
 }
 
 // Send sends req to the charge point and returns its validated reply. It
-// waits at most Config.Timeout or until ctx ends.
+// waits at most Config.Timeout or until ctx ends. The state the reply
+// implies is recorded before Send returns (see effects.go); when that
+// fails, Send returns the reply together with an error wrapping
+// ErrNotRecorded.
 func (c *Client) Send(ctx context.Context, identity string, req v16.Request) (v16.Response, error) {
 	if err := req.Validate(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidRequest, err)
@@ -145,7 +149,14 @@ func (c *Client) Send(ctx context.Context, identity string, req v16.Request) (v1
 	if err != nil {
 		return nil, err
 	}
-	return c.decode(req.Action(), raw)
+	res, err := c.decode(req.Action(), raw)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.applyEffect(ctx, identity, 0, req, res); err != nil {
+		return res, err // the reply, and ErrNotRecorded
+	}
+	return res, nil
 }
 
 func (c *Client) send(ctx context.Context, identity, action string, payload json.RawMessage) (json.RawMessage, error) {
@@ -182,14 +193,14 @@ func (c *Client) decode(action string, raw json.RawMessage) (v16.Response, error
 func Call[Res v16.Response](ctx context.Context, c *Client, identity string, req v16.Request) (Res, error) {
 	var zero Res
 	res, err := c.Send(ctx, identity, req)
-	if err != nil {
+	if res == nil {
 		return zero, err
 	}
 	switch v := any(res).(type) {
 	case Res:
-		return v, nil
+		return v, err
 	case *Res:
-		return *v, nil
+		return *v, err
 	}
 	return zero, fmt.Errorf("%w: got %T, want %T", ErrInvalidResponse, res, zero)
 }

@@ -15,6 +15,11 @@ type ConnectorStatus struct {
 	Status, ErrorCode, Info   string
 	VendorID, VendorErrorCode string
 	Timestamp                 time.Time // the station's timestamp; zero: now
+	// ReceiveTime says the station sent no timestamp, so Timestamp (or
+	// now) is the receive time. The fact is recorded in the metadata key
+	// connector_<n>_timestamp_source = "received", removed again by the
+	// next status with a station timestamp.
+	ReceiveTime bool
 }
 
 // statusRank orders connector statuses for AggregateStatus: the higher the
@@ -125,6 +130,11 @@ func (s *Store) UpdateConnectorStatus(ctx context.Context, id uint, st Connector
 		cp.Metadata[key+"status"] = st.Status
 		cp.Metadata[key+"error_code"] = st.ErrorCode
 		cp.Metadata[key+"updated_at"] = at.Format(time.RFC3339Nano)
+		if st.ReceiveTime || st.Timestamp.IsZero() {
+			cp.Metadata[key+"timestamp_source"] = "received"
+		} else {
+			delete(cp.Metadata, key+"timestamp_source")
+		}
 		cp.Status = AggregateStatus(statuses)
 		cp.UpdatedAt = now
 		return tx.Model(&ChargePoint{}).Where("id = ?", id).Updates(map[string]any{

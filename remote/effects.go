@@ -1,0 +1,336 @@
+package remote
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ocppkit/ocppkit/broadcast"
+	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/store"
+)
+
+// ErrNotRecorded is returned (wrapped), together with the charge point's
+// reply, when the charge point answered a command but the state the reply
+// implies (a reservation, the local list, a charging profile, a
+// configuration key) could not be stored.
+var ErrNotRecorded = errors.New("remote: reply not recorded")
+
+// effect records the state implied by a reply to a command: what the
+// charge point now holds, as far as the Central System can know it. It runs
+// after every reply (sync and async) of its action and decides itself
+// whether the reply accepted the request.
+type effect func(ctx context.Context, e *effectEnv, req v16.Request, res v16.Response) error
+
+// effectEnv is what an effect works with.
+type effectEnv struct {
+	store         *store.Store
+	chargePointID uint
+	now           time.Time
+	publish       func(kind string, v any)
+}
+
+// effects maps an action to the state its reply implies. It is the one
+// place where commands change stored state, for Send (and everything built
+// on it) and for enqueued commands alike.
+var effects = map[string]effect{
+	v16.ActionReserveNow:             reserveNowEffect,
+	v16.ActionCancelReservation:      cancelReservationEffect,
+	v16.ActionSendLocalList:          sendLocalListEffect,
+	v16.ActionGetLocalListVersion:    getLocalListVersionEffect,
+	v16.ActionSetChargingProfile:     setChargingProfileEffect,
+	v16.ActionClearChargingProfile:   clearChargingProfileEffect,
+	v16.ActionRemoteStartTransaction: remoteStartEffect,
+	v16.ActionGetConfiguration:       getConfigurationEffect,
+	v16.ActionChangeConfiguration:    changeConfigurationEffect,
+}
+
+// secretKeys are configuration keys whose values are never stored.
+var secretKeys = map[string]bool{"AuthorizationKey": true}
+
+// applyEffect records the state implied by the reply res to req, sent to
+// identity. Its work is not cancelled with ctx: the charge point has
+// answered, so the record must follow.
+func (c *Client) applyEffect(ctx context.Context, identity string, chargePointID uint, req v16.Request, res v16.Response) error {
+	fn, ok := effects[req.Action()]
+	if !ok {
+		return nil
+	}
+	ctx = context.WithoutCancel(ctx)
+	if chargePointID == 0 {
+		cp, err := c.store.ChargePointByIdentifier(ctx, identity)
+		if err != nil {
+			return fmt.Errorf("%w: %s: %w", ErrNotRecorded, req.Action(), err)
+		}
+		chargePointID = cp.ID
+	}
+	env := &effectEnv{
+		store:         c.store,
+		chargePointID: chargePointID,
+		now:           c.now().UTC(),
+		publish: func(kind string, v any) {
+			if c.b == nil {
+				return
+			}
+			if err := broadcast.PublishEvent(ctx, c.b, chargePointID, kind, v); err != nil {
+				c.logger.Error("publish event", "kind", kind, "charge_point", identity, "err", err)
+			}
+		},
+	}
+	if err := fn(ctx, env, req, res); err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrNotRecorded, req.Action(), err)
+	}
+	return nil
+}
+
+// applyStoredEffect is applyEffect for an enqueued command whose reply
+// arrived: the request is decoded from the stored payload.
+func (c *Client) applyStoredEffect(ctx context.Context, cmd *store.Command, res v16.Response) {
+	if _, ok := effects[cmd.Action]; !ok {
+		return
+	}
+	req, _ := v16.NewRequest(cmd.Action)
+	err := v16.Unmarshal(json.RawMessage(cmd.Payload), req, v16.Tolerant)
+	if err == nil {
+		err = c.applyEffect(ctx, cmd.Identifier, cmd.ChargePointID, req, res)
+	}
+	if err != nil {
+		c.logger.Error("record command outcome", "command_id", cmd.ID, "action", cmd.Action, "charge_point", cmd.Identifier, "err", err)
+	}
+}
+
+// as returns v as T, whether it holds a T or a *T.
+func as[T any](v any) (T, bool) {
+	switch x := v.(type) {
+	case T:
+		return x, true
+	case *T:
+		if x != nil {
+			return *x, true
+		}
+	}
+	var zero T
+	return zero, false
+}
+
+func reservationInfo(r *store.Reservation) broadcast.ReservationInfo {
+	return broadcast.ReservationInfo{
+		ID:            r.ID,
+		ReservationID: r.ReservationID,
+		ConnectorID:   r.ConnectorID,
+		IDTag:         r.IDTag,
+		ExpiryDate:    r.ExpiryDate,
+		Status:        r.Status,
+		SessionID:     r.SessionID,
+	}
+}
+
+func reserveNowEffect(ctx context.Context, e *effectEnv, req v16.Request, res v16.Response) error {
+	q, _ := as[v16.ReserveNowRequest](req)
+	r, _ := as[v16.ReserveNowResponse](res)
+	if r.Status != v16.ReservationStatusAccepted {
+		return nil
+	}
+	row, err := e.store.SaveReservation(ctx, store.Reservation{
+		ChargePointID: e.chargePointID,
+		ReservationID: q.ReservationId,
+		ConnectorID:   q.ConnectorId,
+		IDTag:         q.IdTag,
+		ParentIDTag:   q.ParentIdTag,
+		ExpiryDate:    q.ExpiryDate.UTC(),
+	})
+	if err != nil {
+		return err
+	}
+	e.publish(broadcast.KindReservations, broadcast.ReservationEvent{Event: broadcast.ReservationCreated, Reservation: reservationInfo(row)})
+	return nil
+}
+
+func cancelReservationEffect(ctx context.Context, e *effectEnv, req v16.Request, res v16.Response) error {
+	q, _ := as[v16.CancelReservationRequest](req)
+	r, _ := as[v16.CancelReservationResponse](res)
+	if r.Status != v16.CancelReservationStatusAccepted {
+		return nil
+	}
+	row, err := e.store.CancelReservation(ctx, e.chargePointID, q.ReservationId)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil // a reservation made before the Central System kept them
+	}
+	if err != nil {
+		return err
+	}
+	if row.Status == store.ReservationCancelled {
+		e.publish(broadcast.KindReservations, broadcast.ReservationEvent{Event: broadcast.ReservationCancelled, Reservation: reservationInfo(row)})
+	}
+	return nil
+}
+
+func sendLocalListEffect(ctx context.Context, e *effectEnv, req v16.Request, res v16.Response) error {
+	q, _ := as[v16.SendLocalListRequest](req)
+	r, _ := as[v16.SendLocalListResponse](res)
+	if r.Status != v16.UpdateStatusAccepted {
+		return nil
+	}
+	u := store.LocalListUpdate{Version: q.ListVersion, Full: q.UpdateType == v16.UpdateTypeFull}
+	for _, a := range q.LocalAuthorizationList {
+		entry := store.LocalListEntry{IDTag: a.IdTag}
+		if a.IdTagInfo != nil {
+			entry.Status = string(a.IdTagInfo.Status)
+			entry.ParentIDTag = a.IdTagInfo.ParentIdTag
+			if a.IdTagInfo.ExpiryDate != nil {
+				t := a.IdTagInfo.ExpiryDate.UTC()
+				entry.ExpiryDate = &t
+			}
+		} else if u.Full {
+			// In a full list every entry needs its idTagInfo (OCPP 1.6
+			// §5.15); a bare id tag is taken as accepted.
+			entry.Status = string(v16.AuthorizationStatusAccepted)
+		}
+		u.Entries = append(u.Entries, entry)
+	}
+	if err := e.store.ApplyLocalList(ctx, e.chargePointID, u); err != nil {
+		return err
+	}
+	v := q.ListVersion
+	e.publish(broadcast.KindSettings, broadcast.SettingsEvent{Setting: broadcast.SettingLocalList, Action: q.Action(), Version: &v, Timestamp: e.now})
+	return nil
+}
+
+func getLocalListVersionEffect(ctx context.Context, e *effectEnv, req v16.Request, res v16.Response) error {
+	r, _ := as[v16.GetLocalListVersionResponse](res)
+	if err := e.store.SetLocalListVersion(ctx, e.chargePointID, r.ListVersion); err != nil {
+		return err
+	}
+	v := r.ListVersion
+	e.publish(broadcast.KindSettings, broadcast.SettingsEvent{Setting: broadcast.SettingLocalList, Action: req.Action(), Version: &v, Timestamp: e.now})
+	return nil
+}
+
+func saveProfile(ctx context.Context, e *effectEnv, action string, connectorID int, p v16.ChargingProfile) error {
+	raw, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	_, err = e.store.SaveChargingProfile(ctx, store.ChargingProfile{
+		ChargePointID: e.chargePointID,
+		ProfileID:     p.ChargingProfileId,
+		ConnectorID:   connectorID,
+		StackLevel:    p.StackLevel,
+		Purpose:       string(p.ChargingProfilePurpose),
+		Kind:          string(p.ChargingProfileKind),
+		TransactionID: p.TransactionId,
+		Profile:       string(raw),
+	})
+	if err != nil {
+		return err
+	}
+	e.publish(broadcast.KindSettings, broadcast.SettingsEvent{Setting: broadcast.SettingChargingProfiles, Action: action, ConnectorID: &connectorID, Timestamp: e.now})
+	return nil
+}
+
+func setChargingProfileEffect(ctx context.Context, e *effectEnv, req v16.Request, res v16.Response) error {
+	q, _ := as[v16.SetChargingProfileRequest](req)
+	r, _ := as[v16.SetChargingProfileResponse](res)
+	if r.Status != v16.ChargingProfileStatusAccepted {
+		return nil
+	}
+	return saveProfile(ctx, e, q.Action(), q.ConnectorId, q.CsChargingProfiles)
+}
+
+func remoteStartEffect(ctx context.Context, e *effectEnv, req v16.Request, res v16.Response) error {
+	q, _ := as[v16.RemoteStartTransactionRequest](req)
+	r, _ := as[v16.RemoteStartTransactionResponse](res)
+	if r.Status != v16.RemoteStartStopStatusAccepted || q.ChargingProfile == nil {
+		return nil
+	}
+	connector := 0
+	if q.ConnectorId != nil {
+		connector = *q.ConnectorId
+	}
+	return saveProfile(ctx, e, q.Action(), connector, *q.ChargingProfile)
+}
+
+func clearChargingProfileEffect(ctx context.Context, e *effectEnv, req v16.Request, res v16.Response) error {
+	q, _ := as[v16.ClearChargingProfileRequest](req)
+	r, _ := as[v16.ClearChargingProfileResponse](res)
+	if r.Status != v16.ClearChargingProfileStatusAccepted {
+		return nil
+	}
+	n, err := e.store.ClearChargingProfiles(ctx, e.chargePointID, store.ChargingProfileFilter{
+		ProfileID:   q.Id,
+		ConnectorID: q.ConnectorId,
+		Purpose:     string(q.ChargingProfilePurpose),
+		StackLevel:  q.StackLevel,
+	})
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		e.publish(broadcast.KindSettings, broadcast.SettingsEvent{Setting: broadcast.SettingChargingProfiles, Action: q.Action(), ConnectorID: q.ConnectorId, Timestamp: e.now})
+	}
+	return nil
+}
+
+func getConfigurationEffect(ctx context.Context, e *effectEnv, req v16.Request, res v16.Response) error {
+	r, _ := as[v16.GetConfigurationResponse](res)
+	keys := make([]store.ConfigurationKey, 0, len(r.ConfigurationKey))
+	names := make([]string, 0, len(r.ConfigurationKey)+len(r.UnknownKey))
+	for _, kv := range r.ConfigurationKey {
+		k := store.ConfigurationKey{Key: kv.Key, Value: kv.Value, Readonly: kv.Readonly}
+		if secretKeys[kv.Key] {
+			k.Value = ""
+		}
+		keys = append(keys, k)
+		names = append(names, kv.Key)
+	}
+	names = append(names, r.UnknownKey...)
+	if len(names) == 0 {
+		return nil
+	}
+	if err := e.store.RecordConfiguration(ctx, e.chargePointID, keys, r.UnknownKey, e.now); err != nil {
+		return err
+	}
+	e.publish(broadcast.KindSettings, broadcast.SettingsEvent{Setting: broadcast.SettingConfiguration, Action: req.Action(), Keys: names, Timestamp: e.now})
+	return nil
+}
+
+func changeConfigurationEffect(ctx context.Context, e *effectEnv, req v16.Request, res v16.Response) error {
+	q, _ := as[v16.ChangeConfigurationRequest](req)
+	r, _ := as[v16.ChangeConfigurationResponse](res)
+	reboot := r.Status == v16.ConfigurationStatusRebootRequired
+	if r.Status != v16.ConfigurationStatusAccepted && !reboot {
+		return nil
+	}
+	value := q.Value
+	if secretKeys[q.Key] {
+		value = ""
+	}
+	if err := e.store.SetConfigurationValue(ctx, e.chargePointID, q.Key, value, reboot, e.now); err != nil {
+		return err
+	}
+	e.publish(broadcast.KindSettings, broadcast.SettingsEvent{Setting: broadcast.SettingConfiguration, Action: q.Action(), Keys: []string{q.Key}, Timestamp: e.now})
+	return nil
+}
+
+// ExpireReservations marks the reservations past their expiry date as
+// Expired and publishes "expired" for each on
+// charge_point_<id>_reservations. The client does it every
+// Config.ExpireInterval; a host may call it at any time.
+func (c *Client) ExpireReservations(ctx context.Context) error {
+	rs, err := c.store.ExpireReservations(ctx, c.now().UTC())
+	if err != nil {
+		return err
+	}
+	if c.b == nil {
+		return nil
+	}
+	for i := range rs {
+		ev := broadcast.ReservationEvent{Event: broadcast.ReservationExpired, Reservation: reservationInfo(&rs[i])}
+		if err := broadcast.PublishEvent(ctx, c.b, rs[i].ChargePointID, broadcast.KindReservations, ev); err != nil {
+			c.logger.Error("publish event", "kind", broadcast.KindReservations, "charge_point_id", rs[i].ChargePointID, "err", err)
+		}
+	}
+	return nil
+}

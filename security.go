@@ -1,0 +1,199 @@
+package ocppkit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+
+	"github.com/ocppkit/ocppkit/ocpp"
+	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/remote"
+	"github.com/ocppkit/ocppkit/store"
+)
+
+// Security profiles of the OCPP 1.6 Security Whitepaper, for
+// Config.SecurityProfile.
+//
+// Profiles 1 and 2 authenticate a charge point with HTTP Basic (user = the
+// identity, password = its AuthorizationKey, checked against the stored
+// salted digest). TLS is the host's server's business (http.Server with
+// TLSConfig, or httptest.NewTLSServer in tests): profile 2 is profile 1
+// served over TLS, and SecurityProfileTLSBasic makes the library refuse
+// handshakes that did not arrive over TLS. Behind a TLS-terminating proxy
+// the library sees no TLS: use SecurityProfileBasic there and let the proxy
+// refuse plain connections.
+//
+// Profile 3 authenticates with a TLS client certificate. The host's
+// tls.Config verifies it (ClientAuth: tls.RequireAndVerifyClientCert and
+// ClientCAs: the CA that issues charge point certificates); the library
+// then requires a verified chain whose leaf's Subject CommonName equals the
+// charge point's identity, as the whitepaper specifies, and refuses any
+// other handshake with 401: no certificate, an unverified one, or a valid
+// certificate of another charge point.
+const (
+	SecurityProfileBasic          = 1 // HTTP Basic over ws:// or wss://
+	SecurityProfileTLSBasic       = 2 // HTTP Basic, TLS required
+	SecurityProfileTLSCertificate = 3 // TLS client certificate bound to the identity
+)
+
+// Errors of RotatePassword.
+var (
+	// ErrPasswordRejected: the charge point did not accept the new
+	// AuthorizationKey; the old password stays valid.
+	ErrPasswordRejected = errors.New("ocppkit: charge point rejected the new password")
+	// ErrRotationInProgress: a rotation of the same charge point's password
+	// is already under way.
+	ErrRotationInProgress = errors.New("ocppkit: password rotation already in progress")
+)
+
+// AuthorizationKey is the configuration key that holds a charge point's
+// HTTP Basic password (security profiles 1 and 2).
+const AuthorizationKey = "AuthorizationKey"
+
+// defaultAuthenticator returns the Authenticator of Config.SecurityProfile.
+func (c *CSMS) defaultAuthenticator() ocpp.Authenticator {
+	switch c.cfg.SecurityProfile {
+	case SecurityProfileTLSBasic:
+		return tlsRequired{basicAuth{c}}
+	case SecurityProfileTLSCertificate:
+		return certAuth{c}
+	}
+	return basicAuth{c}
+}
+
+// tlsRequired refuses handshakes that did not arrive over TLS (profile 2),
+// then asks next.
+type tlsRequired struct{ next ocpp.Authenticator }
+
+func (a tlsRequired) Authenticate(ctx context.Context, r *http.Request, identity string) error {
+	if r.TLS == nil {
+		return fmt.Errorf("%w: security profile 2 requires TLS", ocpp.ErrUnauthorized)
+	}
+	return a.next.Authenticate(ctx, r, identity)
+}
+
+// certAuth authenticates with a verified TLS client certificate whose
+// Subject CommonName is the identity (profile 3).
+type certAuth struct{ c *CSMS }
+
+func (a certAuth) Authenticate(ctx context.Context, r *http.Request, identity string) error {
+	if r.TLS == nil || len(r.TLS.VerifiedChains) == 0 || len(r.TLS.VerifiedChains[0]) == 0 {
+		return fmt.Errorf("%w: no verified client certificate", ocpp.ErrUnauthorized)
+	}
+	leaf := r.TLS.VerifiedChains[0][0]
+	if leaf.Subject.CommonName != identity {
+		return fmt.Errorf("%w: certificate of %q presented for %q", ocpp.ErrUnauthorized, leaf.Subject.CommonName, identity)
+	}
+	c := a.c
+	cp, err := c.Store.ChargePointByIdentifier(ctx, identity)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		if !c.cfg.AutoRegister {
+			return ocpp.ErrUnknownChargePoint
+		}
+		if cp, _, err = c.Store.EnsureChargePoint(ctx, identity); err != nil {
+			return err
+		}
+	case err != nil:
+		return err
+	}
+	c.rememberAuthenticated(cp)
+	return nil
+}
+
+// passwordRotation holds the digests of passwords being rotated in, so that
+// a charge point that reconnects with its new password before the
+// rotation is recorded is let in.
+type passwordRotation struct {
+	mu      sync.Mutex
+	pending map[string]string // identity → digest of the new password
+}
+
+func (p *passwordRotation) begin(identity, digest string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, busy := p.pending[identity]; busy {
+		return false
+	}
+	if p.pending == nil {
+		p.pending = make(map[string]string)
+	}
+	p.pending[identity] = digest
+	return true
+}
+
+func (p *passwordRotation) end(identity string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.pending, identity)
+}
+
+// matches reports whether password is the one being rotated in for
+// identity.
+func (p *passwordRotation) matches(identity, password string) bool {
+	p.mu.Lock()
+	digest, ok := p.pending[identity]
+	p.mu.Unlock()
+	return ok && ocpp.VerifyPassword(digest, password)
+}
+
+// RotatePassword gives a connected charge point a new random password
+// (security profiles 1 and 2) and returns it. It sends ChangeConfiguration
+// of AuthorizationKey with a 40-character hex password (160 bits: within
+// the whitepaper's 16 to 40 characters) and, only when the charge point
+// answers Accepted (or RebootRequired: the key applies after its reboot),
+// stores the new password's digest; from then on the old password is
+// refused. While the command is in flight both passwords are accepted, so a
+// charge point that reconnects with the new one at once gets in.
+//
+// On any other answer it returns ErrPasswordRejected, on a failure to
+// reach the charge point the remote error (remote.ErrNotConnected,
+// remote.ErrTimeout, *ocpp.Error), and the old password stays. After a
+// timeout the charge point may have taken the new key without the central
+// system knowing: rotate again once it is back (SetPassword is the
+// out-of-band way). Should storing the digest fail after the charge point
+// accepted, the new password is returned with the error, for SetPassword.
+// The pending password is kept in this process only: on
+// several nodes, the one running the rotation accepts it early.
+func (c *CSMS) RotatePassword(ctx context.Context, identity string) (string, error) {
+	if _, err := c.Store.ChargePointByIdentifier(ctx, identity); err != nil {
+		return "", fmt.Errorf("ocppkit: rotate password of %q: %w", identity, err)
+	}
+	password, err := ocpp.GeneratePassword()
+	if err != nil {
+		return "", err
+	}
+	digest, err := ocpp.HashPassword(password)
+	if err != nil {
+		return "", err
+	}
+	if !c.rotation.begin(identity, digest) {
+		return "", fmt.Errorf("%w: %s", ErrRotationInProgress, identity)
+	}
+	defer c.rotation.end(identity)
+
+	res, err := c.Remote.ChangeConfiguration(ctx, identity, v16.ChangeConfigurationRequest{Key: AuthorizationKey, Value: password})
+	if err != nil && !errors.Is(err, remote.ErrNotRecorded) {
+		return "", fmt.Errorf("ocppkit: rotate password of %q: %w", identity, err)
+	}
+	if res.Status != v16.ConfigurationStatusAccepted && res.Status != v16.ConfigurationStatusRebootRequired {
+		return "", fmt.Errorf("%w: %s answered %s", ErrPasswordRejected, identity, res.Status)
+	}
+	// The charge point has the new key: record it even if ctx ends now.
+	if err := c.Store.SetPasswordDigest(context.WithoutCancel(ctx), identity, digest); err != nil {
+		return password, fmt.Errorf("ocppkit: rotate password of %q: charge point accepted, but storing failed (retry with SetPassword): %w", identity, err)
+	}
+	return password, nil
+}
+
+// remoteSender is the handlers.Sender the wiring gives the default
+// handlers (SignCertificate sends CertificateSigned with it). It reads
+// c.Remote when it sends, since the remote client is created after the
+// handlers.
+type remoteSender struct{ c *CSMS }
+
+func (s remoteSender) Send(ctx context.Context, identity string, req v16.Request) (v16.Response, error) {
+	return s.c.Remote.Send(ctx, identity, req)
+}
