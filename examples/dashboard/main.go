@@ -37,6 +37,8 @@ type config struct {
 	Addr          string        // listen address, e.g. ":8080"
 	DBPath        string        // SQLite file (used unless DSN is set)
 	DSN           string        // PostgreSQL URL
+	Backplane     string        // several nodes: redis://… or postgres (see cluster.go)
+	Node          string        // this node's name among several (default: the host name)
 	Simulate      int           // number of in-process simulated charge points
 	Dev           bool          // auto-register unknown charge points, accept unknown id tags
 	Password      string        // operator password; generated when empty
@@ -57,6 +59,8 @@ func main() {
 	flag.StringVar(&cfg.Addr, "addr", ":8080", "listen address")
 	flag.StringVar(&cfg.DBPath, "db", defaultDBPath(), "SQLite database file")
 	flag.StringVar(&cfg.DSN, "dsn", "", "PostgreSQL URL (postgres://user@host/db); used instead of -db")
+	flag.StringVar(&cfg.Backplane, "backplane", "", "run as one of several nodes behind a load balancer: redis://host:6379/0 or postgres (the -dsn database); needs -dsn")
+	flag.StringVar(&cfg.Node, "node", "", "this node's name, unique among the nodes (default: the host name)")
 	flag.IntVar(&cfg.Simulate, "simulate", 0, "start `N` simulated charge points in-process")
 	flag.BoolVar(&cfg.Dev, "dev", false, "development mode: auto-register unknown charge points and accept unknown id tags")
 	flag.StringVar(&cfg.Password, "password", "", "operator password (default $OCPPKIT_PASSWORD, else generated and printed)")
@@ -135,7 +139,11 @@ func serve(ctx context.Context, cfg config, ln net.Listener) error {
 		fmt.Fprintf(out, "  operator password  %s   (choose one with -password or OCPPKIT_PASSWORD)\n", cfg.Password)
 	}
 	fmt.Fprintf(out, "  charge points      ws://%s/ocpp/<identity>\n", net.JoinHostPort(cmp.Or(host, "<this host>"), port))
-	fmt.Fprintf(out, "  database           %s\n\n", srv.dbName)
+	fmt.Fprintf(out, "  database           %s\n", srv.dbName)
+	if srv.backplaneName != "" {
+		fmt.Fprintf(out, "  node               %s (backplane: %s)\n", srv.csms.Server.NodeID(), srv.backplaneName)
+	}
+	fmt.Fprintln(out)
 
 	simDone := make(chan struct{})
 	if cfg.Simulate > 0 {

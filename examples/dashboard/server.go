@@ -41,6 +41,11 @@ type server struct {
 
 	mu        sync.Mutex
 	simulated map[string]bool // identities of the in-process charge points
+
+	// backplaneName names the backplane for the banner; closeCluster
+	// closes it (see cluster.go).
+	backplaneName string
+	closeCluster  func()
 }
 
 // newServer opens and migrates the database and wires the CSMS. It does not
@@ -81,8 +86,13 @@ func newServer(ctx context.Context, cfg config) (*server, error) {
 		// Frequent heartbeats keep the "last heartbeat" column lively.
 		ocfg.HeartbeatInterval = 30 * time.Second
 	}
+	if s.closeCluster, err = s.setupCluster(ctx, &ocfg); err != nil {
+		s.closeDB()
+		return nil, err
+	}
 	s.csms, err = ocppkit.New(ocfg)
 	if err != nil {
+		s.closeCluster()
 		s.closeDB()
 		return nil, err
 	}
@@ -175,6 +185,7 @@ func (s *server) simulate(ctx context.Context, url string, done chan<- struct{})
 		URL:           url,
 		Password:      password,
 		Count:         s.cfg.Simulate,
+		Prefix:        simPrefix(s.cfg, s.csms.Server.NodeID()), // distinct per node with -backplane
 		MeterInterval: s.cfg.MeterInterval,
 		SessionLength: s.cfg.SessionLength,
 		IdleTime:      cmp.Or(s.cfg.SimIdleTime, s.cfg.SessionLength/6),
@@ -206,6 +217,9 @@ func (s *server) Close(ctx context.Context) error {
 	var err error
 	if s.csms != nil {
 		err = s.csms.Shutdown(ctx)
+	}
+	if s.closeCluster != nil {
+		s.closeCluster()
 	}
 	return errors.Join(err, s.closeDB())
 }
