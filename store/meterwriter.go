@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"log/slog"
 	"slices"
 	"strconv"
@@ -13,6 +14,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
 )
 
@@ -361,6 +364,9 @@ func (w *MeterWriter) commit(reqs []*meterRequest) error {
 }
 
 func (w *MeterWriter) commitRows(ctx context.Context, rows []MeterValue) (err error) {
+	if w.pg {
+		return w.copyRows(ctx, rows)
+	}
 	if err := w.prepare(ctx); err != nil {
 		return err
 	}
@@ -391,10 +397,58 @@ func (w *MeterWriter) commitRows(ctx context.Context, rows []MeterValue) (err er
 			rest = rest[n:]
 		}
 	}
-	if err := w.updateSessionEnergy(ctx, tx, rows); err != nil {
+	if err := w.updateSessionEnergy(ctx, sqlExec(tx), rows); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+// copyRows is commitRows on PostgreSQL: the rows go in with COPY through the
+// pgx connection under database/sql, which PostgreSQL ingests several times
+// faster than multi-row INSERTs (measured with BenchmarkMeterWriter: the
+// single writer spent most of a batch in INSERT round trips and planning).
+func (w *MeterWriter) copyRows(ctx context.Context, rows []MeterValue) error {
+	if w.sql == nil {
+		db, err := w.db.DB()
+		if err != nil {
+			return err
+		}
+		w.sql = db
+	}
+	conn, err := w.sql.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		sc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("PostgreSQL driver connection is %T, want pgx's stdlib.Conn", dc)
+		}
+		return pgx.BeginFunc(ctx, sc.Conn(), func(tx pgx.Tx) error {
+			src := pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
+				return meterArgs(make([]any, 0, len(meterColumns)), &rows[i]), nil
+			})
+			if _, err := tx.CopyFrom(ctx, pgx.Identifier{MeterValuesTable}, meterColumns, src); err != nil {
+				return err
+			}
+			return w.updateSessionEnergy(ctx, func(ctx context.Context, query string, args ...any) error {
+				_, err := tx.Exec(ctx, query, args...)
+				return err
+			}, rows)
+		})
+	})
+}
+
+// execFunc runs one statement; it lets updateSessionEnergy run in a
+// database/sql transaction or a pgx one.
+type execFunc func(ctx context.Context, query string, args ...any) error
+
+func sqlExec(tx *sql.Tx) execFunc {
+	return func(ctx context.Context, query string, args ...any) error {
+		_, err := tx.ExecContext(ctx, query, args...)
+		return err
+	}
 }
 
 // normalizeMeterValue fills defaults and normalises times for storage.
@@ -442,7 +496,7 @@ type energyUpdate struct {
 // updateSessionEnergy sets EnergyConsumed of the active sessions rows belong
 // to from their newest energy register reading, with one UPDATE … FROM per
 // 1000 sessions.
-func (w *MeterWriter) updateSessionEnergy(ctx context.Context, tx *sql.Tx, rows []MeterValue) error {
+func (w *MeterWriter) updateSessionEnergy(ctx context.Context, exec execFunc, rows []MeterValue) error {
 	newest := make(map[uint]energyUpdate)
 	for i := range rows {
 		wh, ok := energyReading(&rows[i])
@@ -491,7 +545,7 @@ func (w *MeterWriter) updateSessionEnergy(ctx context.Context, tx *sql.Tx, rows 
 			AND ocpp_charging_sessions.status = ` + w.placeholder(len(args)+1) + `
 			AND (ocpp_charging_sessions.energy_updated_at IS NULL OR ocpp_charging_sessions.energy_updated_at <= v.ts)`)
 		args = append(args, SessionActive)
-		if _, err := tx.ExecContext(ctx, sb.String(), args...); err != nil {
+		if err := exec(ctx, sb.String(), args...); err != nil {
 			return err
 		}
 	}
