@@ -39,7 +39,7 @@ func (h connHandler) Connected(ctx context.Context, conn *ocpp.Conn) error {
 	if err := c.Store.MarkConnected(ctx, cp.ID, c.cfg.NodeID, at); err != nil {
 		return fmt.Errorf("ocppkit: mark connected: %w", err)
 	}
-	handlers.Attach(conn, cp, c.logger)
+	handlers.Attach(conn, cp)
 	c.Defaults.Publish(cp.ID, broadcast.KindConnection, broadcast.ConnectionEvent{Connected: true, Timestamp: at, Node: c.cfg.NodeID, Identity: conn.Identity()})
 	return nil
 }

@@ -20,15 +20,10 @@ type connInfo struct {
 
 // Attach records the charge point a connection belongs to. The host wiring
 // (ocppkit.New) calls it once the connection is accepted; every Call built
-// for that connection then carries cp.
-func Attach(conn *ocpp.Conn, cp *store.ChargePoint, logger *slog.Logger) {
-	if logger == nil {
-		logger = slog.Default()
-	}
-	conn.SetValue(connInfoKey{}, &connInfo{
-		chargePoint: cp,
-		logger:      logger.With("charge_point", conn.Identity()),
-	})
+// for that connection then carries cp, and the connection's logger (which
+// already has the charge_point attribute).
+func Attach(conn *ocpp.Conn, cp *store.ChargePoint) {
+	conn.SetValue(connInfoKey{}, &connInfo{chargePoint: cp, logger: conn.Logger()})
 }
 
 // ChargePointOf returns the charge point attached to conn, or nil.

@@ -96,6 +96,11 @@ type pendingCall struct {
 	reply chan Frame // buffered 1; a CALLRESULT or CALLERROR
 }
 
+// Logger returns the connection's logger: the server's, with the
+// charge_point attribute. Reuse it rather than deriving another one per
+// connection (each With copies the handler's state).
+func (c *Conn) Logger() *slog.Logger { return c.logger }
+
 func newConn(s *Server, r *http.Request, identity string, logger *slog.Logger) *Conn {
 	c := &Conn{
 		srv:         s,

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -364,4 +365,40 @@ func (h *blockingReady) Ready(ctx context.Context, _ *ocpp.Conn) {
 	close(h.started)
 	<-ctx.Done()
 	h.record("ready returned")
+}
+
+// TestConnLoggerCarriesIdentity checks that Conn.Logger, which handlers
+// reuse instead of deriving their own, names the charge point.
+func TestConnLoggerCarriesIdentity(t *testing.T) {
+	var buf syncBuffer
+	logger := slog.New(slog.NewTextHandler(&buf, nil))
+	ts := newTestServer(t, ocpp.ServerConfig{Logger: logger, Handler: ocpp.HandlerFunc(
+		func(ctx context.Context, c *ocpp.Conn, action string, payload json.RawMessage) (json.RawMessage, error) {
+			c.Logger().Info("from the handler")
+			return json.RawMessage(`{}`), nil
+		})})
+	cl := ts.dial(t, "CP-LOG")
+	if f := cl.call("1", "Heartbeat", `{}`); f.Type != ocpp.CallResult {
+		t.Fatalf("reply = %+v", f)
+	}
+	if out := buf.String(); !strings.Contains(out, `msg="from the handler" charge_point=CP-LOG`) {
+		t.Errorf("log = %s", out)
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
