@@ -10,7 +10,6 @@ import (
 	"github.com/ocppkit/ocppkit/ocpp"
 	"github.com/ocppkit/ocppkit/ocpp/v16"
 	"github.com/ocppkit/ocppkit/remote"
-	"github.com/ocppkit/ocppkit/store"
 )
 
 // Security profiles of the OCPP 1.6 Security Whitepaper, for
@@ -86,20 +85,11 @@ func (a certAuth) Authenticate(ctx context.Context, r *http.Request, identity st
 	if leaf.Subject.CommonName != identity {
 		return fmt.Errorf("%w: certificate of %q presented for %q", ocpp.ErrUnauthorized, leaf.Subject.CommonName, identity)
 	}
-	c := a.c
-	cp, err := c.Store.ChargePointByIdentifier(ctx, identity)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		if !c.cfg.AutoRegister {
-			return ocpp.ErrUnknownChargePoint
-		}
-		if cp, _, err = c.Store.EnsureChargePoint(ctx, identity); err != nil {
-			return err
-		}
-	case err != nil:
+	cp, err := a.c.chargePointFor(ctx, identity)
+	if err != nil {
 		return err
 	}
-	c.rememberAuthenticated(cp)
+	a.c.rememberAuthenticated(cp)
 	return nil
 }
 

@@ -71,18 +71,11 @@ type basicAuth struct{ c *CSMS }
 
 func (a basicAuth) Authenticate(ctx context.Context, r *http.Request, identity string) error {
 	c := a.c
-	cp, err := c.Store.ChargePointByIdentifier(ctx, identity)
+	cp, err := c.chargePointFor(ctx, identity)
 	switch {
-	case errors.Is(err, store.ErrNotFound):
-		if !c.cfg.AutoRegister {
-			return ocpp.ErrUnknownChargePoint
-		}
-		if cp, _, err = c.Store.EnsureChargePoint(ctx, identity); err != nil {
-			return err
-		}
 	case err != nil:
 		return err
-	case cp.PasswordDigest == "":
+	case cp.PasswordDigest == "": // registered without a password, or just auto-registered
 		if !c.cfg.AutoRegister {
 			return fmt.Errorf("%w: charge point %q has no password", ocpp.ErrUnauthorized, identity)
 		}
@@ -94,6 +87,20 @@ func (a basicAuth) Authenticate(ctx context.Context, r *http.Request, identity s
 	}
 	c.rememberAuthenticated(cp)
 	return nil
+}
+
+// chargePointFor loads the charge point a handshake names, creating it when
+// AutoRegister is on; otherwise an unknown identity is
+// ocpp.ErrUnknownChargePoint (404).
+func (c *CSMS) chargePointFor(ctx context.Context, identity string) (*store.ChargePoint, error) {
+	cp, err := c.Store.ChargePointByIdentifier(ctx, identity)
+	if errors.Is(err, store.ErrNotFound) {
+		if !c.cfg.AutoRegister {
+			return nil, ocpp.ErrUnknownChargePoint
+		}
+		cp, _, err = c.Store.EnsureChargePoint(ctx, identity)
+	}
+	return cp, err
 }
 
 // rememberAuthenticated keeps the row the Authenticator loaded for the
