@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 	"gorm.io/gorm"
 
 	"github.com/ocppkit/ocppkit"
@@ -54,40 +53,17 @@ func eachBackplane(t *testing.T, fn func(t *testing.T, d *deployment)) {
 	t.Helper()
 	t.Run("redis", func(t *testing.T) {
 		t.Parallel()
-		url := os.Getenv("OCPP_TEST_REDIS_URL")
-		if url == "" {
-			if os.Getenv("CI") != "" {
-				t.Fatal("OCPP_TEST_REDIS_URL is unset; CI must run the Redis tests")
-			}
-			t.Skip("OCPP_TEST_REDIS_URL is unset")
-		}
-		opt, err := redis.ParseURL(url)
-		if err != nil {
-			t.Fatal(err)
-		}
+		prefix := testdb.RedisPrefix(t, testdb.Redis(t)) // skips (or fails under CI) without Redis
 		db := clusterDB(t)
-		prefix := "ocppkit_test:" + rand.Text() + ":"
-		t.Cleanup(func() {
-			c := redis.NewClient(opt)
-			defer c.Close()
-			if keys, _ := c.Keys(context.Background(), prefix+"*").Result(); len(keys) > 0 {
-				c.Del(context.Background(), keys...)
-			}
-		})
-		client := func(t *testing.T) *redis.Client {
-			c := redis.NewClient(opt)
-			t.Cleanup(func() { c.Close() })
-			return c
-		}
 		fn(t, &deployment{
 			db: db,
 			newBackplane: func(t *testing.T) cluster.Backplane {
-				b := rediscluster.New(client(t), rediscluster.Config{Prefix: prefix + "cluster:", TTL: clusterTTL})
+				b := rediscluster.New(testdb.Redis(t), rediscluster.Config{Prefix: prefix + "cluster:", TTL: clusterTTL})
 				t.Cleanup(func() { b.Close() })
 				return b
 			},
 			newBroadcaster: func(t *testing.T) broadcast.Broadcaster {
-				b := redisbroadcast.New(client(t), redisbroadcast.Config{Prefix: prefix + "bc:"})
+				b := redisbroadcast.New(testdb.Redis(t), redisbroadcast.Config{Prefix: prefix + "bc:"})
 				t.Cleanup(func() { b.Close() })
 				return b
 			},

@@ -2,10 +2,9 @@ package redisbroadcast_test
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
-	"os"
+	"github.com/ocppkit/ocppkit/internal/testdb"
 	"strings"
 	"testing"
 	"time"
@@ -16,38 +15,6 @@ import (
 	"github.com/ocppkit/ocppkit/broadcast/broadcasttest"
 	"github.com/ocppkit/ocppkit/broadcast/redisbroadcast"
 )
-
-// newClient connects to OCPP_TEST_REDIS_URL: the test skips when it is
-// unset, and fails when CI is set.
-func newClient(t *testing.T) *redis.Client {
-	t.Helper()
-	url := os.Getenv("OCPP_TEST_REDIS_URL")
-	if url == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("OCPP_TEST_REDIS_URL is unset; CI must run the Redis tests")
-		}
-		t.Skip("OCPP_TEST_REDIS_URL is unset")
-	}
-	opt, err := redis.ParseURL(url)
-	if err != nil {
-		t.Fatalf("OCPP_TEST_REDIS_URL: %v", err)
-	}
-	c := redis.NewClient(opt)
-	t.Cleanup(func() { c.Close() })
-	if err := c.Ping(t.Context()).Err(); err != nil {
-		t.Fatalf("redis: %v", err)
-	}
-	return c
-}
-
-// uniquePrefix returns a key prefix of this test alone, deleting its keys
-// afterwards.
-func uniquePrefix(t *testing.T, c *redis.Client) string {
-	t.Helper()
-	p := "ocppkit_test:" + rand.Text() + ":"
-	t.Cleanup(func() { c.Del(context.Background(), p+"seq") })
-	return p
-}
 
 func newBroadcaster(t *testing.T, c *redis.Client, prefix string) *redisbroadcast.Broadcaster {
 	t.Helper()
@@ -61,9 +28,9 @@ func newBroadcaster(t *testing.T, c *redis.Client, prefix string) *redisbroadcas
 }
 
 func TestConformance(t *testing.T) {
-	c := newClient(t)
+	c := testdb.Redis(t)
 	broadcasttest.Exercise(t, func(t *testing.T) broadcast.Broadcaster {
-		return newBroadcaster(t, c, uniquePrefix(t, c))
+		return newBroadcaster(t, c, testdb.RedisPrefix(t, c))
 	})
 }
 
@@ -82,14 +49,14 @@ func recv(t *testing.T, ch <-chan broadcast.Message) broadcast.Message {
 }
 
 func TestTwoInstances(t *testing.T) {
-	c := newClient(t)
-	prefix := uniquePrefix(t, c)
+	c := testdb.Redis(t)
+	prefix := testdb.RedisPrefix(t, c)
 	// Two nodes: separate clients, as separate processes would have.
 	c2 := redis.NewClient(c.Options())
 	t.Cleanup(func() { c2.Close() })
 	a := newBroadcaster(t, c, prefix)
 	b := newBroadcaster(t, c2, prefix)
-	other := newBroadcaster(t, c2, uniquePrefix(t, c)) // another deployment
+	other := newBroadcaster(t, c2, testdb.RedisPrefix(t, c)) // another deployment
 
 	topic := broadcast.StatusTopic(7)
 	onB, err := b.Subscribe(t.Context(), topic)
@@ -117,8 +84,8 @@ func TestTwoInstances(t *testing.T) {
 }
 
 func TestIDsIncreaseAcrossInstances(t *testing.T) {
-	c := newClient(t)
-	prefix := uniquePrefix(t, c)
+	c := testdb.Redis(t)
+	prefix := testdb.RedisPrefix(t, c)
 	a, b := newBroadcaster(t, c, prefix), newBroadcaster(t, c, prefix)
 	ch, err := a.Subscribe(t.Context(), "x")
 	if err != nil {
@@ -136,8 +103,8 @@ func TestIDsIncreaseAcrossInstances(t *testing.T) {
 }
 
 func TestPublishErrors(t *testing.T) {
-	c := newClient(t)
-	b := newBroadcaster(t, c, uniquePrefix(t, c))
+	c := testdb.Redis(t)
+	b := newBroadcaster(t, c, testdb.RedisPrefix(t, c))
 	tests := []struct {
 		name    string
 		data    string
@@ -157,8 +124,8 @@ func TestPublishErrors(t *testing.T) {
 }
 
 func TestClose(t *testing.T) {
-	c := newClient(t)
-	b := redisbroadcast.New(c, redisbroadcast.Config{Prefix: uniquePrefix(t, c)})
+	c := testdb.Redis(t)
+	b := redisbroadcast.New(c, redisbroadcast.Config{Prefix: testdb.RedisPrefix(t, c)})
 	ch, err := b.Subscribe(context.Background(), "t")
 	if err != nil {
 		t.Fatal(err)
@@ -181,7 +148,7 @@ func TestClose(t *testing.T) {
 }
 
 func TestSubscribeUnreachable(t *testing.T) {
-	newClient(t) // skip rules
+	testdb.Redis(t) // skip rules
 	c := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialTimeout: 100 * time.Millisecond})
 	t.Cleanup(func() { c.Close() })
 	b := redisbroadcast.New(c, redisbroadcast.Config{SubscribeTimeout: 500 * time.Millisecond})
@@ -195,8 +162,8 @@ func TestSubscribeUnreachable(t *testing.T) {
 }
 
 func TestOneRedisSubscriptionPerTopic(t *testing.T) {
-	c := newClient(t)
-	prefix := uniquePrefix(t, c)
+	c := testdb.Redis(t)
+	prefix := testdb.RedisPrefix(t, c)
 	b := newBroadcaster(t, c, prefix)
 	numSub := func() int64 {
 		t.Helper()
