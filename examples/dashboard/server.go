@@ -189,6 +189,9 @@ func (s *server) simulate(ctx context.Context, url string, done chan<- struct{})
 		MeterInterval: s.cfg.MeterInterval,
 		SessionLength: s.cfg.SessionLength,
 		IdleTime:      cmp.Or(s.cfg.SimIdleTime, s.cfg.SessionLength/6),
+		// A newcomer's page charges within seconds: first sessions start
+		// 3-6s after boot (tests that set SimIdleTime keep their pacing).
+		StartDelay:    cmp.Or(s.cfg.SimIdleTime, 3*time.Second),
 		RemoteOnly:    s.cfg.SimRemoteOnly,
 		StatsInterval: -1,
 		Logger:        s.cfg.Logger.With("component", "simulator"),

@@ -415,12 +415,15 @@ func (cp *chargePoint) reserve(c *connector, idTag string, remote bool) (*sessio
 	return c.sess, true
 }
 
-// schedule starts sessions on c, with idle pauses in between.
+// schedule starts sessions on c: the first after about StartDelay, the
+// next ones after idle pauses of about IdleTime.
 func (cp *chargePoint) schedule(ctx context.Context, c *connector) {
+	pause := cp.s.cfg.StartDelay
 	for {
-		if !sleep(ctx, cp.jitter(2*cp.s.cfg.IdleTime)) {
+		if !sleep(ctx, cp.jitter(2*pause)) {
 			return
 		}
+		pause = cp.s.cfg.IdleTime
 		tag := cp.idTags[int(cp.random(0, float64(len(cp.idTags))))]
 		sess, ok := cp.reserve(c, tag, false)
 		if !ok {

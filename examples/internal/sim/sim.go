@@ -54,6 +54,9 @@ type Config struct {
 	// IdleTime is the mean pause between two sessions on a connector.
 	// By default SessionLength / 2.
 	IdleTime time.Duration
+	// StartDelay is the mean pause before a connector's first session. By
+	// default IdleTime.
+	StartDelay time.Duration
 	// RemoteOnly makes connectors charge only on RemoteStartTransaction.
 	RemoteOnly bool
 	// Seed of the random choices. By default 1.
@@ -101,6 +104,7 @@ func New(cfg Config) *Simulator {
 	cfg.MeterInterval = cmp.Or(cfg.MeterInterval, 10*time.Second)
 	cfg.SessionLength = cmp.Or(cfg.SessionLength, 2*time.Minute)
 	cfg.IdleTime = cmp.Or(cfg.IdleTime, cfg.SessionLength/2)
+	cfg.StartDelay = cmp.Or(cfg.StartDelay, cfg.IdleTime)
 	cfg.Seed = cmp.Or(cfg.Seed, 1)
 	cfg.StatsInterval = cmp.Or(cfg.StatsInterval, 10*time.Second)
 	cfg.CallTimeout = cmp.Or(cfg.CallTimeout, 10*time.Second)

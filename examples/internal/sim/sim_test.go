@@ -384,3 +384,37 @@ func TestParseDefaults(t *testing.T) {
 		t.Error("Run without URL succeeded")
 	}
 }
+
+// TestFirstSessionAfterStartDelay checks that a connector's first session
+// waits StartDelay, not the (here hour-long) IdleTime, so a fresh dashboard
+// charges within seconds.
+func TestFirstSessionAfterStartDelay(t *testing.T) {
+	t.Parallel()
+	cs := newCSMS(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	s := New(Config{
+		URL:           cs.url(),
+		Count:         1,
+		Prefix:        "D",
+		MinConnectors: 1,
+		MaxConnectors: 1,
+		MeterInterval: time.Hour,
+		SessionLength: time.Hour,
+		IdleTime:      time.Hour,
+		StartDelay:    10 * time.Millisecond,
+		StatsInterval: -1,
+		Logger:        slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	runErr := make(chan error, 1)
+	go func() { runErr <- s.Run(ctx) }()
+	<-cs.conns
+	start := decode[v16.StartTransactionRequest](t, cs.await(t, v16.ActionStartTransaction, nil))
+	if start.ConnectorId != 1 {
+		t.Errorf("started on connector %d", start.ConnectorId)
+	}
+	cancel()
+	if err := <-runErr; err != nil && !errors.Is(err, context.Canceled) {
+		t.Errorf("Run: %v", err)
+	}
+}
