@@ -62,7 +62,7 @@ func Example() {
 	}()
 
 	mux := http.NewServeMux()
-	mux.Handle("/ocpp/", csms)                                  // ws://host/ocpp/CP-001, subprotocol ocpp1.6
+	mux.Handle("/ocpp/", csms)                                   // ws://host/ocpp/CP-001, subprotocol ocpp1.6
 	mux.Handle("/api/charge_points/", csms.Remote.HTTPHandler()) // wrap in your own authentication
 	fmt.Println(cp.Identifier, "registered")
 	// Output: CP-001 registered
