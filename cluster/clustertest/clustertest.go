@@ -96,6 +96,17 @@ func join(t *testing.T, b cluster.Backplane, node string, h cluster.Handler) con
 	return cancel
 }
 
+// twoNodes returns two instances of d, with node a joined on the first
+// (with h, echo by default) and node bn on the second (echo).
+func twoNodes(t *testing.T, d Deployment, h cluster.Handler) (b1, b2 cluster.Backplane, a, bn string) {
+	t.Helper()
+	b1, b2 = d.New(), d.New()
+	a, bn = nodeName(t, "a"), nodeName(t, "b")
+	join(t, b1, a, h)
+	join(t, b2, bn, nil)
+	return b1, b2, a, bn
+}
+
 // echo answers {"node":…,"action":…,"payload":…}.
 func echo(node string) cluster.Handler {
 	return cluster.HandlerFunc(func(ctx context.Context, req cluster.Request) (json.RawMessage, error) {
@@ -155,10 +166,7 @@ func testClaimOwnerRelease(t *testing.T, d Deployment) {
 }
 
 func testTakeover(t *testing.T, d Deployment) {
-	b1, b2 := d.New(), d.New()
-	a, bn := nodeName(t, "a"), nodeName(t, "b")
-	join(t, b1, a, nil)
-	join(t, b2, bn, nil)
+	b1, b2, a, bn := twoNodes(t, d, nil)
 	claim(t, b1, "cp", a)
 	if prev := claim(t, b2, "cp", bn); prev != a {
 		t.Errorf("Claim by B returned previous %q, want %q", prev, a)
@@ -174,10 +182,7 @@ func testTakeover(t *testing.T, d Deployment) {
 }
 
 func testReleaseKeepsNewer(t *testing.T, d Deployment) {
-	b1, b2 := d.New(), d.New()
-	a, bn := nodeName(t, "a"), nodeName(t, "b")
-	join(t, b1, a, nil)
-	join(t, b2, bn, nil)
+	b1, b2, a, bn := twoNodes(t, d, nil)
 	claim(t, b1, "cp", a)
 	claim(t, b2, "cp", bn)
 	// A's socket closes late, after B took over: B's claim stays.
@@ -190,10 +195,7 @@ func testReleaseKeepsNewer(t *testing.T, d Deployment) {
 }
 
 func testConcurrentClaims(t *testing.T, d Deployment) {
-	b1, b2 := d.New(), d.New()
-	a, bn := nodeName(t, "a"), nodeName(t, "b")
-	join(t, b1, a, nil)
-	join(t, b2, bn, nil)
+	b1, b2, a, bn := twoNodes(t, d, nil)
 	for i := range 20 {
 		id := fmt.Sprintf("cp-%d", i)
 		var prevA, prevB string
@@ -231,18 +233,15 @@ func testNotJoined(t *testing.T, d Deployment) {
 }
 
 func testSendCall(t *testing.T, d Deployment) {
-	b1, b2 := d.New(), d.New()
-	a, bn := nodeName(t, "a"), nodeName(t, "b")
 	got := make(chan cluster.Request, 1)
 	var deadline time.Duration
-	join(t, b1, a, cluster.HandlerFunc(func(ctx context.Context, req cluster.Request) (json.RawMessage, error) {
+	b1, b2, a, _ := twoNodes(t, d, cluster.HandlerFunc(func(ctx context.Context, req cluster.Request) (json.RawMessage, error) {
 		if d, ok := ctx.Deadline(); ok {
 			deadline = time.Until(d)
 		}
 		got <- req
 		return json.RawMessage(`{"status":"Accepted"}`), nil
 	}))
-	join(t, b2, bn, nil)
 	ctx, cancel := context.WithTimeout(ctxT(t), 20*time.Second)
 	defer cancel()
 	res, err := b2.Send(ctx, a, cluster.Request{Kind: cluster.KindCall, Identity: "CP-1", Action: "RemoteStartTransaction", Payload: json.RawMessage(`{"idTag":"X"}`)})
@@ -266,8 +265,6 @@ func testSendCall(t *testing.T, d Deployment) {
 }
 
 func testSendErrors(t *testing.T, d Deployment) {
-	b1, b2 := d.New(), d.New()
-	a, bn := nodeName(t, "a"), nodeName(t, "b")
 	errs := map[string]error{
 		"call_error":    &ocpp.Error{Code: ocpp.NotSupported, Description: "no", Details: json.RawMessage(`{"x":1}`)},
 		"not_connected": fmt.Errorf("%w: %q", ocpp.ErrNotConnected, "CP"),
@@ -277,13 +274,12 @@ func testSendErrors(t *testing.T, d Deployment) {
 		"other":         errors.New("disk on fire"),
 		"empty":         nil,
 	}
-	join(t, b1, a, cluster.HandlerFunc(func(ctx context.Context, req cluster.Request) (json.RawMessage, error) {
+	_, b2, a, _ := twoNodes(t, d, cluster.HandlerFunc(func(ctx context.Context, req cluster.Request) (json.RawMessage, error) {
 		if req.Action == "panic" {
 			panic("boom")
 		}
 		return nil, errs[req.Action]
 	}))
-	join(t, b2, bn, nil)
 	tests := []struct {
 		name  string
 		check func(err error) bool
@@ -314,12 +310,9 @@ func testSendErrors(t *testing.T, d Deployment) {
 }
 
 func testSendLarge(t *testing.T, d Deployment) {
-	b1, b2 := d.New(), d.New()
-	a, bn := nodeName(t, "a"), nodeName(t, "b")
-	join(t, b1, a, cluster.HandlerFunc(func(ctx context.Context, req cluster.Request) (json.RawMessage, error) {
+	_, b2, a, _ := twoNodes(t, d, cluster.HandlerFunc(func(ctx context.Context, req cluster.Request) (json.RawMessage, error) {
 		return req.Payload, nil // echo the payload back: large both ways
 	}))
-	join(t, b2, bn, nil)
 	for _, size := range []int{100, 7900, 8100, 64 << 10} {
 		t.Run(fmt.Sprint(size), func(t *testing.T) {
 			payload, _ := json.Marshal(map[string]string{"data": strings.Repeat("x", size)})
@@ -387,6 +380,8 @@ func testSendUnknown(t *testing.T, d Deployment) {
 func testSendContext(t *testing.T, d Deployment) {
 	b1, b2 := d.New(), d.New()
 	a, bn := nodeName(t, "a"), nodeName(t, "b")
+	// Registered after d.New: runs before the instances' Close, which
+	// waits for this handler.
 	release := make(chan struct{})
 	t.Cleanup(func() { close(release) })
 	join(t, b1, a, cluster.HandlerFunc(func(ctx context.Context, req cluster.Request) (json.RawMessage, error) {
@@ -408,10 +403,7 @@ func testSendContext(t *testing.T, d Deployment) {
 }
 
 func testLeave(t *testing.T, d Deployment) {
-	b1, b2 := d.New(), d.New()
-	a, bn := nodeName(t, "a"), nodeName(t, "b")
-	join(t, b1, a, nil)
-	join(t, b2, bn, nil)
+	b1, b2, a, bn := twoNodes(t, d, nil)
 	for i := range 5 {
 		claim(t, b1, fmt.Sprint("cp-", i), a)
 	}
@@ -439,10 +431,7 @@ func testLeave(t *testing.T, d Deployment) {
 }
 
 func testClaimsLive(t *testing.T, d Deployment) {
-	b1, b2 := d.New(), d.New()
-	a, bn := nodeName(t, "a"), nodeName(t, "b")
-	join(t, b1, a, nil)
-	join(t, b2, bn, nil)
+	b1, b2, a, _ := twoNodes(t, d, nil)
 	claim(t, b1, "cp", a)
 	// Watch the claim over three TTLs: the heartbeat keeps it.
 	end := time.After(3 * d.TTL)

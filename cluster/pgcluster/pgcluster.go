@@ -10,10 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -21,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ocppkit/ocppkit/cluster"
+	"github.com/ocppkit/ocppkit/cluster/internal/nodes"
 )
 
 // Defaults of Config.
@@ -82,16 +81,16 @@ type Backplane struct {
 	cfgErr   error
 	instance string
 	inbox    string
-	seq      atomic.Uint64
 
 	ctx    context.Context // the instance's life, ended by Close
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
+	nodes   nodes.Registry[*node] // by name
+	pending nodes.Pending
+
 	mu       sync.Mutex
-	nodes    map[string]*node // by name
 	channels map[string]*node // by channel; the inbox maps to nil
-	pending  map[string]chan cluster.Reply
 	// inboxReady is closed once the reply channel is listened on.
 	inboxReady chan struct{}
 	// The listener: ops wait for it to (UN)LISTEN; wake interrupts its
@@ -108,11 +107,8 @@ type op struct {
 }
 
 type node struct {
-	name, inc, channel string
-	h                  cluster.Handler
-	ctx                context.Context
-	cancel             context.CancelFunc
-	stopped            chan struct{}
+	nodes.Node
+	channel string
 }
 
 var _ cluster.Backplane = (*Backplane)(nil)
@@ -127,9 +123,7 @@ func New(pool *pgxpool.Pool, cfg Config) *Backplane {
 		pool:     pool,
 		cfg:      cfg,
 		instance: strings.ToLower(rand.Text()[:12]),
-		nodes:    make(map[string]*node),
 		channels: make(map[string]*node),
-		pending:  make(map[string]chan cluster.Reply),
 	}
 	if len(cfg.Prefix) > MaxPrefixLength {
 		b.cfgErr = fmt.Errorf("pgcluster: prefix %q is longer than %d bytes", cfg.Prefix, MaxPrefixLength)
@@ -164,21 +158,21 @@ func (b *Backplane) Join(ctx context.Context, name string, h cluster.Handler) er
 	if b.ctx.Err() != nil {
 		return cluster.ErrClosed
 	}
-	b.mu.Lock()
-	if old := b.nodes[name]; old != nil && old.ctx.Err() == nil {
-		b.mu.Unlock()
-		return fmt.Errorf("%w: %q", cluster.ErrJoined, name)
+	n, err := b.nodes.Add(b.ctx, name, h, func(base nodes.Node) *node {
+		return &node{Node: base, channel: b.channel(name)}
+	})
+	if err != nil {
+		return err
 	}
-	n := &node{name: name, inc: rand.Text()[:16], channel: b.channel(name), h: h, stopped: make(chan struct{})}
-	n.ctx, n.cancel = context.WithCancel(b.ctx)
-	b.nodes[name] = n
+	b.mu.Lock()
 	b.channels[n.channel] = n
 	b.mu.Unlock()
 	fail := func(err error) error {
-		n.cancel()
+		b.nodes.Remove(n)
 		b.mu.Lock()
-		delete(b.nodes, name)
-		delete(b.channels, n.channel)
+		if b.channels[n.channel] == n {
+			delete(b.channels, n.channel)
+		}
 		b.mu.Unlock()
 		return fmt.Errorf("pgcluster: join %q: %w", name, err)
 	}
@@ -186,23 +180,21 @@ func (b *Backplane) Join(ctx context.Context, name string, h cluster.Handler) er
 		return fail(err)
 	}
 	// A new incarnation: the previous one's claims become void at once.
-	_, err := b.pool.Exec(ctx, `INSERT INTO ocpp_cluster_nodes (node, incarnation, expires_at)
+	_, err = b.pool.Exec(ctx, `INSERT INTO ocpp_cluster_nodes (node, incarnation, expires_at)
 VALUES ($1, $2, now() + $3 * interval '1 millisecond')
 ON CONFLICT (node) DO UPDATE SET incarnation = EXCLUDED.incarnation, expires_at = EXCLUDED.expires_at`,
-		name, n.inc, b.ttlMillis())
+		name, n.Inc, b.ttlMillis())
 	if err != nil {
 		_ = b.listen(context.WithoutCancel(ctx), n.channel, false)
 		return fail(err)
 	}
-	stop := context.AfterFunc(ctx, n.cancel) // the Join context ending is a crash
-	b.wg.Go(func() {
-		defer close(n.stopped)
-		defer stop()
-		b.heartbeatLoop(n)
+	b.nodes.Start(&b.wg, ctx, n, func() { // the Join context ending is a crash
+		n.Heartbeat(b.cfg.Heartbeat, b.cfg.Logger, "pgcluster", func(ctx context.Context, i int) (bool, error) {
+			return b.heartbeat(ctx, n, i)
+		})
 		b.mu.Lock()
 		var done chan error
-		if b.nodes[name] == n {
-			delete(b.nodes, name)
+		if b.channels[n.channel] == n {
 			delete(b.channels, n.channel)
 			done = b.enqueueLocked(n.channel, false)
 		}
@@ -216,35 +208,20 @@ ON CONFLICT (node) DO UPDATE SET incarnation = EXCLUDED.incarnation, expires_at 
 	return nil
 }
 
-// heartbeatLoop renews n's row until n's context ends, and now and then
-// removes what dead nodes left behind.
-func (b *Backplane) heartbeatLoop(n *node) {
-	t := time.NewTicker(b.cfg.Heartbeat)
-	defer t.Stop()
-	warned := false
-	for i := 1; ; i++ {
-		select {
-		case <-n.ctx.Done():
-			return
-		case <-t.C:
-		}
-		ctx, cancel := context.WithTimeout(n.ctx, b.cfg.Heartbeat)
-		tag, err := b.pool.Exec(ctx, `INSERT INTO ocpp_cluster_nodes (node, incarnation, expires_at)
+// heartbeat renews n's row (i counts the beats), and every thirtieth
+// beat removes what dead nodes left behind.
+func (b *Backplane) heartbeat(ctx context.Context, n *node, i int) (renewed bool, err error) {
+	tag, err := b.pool.Exec(ctx, `INSERT INTO ocpp_cluster_nodes (node, incarnation, expires_at)
 VALUES ($1, $2, now() + $3 * interval '1 millisecond')
 ON CONFLICT (node) DO UPDATE SET expires_at = EXCLUDED.expires_at
-WHERE ocpp_cluster_nodes.incarnation = EXCLUDED.incarnation`, n.name, n.inc, b.ttlMillis())
-		switch {
-		case err != nil && n.ctx.Err() == nil:
-			b.cfg.Logger.Warn("pgcluster: heartbeat failed", "node", n.name, "err", err)
-		case err == nil && tag.RowsAffected() == 0 && !warned:
-			warned = true
-			b.cfg.Logger.Error("pgcluster: another process joined under this node name; its claims win", "node", n.name)
-		}
-		if err == nil && i%30 == 0 {
-			b.housekeep(ctx)
-		}
-		cancel()
+WHERE ocpp_cluster_nodes.incarnation = EXCLUDED.incarnation`, n.Name, n.Inc, b.ttlMillis())
+	if err != nil {
+		return false, err
 	}
+	if i%30 == 0 {
+		b.housekeep(ctx)
+	}
+	return tag.RowsAffected() > 0, nil
 }
 
 // housekeep deletes unread large messages and the rows of nodes dead for
@@ -262,28 +239,17 @@ AND p.claimed_at < now() - interval '1 hour'`)
 	}
 }
 
-func (b *Backplane) joined(name string) (*node, error) {
-	b.mu.Lock()
-	n := b.nodes[name]
-	b.mu.Unlock()
-	if n == nil || n.ctx.Err() != nil {
-		return nil, fmt.Errorf("%w: %q", cluster.ErrNotJoined, name)
-	}
-	return n, nil
-}
-
 // Leave implements cluster.Backplane.
 func (b *Backplane) Leave(ctx context.Context, name string) error {
-	n, err := b.joined(name)
+	n, err := b.nodes.Get(name)
 	if err != nil {
 		return err
 	}
 	batch := &pgx.Batch{}
-	batch.Queue(`DELETE FROM ocpp_cluster_presence WHERE node = $1 AND incarnation = $2`, name, n.inc)
-	batch.Queue(`DELETE FROM ocpp_cluster_nodes WHERE node = $1 AND incarnation = $2`, name, n.inc)
+	batch.Queue(`DELETE FROM ocpp_cluster_presence WHERE node = $1 AND incarnation = $2`, name, n.Inc)
+	batch.Queue(`DELETE FROM ocpp_cluster_nodes WHERE node = $1 AND incarnation = $2`, name, n.Inc)
 	err = b.pool.SendBatch(ctx, batch).Close()
-	n.cancel()
-	<-n.stopped
+	n.Stop()
 	if err != nil {
 		return fmt.Errorf("pgcluster: leave %q: %w", name, err)
 	}
@@ -294,7 +260,7 @@ func (b *Backplane) Leave(ctx context.Context, name string) error {
 // lock on the identity (one round trip: a batch is one implicit
 // transaction), it reads the live previous owner and writes the new claim.
 func (b *Backplane) Claim(ctx context.Context, identity, name string) (string, error) {
-	n, err := b.joined(name)
+	n, err := b.nodes.Get(name)
 	if err != nil {
 		return "", err
 	}
@@ -305,7 +271,7 @@ JOIN ocpp_cluster_nodes n ON n.node = p.node AND n.incarnation = p.incarnation A
 WHERE p.identity = $1 AND p.node <> $2`, identity, name)
 	batch.Queue(`INSERT INTO ocpp_cluster_presence (identity, node, incarnation, claimed_at) VALUES ($1, $2, $3, now())
 ON CONFLICT (identity) DO UPDATE SET node = EXCLUDED.node, incarnation = EXCLUDED.incarnation, claimed_at = EXCLUDED.claimed_at`,
-		identity, name, n.inc)
+		identity, name, n.Inc)
 	br := b.pool.SendBatch(ctx, batch)
 	_, err = br.Exec()
 	var prev string
@@ -329,11 +295,11 @@ ON CONFLICT (identity) DO UPDATE SET node = EXCLUDED.node, incarnation = EXCLUDE
 
 // Release implements cluster.Backplane.
 func (b *Backplane) Release(ctx context.Context, identity, name string) error {
-	n, err := b.joined(name)
+	n, err := b.nodes.Get(name)
 	if err != nil {
 		return err
 	}
-	_, err = b.pool.Exec(ctx, `DELETE FROM ocpp_cluster_presence WHERE identity = $1 AND node = $2 AND incarnation = $3`, identity, name, n.inc)
+	_, err = b.pool.Exec(ctx, `DELETE FROM ocpp_cluster_presence WHERE identity = $1 AND node = $2 AND incarnation = $3`, identity, name, n.Inc)
 	if err != nil {
 		return fmt.Errorf("pgcluster: release %q: %w", identity, err)
 	}
@@ -370,30 +336,16 @@ func (b *Backplane) Send(ctx context.Context, name string, req cluster.Request) 
 		return nil, err
 	}
 	req.Timeout = cluster.TimeoutOf(ctx)
-	id := strconv.FormatUint(b.seq.Add(1), 36)
-	ch := make(chan cluster.Reply, 1)
-	b.mu.Lock()
-	b.pending[id] = ch
-	b.mu.Unlock()
-	defer func() {
-		b.mu.Lock()
-		delete(b.pending, id)
-		b.mu.Unlock()
-	}()
-	if err := b.notify(ctx, b.channel(name), envelope{ID: id, ReplyTo: b.inbox, Request: &req}); err != nil {
-		if ctx.Err() != nil {
-			return nil, cluster.SendError(ctx, name)
+	return b.pending.Send(ctx, b.ctx.Done(), name, func(id string) error {
+		err := b.notify(ctx, b.channel(name), envelope{ID: id, ReplyTo: b.inbox, Request: &req})
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return cluster.SendError(ctx, name)
+		case err != nil:
+			return fmt.Errorf("pgcluster: send to %q: %w", name, err)
 		}
-		return nil, fmt.Errorf("pgcluster: send to %q: %w", name, err)
-	}
-	select {
-	case r := <-ch:
-		return r.Result()
-	case <-ctx.Done():
-		return nil, cluster.SendError(ctx, name)
-	case <-b.ctx.Done():
-		return nil, cluster.ErrClosed
-	}
+		return nil
+	})
 }
 
 // notify sends env on channel: in the notification when it fits,
@@ -639,26 +591,20 @@ func (b *Backplane) dispatch(n *pgconn.Notification) {
 func (b *Backplane) route(channel string, env envelope) {
 	switch {
 	case env.Reply != nil:
-		b.mu.Lock()
-		ch := b.pending[env.ID]
-		delete(b.pending, env.ID)
-		b.mu.Unlock()
-		if ch != nil {
-			ch <- *env.Reply
-		}
+		b.pending.Deliver(env.ID, *env.Reply)
 	case env.Request != nil && env.ReplyTo != "":
 		b.mu.Lock()
 		n := b.channels[channel]
 		b.mu.Unlock()
-		if n == nil || n.ctx.Err() != nil {
+		if n == nil || n.Ctx.Err() != nil {
 			return
 		}
 		b.wg.Go(func() {
-			r := cluster.Serve(n.ctx, n.h, *env.Request)
-			ctx, cancel := context.WithTimeout(context.WithoutCancel(n.ctx), 10*time.Second)
-			defer cancel()
-			if err := b.notify(ctx, env.ReplyTo, envelope{ID: env.ID, Reply: &r}); err != nil {
-				b.cfg.Logger.Warn("pgcluster: send reply", "node", n.name, "err", err)
+			err := n.Serve(*env.Request, func(ctx context.Context, r cluster.Reply) error {
+				return b.notify(ctx, env.ReplyTo, envelope{ID: env.ID, Reply: &r})
+			})
+			if err != nil {
+				b.cfg.Logger.Warn("pgcluster: send reply", "node", n.Name, "err", err)
 			}
 		})
 	}

@@ -8,14 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/ocppkit/ocppkit/cluster"
+	"github.com/ocppkit/ocppkit/cluster/internal/nodes"
 )
 
 // DefaultPrefix is Config.Prefix's default.
@@ -41,25 +40,21 @@ type Backplane struct {
 	cfg      Config
 	instance string
 	inbox    string
-	seq      atomic.Uint64
 
 	ctx    context.Context // the instance's life, ended by Close
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
+	nodes   nodes.Registry[*node]
+	pending nodes.Pending
+
 	mu      sync.Mutex
-	nodes   map[string]*node
-	pending map[string]chan cluster.Reply
 	inboxPS *redis.PubSub
 }
 
 type node struct {
-	name, inc string
-	h         cluster.Handler
-	ctx       context.Context
-	cancel    context.CancelFunc
-	ps        *redis.PubSub
-	stopped   chan struct{} // closed once its goroutines have ended
+	nodes.Node
+	ps *redis.PubSub
 
 	mu     sync.Mutex
 	claims map[string]struct{}
@@ -77,8 +72,6 @@ func New(client redis.UniversalClient, cfg Config) *Backplane {
 		client:   client,
 		cfg:      cfg,
 		instance: rand.Text()[:12],
-		nodes:    make(map[string]*node),
-		pending:  make(map[string]chan cluster.Reply),
 	}
 	b.inbox = cfg.Prefix + "inbox:" + b.instance
 	b.ctx, b.cancel = context.WithCancel(context.Background())
@@ -144,24 +137,18 @@ func (b *Backplane) Join(ctx context.Context, name string, h cluster.Handler) er
 	if b.ctx.Err() != nil {
 		return cluster.ErrClosed
 	}
-	b.mu.Lock()
-	if old := b.nodes[name]; old != nil && old.ctx.Err() == nil {
-		b.mu.Unlock()
-		return fmt.Errorf("%w: %q", cluster.ErrJoined, name)
+	n, err := b.nodes.Add(b.ctx, name, h, func(base nodes.Node) *node {
+		return &node{Node: base, claims: make(map[string]struct{})}
+	})
+	if err != nil {
+		return err
 	}
-	n := &node{name: name, inc: rand.Text()[:16], h: h, stopped: make(chan struct{}), claims: make(map[string]struct{})}
-	n.ctx, n.cancel = context.WithCancel(b.ctx)
-	b.nodes[name] = n
-	b.mu.Unlock()
 	fail := func(err error) error {
-		n.cancel()
-		b.mu.Lock()
-		delete(b.nodes, name)
-		b.mu.Unlock()
+		b.nodes.Remove(n)
 		return fmt.Errorf("rediscluster: join %q: %w", name, err)
 	}
 	// A new incarnation: the previous one's claims become void at once.
-	if err := b.client.Set(ctx, b.nodeKey(name), n.inc, b.cfg.TTL).Err(); err != nil {
+	if err := b.client.Set(ctx, b.nodeKey(name), n.Inc, b.cfg.TTL).Err(); err != nil {
 		return fail(err)
 	}
 	n.ps = b.client.Subscribe(ctx, b.channel(name))
@@ -169,23 +156,18 @@ func (b *Backplane) Join(ctx context.Context, name string, h cluster.Handler) er
 		_ = n.ps.Close()
 		return fail(err)
 	}
-	stop := context.AfterFunc(ctx, n.cancel) // the Join context ending is a crash
 	msgs := n.ps.Channel(redis.WithChannelSize(1024))
-	b.wg.Go(func() {
-		defer close(n.stopped)
-		defer stop()
-		b.heartbeatLoop(n)
+	b.nodes.Start(&b.wg, ctx, n, func() { // the Join context ending is a crash
+		n.Heartbeat(b.cfg.Heartbeat, b.cfg.Logger, "rediscluster", func(ctx context.Context, _ int) (bool, error) {
+			ok, err := heartbeatScript.Run(ctx, b.client, []string{b.nodeKey(n.Name)}, n.Inc, b.cfg.TTL.Milliseconds()).Int()
+			return ok != 0, err
+		})
 		_ = n.ps.Close()
-		b.mu.Lock()
-		if b.nodes[name] == n {
-			delete(b.nodes, name)
-		}
-		b.mu.Unlock()
 	})
 	b.wg.Go(func() {
 		for {
 			select {
-			case <-n.ctx.Done():
+			case <-n.Ctx.Done():
 				return
 			case m, ok := <-msgs:
 				if !ok {
@@ -198,65 +180,31 @@ func (b *Backplane) Join(ctx context.Context, name string, h cluster.Handler) er
 	return nil
 }
 
-// heartbeatLoop renews n's key until n's context ends.
-func (b *Backplane) heartbeatLoop(n *node) {
-	t := time.NewTicker(b.cfg.Heartbeat)
-	defer t.Stop()
-	warned := false
-	for {
-		select {
-		case <-n.ctx.Done():
-			return
-		case <-t.C:
-		}
-		ctx, cancel := context.WithTimeout(n.ctx, b.cfg.Heartbeat)
-		ok, err := heartbeatScript.Run(ctx, b.client, []string{b.nodeKey(n.name)}, n.inc, b.cfg.TTL.Milliseconds()).Int()
-		cancel()
-		switch {
-		case err != nil && n.ctx.Err() == nil:
-			b.cfg.Logger.Warn("rediscluster: heartbeat failed", "node", n.name, "err", err)
-		case err == nil && ok == 0 && !warned:
-			warned = true
-			b.cfg.Logger.Error("rediscluster: another process joined under this node name; its claims win", "node", n.name)
-		}
-	}
-}
-
 // serve handles one request received on n's channel.
 func (b *Backplane) serve(n *node, payload string) {
 	var env envelope
 	if err := json.Unmarshal([]byte(payload), &env); err != nil || env.Request == nil || env.ReplyTo == "" {
-		b.cfg.Logger.Warn("rediscluster: undecodable request", "node", n.name, "err", err)
+		b.cfg.Logger.Warn("rediscluster: undecodable request", "node", n.Name, "err", err)
 		return
 	}
 	b.wg.Go(func() {
-		r := cluster.Serve(n.ctx, n.h, *env.Request)
-		out, err := json.Marshal(envelope{ID: env.ID, Reply: &r})
+		err := n.Serve(*env.Request, func(ctx context.Context, r cluster.Reply) error {
+			out, err := json.Marshal(envelope{ID: env.ID, Reply: &r})
+			if err != nil {
+				b.cfg.Logger.Error("rediscluster: encode reply", "err", err)
+				return nil
+			}
+			return b.client.Publish(ctx, env.ReplyTo, out).Err()
+		})
 		if err != nil {
-			b.cfg.Logger.Error("rediscluster: encode reply", "err", err)
-			return
-		}
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(n.ctx), 10*time.Second)
-		defer cancel()
-		if err := b.client.Publish(ctx, env.ReplyTo, out).Err(); err != nil {
-			b.cfg.Logger.Warn("rediscluster: publish reply", "node", n.name, "err", err)
+			b.cfg.Logger.Warn("rediscluster: publish reply", "node", n.Name, "err", err)
 		}
 	})
 }
 
-func (b *Backplane) joined(name string) (*node, error) {
-	b.mu.Lock()
-	n := b.nodes[name]
-	b.mu.Unlock()
-	if n == nil || n.ctx.Err() != nil {
-		return nil, fmt.Errorf("%w: %q", cluster.ErrNotJoined, name)
-	}
-	return n, nil
-}
-
 // Leave implements cluster.Backplane.
 func (b *Backplane) Leave(ctx context.Context, name string) error {
-	n, err := b.joined(name)
+	n, err := b.nodes.Get(name)
 	if err != nil {
 		return err
 	}
@@ -267,7 +215,7 @@ func (b *Backplane) Leave(ctx context.Context, name string) error {
 	}
 	n.claims = make(map[string]struct{})
 	n.mu.Unlock()
-	value := n.inc + " " + name
+	value := n.Inc + " " + name
 	// Pipelined, a thousand at a time.
 	for len(ids) > 0 {
 		batch := ids[:min(len(ids), 1000)]
@@ -277,13 +225,12 @@ func (b *Backplane) Leave(ctx context.Context, name string) error {
 			delIfScript.Run(ctx, pipe, []string{b.cpKey(id)}, value)
 		}
 		if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
-			n.cancel()
+			n.Cancel()
 			return fmt.Errorf("rediscluster: leave %q: %w", name, err)
 		}
 	}
-	err = delIfScript.Run(ctx, b.client, []string{b.nodeKey(name)}, n.inc).Err()
-	n.cancel()
-	<-n.stopped
+	err = delIfScript.Run(ctx, b.client, []string{b.nodeKey(name)}, n.Inc).Err()
+	n.Stop()
 	if err != nil {
 		return fmt.Errorf("rediscluster: leave %q: %w", name, err)
 	}
@@ -292,11 +239,11 @@ func (b *Backplane) Leave(ctx context.Context, name string) error {
 
 // Claim implements cluster.Backplane.
 func (b *Backplane) Claim(ctx context.Context, identity, name string) (string, error) {
-	n, err := b.joined(name)
+	n, err := b.nodes.Get(name)
 	if err != nil {
 		return "", err
 	}
-	prev, err := claimScript.Run(ctx, b.client, []string{b.cpKey(identity)}, n.inc+" "+name, b.nodeKey(""), name).Text()
+	prev, err := claimScript.Run(ctx, b.client, []string{b.cpKey(identity)}, n.Inc+" "+name, b.nodeKey(""), name).Text()
 	if errors.Is(err, redis.Nil) {
 		prev, err = "", nil
 	}
@@ -311,14 +258,14 @@ func (b *Backplane) Claim(ctx context.Context, identity, name string) (string, e
 
 // Release implements cluster.Backplane.
 func (b *Backplane) Release(ctx context.Context, identity, name string) error {
-	n, err := b.joined(name)
+	n, err := b.nodes.Get(name)
 	if err != nil {
 		return err
 	}
 	n.mu.Lock()
 	delete(n.claims, identity)
 	n.mu.Unlock()
-	if err := delIfScript.Run(ctx, b.client, []string{b.cpKey(identity)}, n.inc+" "+name).Err(); err != nil {
+	if err := delIfScript.Run(ctx, b.client, []string{b.cpKey(identity)}, n.Inc+" "+name).Err(); err != nil {
 		return fmt.Errorf("rediscluster: release %q: %w", identity, err)
 	}
 	return nil
@@ -345,38 +292,22 @@ func (b *Backplane) Send(ctx context.Context, name string, req cluster.Request) 
 		return nil, err
 	}
 	req.Timeout = cluster.TimeoutOf(ctx)
-	id := strconv.FormatUint(b.seq.Add(1), 36)
-	out, err := json.Marshal(envelope{ID: id, ReplyTo: b.inbox, Request: &req})
-	if err != nil {
-		return nil, fmt.Errorf("rediscluster: send to %q: %w", name, err)
-	}
-	ch := make(chan cluster.Reply, 1)
-	b.mu.Lock()
-	b.pending[id] = ch
-	b.mu.Unlock()
-	defer func() {
-		b.mu.Lock()
-		delete(b.pending, id)
-		b.mu.Unlock()
-	}()
-	receivers, err := b.client.Publish(ctx, b.channel(name), out).Result()
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, cluster.SendError(ctx, name)
+	return b.pending.Send(ctx, b.ctx.Done(), name, func(id string) error {
+		out, err := json.Marshal(envelope{ID: id, ReplyTo: b.inbox, Request: &req})
+		if err != nil {
+			return fmt.Errorf("rediscluster: send to %q: %w", name, err)
 		}
-		return nil, fmt.Errorf("rediscluster: send to %q: %w", name, err)
-	}
-	if receivers == 0 {
-		return nil, fmt.Errorf("%w: %q", cluster.ErrNodeUnavailable, name)
-	}
-	select {
-	case r := <-ch:
-		return r.Result()
-	case <-ctx.Done():
-		return nil, cluster.SendError(ctx, name)
-	case <-b.ctx.Done():
-		return nil, cluster.ErrClosed
-	}
+		receivers, err := b.client.Publish(ctx, b.channel(name), out).Result()
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return cluster.SendError(ctx, name)
+		case err != nil:
+			return fmt.Errorf("rediscluster: send to %q: %w", name, err)
+		case receivers == 0:
+			return fmt.Errorf("%w: %q", cluster.ErrNodeUnavailable, name)
+		}
+		return nil
+	})
 }
 
 // listenInbox subscribes to this instance's reply channel, once.
@@ -410,13 +341,7 @@ func (b *Backplane) listenInbox(ctx context.Context) error {
 					b.cfg.Logger.Warn("rediscluster: undecodable reply", "err", err)
 					continue
 				}
-				b.mu.Lock()
-				ch := b.pending[env.ID]
-				delete(b.pending, env.ID)
-				b.mu.Unlock()
-				if ch != nil {
-					ch <- *env.Reply
-				}
+				b.pending.Deliver(env.ID, *env.Reply)
 			}
 		}
 	})
