@@ -24,6 +24,7 @@ func (c *CSMS) newRouter() {
 		Backplane: c.cfg.Cluster,
 		Server:    c.Server,
 		Node:      c.cfg.NodeID,
+		Flush:     c.Defaults.Flush, // our disconnect event goes out before the new node's connect
 		Logger:    c.logger,
 	})
 }

@@ -34,6 +34,11 @@ type RouterConfig struct {
 	// socket when a charge point reconnects here. By default
 	// DefaultDropTimeout.
 	DropTimeout time.Duration
+	// Flush, when set, is called after a socket closed on another node's
+	// request and before that request is answered: the wiring passes the
+	// event publisher's Flush, so this node's last events about the charge
+	// point reach the Broadcaster before the other node publishes its own.
+	Flush func(ctx context.Context) error
 	// Logger. By default slog.Default().
 	Logger *slog.Logger
 }
@@ -49,6 +54,7 @@ type Router struct {
 	srv    *ocpp.Server
 	node   string
 	drop   time.Duration
+	flush  func(ctx context.Context) error
 	logger *slog.Logger
 
 	mu      sync.Mutex
@@ -66,6 +72,7 @@ func NewRouter(cfg RouterConfig) *Router {
 		srv:     cfg.Server,
 		node:    cmp.Or(cfg.Node, cfg.Server.NodeID()),
 		drop:    cmp.Or(max(cfg.DropTimeout, 0), DefaultDropTimeout),
+		flush:   cfg.Flush,
 		logger:  cmp.Or(cfg.Logger, slog.Default()),
 		suspect: make(map[string]time.Time),
 	}
@@ -146,10 +153,15 @@ func (r *Router) ServeRequest(ctx context.Context, req Request) (json.RawMessage
 		_ = c.Close()
 		select {
 		case <-c.Done():
-			return nil, nil
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
+		if r.flush != nil {
+			if err := r.flush(ctx); err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
 	}
 	return nil, fmt.Errorf("cluster: unknown request kind %q", req.Kind)
 }

@@ -17,6 +17,7 @@ import (
 type publisher struct {
 	b       broadcast.Broadcaster
 	events  chan event
+	stop    chan struct{} // closed by close; events is never closed, so a late send cannot panic
 	done    chan struct{}
 	dropped atomic.Uint64
 	logger  *slog.Logger
@@ -27,10 +28,11 @@ type event struct {
 	chargePointID uint
 	kind          string
 	v             any
+	flushed       chan struct{} // set on a flush marker only
 }
 
 func newPublisher(b broadcast.Broadcaster, size int, logger *slog.Logger) *publisher {
-	p := &publisher{b: b, events: make(chan event, size), done: make(chan struct{}), logger: logger}
+	p := &publisher{b: b, events: make(chan event, size), stop: make(chan struct{}), done: make(chan struct{}), logger: logger}
 	if b == nil {
 		close(p.done)
 		return p
@@ -44,7 +46,7 @@ func (p *publisher) publish(chargePointID uint, kind string, v any) {
 		return
 	}
 	select {
-	case p.events <- event{chargePointID, kind, v}:
+	case p.events <- event{chargePointID: chargePointID, kind: kind, v: v}:
 	default:
 		if p.dropped.Add(1)%1000 == 1 {
 			p.logger.Warn("broadcaster is behind, dropping events", "dropped_total", p.dropped.Load())
@@ -54,20 +56,59 @@ func (p *publisher) publish(chargePointID uint, kind string, v any) {
 
 func (p *publisher) run() {
 	defer close(p.done)
-	ctx := context.Background()
-	for ev := range p.events {
-		if err := broadcast.PublishEvent(ctx, p.b, ev.chargePointID, ev.kind, ev.v); err != nil {
-			p.logger.Error("publish event", "kind", ev.kind, "charge_point_id", ev.chargePointID, "err", err)
+	for {
+		select {
+		case ev := <-p.events:
+			p.handle(ev)
+		case <-p.stop: // publish what is queued, then end
+			for {
+				select {
+				case ev := <-p.events:
+					p.handle(ev)
+				default:
+					return
+				}
+			}
 		}
 	}
 }
 
+func (p *publisher) handle(ev event) {
+	if ev.flushed != nil {
+		close(ev.flushed)
+		return
+	}
+	if err := broadcast.PublishEvent(context.Background(), p.b, ev.chargePointID, ev.kind, ev.v); err != nil {
+		p.logger.Error("publish event", "kind", ev.kind, "charge_point_id", ev.chargePointID, "err", err)
+	}
+}
+
+// flush waits until every event queued before it has been handed to the
+// broadcaster, or ctx ends.
+func (p *publisher) flush(ctx context.Context) error {
+	if p.b == nil {
+		return nil
+	}
+	marker := event{flushed: make(chan struct{})}
+	select {
+	case p.events <- marker:
+	case <-p.done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case <-marker.flushed:
+		return nil
+	case <-p.done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 func (p *publisher) close(ctx context.Context) error {
-	p.once.Do(func() {
-		if p.b != nil {
-			close(p.events)
-		}
-	})
+	p.once.Do(func() { close(p.stop) })
 	select {
 	case <-p.done:
 		return nil

@@ -139,6 +139,12 @@ func (d *Defaults) Publish(chargePointID uint, kind string, v any) {
 	d.publisher.publish(chargePointID, kind, v)
 }
 
+// Flush waits until every event published before it has been handed to
+// the Broadcaster (not necessarily delivered to subscribers), or ctx ends.
+// Several nodes use it so that a node's events about a charge point reach
+// the backplane before another node takes the charge point over.
+func (d *Defaults) Flush(ctx context.Context) error { return d.publisher.flush(ctx) }
+
 // DroppedEvents returns how many events were dropped because the
 // broadcaster could not keep up.
 func (d *Defaults) DroppedEvents() uint64 { return d.publisher.dropped.Load() }
