@@ -98,7 +98,12 @@ func (a certAuth) Authenticate(ctx context.Context, r *http.Request, identity st
 // rotation is recorded is let in.
 type passwordRotation struct {
 	mu      sync.Mutex
-	pending map[string]string // identity → digest of the new password
+	pending map[string]*rotating
+}
+
+type rotating struct {
+	digest  string // of the new password
+	adopted bool   // the charge point has authenticated with it
 }
 
 func (p *passwordRotation) begin(identity, digest string) bool {
@@ -108,25 +113,43 @@ func (p *passwordRotation) begin(identity, digest string) bool {
 		return false
 	}
 	if p.pending == nil {
-		p.pending = make(map[string]string)
+		p.pending = make(map[string]*rotating)
 	}
-	p.pending[identity] = digest
+	p.pending[identity] = &rotating{digest: digest}
 	return true
+}
+
+// adopt reports whether password is the one being rotated in for
+// identity, and remembers that the charge point used it: proof that it
+// took the new key, even if its answer to ChangeConfiguration is lost
+// (it may reconnect with the new key at once, and the newest connection
+// replaces the one the answer was on).
+func (p *passwordRotation) adopt(identity, password string) bool {
+	p.mu.Lock()
+	r, ok := p.pending[identity]
+	p.mu.Unlock()
+	if !ok || !ocpp.VerifyPassword(r.digest, password) {
+		return false
+	}
+	p.mu.Lock()
+	r.adopted = true
+	p.mu.Unlock()
+	return true
+}
+
+// adopted reports whether the charge point has authenticated with the
+// password being rotated in.
+func (p *passwordRotation) adopted(identity string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	r, ok := p.pending[identity]
+	return ok && r.adopted
 }
 
 func (p *passwordRotation) end(identity string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	delete(p.pending, identity)
-}
-
-// matches reports whether password is the one being rotated in for
-// identity.
-func (p *passwordRotation) matches(identity, password string) bool {
-	p.mu.Lock()
-	digest, ok := p.pending[identity]
-	p.mu.Unlock()
-	return ok && ocpp.VerifyPassword(digest, password)
 }
 
 // RotatePassword gives a connected charge point a new random password
@@ -146,7 +169,9 @@ func (p *passwordRotation) matches(identity, password string) bool {
 // out-of-band way). Should storing the digest fail after the charge point
 // accepted, the new password is returned with the error, for SetPassword.
 // The pending password is kept in this process only: on
-// several nodes, the one running the rotation accepts it early.
+// several nodes, the one running the rotation accepts it early. A charge
+// point that authenticates with the new password during the rotation has
+// adopted it: the rotation succeeds even if its answer was lost.
 func (c *CSMS) RotatePassword(ctx context.Context, identity string) (string, error) {
 	if _, err := c.Store.ChargePointByIdentifier(ctx, identity); err != nil {
 		return "", fmt.Errorf("ocppkit: rotate password of %q: %w", identity, err)
@@ -165,10 +190,13 @@ func (c *CSMS) RotatePassword(ctx context.Context, identity string) (string, err
 	defer c.rotation.end(identity)
 
 	res, err := c.Remote.ChangeConfiguration(ctx, identity, v16.ChangeConfigurationRequest{Key: AuthorizationKey, Value: password})
-	if err != nil && !errors.Is(err, remote.ErrNotRecorded) {
+	switch {
+	case c.rotation.adopted(identity):
+		// It reconnected with the new key: whatever became of its answer,
+		// the new password is the one it uses.
+	case err != nil && !errors.Is(err, remote.ErrNotRecorded):
 		return "", fmt.Errorf("ocppkit: rotate password of %q: %w", identity, err)
-	}
-	if res.Status != v16.ConfigurationStatusAccepted && res.Status != v16.ConfigurationStatusRebootRequired {
+	case res.Status != v16.ConfigurationStatusAccepted && res.Status != v16.ConfigurationStatusRebootRequired:
 		return "", fmt.Errorf("%w: %s answered %s", ErrPasswordRejected, identity, res.Status)
 	}
 	// The charge point has the new key: record it even if ctx ends now.

@@ -352,3 +352,35 @@ func TestSignCertificate(t *testing.T) {
 		}
 	})
 }
+
+// TestRotatePasswordAnswerLost: the charge point takes the new key and
+// reconnects with it before its answer to ChangeConfiguration is read (the
+// new connection replaces the one the answer was on). Having authenticated
+// with the new password proves it adopted it: the rotation succeeds and
+// only the new password works afterwards.
+func TestRotatePasswordAnswerLost(t *testing.T) {
+	e := newEnv(t, testdb.SQLite(t), ocppkit.Config{})
+	e.register(t, "CP-LOST", "old-pw-0123456789abcdef")
+	ctx := context.Background()
+	cp := e.dial(t, "CP-LOST", "old-pw-0123456789abcdef")
+	reconnected := make(chan error, 1)
+	cp.Handle("ChangeConfiguration", func(_ context.Context, payload json.RawMessage) (any, error) {
+		var req v16.ChangeConfigurationRequest
+		json.Unmarshal(payload, &req)
+		reconnected <- dialErr(t, e.url, "CP-LOST", &ocpptest.Options{Password: req.Value}) // before answering
+		return v16.ChangeConfigurationResponse{Status: v16.ConfigurationStatusAccepted}, nil
+	})
+	password, err := e.csms.RotatePassword(ctx, "CP-LOST")
+	if err != nil {
+		t.Fatalf("rotation whose answer was lost: %v", err)
+	}
+	if err := <-reconnected; err != nil {
+		t.Fatalf("reconnect with the new password: %v", err)
+	}
+	if err := dialErr(t, e.url, "CP-LOST", &ocpptest.Options{Password: "old-pw-0123456789abcdef"}); err == nil {
+		t.Error("the old password still works")
+	}
+	if err := dialErr(t, e.url, "CP-LOST", &ocpptest.Options{Password: password}); err != nil {
+		t.Errorf("the new password after the rotation: %v", err)
+	}
+}

@@ -81,7 +81,7 @@ func (a basicAuth) Authenticate(ctx context.Context, r *http.Request, identity s
 		}
 	default:
 		user, pass, ok := r.BasicAuth()
-		if !ok || user != identity || !(ocpp.VerifyPassword(cp.PasswordDigest, pass) || c.rotation.matches(identity, pass)) {
+		if !ok || user != identity || !(ocpp.VerifyPassword(cp.PasswordDigest, pass) || c.rotation.adopt(identity, pass)) {
 			return ocpp.ErrUnauthorized
 		}
 	}
