@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -116,4 +117,17 @@ func PublishEvent(ctx context.Context, b Broadcaster, chargePointID uint, kind s
 // the other nodes' subscribers, do not implement it.
 type Watcher interface {
 	Watched(topic string) bool
+}
+
+// UniqueTopics returns topics without duplicates and empty strings, in
+// their order: what every Broadcaster's Subscribe (and the SSE handler)
+// subscribes to.
+func UniqueTopics(topics []string) []string {
+	out := make([]string, 0, len(topics))
+	for _, t := range topics {
+		if t != "" && !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out
 }

@@ -145,7 +145,7 @@ func (m *Memory) Publish(ctx context.Context, topic string, data json.RawMessage
 // Subscribe returns a channel receiving the messages of topics (duplicates
 // ignored), closed when ctx ends or the Memory is closed.
 func (m *Memory) Subscribe(ctx context.Context, topics ...string) (<-chan Message, error) {
-	topics = dedupe(topics)
+	topics = UniqueTopics(topics)
 	if len(topics) == 0 {
 		return nil, ErrNoTopics
 	}
@@ -283,22 +283,4 @@ func (m *Memory) Close() error {
 	return nil
 }
 
-// dedupe returns topics without duplicates and empty strings, in order.
-func dedupe(topics []string) []string {
-	out := make([]string, 0, len(topics))
-	for _, t := range topics {
-		if t != "" && !contains(out, t) {
-			out = append(out, t)
-		}
-	}
-	return out
-}
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}

@@ -78,7 +78,7 @@ func (h *sseHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusMethodNotAllowed, "method not allowed")
 		return
 	}
-	topics := dedupe(r.URL.Query()[h.cfg.TopicParam])
+	topics := UniqueTopics(r.URL.Query()[h.cfg.TopicParam])
 	if len(topics) == 0 {
 		writeJSONError(w, http.StatusBadRequest, "missing "+h.cfg.TopicParam+" query parameter")
 		return

@@ -3,6 +3,7 @@ package broadcast_test
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"testing"
 
 	"github.com/ocppkit/ocppkit/broadcast"
@@ -45,5 +46,12 @@ func TestPublishEventSkipsUnwatchedTopics(t *testing.T) {
 	}
 	if m.Watched(broadcast.AllChargePointsTopic) {
 		t.Error("the all-charge-points topic is not watched")
+	}
+}
+
+func TestUniqueTopics(t *testing.T) {
+	got := broadcast.UniqueTopics([]string{"b", "", "a", "b", "c", "a"})
+	if want := []string{"b", "a", "c"}; !slices.Equal(got, want) {
+		t.Errorf("UniqueTopics = %q, want %q", got, want)
 	}
 }

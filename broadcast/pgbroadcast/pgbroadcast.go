@@ -145,7 +145,7 @@ func (b *Broadcaster) Subscribe(ctx context.Context, topics ...string) (<-chan b
 	if b.cfgErr != nil {
 		return nil, b.cfgErr
 	}
-	topics = fanout.Dedupe(topics)
+	topics = broadcast.UniqueTopics(topics)
 	if len(topics) == 0 {
 		return nil, broadcast.ErrNoTopics
 	}

@@ -117,7 +117,7 @@ func (b *Broadcaster) Publish(ctx context.Context, topic string, data json.RawMe
 // on any node after Subscribe returns. It returns once Redis confirmed the
 // subscription, or fails after ctx ends or Config.SubscribeTimeout.
 func (b *Broadcaster) Subscribe(ctx context.Context, topics ...string) (<-chan broadcast.Message, error) {
-	topics = fanout.Dedupe(topics)
+	topics = broadcast.UniqueTopics(topics)
 	if len(topics) == 0 {
 		return nil, broadcast.ErrNoTopics
 	}

@@ -40,25 +40,7 @@ func New() *Hub {
 	return &Hub{topics: make(map[string][]*Sub), subs: make(map[*Sub]struct{})}
 }
 
-// Dedupe returns topics without duplicates and empty strings, in order.
-func Dedupe(topics []string) []string {
-	out := make([]string, 0, len(topics))
-	for _, t := range topics {
-		if t != "" && !contains(out, t) {
-			out = append(out, t)
-		}
-	}
-	return out
-}
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
 
 // Add registers a subscription to topics (already deduplicated) with a
 // channel of capacity buf, and returns the topics that had no subscriber
