@@ -282,5 +282,3 @@ func (m *Memory) Close() error {
 	}
 	return nil
 }
-
-

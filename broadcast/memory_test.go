@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"testing"
-	"time"
 
 	"github.com/ocppkit/ocppkit/broadcast"
 	"github.com/ocppkit/ocppkit/broadcast/broadcasttest"
@@ -16,20 +15,6 @@ func TestMemoryConformance(t *testing.T) {
 		t.Cleanup(func() { m.Close() })
 		return m
 	})
-}
-
-func recvOne(t *testing.T, ch <-chan broadcast.Message) broadcast.Message {
-	t.Helper()
-	select {
-	case m, ok := <-ch:
-		if !ok {
-			t.Fatal("channel closed")
-		}
-		return m
-	case <-time.After(5 * time.Second):
-		t.Fatal("no message")
-	}
-	panic("unreachable")
 }
 
 func TestMemoryDropsWhenFull(t *testing.T) {
@@ -64,7 +49,7 @@ func TestMemoryIDsIncreaseAcrossTopics(t *testing.T) {
 		if err := m.Publish(t.Context(), topic, json.RawMessage(`{}`)); err != nil {
 			t.Fatal(err)
 		}
-		msg := recvOne(t, ch)
+		msg := broadcasttest.Recv(t, ch)
 		var id uint64
 		if err := json.Unmarshal([]byte(msg.ID), &id); err != nil {
 			t.Fatalf("id %q is not a decimal uint64: %v", msg.ID, err)
@@ -162,7 +147,7 @@ func TestMemoryHistoryOutlivesSubscriber(t *testing.T) {
 	if err := m.Publish(t.Context(), "t", json.RawMessage(`1`)); err != nil {
 		t.Fatal(err)
 	}
-	first := recvOne(t, ch)
+	first := broadcasttest.Recv(t, ch)
 	cancel()
 	for range ch {
 	}

@@ -3,6 +3,7 @@ package broadcast_test
 import (
 	"context"
 	"encoding/json"
+	"github.com/ocppkit/ocppkit/broadcast/broadcasttest"
 	"maps"
 	"slices"
 	"testing"
@@ -154,10 +155,10 @@ func TestPublishEvent(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantData := `{"connector_id":1,"status":"Charging","error_code":"NoError","info":"","timestamp":"2025-01-02T03:04:05Z"}`
-	if got := recvOne(t, own); string(got.Data) != wantData || got.Topic != "charge_point_7_status" {
+	if got := broadcasttest.Recv(t, own); string(got.Data) != wantData || got.Topic != "charge_point_7_status" {
 		t.Errorf("own topic got %s %s, want %s", got.Topic, got.Data, wantData)
 	}
-	got := recvOne(t, all)
+	got := broadcasttest.Recv(t, all)
 	var env broadcast.Envelope
 	if err := json.Unmarshal(got.Data, &env); err != nil {
 		t.Fatal(err)

@@ -102,7 +102,9 @@ func subscribe(t testing.TB, b broadcast.Broadcaster, topics ...string) (<-chan 
 	return ch, cancel
 }
 
-func recv(t testing.TB, ch <-chan broadcast.Message) broadcast.Message {
+// Recv returns the next message of ch, failing t when ch closes or nothing
+// arrives in time. Adapters' own tests use it too.
+func Recv(t testing.TB, ch <-chan broadcast.Message) broadcast.Message {
 	t.Helper()
 	select {
 	case m, ok := <-ch:
@@ -155,7 +157,7 @@ func testOneTopic(t *testing.T, b broadcast.Broadcaster) {
 	ch, _ := subscribe(t, b, topic)
 	want := payload{Pub: 1, Seq: 1, Tag: "héllo \"quoted\" <html>\n"}
 	publish(t, b, topic, want)
-	checkMessage(t, recv(t, ch), topic, want)
+	checkMessage(t, Recv(t, ch), topic, want)
 }
 
 func testManyTopics(t *testing.T, b broadcast.Broadcaster) {
@@ -166,7 +168,7 @@ func testManyTopics(t *testing.T, b broadcast.Broadcaster) {
 	}
 	got := map[string]payload{}
 	for range topics {
-		m := recv(t, ch)
+		m := Recv(t, ch)
 		if _, dup := got[m.Topic]; dup {
 			t.Fatalf("second message on %s", m.Topic)
 		}
@@ -192,7 +194,7 @@ func testManySubscribers(t *testing.T, b broadcast.Broadcaster) {
 	publish(t, b, topic, payload{Seq: 8})
 	for i, ch := range append(chans, dup) {
 		for _, seq := range []int{7, 8} {
-			if got := decode(t, recv(t, ch)); got.Seq != seq {
+			if got := decode(t, Recv(t, ch)); got.Seq != seq {
 				t.Errorf("subscriber %d: seq %d, want %d", i, got.Seq, seq)
 			}
 		}
@@ -208,7 +210,7 @@ func testOrder(t *testing.T, b broadcast.Broadcaster) {
 	}
 	ids := map[string]bool{}
 	for i := range n {
-		m := recv(t, ch)
+		m := Recv(t, ch)
 		if got := decode(t, m); got.Seq != i {
 			t.Fatalf("message %d has seq %d: out of order", i, got.Seq)
 		}
@@ -225,8 +227,8 @@ func testNoLeakage(t *testing.T, b broadcast.Broadcaster) {
 	chOther, _ := subscribe(t, b, other)
 	publish(t, b, other, payload{Tag: "other"})
 	publish(t, b, a, payload{Tag: "mine"})
-	checkMessage(t, recv(t, chA), a, payload{Tag: "mine"})
-	checkMessage(t, recv(t, chOther), other, payload{Tag: "other"})
+	checkMessage(t, Recv(t, chA), a, payload{Tag: "mine"})
+	checkMessage(t, Recv(t, chOther), other, payload{Tag: "other"})
 	expectNone(t, chA)
 	expectNone(t, chOther)
 }
@@ -236,19 +238,19 @@ func testCancel(t *testing.T, b broadcast.Broadcaster) {
 	ch, cancel := subscribe(t, b, topic)
 	keep, _ := subscribe(t, b, topic)
 	publish(t, b, topic, payload{Seq: 1})
-	recv(t, ch)
-	recv(t, keep)
+	Recv(t, ch)
+	Recv(t, keep)
 	cancel()
 	waitClosed(t, ch)
 	// The broadcaster and its other subscribers carry on.
 	publish(t, b, topic, payload{Seq: 2})
-	if got := decode(t, recv(t, keep)); got.Seq != 2 {
+	if got := decode(t, Recv(t, keep)); got.Seq != 2 {
 		t.Errorf("after cancel: seq %d, want 2", got.Seq)
 	}
 	// Subscribing again to the same topic works.
 	again, _ := subscribe(t, b, topic)
 	publish(t, b, topic, payload{Seq: 3})
-	if got := decode(t, recv(t, again)); got.Seq != 3 {
+	if got := decode(t, Recv(t, again)); got.Seq != 3 {
 		t.Errorf("resubscribed: seq %d, want 3", got.Seq)
 	}
 }
@@ -293,7 +295,7 @@ func testNoSubscribers(t *testing.T, b broadcast.Broadcaster) {
 	// A later subscriber sees only what is published after it subscribed.
 	ch, _ := subscribe(t, b, topic)
 	publish(t, b, topic, payload{Seq: 10})
-	if got := decode(t, recv(t, ch)); got.Seq != 10 {
+	if got := decode(t, Recv(t, ch)); got.Seq != 10 {
 		t.Errorf("late subscriber got seq %d, want 10", got.Seq)
 	}
 }
@@ -492,10 +494,10 @@ func testReplay(t *testing.T, b broadcast.Broadcaster) {
 	var msgs []broadcast.Message
 	for i := range 5 {
 		publish(t, b, topic, payload{Seq: i})
-		msgs = append(msgs, recv(t, ch))
+		msgs = append(msgs, Recv(t, ch))
 	}
 	publish(t, b, other, payload{Tag: "other"})
-	recv(t, ch)
+	Recv(t, ch)
 
 	tests := []struct {
 		name    string

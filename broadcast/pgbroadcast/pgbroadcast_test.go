@@ -5,7 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
-	"os"
+	"github.com/ocppkit/ocppkit/internal/testdb"
 	"strings"
 	"testing"
 	"time"
@@ -17,17 +17,11 @@ import (
 	"github.com/ocppkit/ocppkit/broadcast/pgbroadcast"
 )
 
-// newPool connects to OCPP_TEST_DATABASE_URL: the test skips when it is
-// unset, and fails when CI is set.
+// newPool connects to OCPP_TEST_DATABASE_URL (skipping, or failing under
+// CI, when it is unset).
 func newPool(t *testing.T) *pgxpool.Pool {
 	t.Helper()
-	url := os.Getenv("OCPP_TEST_DATABASE_URL")
-	if url == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("OCPP_TEST_DATABASE_URL is unset; CI must run the PostgreSQL tests")
-		}
-		t.Skip("OCPP_TEST_DATABASE_URL is unset")
-	}
+	url := testdb.PostgresURL(t)
 	pool, err := pgxpool.New(t.Context(), url)
 	if err != nil {
 		t.Fatalf("OCPP_TEST_DATABASE_URL: %v", err)
@@ -62,20 +56,6 @@ func TestConformance(t *testing.T) {
 	})
 }
 
-func recv(t *testing.T, ch <-chan broadcast.Message) broadcast.Message {
-	t.Helper()
-	select {
-	case m, ok := <-ch:
-		if !ok {
-			t.Fatal("channel closed")
-		}
-		return m
-	case <-time.After(10 * time.Second):
-		t.Fatal("no message within 10s")
-	}
-	panic("unreachable")
-}
-
 func TestTwoInstances(t *testing.T) {
 	channel := uniqueChannel()
 	// Two nodes: separate pools, as separate processes would have.
@@ -90,7 +70,7 @@ func TestTwoInstances(t *testing.T) {
 		if err := a.Publish(t.Context(), topic, json.RawMessage(data)); err != nil {
 			t.Fatal(err)
 		}
-		m := recv(t, onB)
+		m := broadcasttest.Recv(t, onB)
 		if m.Topic != topic || string(m.Data) != data || m.ID == "" || m.Time.IsZero() {
 			t.Errorf("message %d on B = %+v", i, m)
 		}
@@ -124,7 +104,7 @@ func TestPayloadLimit(t *testing.T) {
 				t.Fatalf("Publish(%d bytes) = %v, want %v", tt.size, err, tt.wantErr)
 			}
 			if err == nil {
-				if m := recv(t, ch); len(m.Data) != len(data) {
+				if m := broadcasttest.Recv(t, ch); len(m.Data) != len(data) {
 					t.Errorf("received %d bytes, want %d", len(m.Data), len(data))
 				}
 			} else if !strings.Contains(err.Error(), "ids, not rows") {

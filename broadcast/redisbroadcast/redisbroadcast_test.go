@@ -34,20 +34,6 @@ func TestConformance(t *testing.T) {
 	})
 }
 
-func recv(t *testing.T, ch <-chan broadcast.Message) broadcast.Message {
-	t.Helper()
-	select {
-	case m, ok := <-ch:
-		if !ok {
-			t.Fatal("channel closed")
-		}
-		return m
-	case <-time.After(10 * time.Second):
-		t.Fatal("no message within 10s")
-	}
-	panic("unreachable")
-}
-
 func TestTwoInstances(t *testing.T) {
 	c := testdb.Redis(t)
 	prefix := testdb.RedisPrefix(t, c)
@@ -71,7 +57,7 @@ func TestTwoInstances(t *testing.T) {
 		if err := a.Publish(t.Context(), topic, json.RawMessage(data)); err != nil {
 			t.Fatal(err)
 		}
-		m := recv(t, onB)
+		m := broadcasttest.Recv(t, onB)
 		if m.Topic != topic || string(m.Data) != data || m.ID == "" {
 			t.Errorf("message %d on B = %+v", i, m)
 		}
@@ -96,7 +82,7 @@ func TestIDsIncreaseAcrossInstances(t *testing.T) {
 		if err := pub.Publish(t.Context(), "x", json.RawMessage(`{}`)); err != nil {
 			t.Fatal(err)
 		}
-		if m := recv(t, ch); m.ID != want[i] {
+		if m := broadcasttest.Recv(t, ch); m.ID != want[i] {
 			t.Errorf("message %d id = %s, want %s", i, m.ID, want[i])
 		}
 	}

@@ -40,8 +40,6 @@ func New() *Hub {
 	return &Hub{topics: make(map[string][]*Sub), subs: make(map[*Sub]struct{})}
 }
 
-
-
 // Add registers a subscription to topics (already deduplicated) with a
 // channel of capacity buf, and returns the topics that had no subscriber
 // before. When ctx ends, onDone(s) runs in its own goroutine; it should
