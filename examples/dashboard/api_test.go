@@ -33,15 +33,13 @@ type testEnv struct {
 	cpID uint
 }
 
-func newTestEnv(t *testing.T) *testEnv {
+// startServer runs a dashboard with cfg (plus the test password, id tag
+// and a silent logger) behind httptest, closed when the test ends.
+func startServer(t *testing.T, cfg config) (*server, *httptest.Server) {
 	t.Helper()
-	ctx := t.Context()
-	srv, err := newServer(ctx, config{
-		DBPath:   filepath.Join(t.TempDir(), "dashboard.db"),
-		Password: testPassword,
-		IDTag:    "DASHBOARD",
-		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
+	cfg.Password, cfg.IDTag = testPassword, "DASHBOARD"
+	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv, err := newServer(t.Context(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,6 +52,13 @@ func newTestEnv(t *testing.T) *testEnv {
 			t.Errorf("close: %v", err)
 		}
 	})
+	return srv, ts
+}
+
+func newTestEnv(t *testing.T) *testEnv {
+	t.Helper()
+	ctx := t.Context()
+	srv, ts := startServer(t, config{DBPath: filepath.Join(t.TempDir(), "dashboard.db")})
 	for _, id := range []string{"CP-1", "CP-2"} {
 		if _, err := srv.csms.RegisterChargePoint(ctx, id, "cp-password"); err != nil {
 			t.Fatal(err)

@@ -6,13 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -84,26 +82,7 @@ func TestTwoNodes(t *testing.T) {
 	dsn := freshSchema(t)
 	suffix := strings.ToLower(rand.Text()[:6])
 	start := func(node string) *testEnv {
-		srv, err := newServer(t.Context(), config{
-			DSN:       dsn,
-			Backplane: "postgres",
-			Node:      node + "-" + suffix,
-			Password:  testPassword,
-			IDTag:     "DASHBOARD",
-			Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ts := httptest.NewServer(srv)
-		t.Cleanup(func() {
-			ts.Close()
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			if err := srv.Close(ctx); err != nil {
-				t.Errorf("close: %v", err)
-			}
-		})
+		srv, ts := startServer(t, config{DSN: dsn, Backplane: "postgres", Node: node + "-" + suffix})
 		return &testEnv{srv: srv, ts: ts}
 	}
 	a, b := start("a"), start("b")
