@@ -26,8 +26,8 @@ import (
 	"github.com/ocppkit/ocppkit/cluster/rediscluster"
 	"github.com/ocppkit/ocppkit/internal/testdb"
 	"github.com/ocppkit/ocppkit/ocpp"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/ocpp/ocpptest"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
 	"github.com/ocppkit/ocppkit/remote"
 	"github.com/ocppkit/ocppkit/store"
 )
@@ -216,26 +216,26 @@ func TestClusterRouting(t *testing.T) {
 		if err != nil {
 			t.Fatalf("RemoteStartTransaction from node B: %v", err)
 		}
-		if res.Status != v16.RemoteStartStopStatusAccepted {
+		if res.Status != ocpp16.RemoteStartStopStatusAccepted {
 			t.Errorf("status = %s", res.Status)
 		}
 		got := nextCall(t, cp)
-		var req v16.RemoteStartTransactionRequest
-		if err := json.Unmarshal(got.Payload, &req); err != nil || got.Action != v16.ActionRemoteStartTransaction || req.IdTag != "TAG-B" || req.ConnectorId == nil || *req.ConnectorId != 2 {
+		var req ocpp16.RemoteStartTransactionRequest
+		if err := json.Unmarshal(got.Payload, &req); err != nil || got.Action != ocpp16.ActionRemoteStartTransaction || req.IdTag != "TAG-B" || req.ConnectorId == nil || *req.ConnectorId != 2 {
 			t.Fatalf("charge point received %s %s", got.Action, got.Payload)
 		}
 
 		// B gets the charge point's own answer.
-		cp.Handle(v16.ActionRemoteStartTransaction, func(context.Context, json.RawMessage) (any, error) {
-			return v16.RemoteStartTransactionResponse{Status: v16.RemoteStartStopStatusRejected}, nil
+		cp.Handle(ocpp16.ActionRemoteStartTransaction, func(context.Context, json.RawMessage) (any, error) {
+			return ocpp16.RemoteStartTransactionResponse{Status: ocpp16.RemoteStartStopStatusRejected}, nil
 		})
-		if res, err := b.csms.Remote.RemoteStartTransaction(ctx, "CP-1", 1, "TAG-B"); err != nil || res.Status != v16.RemoteStartStopStatusRejected {
+		if res, err := b.csms.Remote.RemoteStartTransaction(ctx, "CP-1", 1, "TAG-B"); err != nil || res.Status != ocpp16.RemoteStartStopStatusRejected {
 			t.Errorf("RemoteStartTransaction answered Rejected on A = %+v, %v on B", res, err)
 		}
 		nextCall(t, cp)
 
 		// The same call issued on A goes over A's own socket.
-		if res, err := a.csms.Remote.RemoteStartTransaction(ctx, "CP-1", 1, "TAG-A"); err != nil || res.Status != v16.RemoteStartStopStatusRejected {
+		if res, err := a.csms.Remote.RemoteStartTransaction(ctx, "CP-1", 1, "TAG-A"); err != nil || res.Status != ocpp16.RemoteStartStopStatusRejected {
 			t.Errorf("local RemoteStartTransaction = %+v, %v", res, err)
 		}
 		nextCall(t, cp)
@@ -263,7 +263,7 @@ func TestClusterRouting(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				if tt.handle != nil {
-					cp.Handle(v16.ActionReset, tt.handle)
+					cp.Handle(ocpp16.ActionReset, tt.handle)
 				}
 				ctx := context.Background()
 				if tt.timeout > 0 {
@@ -271,7 +271,7 @@ func TestClusterRouting(t *testing.T) {
 					ctx, cancel = context.WithTimeout(ctx, tt.timeout)
 					defer cancel()
 				}
-				_, err := remote.Call[v16.ResetResponse](ctx, b.csms.Remote, tt.identity, v16.ResetRequest{Type: v16.ResetTypeSoft})
+				_, err := remote.Call[ocpp16.ResetResponse](ctx, b.csms.Remote, tt.identity, ocpp16.ResetRequest{Type: ocpp16.ResetTypeSoft})
 				if !tt.check(err) {
 					t.Errorf("Reset from node B = %v", err)
 				}
@@ -306,14 +306,14 @@ func TestClusterBroadcast(t *testing.T) {
 			t.Errorf("connection event on B = %+v, %v", ev, err)
 		}
 
-		start, err := cp.StartTransaction(ctx, v16.StartTransactionRequest{ConnectorId: 1, IdTag: "TAG", MeterStart: 1000, Timestamp: v16.Now()})
+		start, err := cp.StartTransaction(ctx, ocpp16.StartTransactionRequest{ConnectorId: 1, IdTag: "TAG", MeterStart: 1000, Timestamp: ocpp16.Now()})
 		if err != nil {
 			t.Fatal(err)
 		}
 		tx := start.TransactionId
-		if _, err := cp.MeterValues(ctx, v16.MeterValuesRequest{ConnectorId: 1, TransactionId: &tx, MeterValue: []v16.MeterValue{{
-			Timestamp:    v16.Now(),
-			SampledValue: []v16.SampledValue{{Value: "2500", Measurand: v16.MeasurandEnergyActiveImportRegister, Unit: v16.UnitOfMeasureWh}},
+		if _, err := cp.MeterValues(ctx, ocpp16.MeterValuesRequest{ConnectorId: 1, TransactionId: &tx, MeterValue: []ocpp16.MeterValue{{
+			Timestamp:    ocpp16.Now(),
+			SampledValue: []ocpp16.SampledValue{{Value: "2500", Measurand: ocpp16.MeasurandEnergyActiveImportRegister, Unit: ocpp16.UnitOfMeasureWh}},
 		}}}); err != nil {
 			t.Fatal(err)
 		}
@@ -357,7 +357,7 @@ func TestClusterNodeDeath(t *testing.T) {
 				if err != nil || !row.Connected || row.Node != "node-b" {
 					t.Fatalf("charge point row after the reconnect = %+v, %v", row, err)
 				}
-				if res, err := b.csms.Remote.RemoteStartTransaction(ctx, "CP-K", 1, "T-B"); err != nil || res.Status != v16.RemoteStartStopStatusAccepted {
+				if res, err := b.csms.Remote.RemoteStartTransaction(ctx, "CP-K", 1, "T-B"); err != nil || res.Status != ocpp16.RemoteStartStopStatusAccepted {
 					t.Fatalf("command on B after the reconnect: %+v, %v", res, err)
 				}
 				nextCall(t, cp)
@@ -365,7 +365,7 @@ func TestClusterNodeDeath(t *testing.T) {
 				// A comes back under its name (a new incarnation): a
 				// command issued there follows the charge point to B.
 				a2 := d.start(t, "node-a")
-				if res, err := a2.csms.Remote.RemoteStartTransaction(ctx, "CP-K", 1, "T-A2"); err != nil || res.Status != v16.RemoteStartStopStatusAccepted {
+				if res, err := a2.csms.Remote.RemoteStartTransaction(ctx, "CP-K", 1, "T-A2"); err != nil || res.Status != ocpp16.RemoteStartStopStatusAccepted {
 					t.Fatalf("command on the restarted A: %+v, %v", res, err)
 				}
 				if got := nextCall(t, cp); !strings.Contains(string(got.Payload), "T-A2") {
@@ -416,7 +416,7 @@ func TestClusterTakeover(t *testing.T) {
 		if a.csms.Server.Len() != 0 {
 			t.Errorf("node A still holds %d sockets", a.csms.Server.Len())
 		}
-		if res, err := a.csms.Remote.RemoteStartTransaction(ctx, "CP-T", 1, "T-A"); err != nil || res.Status != v16.RemoteStartStopStatusAccepted {
+		if res, err := a.csms.Remote.RemoteStartTransaction(ctx, "CP-T", 1, "T-A"); err != nil || res.Status != ocpp16.RemoteStartStopStatusAccepted {
 			t.Fatalf("command on A after the takeover: %+v, %v", res, err)
 		}
 		nextCall(t, cp)
@@ -443,7 +443,7 @@ func TestClusterQueuedCommands(t *testing.T) {
 		}
 		const queued = 6
 		for i := range queued {
-			if _, err := a.csms.Remote.Enqueue(ctx, "CP-Q", v16.DataTransferRequest{VendorId: "test", MessageId: fmt.Sprint("m", i)}, nil); err != nil {
+			if _, err := a.csms.Remote.Enqueue(ctx, "CP-Q", ocpp16.DataTransferRequest{VendorId: "test", MessageId: fmt.Sprint("m", i)}, nil); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -451,7 +451,7 @@ func TestClusterQueuedCommands(t *testing.T) {
 		for range 3 {
 			a.csms.Remote.DeliverPending("CP-Q") // … and A races it, through the router
 		}
-		if _, err := a.csms.Remote.Enqueue(ctx, "CP-Q", v16.DataTransferRequest{VendorId: "test", MessageId: "late"}, nil); err != nil {
+		if _, err := a.csms.Remote.Enqueue(ctx, "CP-Q", ocpp16.DataTransferRequest{VendorId: "test", MessageId: "late"}, nil); err != nil {
 			t.Fatal(err)
 		}
 		completed := 0
@@ -470,8 +470,8 @@ func TestClusterQueuedCommands(t *testing.T) {
 		seen := map[string]int{}
 		for len(cp.Calls()) > 0 {
 			c := <-cp.Calls()
-			var req v16.DataTransferRequest
-			if err := json.Unmarshal(c.Payload, &req); err != nil || c.Action != v16.ActionDataTransfer {
+			var req ocpp16.DataTransferRequest
+			if err := json.Unmarshal(c.Payload, &req); err != nil || c.Action != ocpp16.ActionDataTransfer {
 				t.Fatalf("charge point received %s %s", c.Action, c.Payload)
 			}
 			seen[req.MessageId]++

@@ -11,23 +11,23 @@ import (
 	"github.com/ocppkit/ocppkit"
 	"github.com/ocppkit/ocppkit/internal/schematest"
 	"github.com/ocppkit/ocppkit/internal/testdb"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/ocpp/ocpptest"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
 	"github.com/ocppkit/ocppkit/remote"
 )
 
 // command is one Central System command: the request, how to send it with
 // its typed remote method, and the charge point's reply.
 type command struct {
-	req   v16.Request
+	req   ocpp16.Request
 	reply string // the charge point's CALLRESULT payload; "" = ocpptest's default
-	send  func(ctx context.Context, r *remote.Client, identity string) (v16.Response, error)
+	send  func(ctx context.Context, r *remote.Client, identity string) (ocpp16.Response, error)
 }
 
 // cmd builds a command from a typed remote method (a method expression such
 // as (*remote.Client).Reset), so the table proves every method's signature.
-func cmd[Req v16.Request, Res v16.Response](fn func(*remote.Client, context.Context, string, Req) (Res, error), req Req, reply string) command {
-	return command{req: req, reply: reply, send: func(ctx context.Context, r *remote.Client, identity string) (v16.Response, error) {
+func cmd[Req ocpp16.Request, Res ocpp16.Response](fn func(*remote.Client, context.Context, string, Req) (Res, error), req Req, reply string) command {
+	return command{req: req, reply: reply, send: func(ctx context.Context, r *remote.Client, identity string) (ocpp16.Response, error) {
 		return fn(r, ctx, identity, req)
 	}}
 }
@@ -36,16 +36,16 @@ func ptr[T any](v T) *T { return &v }
 
 const testCertPEM = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUFAKE\n-----END CERTIFICATE-----\n"
 
-func txProfile(id int, purpose v16.ChargingProfilePurpose) v16.ChargingProfile {
-	return v16.ChargingProfile{
+func txProfile(id int, purpose ocpp16.ChargingProfilePurpose) ocpp16.ChargingProfile {
+	return ocpp16.ChargingProfile{
 		ChargingProfileId:      id,
 		StackLevel:             1,
 		ChargingProfilePurpose: purpose,
-		ChargingProfileKind:    v16.ChargingProfileKindAbsolute,
-		ChargingSchedule: v16.ChargingSchedule{
-			StartSchedule:          ptr(v16.NewDateTime(time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC))),
-			ChargingRateUnit:       v16.ChargingRateUnitW,
-			ChargingSchedulePeriod: []v16.ChargingSchedulePeriod{{StartPeriod: 0, Limit: 11000}, {StartPeriod: 3600, Limit: 7400.5, NumberPhases: ptr(3)}},
+		ChargingProfileKind:    ocpp16.ChargingProfileKindAbsolute,
+		ChargingSchedule: ocpp16.ChargingSchedule{
+			StartSchedule:          ptr(ocpp16.NewDateTime(time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC))),
+			ChargingRateUnit:       ocpp16.ChargingRateUnitW,
+			ChargingSchedulePeriod: []ocpp16.ChargingSchedulePeriod{{StartPeriod: 0, Limit: 11000}, {StartPeriod: 3600, Limit: 7400.5, NumberPhases: ptr(3)}},
 		},
 	}
 }
@@ -53,49 +53,49 @@ func txProfile(id int, purpose v16.ChargingProfilePurpose) v16.ChargingProfile {
 // allCommands holds every command of OCPP 1.6 (the six feature profiles)
 // and of its security extension, each with a realistic request and reply.
 func allCommands() []command {
-	at := v16.NewDateTime(time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC))
-	hash := v16.CertificateHashData{HashAlgorithm: v16.HashAlgorithmSHA256, IssuerNameHash: "a1b2c3", IssuerKeyHash: "d4e5f6", SerialNumber: "01f3"}
+	at := ocpp16.NewDateTime(time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC))
+	hash := ocpp16.CertificateHashData{HashAlgorithm: ocpp16.HashAlgorithmSHA256, IssuerNameHash: "a1b2c3", IssuerKeyHash: "d4e5f6", SerialNumber: "01f3"}
 	return []command{
 		// Core
-		cmd((*remote.Client).ChangeAvailability, v16.ChangeAvailabilityRequest{ConnectorId: 1, Type: v16.AvailabilityTypeInoperative}, `{"status":"Scheduled"}`),
-		cmd((*remote.Client).ChangeConfiguration, v16.ChangeConfigurationRequest{Key: "HeartbeatInterval", Value: "120"}, `{"status":"RebootRequired"}`),
-		cmd((*remote.Client).ClearCache, v16.ClearCacheRequest{}, ""),
-		cmd((*remote.Client).DataTransfer, v16.DataTransferRequest{VendorId: "com.acme", MessageId: "ping", Data: `{"n":1}`}, `{"status":"Accepted","data":"pong"}`),
-		cmd((*remote.Client).GetConfiguration, v16.GetConfigurationRequest{Key: []string{"HeartbeatInterval", "NoSuchKey"}},
+		cmd((*remote.Client).ChangeAvailability, ocpp16.ChangeAvailabilityRequest{ConnectorId: 1, Type: ocpp16.AvailabilityTypeInoperative}, `{"status":"Scheduled"}`),
+		cmd((*remote.Client).ChangeConfiguration, ocpp16.ChangeConfigurationRequest{Key: "HeartbeatInterval", Value: "120"}, `{"status":"RebootRequired"}`),
+		cmd((*remote.Client).ClearCache, ocpp16.ClearCacheRequest{}, ""),
+		cmd((*remote.Client).DataTransfer, ocpp16.DataTransferRequest{VendorId: "com.acme", MessageId: "ping", Data: `{"n":1}`}, `{"status":"Accepted","data":"pong"}`),
+		cmd((*remote.Client).GetConfiguration, ocpp16.GetConfigurationRequest{Key: []string{"HeartbeatInterval", "NoSuchKey"}},
 			`{"configurationKey":[{"key":"HeartbeatInterval","readonly":false,"value":"300"}],"unknownKey":["NoSuchKey"]}`),
-		cmd((*remote.Client).RemoteStart, v16.RemoteStartTransactionRequest{ConnectorId: ptr(1), IdTag: "RFID-1", ChargingProfile: ptr(txProfile(9, v16.ChargingProfilePurposeTxProfile))}, ""),
-		cmd((*remote.Client).RemoteStop, v16.RemoteStopTransactionRequest{TransactionId: 123456}, `{"status":"Rejected"}`),
-		cmd((*remote.Client).Reset, v16.ResetRequest{Type: v16.ResetTypeHard}, ""),
-		cmd((*remote.Client).UnlockConnector, v16.UnlockConnectorRequest{ConnectorId: 2}, `{"status":"UnlockFailed"}`),
+		cmd((*remote.Client).RemoteStart, ocpp16.RemoteStartTransactionRequest{ConnectorId: ptr(1), IdTag: "RFID-1", ChargingProfile: ptr(txProfile(9, ocpp16.ChargingProfilePurposeTxProfile))}, ""),
+		cmd((*remote.Client).RemoteStop, ocpp16.RemoteStopTransactionRequest{TransactionId: 123456}, `{"status":"Rejected"}`),
+		cmd((*remote.Client).Reset, ocpp16.ResetRequest{Type: ocpp16.ResetTypeHard}, ""),
+		cmd((*remote.Client).UnlockConnector, ocpp16.UnlockConnectorRequest{ConnectorId: 2}, `{"status":"UnlockFailed"}`),
 		// FirmwareManagement
-		cmd((*remote.Client).GetDiagnostics, v16.GetDiagnosticsRequest{Location: "ftp://diag.example.com/upload", Retries: ptr(2), RetryInterval: ptr(30), StartTime: &at}, `{"fileName":"diag-CP.zip"}`),
-		cmd((*remote.Client).UpdateFirmware, v16.UpdateFirmwareRequest{Location: "https://fw.example.com/1.2.3.bin", RetrieveDate: at, Retries: ptr(3)}, ""),
+		cmd((*remote.Client).GetDiagnostics, ocpp16.GetDiagnosticsRequest{Location: "ftp://diag.example.com/upload", Retries: ptr(2), RetryInterval: ptr(30), StartTime: &at}, `{"fileName":"diag-CP.zip"}`),
+		cmd((*remote.Client).UpdateFirmware, ocpp16.UpdateFirmwareRequest{Location: "https://fw.example.com/1.2.3.bin", RetrieveDate: at, Retries: ptr(3)}, ""),
 		// LocalAuthListManagement
-		cmd((*remote.Client).GetLocalListVersion, v16.GetLocalListVersionRequest{}, `{"listVersion":5}`),
-		cmd((*remote.Client).SendLocalList, v16.SendLocalListRequest{ListVersion: 6, UpdateType: v16.UpdateTypeFull, LocalAuthorizationList: []v16.AuthorizationData{
-			{IdTag: "RFID-A", IdTagInfo: &v16.IdTagInfo{Status: v16.AuthorizationStatusAccepted, ExpiryDate: &at}},
-			{IdTag: "RFID-B", IdTagInfo: &v16.IdTagInfo{Status: v16.AuthorizationStatusBlocked}},
+		cmd((*remote.Client).GetLocalListVersion, ocpp16.GetLocalListVersionRequest{}, `{"listVersion":5}`),
+		cmd((*remote.Client).SendLocalList, ocpp16.SendLocalListRequest{ListVersion: 6, UpdateType: ocpp16.UpdateTypeFull, LocalAuthorizationList: []ocpp16.AuthorizationData{
+			{IdTag: "RFID-A", IdTagInfo: &ocpp16.IdTagInfo{Status: ocpp16.AuthorizationStatusAccepted, ExpiryDate: &at}},
+			{IdTag: "RFID-B", IdTagInfo: &ocpp16.IdTagInfo{Status: ocpp16.AuthorizationStatusBlocked}},
 		}}, `{"status":"VersionMismatch"}`),
 		// Reservation
-		cmd((*remote.Client).ReserveNow, v16.ReserveNowRequest{ConnectorId: 1, ExpiryDate: at, IdTag: "RFID-1", ParentIdTag: "FLEET", ReservationId: 77}, `{"status":"Occupied"}`),
-		cmd((*remote.Client).CancelReservation, v16.CancelReservationRequest{ReservationId: 77}, `{"status":"Rejected"}`),
+		cmd((*remote.Client).ReserveNow, ocpp16.ReserveNowRequest{ConnectorId: 1, ExpiryDate: at, IdTag: "RFID-1", ParentIdTag: "FLEET", ReservationId: 77}, `{"status":"Occupied"}`),
+		cmd((*remote.Client).CancelReservation, ocpp16.CancelReservationRequest{ReservationId: 77}, `{"status":"Rejected"}`),
 		// SmartCharging
-		cmd((*remote.Client).SetChargingProfile, v16.SetChargingProfileRequest{ConnectorId: 1, CsChargingProfiles: txProfile(10, v16.ChargingProfilePurposeTxDefaultProfile)}, ""),
-		cmd((*remote.Client).ClearChargingProfile, v16.ClearChargingProfileRequest{ConnectorId: ptr(1), ChargingProfilePurpose: v16.ChargingProfilePurposeTxDefaultProfile, StackLevel: ptr(1)}, `{"status":"Unknown"}`),
-		cmd((*remote.Client).GetCompositeSchedule, v16.GetCompositeScheduleRequest{ConnectorId: 1, Duration: 3600, ChargingRateUnit: v16.ChargingRateUnitW},
+		cmd((*remote.Client).SetChargingProfile, ocpp16.SetChargingProfileRequest{ConnectorId: 1, CsChargingProfiles: txProfile(10, ocpp16.ChargingProfilePurposeTxDefaultProfile)}, ""),
+		cmd((*remote.Client).ClearChargingProfile, ocpp16.ClearChargingProfileRequest{ConnectorId: ptr(1), ChargingProfilePurpose: ocpp16.ChargingProfilePurposeTxDefaultProfile, StackLevel: ptr(1)}, `{"status":"Unknown"}`),
+		cmd((*remote.Client).GetCompositeSchedule, ocpp16.GetCompositeScheduleRequest{ConnectorId: 1, Duration: 3600, ChargingRateUnit: ocpp16.ChargingRateUnitW},
 			`{"status":"Accepted","connectorId":1,"scheduleStart":"2026-05-01T09:00:00.000Z","chargingSchedule":{"duration":3600,"chargingRateUnit":"W","chargingSchedulePeriod":[{"startPeriod":0,"limit":11000.0}]}}`),
 		// RemoteTrigger
-		cmd((*remote.Client).TriggerMessage, v16.TriggerMessageRequest{RequestedMessage: v16.MessageTriggerStatusNotification, ConnectorId: ptr(1)}, `{"status":"NotImplemented"}`),
+		cmd((*remote.Client).TriggerMessage, ocpp16.TriggerMessageRequest{RequestedMessage: ocpp16.MessageTriggerStatusNotification, ConnectorId: ptr(1)}, `{"status":"NotImplemented"}`),
 		// Security extension
-		cmd((*remote.Client).CertificateSigned, v16.CertificateSignedRequest{CertificateChain: testCertPEM}, ""),
-		cmd((*remote.Client).DeleteCertificate, v16.DeleteCertificateRequest{CertificateHashData: hash}, `{"status":"NotFound"}`),
-		cmd((*remote.Client).ExtendedTriggerMessage, v16.ExtendedTriggerMessageRequest{RequestedMessage: v16.ExtendedMessageTriggerSignChargePointCertificate}, ""),
-		cmd((*remote.Client).GetInstalledCertificateIds, v16.GetInstalledCertificateIdsRequest{CertificateType: v16.CertificateUseCentralSystemRootCertificate},
+		cmd((*remote.Client).CertificateSigned, ocpp16.CertificateSignedRequest{CertificateChain: testCertPEM}, ""),
+		cmd((*remote.Client).DeleteCertificate, ocpp16.DeleteCertificateRequest{CertificateHashData: hash}, `{"status":"NotFound"}`),
+		cmd((*remote.Client).ExtendedTriggerMessage, ocpp16.ExtendedTriggerMessageRequest{RequestedMessage: ocpp16.ExtendedMessageTriggerSignChargePointCertificate}, ""),
+		cmd((*remote.Client).GetInstalledCertificateIds, ocpp16.GetInstalledCertificateIdsRequest{CertificateType: ocpp16.CertificateUseCentralSystemRootCertificate},
 			`{"status":"Accepted","certificateHashData":[{"hashAlgorithm":"SHA256","issuerNameHash":"a1b2c3","issuerKeyHash":"d4e5f6","serialNumber":"01f3"}]}`),
-		cmd((*remote.Client).GetLog, v16.GetLogRequest{Log: v16.LogParameters{RemoteLocation: "https://logs.example.com/upload", OldestTimestamp: &at}, LogType: v16.LogTypeSecurityLog, RequestId: 4, Retries: ptr(1)},
+		cmd((*remote.Client).GetLog, ocpp16.GetLogRequest{Log: ocpp16.LogParameters{RemoteLocation: "https://logs.example.com/upload", OldestTimestamp: &at}, LogType: ocpp16.LogTypeSecurityLog, RequestId: 4, Retries: ptr(1)},
 			`{"status":"Accepted","filename":"security.log"}`),
-		cmd((*remote.Client).InstallCertificate, v16.InstallCertificateRequest{CertificateType: v16.CertificateUseManufacturerRootCertificate, Certificate: testCertPEM}, `{"status":"Rejected"}`),
-		cmd((*remote.Client).SignedUpdateFirmware, v16.SignedUpdateFirmwareRequest{RequestId: 5, Retries: ptr(2), RetryInterval: ptr(60), Firmware: v16.Firmware{
+		cmd((*remote.Client).InstallCertificate, ocpp16.InstallCertificateRequest{CertificateType: ocpp16.CertificateUseManufacturerRootCertificate, Certificate: testCertPEM}, `{"status":"Rejected"}`),
+		cmd((*remote.Client).SignedUpdateFirmware, ocpp16.SignedUpdateFirmwareRequest{RequestId: 5, Retries: ptr(2), RetryInterval: ptr(60), Firmware: ocpp16.Firmware{
 			Location: "https://fw.example.com/signed-1.2.4.bin", RetrieveDateTime: at, InstallDateTime: &at, SigningCertificate: testCertPEM, Signature: "c2lnbmF0dXJl",
 		}}, `{"status":"InvalidCertificate"}`),
 	}
@@ -118,7 +118,7 @@ func TestEveryCommandConforms(t *testing.T) {
 	for _, c := range cmds {
 		covered = append(covered, c.req.Action())
 	}
-	for _, action := range v16.CentralSystemActions {
+	for _, action := range ocpp16.CentralSystemActions {
 		if !slices.Contains(covered, action) {
 			t.Errorf("no conformance case for %s", action)
 		}

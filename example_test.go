@@ -12,7 +12,7 @@ import (
 	"github.com/ocppkit/ocppkit"
 	"github.com/ocppkit/ocppkit/broadcast"
 	"github.com/ocppkit/ocppkit/handlers"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/store"
 )
 
@@ -42,10 +42,10 @@ func Example() {
 		log.Fatal(err)
 	}
 
-	def := csms.Handlers.Default(v16.ActionStatusNotification)
-	handlers.On(csms.Handlers, func(ctx context.Context, c *handlers.Call, req v16.StatusNotificationRequest) (v16.StatusNotificationResponse, error) {
+	def := csms.Handlers.Default(ocpp16.ActionStatusNotification)
+	handlers.On(csms.Handlers, func(ctx context.Context, c *handlers.Call, req ocpp16.StatusNotificationRequest) (ocpp16.StatusNotificationResponse, error) {
 		c.Logger.Info("status", "connector", req.ConnectorId, "status", req.Status)
-		return handlers.Invoke[v16.StatusNotificationResponse](ctx, def, c, req)
+		return handlers.Invoke[ocpp16.StatusNotificationResponse](ctx, def, c, req)
 	})
 
 	events, err := csms.Broadcaster.Subscribe(ctx, broadcast.StatusTopic(cp.ID))

@@ -13,7 +13,7 @@ import (
 	"github.com/ocppkit/ocppkit/broadcast"
 	"github.com/ocppkit/ocppkit/internal/schematest"
 	"github.com/ocppkit/ocppkit/internal/testdb"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/store"
 )
 
@@ -35,14 +35,14 @@ func TestChargingFlow(t *testing.T) {
 		meters := e.subscribe(t, broadcast.MeterValuesTopic(row.ID))
 
 		cp := e.dial(t, "CP-1", "s3cret-key-0123456789")
-		boot, err := cp.BootNotification(ctx, v16.BootNotificationRequest{ChargePointVendor: "ACME", ChargePointModel: "Wallbox 22", FirmwareVersion: "1.2.3"})
+		boot, err := cp.BootNotification(ctx, ocpp16.BootNotificationRequest{ChargePointVendor: "ACME", ChargePointModel: "Wallbox 22", FirmwareVersion: "1.2.3"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if boot.Status != v16.RegistrationStatusAccepted || boot.Interval <= 0 {
+		if boot.Status != ocpp16.RegistrationStatusAccepted || boot.Interval <= 0 {
 			t.Fatalf("boot = %+v", boot)
 		}
-		if _, err := cp.StatusNotification(ctx, 1, v16.ChargePointStatusAvailable, v16.ChargePointErrorCodeNoError); err != nil {
+		if _, err := cp.StatusNotification(ctx, 1, ocpp16.ChargePointStatusAvailable, ocpp16.ChargePointErrorCodeNoError); err != nil {
 			t.Fatal(err)
 		}
 		var st map[string]any
@@ -55,19 +55,19 @@ func TestChargingFlow(t *testing.T) {
 		if _, err := cp.Heartbeat(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if a, err := cp.Authorize(ctx, "RFID-OK"); err != nil || a.IdTagInfo.Status != v16.AuthorizationStatusAccepted {
+		if a, err := cp.Authorize(ctx, "RFID-OK"); err != nil || a.IdTagInfo.Status != ocpp16.AuthorizationStatusAccepted {
 			t.Fatalf("authorize known tag = %+v, %v", a, err)
 		}
-		if a, err := cp.Authorize(ctx, "RFID-UNKNOWN"); err != nil || a.IdTagInfo.Status != v16.AuthorizationStatusInvalid {
+		if a, err := cp.Authorize(ctx, "RFID-UNKNOWN"); err != nil || a.IdTagInfo.Status != ocpp16.AuthorizationStatusInvalid {
 			t.Fatalf("authorize unknown tag = %+v, %v", a, err)
 		}
 
 		started := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
-		start, err := cp.StartTransaction(ctx, v16.StartTransactionRequest{ConnectorId: 1, IdTag: "RFID-OK", MeterStart: 1000, Timestamp: v16.NewDateTime(started)})
+		start, err := cp.StartTransaction(ctx, ocpp16.StartTransactionRequest{ConnectorId: 1, IdTag: "RFID-OK", MeterStart: 1000, Timestamp: ocpp16.NewDateTime(started)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if start.TransactionId <= 0 || start.TransactionId > math.MaxInt32 || start.IdTagInfo.Status != v16.AuthorizationStatusAccepted {
+		if start.TransactionId <= 0 || start.TransactionId > math.MaxInt32 || start.IdTagInfo.Status != ocpp16.AuthorizationStatusAccepted {
 			t.Fatalf("start = %+v", start)
 		}
 		var sev struct {
@@ -87,15 +87,15 @@ func TestChargingFlow(t *testing.T) {
 		}
 
 		tx := start.TransactionId
-		sample := func(at time.Time, wh string) v16.MeterValue {
-			return v16.MeterValue{Timestamp: v16.NewDateTime(at), SampledValue: []v16.SampledValue{
-				{Value: wh, Measurand: v16.MeasurandEnergyActiveImportRegister, Unit: v16.UnitOfMeasureWh, Context: v16.ReadingContextSamplePeriodic},
-				{Value: "7200.5", Measurand: v16.MeasurandPowerActiveImport, Unit: v16.UnitOfMeasureW},
-				{Value: "10.4", Measurand: v16.MeasurandCurrentImport, Unit: v16.UnitOfMeasureA, Phase: v16.PhaseL1},
-				{Value: "55", Measurand: v16.MeasurandSoC, Unit: v16.UnitOfMeasurePercent},
+		sample := func(at time.Time, wh string) ocpp16.MeterValue {
+			return ocpp16.MeterValue{Timestamp: ocpp16.NewDateTime(at), SampledValue: []ocpp16.SampledValue{
+				{Value: wh, Measurand: ocpp16.MeasurandEnergyActiveImportRegister, Unit: ocpp16.UnitOfMeasureWh, Context: ocpp16.ReadingContextSamplePeriodic},
+				{Value: "7200.5", Measurand: ocpp16.MeasurandPowerActiveImport, Unit: ocpp16.UnitOfMeasureW},
+				{Value: "10.4", Measurand: ocpp16.MeasurandCurrentImport, Unit: ocpp16.UnitOfMeasureA, Phase: ocpp16.PhaseL1},
+				{Value: "55", Measurand: ocpp16.MeasurandSoC, Unit: ocpp16.UnitOfMeasurePercent},
 			}}
 		}
-		if _, err := cp.MeterValues(ctx, v16.MeterValuesRequest{ConnectorId: 1, TransactionId: &tx, MeterValue: []v16.MeterValue{sample(started.Add(time.Minute), "2500")}}); err != nil {
+		if _, err := cp.MeterValues(ctx, ocpp16.MeterValuesRequest{ConnectorId: 1, TransactionId: &tx, MeterValue: []ocpp16.MeterValue{sample(started.Add(time.Minute), "2500")}}); err != nil {
 			t.Fatal(err)
 		}
 		var mev map[string]any
@@ -119,7 +119,7 @@ func TestChargingFlow(t *testing.T) {
 			t.Errorf("energy consumed while charging = %v kWh, want 1.5", got)
 		}
 
-		if _, err := cp.StopTransaction(ctx, v16.StopTransactionRequest{TransactionId: tx, MeterStop: 4600, Timestamp: v16.NewDateTime(started.Add(30 * time.Minute)), Reason: v16.ReasonLocal, IdTag: "RFID-OK"}); err != nil {
+		if _, err := cp.StopTransaction(ctx, ocpp16.StopTransactionRequest{TransactionId: tx, MeterStop: 4600, Timestamp: ocpp16.NewDateTime(started.Add(30 * time.Minute)), Reason: ocpp16.ReasonLocal, IdTag: "RFID-OK"}); err != nil {
 			t.Fatal(err)
 		}
 		for {

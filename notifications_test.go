@@ -11,8 +11,8 @@ import (
 	"github.com/ocppkit/ocppkit/handlers"
 	"github.com/ocppkit/ocppkit/internal/schematest"
 	"github.com/ocppkit/ocppkit/internal/testdb"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/ocpp/ocpptest"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
 	"github.com/ocppkit/ocppkit/store"
 )
 
@@ -30,17 +30,17 @@ func TestStatusAndSecurityNotifications(t *testing.T) {
 	ctx := context.Background()
 
 	type report struct {
-		req    v16.Request
+		req    ocpp16.Request
 		kind   string
 		status string
 		reqID  *int
 	}
 	tests := []report{
-		{v16.FirmwareStatusNotificationRequest{Status: v16.FirmwareStatusDownloading}, store.ReportFirmware, "Downloading", nil},
-		{v16.FirmwareStatusNotificationRequest{Status: v16.FirmwareStatusInstalled}, store.ReportFirmware, "Installed", nil},
-		{v16.DiagnosticsStatusNotificationRequest{Status: v16.DiagnosticsStatusUploaded}, store.ReportDiagnostics, "Uploaded", nil},
-		{v16.SignedFirmwareStatusNotificationRequest{Status: v16.SignedFirmwareStatusInvalidSignature, RequestId: ptr(5)}, store.ReportSignedFirmware, "InvalidSignature", ptr(5)},
-		{v16.LogStatusNotificationRequest{Status: v16.UploadLogStatusUploaded, RequestId: ptr(4)}, store.ReportLog, "Uploaded", ptr(4)},
+		{ocpp16.FirmwareStatusNotificationRequest{Status: ocpp16.FirmwareStatusDownloading}, store.ReportFirmware, "Downloading", nil},
+		{ocpp16.FirmwareStatusNotificationRequest{Status: ocpp16.FirmwareStatusInstalled}, store.ReportFirmware, "Installed", nil},
+		{ocpp16.DiagnosticsStatusNotificationRequest{Status: ocpp16.DiagnosticsStatusUploaded}, store.ReportDiagnostics, "Uploaded", nil},
+		{ocpp16.SignedFirmwareStatusNotificationRequest{Status: ocpp16.SignedFirmwareStatusInvalidSignature, RequestId: ptr(5)}, store.ReportSignedFirmware, "InvalidSignature", ptr(5)},
+		{ocpp16.LogStatusNotificationRequest{Status: ocpp16.UploadLogStatusUploaded, RequestId: ptr(4)}, store.ReportLog, "Uploaded", ptr(4)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.req.Action()+" "+tt.status, func(t *testing.T) {
@@ -71,8 +71,8 @@ func TestStatusAndSecurityNotifications(t *testing.T) {
 	}
 
 	ts := time.Date(2026, 4, 1, 12, 0, 0, 0, time.UTC)
-	req := v16.SecurityEventNotificationRequest{Type: "InvalidCentralSystemCertificate", Timestamp: v16.NewDateTime(ts), TechInfo: "issuer mismatch"}
-	res, err := ocpptest.Call[v16.SecurityEventNotificationResponse](ctx, cp, req)
+	req := ocpp16.SecurityEventNotificationRequest{Type: "InvalidCentralSystemCertificate", Timestamp: ocpp16.NewDateTime(ts), TechInfo: "issuer mismatch"}
+	res, err := ocpptest.Call[ocpp16.SecurityEventNotificationResponse](ctx, cp, req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,21 +94,21 @@ func TestDataTransferToVendorHandlers(t *testing.T) {
 	schemas := schematest.Load(t)
 	e := newEnv(t, testdb.SQLite(t), ocppkit.Config{})
 	e.register(t, "CP-DT", "pw-0123456789abcdef")
-	e.csms.Defaults.HandleVendor("com.acme", handlers.VendorFunc(func(ctx context.Context, c *handlers.Call, req v16.DataTransferRequest) (v16.DataTransferResponse, error) {
+	e.csms.Defaults.HandleVendor("com.acme", handlers.VendorFunc(func(ctx context.Context, c *handlers.Call, req ocpp16.DataTransferRequest) (ocpp16.DataTransferResponse, error) {
 		if req.MessageId != "ping" {
-			return v16.DataTransferResponse{Status: v16.DataTransferStatusUnknownMessageId}, nil
+			return ocpp16.DataTransferResponse{Status: ocpp16.DataTransferStatusUnknownMessageId}, nil
 		}
-		return v16.DataTransferResponse{Status: v16.DataTransferStatusAccepted, Data: "pong from " + c.Identity}, nil
+		return ocpp16.DataTransferResponse{Status: ocpp16.DataTransferStatusAccepted, Data: "pong from " + c.Identity}, nil
 	}))
 	cp := e.dial(t, "CP-DT", "pw-0123456789abcdef")
 	tests := []struct {
 		name string
-		req  v16.DataTransferRequest
-		want v16.DataTransferResponse
+		req  ocpp16.DataTransferRequest
+		want ocpp16.DataTransferResponse
 	}{
-		{"known vendor", v16.DataTransferRequest{VendorId: "com.acme", MessageId: "ping", Data: "x"}, v16.DataTransferResponse{Status: v16.DataTransferStatusAccepted, Data: "pong from CP-DT"}},
-		{"unknown message", v16.DataTransferRequest{VendorId: "com.acme", MessageId: "other"}, v16.DataTransferResponse{Status: v16.DataTransferStatusUnknownMessageId}},
-		{"unknown vendor", v16.DataTransferRequest{VendorId: "org.other"}, v16.DataTransferResponse{Status: v16.DataTransferStatusUnknownVendorId}},
+		{"known vendor", ocpp16.DataTransferRequest{VendorId: "com.acme", MessageId: "ping", Data: "x"}, ocpp16.DataTransferResponse{Status: ocpp16.DataTransferStatusAccepted, Data: "pong from CP-DT"}},
+		{"unknown message", ocpp16.DataTransferRequest{VendorId: "com.acme", MessageId: "other"}, ocpp16.DataTransferResponse{Status: ocpp16.DataTransferStatusUnknownMessageId}},
+		{"unknown vendor", ocpp16.DataTransferRequest{VendorId: "org.other"}, ocpp16.DataTransferResponse{Status: ocpp16.DataTransferStatusUnknownVendorId}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

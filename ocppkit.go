@@ -17,7 +17,7 @@ import (
 	"github.com/ocppkit/ocppkit/cluster"
 	"github.com/ocppkit/ocppkit/handlers"
 	"github.com/ocppkit/ocppkit/ocpp"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/remote"
 	"github.com/ocppkit/ocppkit/store"
 )
@@ -78,8 +78,8 @@ type Config struct {
 	// remote.DefaultTimeout.
 	CommandTimeout time.Duration
 	// Mode is the validation mode for charge points' messages. By default
-	// v16.Strict; see Registry.SetChargePointMode for one quirky charger.
-	Mode v16.Mode
+	// ocpp16.Strict; see Registry.SetChargePointMode for one quirky charger.
+	Mode ocpp16.Mode
 	// Server tunes the socket server (timeouts, frame size, rate limit,
 	// ping interval). Its Handler, Authenticator, Logger and NodeID are set
 	// by New.

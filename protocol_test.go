@@ -14,8 +14,8 @@ import (
 	"github.com/ocppkit/ocppkit/handlers"
 	"github.com/ocppkit/ocppkit/internal/testdb"
 	"github.com/ocppkit/ocppkit/ocpp"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/ocpp/ocpptest"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
 	"github.com/ocppkit/ocppkit/store"
 )
 
@@ -24,7 +24,7 @@ func TestRetriedStartTransactionGetsSameID(t *testing.T) {
 	e.register(t, "CP-R", "pw-0123456789abcdef")
 	cp := e.dial(t, "CP-R", "pw-0123456789abcdef")
 	ctx := context.Background()
-	req := v16.StartTransactionRequest{ConnectorId: 2, IdTag: "TAG", MeterStart: 500, Timestamp: v16.NewDateTime(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))}
+	req := ocpp16.StartTransactionRequest{ConnectorId: 2, IdTag: "TAG", MeterStart: 500, Timestamp: ocpp16.NewDateTime(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))}
 	first, err := cp.StartTransaction(ctx, req)
 	if err != nil {
 		t.Fatal(err)
@@ -38,13 +38,13 @@ func TestRetriedStartTransactionGetsSameID(t *testing.T) {
 	}
 	// A retried stop closes nothing twice, and an unknown transaction is
 	// acknowledged (and recorded) rather than refused.
-	stop := v16.StopTransactionRequest{TransactionId: first.TransactionId, MeterStop: 900, Timestamp: v16.Now()}
+	stop := ocpp16.StopTransactionRequest{TransactionId: first.TransactionId, MeterStop: 900, Timestamp: ocpp16.Now()}
 	for range 2 {
 		if _, err := cp.StopTransaction(ctx, stop); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := cp.StopTransaction(ctx, v16.StopTransactionRequest{TransactionId: 987654, MeterStop: 1, Timestamp: v16.Now()}); err != nil {
+	if _, err := cp.StopTransaction(ctx, ocpp16.StopTransactionRequest{TransactionId: 987654, MeterStop: 1, Timestamp: ocpp16.Now()}); err != nil {
 		t.Fatalf("stop of an unknown transaction: %v", err)
 	}
 	var sessions []store.ChargingSession
@@ -66,7 +66,7 @@ func TestDatabaseFailureIsInternalErrorAndLosesNothing(t *testing.T) {
 	e.register(t, "CP-F", "pw-0123456789abcdef")
 	cp := e.dial(t, "CP-F", "pw-0123456789abcdef")
 	ctx := context.Background()
-	start := v16.StartTransactionRequest{ConnectorId: 1, IdTag: "TAG", MeterStart: 0, Timestamp: v16.Now()}
+	start := ocpp16.StartTransactionRequest{ConnectorId: 1, IdTag: "TAG", MeterStart: 0, Timestamp: ocpp16.Now()}
 
 	exec := func(sql string) {
 		t.Helper()
@@ -90,9 +90,9 @@ func TestDatabaseFailureIsInternalErrorAndLosesNothing(t *testing.T) {
 	}
 
 	tx := res.TransactionId
-	mv := v16.MeterValuesRequest{ConnectorId: 1, TransactionId: &tx, MeterValue: []v16.MeterValue{{
-		Timestamp:    v16.Now(),
-		SampledValue: []v16.SampledValue{{Value: "100"}, {Value: "7000", Measurand: v16.MeasurandPowerActiveImport, Unit: v16.UnitOfMeasureW}},
+	mv := ocpp16.MeterValuesRequest{ConnectorId: 1, TransactionId: &tx, MeterValue: []ocpp16.MeterValue{{
+		Timestamp:    ocpp16.Now(),
+		SampledValue: []ocpp16.SampledValue{{Value: "100"}, {Value: "7000", Measurand: ocpp16.MeasurandPowerActiveImport, Unit: ocpp16.UnitOfMeasureW}},
 	}}}
 	exec("ALTER TABLE ocpp_meter_values RENAME TO broken_meter_values")
 	if _, err := cp.MeterValues(ctx, mv); ocpp.CodeOf(err) != ocpp.InternalError {
@@ -123,25 +123,25 @@ func TestOverrideWrapsDefault(t *testing.T) {
 	row := e.register(t, "CP-O", "pw-0123456789abcdef")
 	var mu sync.Mutex
 	var seen []string
-	def := e.csms.Handlers.Default(v16.ActionStatusNotification)
+	def := e.csms.Handlers.Default(ocpp16.ActionStatusNotification)
 	if def == nil {
 		t.Fatal("no default StatusNotification handler")
 	}
-	handlers.On(e.csms.Handlers, func(ctx context.Context, c *handlers.Call, req v16.StatusNotificationRequest) (v16.StatusNotificationResponse, error) {
+	handlers.On(e.csms.Handlers, func(ctx context.Context, c *handlers.Call, req ocpp16.StatusNotificationRequest) (ocpp16.StatusNotificationResponse, error) {
 		mu.Lock()
 		seen = append(seen, c.Identity+":"+string(req.Status))
 		mu.Unlock()
-		if req.Status == v16.ChargePointStatusFaulted && req.ErrorCode == v16.ChargePointErrorCodeOtherError {
-			return v16.StatusNotificationResponse{}, ocpp.NewError(ocpp.GenericError, "refused by host")
+		if req.Status == ocpp16.ChargePointStatusFaulted && req.ErrorCode == ocpp16.ChargePointErrorCodeOtherError {
+			return ocpp16.StatusNotificationResponse{}, ocpp.NewError(ocpp.GenericError, "refused by host")
 		}
-		return handlers.Invoke[v16.StatusNotificationResponse](ctx, def, c, req)
+		return handlers.Invoke[ocpp16.StatusNotificationResponse](ctx, def, c, req)
 	})
 	cp := e.dial(t, "CP-O", "pw-0123456789abcdef")
 	ctx := context.Background()
-	if _, err := cp.StatusNotification(ctx, 1, v16.ChargePointStatusCharging, v16.ChargePointErrorCodeNoError); err != nil {
+	if _, err := cp.StatusNotification(ctx, 1, ocpp16.ChargePointStatusCharging, ocpp16.ChargePointErrorCodeNoError); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := cp.StatusNotification(ctx, 1, v16.ChargePointStatusFaulted, v16.ChargePointErrorCodeOtherError); ocpp.CodeOf(err) != ocpp.GenericError {
+	if _, err := cp.StatusNotification(ctx, 1, ocpp16.ChargePointStatusFaulted, ocpp16.ChargePointErrorCodeOtherError); ocpp.CodeOf(err) != ocpp.GenericError {
 		t.Fatalf("override's own error: %v", err)
 	}
 	mu.Lock()

@@ -15,8 +15,8 @@ import (
 	"github.com/ocppkit/ocppkit/internal/schematest"
 	"github.com/ocppkit/ocppkit/internal/testdb"
 	"github.com/ocppkit/ocppkit/ocpp"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/ocpp/ocpptest"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
 	"github.com/ocppkit/ocppkit/remote"
 	"github.com/ocppkit/ocppkit/store"
 )
@@ -36,17 +36,17 @@ func TestRemoteStartStop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Status != v16.RemoteStartStopStatusAccepted {
+	if res.Status != ocpp16.RemoteStartStopStatusAccepted {
 		t.Fatalf("start status = %s", res.Status)
 	}
 	got := <-cp.Calls()
 	schemas.MustValidate(t, got.Action, false, got.Payload)
-	var req v16.RemoteStartTransactionRequest
+	var req ocpp16.RemoteStartTransactionRequest
 	if err := json.Unmarshal(got.Payload, &req); err != nil || got.Action != "RemoteStartTransaction" || req.IdTag != "RFID-9" || req.ConnectorId == nil || *req.ConnectorId != 2 {
 		t.Fatalf("charge point received %s %s (%v)", got.Action, got.Payload, err)
 	}
 
-	start, err := cp.StartTransaction(ctx, v16.StartTransactionRequest{ConnectorId: 2, IdTag: "RFID-9", MeterStart: 0, Timestamp: v16.Now()})
+	start, err := cp.StartTransaction(ctx, ocpp16.StartTransactionRequest{ConnectorId: 2, IdTag: "RFID-9", MeterStart: 0, Timestamp: ocpp16.Now()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,18 +56,18 @@ func TestRemoteStartStop(t *testing.T) {
 		t.Fatal(err)
 	}
 	cp.Handle("RemoteStopTransaction", func(ctx context.Context, payload json.RawMessage) (any, error) {
-		return v16.RemoteStopTransactionResponse{Status: v16.RemoteStartStopStatusRejected}, nil
+		return ocpp16.RemoteStopTransactionResponse{Status: ocpp16.RemoteStartStopStatusRejected}, nil
 	})
 	stop, err := e.csms.Remote.RemoteStopTransaction(ctx, "CP-RC", sess.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if stop.Status != v16.RemoteStartStopStatusRejected {
+	if stop.Status != ocpp16.RemoteStartStopStatusRejected {
 		t.Fatalf("stop status = %s, want the charge point's Rejected", stop.Status)
 	}
 	got = <-cp.Calls()
 	schemas.MustValidate(t, got.Action, false, got.Payload)
-	var sreq v16.RemoteStopTransactionRequest
+	var sreq ocpp16.RemoteStopTransactionRequest
 	if err := json.Unmarshal(got.Payload, &sreq); err != nil || sreq.TransactionId != start.TransactionId {
 		t.Fatalf("charge point received %s %s", got.Action, got.Payload)
 	}
@@ -82,7 +82,7 @@ func TestRemoteStartStop(t *testing.T) {
 	cp.Handle("Reset", func(ctx context.Context, payload json.RawMessage) (any, error) {
 		return nil, ocpp.NewError(ocpp.NotSupported, "no resets here")
 	})
-	_, err = remote.Call[v16.ResetResponse](ctx, e.csms.Remote, "CP-RC", v16.ResetRequest{Type: v16.ResetTypeSoft})
+	_, err = remote.Call[ocpp16.ResetResponse](ctx, e.csms.Remote, "CP-RC", ocpp16.ResetRequest{Type: ocpp16.ResetTypeSoft})
 	var oe *ocpp.Error
 	if !errors.As(err, &oe) || oe.Code != ocpp.NotSupported {
 		t.Errorf("CALLERROR: %v", err)
@@ -94,11 +94,11 @@ func TestRemoteStartStop(t *testing.T) {
 		case <-block:
 		case <-ctx.Done():
 		}
-		return v16.ClearCacheResponse{Status: v16.ClearCacheStatusAccepted}, nil
+		return ocpp16.ClearCacheResponse{Status: ocpp16.ClearCacheStatusAccepted}, nil
 	})
 	short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
 	defer cancel()
-	if _, err := remote.Call[v16.ClearCacheResponse](short, e.csms.Remote, "CP-RC", v16.ClearCacheRequest{}); !errors.Is(err, remote.ErrTimeout) {
+	if _, err := remote.Call[ocpp16.ClearCacheResponse](short, e.csms.Remote, "CP-RC", ocpp16.ClearCacheRequest{}); !errors.Is(err, remote.ErrTimeout) {
 		t.Errorf("no answer: %v, want ErrTimeout", err)
 	}
 }
@@ -162,7 +162,7 @@ func TestEnqueuedCommandIsDeliveredOnConnect(t *testing.T) {
 	row := e.register(t, "CP-Q", "pw-0123456789abcdef")
 	ctx := context.Background()
 	events := e.subscribe(t, broadcast.CommandsTopic(row.ID))
-	cmd, err := e.csms.Remote.Enqueue(ctx, "CP-Q", v16.ChangeAvailabilityRequest{ConnectorId: 0, Type: v16.AvailabilityTypeInoperative}, nil)
+	cmd, err := e.csms.Remote.Enqueue(ctx, "CP-Q", ocpp16.ChangeAvailabilityRequest{ConnectorId: 0, Type: ocpp16.AvailabilityTypeInoperative}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 	"sync"
 
 	"github.com/ocppkit/ocppkit/ocpp"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/remote"
 )
 
@@ -189,14 +189,14 @@ func (c *CSMS) RotatePassword(ctx context.Context, identity string) (string, err
 	}
 	defer c.rotation.end(identity)
 
-	res, err := c.Remote.ChangeConfiguration(ctx, identity, v16.ChangeConfigurationRequest{Key: AuthorizationKey, Value: password})
+	res, err := c.Remote.ChangeConfiguration(ctx, identity, ocpp16.ChangeConfigurationRequest{Key: AuthorizationKey, Value: password})
 	switch {
 	case c.rotation.adopted(identity):
 		// It reconnected with the new key: whatever became of its answer,
 		// the new password is the one it uses.
 	case err != nil && !errors.Is(err, remote.ErrNotRecorded):
 		return "", fmt.Errorf("ocppkit: rotate password of %q: %w", identity, err)
-	case res.Status != v16.ConfigurationStatusAccepted && res.Status != v16.ConfigurationStatusRebootRequired:
+	case res.Status != ocpp16.ConfigurationStatusAccepted && res.Status != ocpp16.ConfigurationStatusRebootRequired:
 		return "", fmt.Errorf("%w: %s answered %s", ErrPasswordRejected, identity, res.Status)
 	}
 	// The charge point has the new key: record it even if ctx ends now.
@@ -212,6 +212,6 @@ func (c *CSMS) RotatePassword(ctx context.Context, identity string) (string, err
 // handlers.
 type remoteSender struct{ c *CSMS }
 
-func (s remoteSender) Send(ctx context.Context, identity string, req v16.Request) (v16.Response, error) {
+func (s remoteSender) Send(ctx context.Context, identity string, req ocpp16.Request) (ocpp16.Response, error) {
 	return s.c.Remote.Send(ctx, identity, req)
 }

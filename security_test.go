@@ -23,8 +23,8 @@ import (
 	"github.com/ocppkit/ocppkit/handlers"
 	"github.com/ocppkit/ocppkit/internal/schematest"
 	"github.com/ocppkit/ocppkit/internal/testdb"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/ocpp/ocpptest"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
 	"github.com/ocppkit/ocppkit/store"
 )
 
@@ -222,7 +222,7 @@ func TestRotatePassword(t *testing.T) {
 
 	// A charge point that rejects the new key.
 	cp.Handle("ChangeConfiguration", func(ctx context.Context, _ json.RawMessage) (any, error) {
-		return v16.ChangeConfigurationResponse{Status: v16.ConfigurationStatusRejected}, nil
+		return ocpp16.ChangeConfigurationResponse{Status: ocpp16.ConfigurationStatusRejected}, nil
 	})
 	if _, err := e.csms.RotatePassword(ctx, "CP-ROT"); !errors.Is(err, ocppkit.ErrPasswordRejected) {
 		t.Fatalf("rejected rotation: %v", err)
@@ -238,7 +238,7 @@ func TestRotatePassword(t *testing.T) {
 		t.Errorf("password of %d characters, want 16 to 40", len(pw))
 	}
 	got := <-cp.Calls()
-	var req v16.ChangeConfigurationRequest
+	var req ocpp16.ChangeConfigurationRequest
 	if err := json.Unmarshal(got.Payload, &req); err != nil || got.Action != "ChangeConfiguration" || req.Key != "AuthorizationKey" || req.Value != pw {
 		t.Fatalf("charge point received %s %s", got.Action, got.Payload)
 	}
@@ -265,9 +265,9 @@ func TestRotatePasswordEarlyReconnect(t *testing.T) {
 	cp := e.dial(t, "CP-EARLY", "old-pw-0123456789abcdef")
 	reconnected := make(chan error, 1)
 	cp.Handle("ChangeConfiguration", func(_ context.Context, payload json.RawMessage) (any, error) {
-		var req v16.ChangeConfigurationRequest
+		var req ocpp16.ChangeConfigurationRequest
 		json.Unmarshal(payload, &req)
-		return ocpptest.ReplyThen(v16.ChangeConfigurationResponse{Status: v16.ConfigurationStatusAccepted}, func() {
+		return ocpptest.ReplyThen(ocpp16.ChangeConfigurationResponse{Status: ocpp16.ConfigurationStatusAccepted}, func() {
 			reconnected <- dialErr(t, e.url, "CP-EARLY", &ocpptest.Options{Password: req.Value})
 		}), nil
 	})
@@ -318,8 +318,8 @@ func TestSignCertificate(t *testing.T) {
 		e.register(t, "CP-SIGN", "pw-0123456789abcdef")
 		cp := e.dial(t, "CP-SIGN", "pw-0123456789abcdef")
 		ctx := context.Background()
-		res, err := ocpptest.Call[v16.SignCertificateResponse](ctx, cp, v16.SignCertificateRequest{Csr: csrPEM})
-		if err != nil || res.Status != v16.GenericStatusAccepted {
+		res, err := ocpptest.Call[ocpp16.SignCertificateResponse](ctx, cp, ocpp16.SignCertificateRequest{Csr: csrPEM})
+		if err != nil || res.Status != ocpp16.GenericStatusAccepted {
 			t.Fatalf("SignCertificate = %+v, %v", res, err)
 		}
 		schemas.MustValidate(t, "SignCertificate", true, res)
@@ -328,7 +328,7 @@ func TestSignCertificate(t *testing.T) {
 			t.Fatalf("charge point received %s", got.Action)
 		}
 		schemas.MustValidate(t, "CertificateSigned", false, got.Payload)
-		var signed v16.CertificateSignedRequest
+		var signed ocpp16.CertificateSignedRequest
 		json.Unmarshal(got.Payload, &signed)
 		block, _ := pem.Decode([]byte(signed.CertificateChain))
 		if block == nil {
@@ -346,8 +346,8 @@ func TestSignCertificate(t *testing.T) {
 		e := newEnv(t, testdb.SQLite(t), ocppkit.Config{})
 		e.register(t, "CP-SIGN", "pw-0123456789abcdef")
 		cp := e.dial(t, "CP-SIGN", "pw-0123456789abcdef")
-		res, err := ocpptest.Call[v16.SignCertificateResponse](context.Background(), cp, v16.SignCertificateRequest{Csr: csrPEM})
-		if err != nil || res.Status != v16.GenericStatusRejected {
+		res, err := ocpptest.Call[ocpp16.SignCertificateResponse](context.Background(), cp, ocpp16.SignCertificateRequest{Csr: csrPEM})
+		if err != nil || res.Status != ocpp16.GenericStatusRejected {
 			t.Fatalf("SignCertificate = %+v, %v", res, err)
 		}
 	})
@@ -365,10 +365,10 @@ func TestRotatePasswordAnswerLost(t *testing.T) {
 	cp := e.dial(t, "CP-LOST", "old-pw-0123456789abcdef")
 	reconnected := make(chan error, 1)
 	cp.Handle("ChangeConfiguration", func(_ context.Context, payload json.RawMessage) (any, error) {
-		var req v16.ChangeConfigurationRequest
+		var req ocpp16.ChangeConfigurationRequest
 		json.Unmarshal(payload, &req)
 		reconnected <- dialErr(t, e.url, "CP-LOST", &ocpptest.Options{Password: req.Value}) // before answering
-		return v16.ChangeConfigurationResponse{Status: v16.ConfigurationStatusAccepted}, nil
+		return ocpp16.ChangeConfigurationResponse{Status: ocpp16.ConfigurationStatusAccepted}, nil
 	})
 	password, err := e.csms.RotatePassword(ctx, "CP-LOST")
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 	"github.com/ocppkit/ocppkit"
 	"github.com/ocppkit/ocppkit/broadcast"
 	"github.com/ocppkit/ocppkit/internal/testdb"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/remote"
 	"github.com/ocppkit/ocppkit/store"
 )
@@ -49,16 +49,16 @@ func TestCommandStateSurvivesRestart(t *testing.T) {
 		status := e.subscribe(t, broadcast.StatusTopic(row.ID))
 		cp := e.dial(t, "CP-ST", "pw-0123456789abcdef")
 		r := e.csms.Remote
-		expiry := v16.NewDateTime(time.Now().Add(time.Hour))
+		expiry := ocpp16.NewDateTime(time.Now().Add(time.Hour))
 
 		// ReserveNow → reservation Active; the charge point reports Reserved.
-		if res, err := r.ReserveNow(ctx, "CP-ST", v16.ReserveNowRequest{ConnectorId: 1, ExpiryDate: expiry, IdTag: "RFID-R", ReservationId: 1}); err != nil || res.Status != v16.ReservationStatusAccepted {
+		if res, err := r.ReserveNow(ctx, "CP-ST", ocpp16.ReserveNowRequest{ConnectorId: 1, ExpiryDate: expiry, IdTag: "RFID-R", ReservationId: 1}); err != nil || res.Status != ocpp16.ReservationStatusAccepted {
 			t.Fatalf("ReserveNow = %+v, %v", res, err)
 		}
 		if ev := nextReservation(t, reservations); ev.Event != "created" || ev.Reservation.ReservationID != 1 || ev.Reservation.Status != store.ReservationActive || ev.Reservation.IDTag != "RFID-R" {
 			t.Fatalf("reservation event = %+v", ev)
 		}
-		if _, err := cp.StatusNotification(ctx, 1, v16.ChargePointStatusReserved, v16.ChargePointErrorCodeNoError); err != nil {
+		if _, err := cp.StatusNotification(ctx, 1, ocpp16.ChargePointStatusReserved, ocpp16.ChargePointErrorCodeNoError); err != nil {
 			t.Fatal(err)
 		}
 		var st broadcast.StatusEvent
@@ -67,7 +67,7 @@ func TestCommandStateSurvivesRestart(t *testing.T) {
 			t.Fatalf("status event = %+v", st)
 		}
 		// A StartTransaction with the reservation consumes it.
-		start, err := cp.StartTransaction(ctx, v16.StartTransactionRequest{ConnectorId: 1, IdTag: "RFID-R", MeterStart: 0, ReservationId: ptr(1)})
+		start, err := cp.StartTransaction(ctx, ocpp16.StartTransactionRequest{ConnectorId: 1, IdTag: "RFID-R", MeterStart: 0, ReservationId: ptr(1)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,18 +77,18 @@ func TestCommandStateSurvivesRestart(t *testing.T) {
 		}
 		usedBy := *ev.Reservation.SessionID
 		// Cancelled, and expired.
-		if _, err := r.ReserveNow(ctx, "CP-ST", v16.ReserveNowRequest{ConnectorId: 2, ExpiryDate: expiry, IdTag: "RFID-R", ReservationId: 2}); err != nil {
+		if _, err := r.ReserveNow(ctx, "CP-ST", ocpp16.ReserveNowRequest{ConnectorId: 2, ExpiryDate: expiry, IdTag: "RFID-R", ReservationId: 2}); err != nil {
 			t.Fatal(err)
 		}
 		nextReservation(t, reservations)
-		if res, err := r.CancelReservation(ctx, "CP-ST", v16.CancelReservationRequest{ReservationId: 2}); err != nil || res.Status != v16.CancelReservationStatusAccepted {
+		if res, err := r.CancelReservation(ctx, "CP-ST", ocpp16.CancelReservationRequest{ReservationId: 2}); err != nil || res.Status != ocpp16.CancelReservationStatusAccepted {
 			t.Fatalf("CancelReservation = %+v, %v", res, err)
 		}
 		if ev := nextReservation(t, reservations); ev.Event != "cancelled" || ev.Reservation.ReservationID != 2 {
 			t.Fatalf("reservation event = %+v", ev)
 		}
-		past := v16.NewDateTime(time.Now().Add(-time.Minute))
-		if _, err := r.ReserveNow(ctx, "CP-ST", v16.ReserveNowRequest{ConnectorId: 2, ExpiryDate: past, IdTag: "RFID-R", ReservationId: 3}); err != nil {
+		past := ocpp16.NewDateTime(time.Now().Add(-time.Minute))
+		if _, err := r.ReserveNow(ctx, "CP-ST", ocpp16.ReserveNowRequest{ConnectorId: 2, ExpiryDate: past, IdTag: "RFID-R", ReservationId: 3}); err != nil {
 			t.Fatal(err)
 		}
 		nextReservation(t, reservations)
@@ -100,77 +100,77 @@ func TestCommandStateSurvivesRestart(t *testing.T) {
 		}
 		// A rejected reservation is not recorded.
 		cp.Handle("ReserveNow", func(ctx context.Context, _ json.RawMessage) (any, error) {
-			return v16.ReserveNowResponse{Status: v16.ReservationStatusOccupied}, nil
+			return ocpp16.ReserveNowResponse{Status: ocpp16.ReservationStatusOccupied}, nil
 		})
-		if res, err := r.ReserveNow(ctx, "CP-ST", v16.ReserveNowRequest{ConnectorId: 1, ExpiryDate: expiry, IdTag: "X", ReservationId: 4}); err != nil || res.Status != v16.ReservationStatusOccupied {
+		if res, err := r.ReserveNow(ctx, "CP-ST", ocpp16.ReserveNowRequest{ConnectorId: 1, ExpiryDate: expiry, IdTag: "X", ReservationId: 4}); err != nil || res.Status != ocpp16.ReservationStatusOccupied {
 			t.Fatalf("ReserveNow = %+v, %v", res, err)
 		}
 
 		// Local list: full, then differential; the reported version.
-		if _, err := r.SendLocalList(ctx, "CP-ST", v16.SendLocalListRequest{ListVersion: 1, UpdateType: v16.UpdateTypeFull, LocalAuthorizationList: []v16.AuthorizationData{
-			{IdTag: "A", IdTagInfo: &v16.IdTagInfo{Status: v16.AuthorizationStatusAccepted}},
-			{IdTag: "B", IdTagInfo: &v16.IdTagInfo{Status: v16.AuthorizationStatusAccepted}},
+		if _, err := r.SendLocalList(ctx, "CP-ST", ocpp16.SendLocalListRequest{ListVersion: 1, UpdateType: ocpp16.UpdateTypeFull, LocalAuthorizationList: []ocpp16.AuthorizationData{
+			{IdTag: "A", IdTagInfo: &ocpp16.IdTagInfo{Status: ocpp16.AuthorizationStatusAccepted}},
+			{IdTag: "B", IdTagInfo: &ocpp16.IdTagInfo{Status: ocpp16.AuthorizationStatusAccepted}},
 		}}); err != nil {
 			t.Fatal(err)
 		}
 		if ev := nextSettings(t, settings); ev.Setting != "local_list" || ev.Version == nil || *ev.Version != 1 {
 			t.Fatalf("settings event = %+v", ev)
 		}
-		if _, err := r.SendLocalList(ctx, "CP-ST", v16.SendLocalListRequest{ListVersion: 2, UpdateType: v16.UpdateTypeDifferential, LocalAuthorizationList: []v16.AuthorizationData{
-			{IdTag: "B"}, {IdTag: "C", IdTagInfo: &v16.IdTagInfo{Status: v16.AuthorizationStatusBlocked}},
+		if _, err := r.SendLocalList(ctx, "CP-ST", ocpp16.SendLocalListRequest{ListVersion: 2, UpdateType: ocpp16.UpdateTypeDifferential, LocalAuthorizationList: []ocpp16.AuthorizationData{
+			{IdTag: "B"}, {IdTag: "C", IdTagInfo: &ocpp16.IdTagInfo{Status: ocpp16.AuthorizationStatusBlocked}},
 		}}); err != nil {
 			t.Fatal(err)
 		}
 		nextSettings(t, settings)
 		cp.Handle("SendLocalList", func(ctx context.Context, _ json.RawMessage) (any, error) {
-			return v16.SendLocalListResponse{Status: v16.UpdateStatusFailed}, nil
+			return ocpp16.SendLocalListResponse{Status: ocpp16.UpdateStatusFailed}, nil
 		})
-		if _, err := r.SendLocalList(ctx, "CP-ST", v16.SendLocalListRequest{ListVersion: 9, UpdateType: v16.UpdateTypeFull}); err != nil {
+		if _, err := r.SendLocalList(ctx, "CP-ST", ocpp16.SendLocalListRequest{ListVersion: 9, UpdateType: ocpp16.UpdateTypeFull}); err != nil {
 			t.Fatal(err)
 		}
 
 		// Charging profiles.
-		if _, err := r.SetChargingProfile(ctx, "CP-ST", v16.SetChargingProfileRequest{ConnectorId: 1, CsChargingProfiles: txProfile(10, v16.ChargingProfilePurposeTxDefaultProfile)}); err != nil {
+		if _, err := r.SetChargingProfile(ctx, "CP-ST", ocpp16.SetChargingProfileRequest{ConnectorId: 1, CsChargingProfiles: txProfile(10, ocpp16.ChargingProfilePurposeTxDefaultProfile)}); err != nil {
 			t.Fatal(err)
 		}
 		if ev := nextSettings(t, settings); ev.Setting != "charging_profiles" || ev.ConnectorID == nil || *ev.ConnectorID != 1 {
 			t.Fatalf("settings event = %+v", ev)
 		}
-		tx := txProfile(11, v16.ChargingProfilePurposeTxProfile)
-		if _, err := r.RemoteStart(ctx, "CP-ST", v16.RemoteStartTransactionRequest{ConnectorId: ptr(2), IdTag: "RFID-R", ChargingProfile: &tx}); err != nil {
+		tx := txProfile(11, ocpp16.ChargingProfilePurposeTxProfile)
+		if _, err := r.RemoteStart(ctx, "CP-ST", ocpp16.RemoteStartTransactionRequest{ConnectorId: ptr(2), IdTag: "RFID-R", ChargingProfile: &tx}); err != nil {
 			t.Fatal(err)
 		}
 		nextSettings(t, settings)
-		if _, err := r.SetChargingProfile(ctx, "CP-ST", v16.SetChargingProfileRequest{ConnectorId: 0, CsChargingProfiles: txProfile(12, v16.ChargingProfilePurposeChargePointMaxProfile)}); err != nil {
+		if _, err := r.SetChargingProfile(ctx, "CP-ST", ocpp16.SetChargingProfileRequest{ConnectorId: 0, CsChargingProfiles: txProfile(12, ocpp16.ChargingProfilePurposeChargePointMaxProfile)}); err != nil {
 			t.Fatal(err)
 		}
 		nextSettings(t, settings)
-		if _, err := r.ClearChargingProfile(ctx, "CP-ST", v16.ClearChargingProfileRequest{Id: ptr(12)}); err != nil {
+		if _, err := r.ClearChargingProfile(ctx, "CP-ST", ocpp16.ClearChargingProfileRequest{Id: ptr(12)}); err != nil {
 			t.Fatal(err)
 		}
 		nextSettings(t, settings)
 
 		// Configuration: reported, then changed.
 		cp.Handle("GetConfiguration", func(ctx context.Context, _ json.RawMessage) (any, error) {
-			return v16.GetConfigurationResponse{
-				ConfigurationKey: []v16.KeyValue{{Key: "HeartbeatInterval", Value: "300"}, {Key: "NumberOfConnectors", Value: "2", Readonly: true}},
+			return ocpp16.GetConfigurationResponse{
+				ConfigurationKey: []ocpp16.KeyValue{{Key: "HeartbeatInterval", Value: "300"}, {Key: "NumberOfConnectors", Value: "2", Readonly: true}},
 				UnknownKey:       []string{"Vendor.Thing"},
 			}, nil
 		})
-		if _, err := r.GetConfiguration(ctx, "CP-ST", v16.GetConfigurationRequest{}); err != nil {
+		if _, err := r.GetConfiguration(ctx, "CP-ST", ocpp16.GetConfigurationRequest{}); err != nil {
 			t.Fatal(err)
 		}
 		if ev := nextSettings(t, settings); ev.Setting != "configuration" || len(ev.Keys) != 3 {
 			t.Fatalf("settings event = %+v", ev)
 		}
-		if _, err := r.ChangeConfiguration(ctx, "CP-ST", v16.ChangeConfigurationRequest{Key: "HeartbeatInterval", Value: "60"}); err != nil {
+		if _, err := r.ChangeConfiguration(ctx, "CP-ST", ocpp16.ChangeConfigurationRequest{Key: "HeartbeatInterval", Value: "60"}); err != nil {
 			t.Fatal(err)
 		}
 		nextSettings(t, settings)
 		cp.Handle("ChangeConfiguration", func(ctx context.Context, _ json.RawMessage) (any, error) {
-			return v16.ChangeConfigurationResponse{Status: v16.ConfigurationStatusRejected}, nil
+			return ocpp16.ChangeConfigurationResponse{Status: ocpp16.ConfigurationStatusRejected}, nil
 		})
-		if _, err := r.ChangeConfiguration(ctx, "CP-ST", v16.ChangeConfigurationRequest{Key: "NumberOfConnectors", Value: "9"}); err != nil {
+		if _, err := r.ChangeConfiguration(ctx, "CP-ST", ocpp16.ChangeConfigurationRequest{Key: "NumberOfConnectors", Value: "9"}); err != nil {
 			t.Fatal(err)
 		}
 		cp.Close()
@@ -223,7 +223,7 @@ func TestCommandStateSurvivesRestart(t *testing.T) {
 		if p := profiles[0]; p.ProfileID != 10 || p.ConnectorID != 1 || p.Purpose != "TxDefaultProfile" || p.StackLevel != 1 {
 			t.Errorf("profile 10 = %+v", p)
 		}
-		var stored v16.ChargingProfile
+		var stored ocpp16.ChargingProfile
 		if p := profiles[1]; p.ProfileID != 11 || p.ConnectorID != 2 || p.Purpose != "TxProfile" || json.Unmarshal([]byte(p.Profile), &stored) != nil || stored.ChargingSchedule.ChargingSchedulePeriod[1].Limit != 7400.5 {
 			t.Errorf("profile 11 = %+v", p)
 		}
@@ -253,13 +253,13 @@ func TestEnqueueEveryKindOfCommand(t *testing.T) {
 	row := e.register(t, "CP-AQ", "pw-0123456789abcdef")
 	ctx := context.Background()
 	commands := e.subscribe(t, broadcast.CommandsTopic(row.ID))
-	reqs := []v16.Request{
-		v16.ReserveNowRequest{ConnectorId: 1, ExpiryDate: v16.NewDateTime(time.Now().Add(time.Hour)), IdTag: "RFID-Q", ReservationId: 5},
-		v16.ChangeConfigurationRequest{Key: "MeterValueSampleInterval", Value: "30"},
-		v16.SetChargingProfileRequest{ConnectorId: 1, CsChargingProfiles: txProfile(20, v16.ChargingProfilePurposeTxDefaultProfile)},
-		v16.SendLocalListRequest{ListVersion: 3, UpdateType: v16.UpdateTypeFull, LocalAuthorizationList: []v16.AuthorizationData{{IdTag: "Q", IdTagInfo: &v16.IdTagInfo{Status: v16.AuthorizationStatusAccepted}}}},
-		v16.TriggerMessageRequest{RequestedMessage: v16.MessageTriggerHeartbeat},
-		v16.GetLogRequest{Log: v16.LogParameters{RemoteLocation: "https://logs.example.com/"}, LogType: v16.LogTypeDiagnosticsLog, RequestId: 1},
+	reqs := []ocpp16.Request{
+		ocpp16.ReserveNowRequest{ConnectorId: 1, ExpiryDate: ocpp16.NewDateTime(time.Now().Add(time.Hour)), IdTag: "RFID-Q", ReservationId: 5},
+		ocpp16.ChangeConfigurationRequest{Key: "MeterValueSampleInterval", Value: "30"},
+		ocpp16.SetChargingProfileRequest{ConnectorId: 1, CsChargingProfiles: txProfile(20, ocpp16.ChargingProfilePurposeTxDefaultProfile)},
+		ocpp16.SendLocalListRequest{ListVersion: 3, UpdateType: ocpp16.UpdateTypeFull, LocalAuthorizationList: []ocpp16.AuthorizationData{{IdTag: "Q", IdTagInfo: &ocpp16.IdTagInfo{Status: ocpp16.AuthorizationStatusAccepted}}}},
+		ocpp16.TriggerMessageRequest{RequestedMessage: ocpp16.MessageTriggerHeartbeat},
+		ocpp16.GetLogRequest{Log: ocpp16.LogParameters{RemoteLocation: "https://logs.example.com/"}, LogType: ocpp16.LogTypeDiagnosticsLog, RequestId: 1},
 	}
 	for _, req := range reqs {
 		if _, err := e.csms.Remote.Enqueue(ctx, "CP-AQ", req, nil); err != nil {
@@ -306,14 +306,14 @@ func TestAuthorizationKeyIsNeverStored(t *testing.T) {
 	row := e.register(t, "CP-AK", "pw-0123456789abcdef")
 	e.dial(t, "CP-AK", "pw-0123456789abcdef")
 	ctx := context.Background()
-	if _, err := e.csms.Remote.ChangeConfiguration(ctx, "CP-AK", v16.ChangeConfigurationRequest{Key: "AuthorizationKey", Value: "0123456789abcdef0123"}); err != nil {
+	if _, err := e.csms.Remote.ChangeConfiguration(ctx, "CP-AK", ocpp16.ChangeConfigurationRequest{Key: "AuthorizationKey", Value: "0123456789abcdef0123"}); err != nil {
 		t.Fatal(err)
 	}
 	k, err := e.csms.Store.ConfigurationValue(ctx, row.ID, "AuthorizationKey")
 	if err != nil || k.Value != "" || k.ChangedAt == nil {
 		t.Errorf("AuthorizationKey row = %+v, %v", k, err)
 	}
-	if _, err := e.csms.Remote.ChangeConfiguration(ctx, "CP-NONE", v16.ChangeConfigurationRequest{Key: "K", Value: "V"}); !errors.Is(err, remote.ErrNotConnected) {
+	if _, err := e.csms.Remote.ChangeConfiguration(ctx, "CP-NONE", ocpp16.ChangeConfigurationRequest{Key: "K", Value: "V"}); !errors.Is(err, remote.ErrNotConnected) {
 		t.Errorf("offline charge point: %v", err)
 	}
 }

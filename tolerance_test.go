@@ -11,20 +11,20 @@ import (
 	"github.com/ocppkit/ocppkit"
 	"github.com/ocppkit/ocppkit/internal/testdb"
 	"github.com/ocppkit/ocppkit/ocpp"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/store"
 )
 
 // TestTolerantModeQuirks sends the known quirks of real chargers through a
 // real socket, from a charge point in tolerant mode (accepted, handled as
-// the policy in ocpp/v16's documentation says) and from one in strict mode
+// the policy in ocpp/ocpp16's documentation says) and from one in strict mode
 // (refused with the precise error code), on SQLite and PostgreSQL.
 func TestTolerantModeQuirks(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		e := newEnv(t, db, ocppkit.Config{AcceptUnknownIDTags: true})
 		tolerantRow := e.register(t, "CP-QUIRKY", "pw-0123456789abcdef")
 		e.register(t, "CP-STRICT", "pw-0123456789abcdef")
-		e.csms.Handlers.SetChargePointMode("CP-QUIRKY", v16.Tolerant)
+		e.csms.Handlers.SetChargePointMode("CP-QUIRKY", ocpp16.Tolerant)
 		tolerant := e.dial(t, "CP-QUIRKY", "pw-0123456789abcdef")
 		strict := e.dial(t, "CP-STRICT", "pw-0123456789abcdef")
 		ctx := context.Background()
@@ -45,7 +45,7 @@ func TestTolerantModeQuirks(t *testing.T) {
 				payload:    `{"connectorId":"1","idTag":"RFID-Q","meterStart":"1500","timestamp":"2026-03-01T10:00:00Z"}`,
 				strictCode: ocpp.TypeConstraintViolation,
 				check: func(t *testing.T, res json.RawMessage) {
-					var r v16.StartTransactionResponse
+					var r ocpp16.StartTransactionResponse
 					json.Unmarshal(res, &r)
 					sess, err := s.SessionByTransactionID(ctx, tolerantRow.ID, r.TransactionId)
 					if err != nil || sess.ConnectorID != 1 || sess.MeterStart != 1500 {
@@ -167,7 +167,7 @@ func TestTolerantModeQuirks(t *testing.T) {
 			t.Fatal(err)
 		}
 		// A station timestamp clears the receive-time mark.
-		if _, err := tolerant.StatusNotification(ctx, 2, v16.ChargePointStatusAvailable, v16.ChargePointErrorCodeNoError); err != nil {
+		if _, err := tolerant.StatusNotification(ctx, 2, ocpp16.ChargePointStatusAvailable, ocpp16.ChargePointErrorCodeNoError); err != nil {
 			t.Fatal(err)
 		}
 		cp, _ := s.ChargePointByID(ctx, tolerantRow.ID)

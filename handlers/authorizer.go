@@ -5,7 +5,7 @@ import (
 	"errors"
 	"time"
 
-	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/store"
 )
 
@@ -14,14 +14,14 @@ import (
 // a refusal is an IdTagInfo with a status other than Accepted) makes the
 // call fail with InternalError, so the charge point retries.
 type Authorizer interface {
-	Authorize(ctx context.Context, cp *store.ChargePoint, idTag string) (v16.IdTagInfo, error)
+	Authorize(ctx context.Context, cp *store.ChargePoint, idTag string) (ocpp16.IdTagInfo, error)
 }
 
 // AuthorizerFunc adapts a function to Authorizer.
-type AuthorizerFunc func(ctx context.Context, cp *store.ChargePoint, idTag string) (v16.IdTagInfo, error)
+type AuthorizerFunc func(ctx context.Context, cp *store.ChargePoint, idTag string) (ocpp16.IdTagInfo, error)
 
 // Authorize calls f.
-func (f AuthorizerFunc) Authorize(ctx context.Context, cp *store.ChargePoint, idTag string) (v16.IdTagInfo, error) {
+func (f AuthorizerFunc) Authorize(ctx context.Context, cp *store.ChargePoint, idTag string) (ocpp16.IdTagInfo, error) {
 	return f(ctx, cp, idTag)
 }
 
@@ -37,30 +37,30 @@ type StoreAuthorizer struct {
 }
 
 // Authorize implements Authorizer.
-func (a *StoreAuthorizer) Authorize(ctx context.Context, _ *store.ChargePoint, idTag string) (v16.IdTagInfo, error) {
+func (a *StoreAuthorizer) Authorize(ctx context.Context, _ *store.ChargePoint, idTag string) (ocpp16.IdTagInfo, error) {
 	tag, err := a.Store.LookupIDTag(ctx, idTag)
 	if errors.Is(err, store.ErrNotFound) {
 		if a.AcceptUnknown {
-			return v16.IdTagInfo{Status: v16.AuthorizationStatusAccepted}, nil
+			return ocpp16.IdTagInfo{Status: ocpp16.AuthorizationStatusAccepted}, nil
 		}
-		return v16.IdTagInfo{Status: v16.AuthorizationStatusInvalid}, nil
+		return ocpp16.IdTagInfo{Status: ocpp16.AuthorizationStatusInvalid}, nil
 	}
 	if err != nil {
-		return v16.IdTagInfo{}, err
+		return ocpp16.IdTagInfo{}, err
 	}
 	now := time.Now
 	if a.Now != nil {
 		now = a.Now
 	}
-	info := v16.IdTagInfo{Status: v16.AuthorizationStatus(tag.Status), ParentIdTag: tag.ParentTag}
+	info := ocpp16.IdTagInfo{Status: ocpp16.AuthorizationStatus(tag.Status), ParentIdTag: tag.ParentTag}
 	if !info.Status.Valid() {
-		info.Status = v16.AuthorizationStatusInvalid
+		info.Status = ocpp16.AuthorizationStatusInvalid
 	}
 	if tag.ExpiryDate != nil {
-		exp := v16.NewDateTime(*tag.ExpiryDate)
+		exp := ocpp16.NewDateTime(*tag.ExpiryDate)
 		info.ExpiryDate = &exp
-		if info.Status == v16.AuthorizationStatusAccepted && !now().Before(*tag.ExpiryDate) {
-			info.Status = v16.AuthorizationStatusExpired
+		if info.Status == ocpp16.AuthorizationStatusAccepted && !now().Before(*tag.ExpiryDate) {
+			info.Status = ocpp16.AuthorizationStatusExpired
 		}
 	}
 	return info, nil

@@ -4,13 +4,13 @@ import (
 	"context"
 
 	"github.com/ocppkit/ocppkit/broadcast"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/store"
 )
 
 // BootNotification records the charge point's vendor, model, serial numbers
 // and firmware, accepts it, and hands out the heartbeat interval.
-func (d *Defaults) BootNotification(ctx context.Context, c *Call, req v16.BootNotificationRequest) (v16.BootNotificationResponse, error) {
+func (d *Defaults) BootNotification(ctx context.Context, c *Call, req ocpp16.BootNotificationRequest) (ocpp16.BootNotificationResponse, error) {
 	now := d.now().UTC()
 	err := d.store.RecordBoot(ctx, c.ChargePoint.ID, store.BootInfo{
 		Vendor:                req.ChargePointVendor,
@@ -25,13 +25,13 @@ func (d *Defaults) BootNotification(ctx context.Context, c *Call, req v16.BootNo
 		At:                    now,
 	})
 	if err != nil {
-		return v16.BootNotificationResponse{}, err
+		return ocpp16.BootNotificationResponse{}, err
 	}
 	d.heartbeats.touch(c.ChargePoint.ID, now)
 	d.Publish(c.ChargePoint.ID, broadcast.KindConnection, broadcast.ConnectionEvent{Connected: true, Timestamp: now, Identity: c.Identity})
-	return v16.BootNotificationResponse{
-		Status:      v16.RegistrationStatusAccepted,
-		CurrentTime: v16.NewDateTime(now),
+	return ocpp16.BootNotificationResponse{
+		Status:      ocpp16.RegistrationStatusAccepted,
+		CurrentTime: ocpp16.NewDateTime(now),
 		Interval:    int(d.interval.Seconds()),
 	}, nil
 }

@@ -3,19 +3,19 @@ package handlers
 import (
 	"context"
 
-	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 )
 
 // VendorHandler handles the DataTransfer messages of one vendorId.
 type VendorHandler interface {
-	DataTransfer(ctx context.Context, c *Call, req v16.DataTransferRequest) (v16.DataTransferResponse, error)
+	DataTransfer(ctx context.Context, c *Call, req ocpp16.DataTransferRequest) (ocpp16.DataTransferResponse, error)
 }
 
 // VendorFunc adapts a function to VendorHandler.
-type VendorFunc func(ctx context.Context, c *Call, req v16.DataTransferRequest) (v16.DataTransferResponse, error)
+type VendorFunc func(ctx context.Context, c *Call, req ocpp16.DataTransferRequest) (ocpp16.DataTransferResponse, error)
 
 // DataTransfer calls f.
-func (f VendorFunc) DataTransfer(ctx context.Context, c *Call, req v16.DataTransferRequest) (v16.DataTransferResponse, error) {
+func (f VendorFunc) DataTransfer(ctx context.Context, c *Call, req ocpp16.DataTransferRequest) (ocpp16.DataTransferResponse, error) {
 	return f(ctx, c, req)
 }
 
@@ -29,12 +29,12 @@ func (d *Defaults) HandleVendor(vendorID string, h VendorHandler) {
 
 // DataTransfer routes the message to the VendorHandler registered for its
 // vendorId, and answers UnknownVendorId when there is none.
-func (d *Defaults) DataTransfer(ctx context.Context, c *Call, req v16.DataTransferRequest) (v16.DataTransferResponse, error) {
+func (d *Defaults) DataTransfer(ctx context.Context, c *Call, req ocpp16.DataTransferRequest) (ocpp16.DataTransferResponse, error) {
 	d.vendorsMu.RLock()
 	h, ok := d.vendors[req.VendorId]
 	d.vendorsMu.RUnlock()
 	if !ok {
-		return v16.DataTransferResponse{Status: v16.DataTransferStatusUnknownVendorId}, nil
+		return ocpp16.DataTransferResponse{Status: ocpp16.DataTransferStatusUnknownVendorId}, nil
 	}
 	return h.DataTransfer(ctx, c, req)
 }

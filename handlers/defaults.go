@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/ocppkit/ocppkit/broadcast"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/store"
 )
 
@@ -116,20 +116,20 @@ func NewDefaults(cfg DefaultsConfig) *Defaults {
 
 // Register installs every default handler in r.
 func (d *Defaults) Register(r *Registry) {
-	r.SetDefault(v16.ActionAuthorize, Typed(d.Authorize))
-	r.SetDefault(v16.ActionBootNotification, Typed(d.BootNotification))
-	r.SetDefault(v16.ActionDataTransfer, Typed(d.DataTransfer))
-	r.SetDefault(v16.ActionDiagnosticsStatusNotification, Typed(d.DiagnosticsStatusNotification))
-	r.SetDefault(v16.ActionFirmwareStatusNotification, Typed(d.FirmwareStatusNotification))
-	r.SetDefault(v16.ActionHeartbeat, Typed(d.Heartbeat))
-	r.SetDefault(v16.ActionMeterValues, Typed(d.MeterValues))
-	r.SetDefault(v16.ActionStartTransaction, Typed(d.StartTransaction))
-	r.SetDefault(v16.ActionStatusNotification, Typed(d.StatusNotification))
-	r.SetDefault(v16.ActionStopTransaction, Typed(d.StopTransaction))
-	r.SetDefault(v16.ActionSecurityEventNotification, Typed(d.SecurityEventNotification))
-	r.SetDefault(v16.ActionSignCertificate, Typed(d.SignCertificate))
-	r.SetDefault(v16.ActionSignedFirmwareStatusNotification, Typed(d.SignedFirmwareStatusNotification))
-	r.SetDefault(v16.ActionLogStatusNotification, Typed(d.LogStatusNotification))
+	r.SetDefault(ocpp16.ActionAuthorize, Typed(d.Authorize))
+	r.SetDefault(ocpp16.ActionBootNotification, Typed(d.BootNotification))
+	r.SetDefault(ocpp16.ActionDataTransfer, Typed(d.DataTransfer))
+	r.SetDefault(ocpp16.ActionDiagnosticsStatusNotification, Typed(d.DiagnosticsStatusNotification))
+	r.SetDefault(ocpp16.ActionFirmwareStatusNotification, Typed(d.FirmwareStatusNotification))
+	r.SetDefault(ocpp16.ActionHeartbeat, Typed(d.Heartbeat))
+	r.SetDefault(ocpp16.ActionMeterValues, Typed(d.MeterValues))
+	r.SetDefault(ocpp16.ActionStartTransaction, Typed(d.StartTransaction))
+	r.SetDefault(ocpp16.ActionStatusNotification, Typed(d.StatusNotification))
+	r.SetDefault(ocpp16.ActionStopTransaction, Typed(d.StopTransaction))
+	r.SetDefault(ocpp16.ActionSecurityEventNotification, Typed(d.SecurityEventNotification))
+	r.SetDefault(ocpp16.ActionSignCertificate, Typed(d.SignCertificate))
+	r.SetDefault(ocpp16.ActionSignedFirmwareStatusNotification, Typed(d.SignedFirmwareStatusNotification))
+	r.SetDefault(ocpp16.ActionLogStatusNotification, Typed(d.LogStatusNotification))
 }
 
 // Publish hands an event for a charge point to the broadcaster without
@@ -169,7 +169,7 @@ func (d *Defaults) Close(ctx context.Context) error {
 // is read afresh from the database.
 func (d *Defaults) Forget(chargePointID uint) { d.sessions.forget(chargePointID) }
 
-func (d *Defaults) timestamp(t v16.DateTime) time.Time {
+func (d *Defaults) timestamp(t ocpp16.DateTime) time.Time {
 	if t.IsZero() {
 		return d.now().UTC()
 	}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/ocppkit/ocppkit/broadcast"
 	"github.com/ocppkit/ocppkit/ocpp"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/store"
 )
 
@@ -18,11 +18,11 @@ import (
 // Rows of many charge points are written in shared transactions by the
 // MeterWriter (group commit); the reply waits for this message's commit.
 // The session's energy consumed is kept current in the same transaction.
-func (d *Defaults) MeterValues(ctx context.Context, c *Call, req v16.MeterValuesRequest) (v16.MeterValuesResponse, error) {
+func (d *Defaults) MeterValues(ctx context.Context, c *Call, req ocpp16.MeterValuesRequest) (ocpp16.MeterValuesResponse, error) {
 	cpID := c.ChargePoint.ID
 	ref, found, err := d.sessionFor(ctx, cpID, req.ConnectorId, req.TransactionId)
 	if err != nil {
-		return v16.MeterValuesResponse{}, err
+		return ocpp16.MeterValuesResponse{}, err
 	}
 	var sessID *uint
 	if found {
@@ -30,10 +30,10 @@ func (d *Defaults) MeterValues(ctx context.Context, c *Call, req v16.MeterValues
 	}
 	rows, err := meterRows(cpID, req.ConnectorId, sessID, req.TransactionId, req.MeterValue, d.now())
 	if err != nil {
-		return v16.MeterValuesResponse{}, err
+		return ocpp16.MeterValuesResponse{}, err
 	}
 	if err := d.meter.Write(ctx, rows); err != nil {
-		return v16.MeterValuesResponse{}, err
+		return ocpp16.MeterValuesResponse{}, err
 	}
 	for i := range rows {
 		r := &rows[i]
@@ -48,7 +48,7 @@ func (d *Defaults) MeterValues(ctx context.Context, c *Call, req v16.MeterValues
 			SessionID:   r.ChargingSessionID,
 		})
 	}
-	return v16.MeterValuesResponse{}, nil
+	return ocpp16.MeterValuesResponse{}, nil
 }
 
 // sessionFor finds the session a MeterValues belongs to: by transactionId
@@ -86,7 +86,7 @@ func (d *Defaults) sessionFor(ctx context.Context, cpID uint, connectorID int, t
 // location Outlet, format Raw). A value that is not a decimal is refused
 // with PropertyConstraintViolation, except SignedData, which is kept as
 // given with Value 0.
-func meterRows(cpID uint, connectorID int, sessID *uint, txID *int, values []v16.MeterValue, now time.Time) ([]store.MeterValue, error) {
+func meterRows(cpID uint, connectorID int, sessID *uint, txID *int, values []ocpp16.MeterValue, now time.Time) ([]store.MeterValue, error) {
 	n := 0
 	for _, mv := range values {
 		n += len(mv.SampledValue)
@@ -103,16 +103,16 @@ func meterRows(cpID uint, connectorID int, sessID *uint, txID *int, values []v16
 				ChargingSessionID: sessID,
 				ConnectorID:       connectorID,
 				TransactionID:     txID,
-				Measurand:         orDefault(string(sv.Measurand), string(v16.MeasurandEnergyActiveImportRegister)),
+				Measurand:         orDefault(string(sv.Measurand), string(ocpp16.MeasurandEnergyActiveImportRegister)),
 				RawValue:          sv.Value,
-				Unit:              orDefault(string(sv.Unit), string(v16.UnitOfMeasureWh)),
+				Unit:              orDefault(string(sv.Unit), string(ocpp16.UnitOfMeasureWh)),
 				Phase:             string(sv.Phase),
-				Context:           orDefault(string(sv.Context), string(v16.ReadingContextSamplePeriodic)),
-				Location:          orDefault(string(sv.Location), string(v16.LocationOutlet)),
-				Format:            orDefault(string(sv.Format), string(v16.ValueFormatRaw)),
+				Context:           orDefault(string(sv.Context), string(ocpp16.ReadingContextSamplePeriodic)),
+				Location:          orDefault(string(sv.Location), string(ocpp16.LocationOutlet)),
+				Format:            orDefault(string(sv.Format), string(ocpp16.ValueFormatRaw)),
 				Timestamp:         ts,
 			}
-			if row.Format != string(v16.ValueFormatSignedData) {
+			if row.Format != string(ocpp16.ValueFormatSignedData) {
 				v, err := strconv.ParseFloat(sv.Value, 64)
 				if err != nil {
 					return nil, ocpp.NewError(ocpp.PropertyConstraintViolation,

@@ -9,7 +9,7 @@ import (
 	"sync"
 
 	"github.com/ocppkit/ocppkit/ocpp"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/store"
 )
 
@@ -32,19 +32,19 @@ type Call struct {
 
 // Handler handles one CALL from a charge point. req is a pointer to the
 // decoded, validated request type of c.Action (e.g.
-// *v16.StatusNotificationRequest); the returned response must be the
+// *ocpp16.StatusNotificationRequest); the returned response must be the
 // action's response type, as a value or a pointer. An *ocpp.Error return is
 // sent to the charge point as that CALLERROR; any other error is sent as
 // InternalError without its text.
 type Handler interface {
-	Handle(ctx context.Context, c *Call, req v16.Request) (v16.Response, error)
+	Handle(ctx context.Context, c *Call, req ocpp16.Request) (ocpp16.Response, error)
 }
 
 // HandlerFunc adapts a function to Handler.
-type HandlerFunc func(ctx context.Context, c *Call, req v16.Request) (v16.Response, error)
+type HandlerFunc func(ctx context.Context, c *Call, req ocpp16.Request) (ocpp16.Response, error)
 
 // Handle calls f.
-func (f HandlerFunc) Handle(ctx context.Context, c *Call, req v16.Request) (v16.Response, error) {
+func (f HandlerFunc) Handle(ctx context.Context, c *Call, req ocpp16.Request) (ocpp16.Response, error) {
 	return f(ctx, c, req)
 }
 
@@ -55,7 +55,7 @@ type Middleware func(Handler) Handler
 
 // TypedFunc is a handler for one action with its concrete request and
 // response types.
-type TypedFunc[Req v16.Request, Res v16.Response] func(ctx context.Context, c *Call, req Req) (Res, error)
+type TypedFunc[Req ocpp16.Request, Res ocpp16.Response] func(ctx context.Context, c *Call, req Req) (Res, error)
 
 // Registry maps OCPP actions to handlers. A Registry is safe for concurrent
 // use; registration may happen while charge points are connected.
@@ -69,9 +69,9 @@ type Registry struct {
 	defaults   map[string]Handler
 	overrides  map[string]Handler
 	middleware []Middleware
-	mode       v16.Mode
-	actionMode map[string]v16.Mode
-	cpMode     map[string]v16.Mode
+	mode       ocpp16.Mode
+	actionMode map[string]ocpp16.Mode
+	cpMode     map[string]ocpp16.Mode
 	logger     *slog.Logger
 }
 
@@ -84,8 +84,8 @@ func NewRegistry(logger *slog.Logger) *Registry {
 	return &Registry{
 		defaults:   make(map[string]Handler),
 		overrides:  make(map[string]Handler),
-		actionMode: make(map[string]v16.Mode),
-		cpMode:     make(map[string]v16.Mode),
+		actionMode: make(map[string]ocpp16.Mode),
+		cpMode:     make(map[string]ocpp16.Mode),
 		logger:     logger,
 	}
 }
@@ -93,14 +93,14 @@ func NewRegistry(logger *slog.Logger) *Registry {
 // On registers fn as the host's handler for the action of Req, replacing any
 // earlier override. The action name comes from the request type, and the
 // payload is decoded and validated once, by the registry, before fn runs.
-func On[Req v16.Request, Res v16.Response](r *Registry, fn TypedFunc[Req, Res]) {
+func On[Req ocpp16.Request, Res ocpp16.Response](r *Registry, fn TypedFunc[Req, Res]) {
 	var zero Req
 	r.Handle(zero.Action(), Typed(fn))
 }
 
 // Typed turns a TypedFunc into a Handler.
-func Typed[Req v16.Request, Res v16.Response](fn TypedFunc[Req, Res]) Handler {
-	return HandlerFunc(func(ctx context.Context, c *Call, req v16.Request) (v16.Response, error) {
+func Typed[Req ocpp16.Request, Res ocpp16.Response](fn TypedFunc[Req, Res]) Handler {
+	return HandlerFunc(func(ctx context.Context, c *Call, req ocpp16.Request) (ocpp16.Response, error) {
 		typed, err := requestAs[Req](req)
 		if err != nil {
 			return nil, err
@@ -157,15 +157,15 @@ func (r *Registry) Use(mw ...Middleware) {
 }
 
 // SetMode sets the validation mode used for every action and charge point
-// without a more specific setting. The default is v16.Strict.
-func (r *Registry) SetMode(m v16.Mode) {
+// without a more specific setting. The default is ocpp16.Strict.
+func (r *Registry) SetMode(m ocpp16.Mode) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.mode = m
 }
 
 // SetActionMode sets the validation mode of one action for every charge point.
-func (r *Registry) SetActionMode(action string, m v16.Mode) {
+func (r *Registry) SetActionMode(action string, m ocpp16.Mode) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.actionMode[action] = m
@@ -173,14 +173,14 @@ func (r *Registry) SetActionMode(action string, m v16.Mode) {
 
 // SetChargePointMode sets the validation mode of every action of one charge
 // point (the place for a known quirky charger). It wins over SetActionMode.
-func (r *Registry) SetChargePointMode(identity string, m v16.Mode) {
+func (r *Registry) SetChargePointMode(identity string, m ocpp16.Mode) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.cpMode[identity] = m
 }
 
 // Mode returns the validation mode for a charge point's action.
-func (r *Registry) Mode(identity, action string) v16.Mode {
+func (r *Registry) Mode(identity, action string) ocpp16.Mode {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	return r.modeLocked(identity, action)
@@ -188,7 +188,7 @@ func (r *Registry) Mode(identity, action string) v16.Mode {
 
 // modeLocked is Mode with r.mu held. Its maps are usually empty: those
 // lookups cost nothing.
-func (r *Registry) modeLocked(identity, action string) v16.Mode {
+func (r *Registry) modeLocked(identity, action string) ocpp16.Mode {
 	if len(r.cpMode) != 0 {
 		if m, ok := r.cpMode[identity]; ok {
 			return m
@@ -205,12 +205,12 @@ func (r *Registry) modeLocked(identity, action string) v16.Mode {
 // Invoke calls h and returns its response as Res. It is how an override
 // delegates to the default it wraps:
 //
-//	def := reg.Default(v16.ActionStatusNotification)
-//	handlers.On(reg, func(ctx context.Context, c *handlers.Call, req v16.StatusNotificationRequest) (v16.StatusNotificationResponse, error) {
+//	def := reg.Default(ocpp16.ActionStatusNotification)
+//	handlers.On(reg, func(ctx context.Context, c *handlers.Call, req ocpp16.StatusNotificationRequest) (ocpp16.StatusNotificationResponse, error) {
 //		// … the host's own work …
-//		return handlers.Invoke[v16.StatusNotificationResponse](ctx, def, c, req)
+//		return handlers.Invoke[ocpp16.StatusNotificationResponse](ctx, def, c, req)
 //	})
-func Invoke[Res v16.Response](ctx context.Context, h Handler, c *Call, req v16.Request) (Res, error) {
+func Invoke[Res ocpp16.Response](ctx context.Context, h Handler, c *Call, req ocpp16.Request) (Res, error) {
 	var zero Res
 	if h == nil {
 		return zero, ocpp.NewError(ocpp.NotSupported, "no handler for %s", c.Action)
@@ -245,14 +245,14 @@ func (r *Registry) Dispatch(ctx context.Context, c *Call, payload json.RawMessag
 	mode := r.modeLocked(c.Identity, c.Action)
 	r.mu.RUnlock()
 
-	req, known := v16.NewRequest(c.Action)
+	req, known := ocpp16.NewRequest(c.Action)
 	if !known {
 		return nil, ocpp.NewError(ocpp.NotImplemented, "unknown action %q", c.Action)
 	}
 	if h == nil {
 		return nil, ocpp.NewError(ocpp.NotSupported, "action %q is not supported by this central system", c.Action)
 	}
-	if err := v16.Unmarshal(payload, req, mode); err != nil {
+	if err := ocpp16.Unmarshal(payload, req, mode); err != nil {
 		return nil, err
 	}
 	for i := len(mw) - 1; i >= 0; i-- {
@@ -288,7 +288,7 @@ func asInternal(err error) error {
 	return fmt.Errorf("%s", err.Error())
 }
 
-func requestAs[Req v16.Request](req v16.Request) (Req, error) {
+func requestAs[Req ocpp16.Request](req ocpp16.Request) (Req, error) {
 	switch v := any(req).(type) {
 	case Req:
 		return v, nil

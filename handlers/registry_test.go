@@ -10,7 +10,7 @@ import (
 
 	"github.com/ocppkit/ocppkit/handlers"
 	"github.com/ocppkit/ocppkit/ocpp"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/store"
 )
 
@@ -25,17 +25,17 @@ func newCall(action string) *handlers.Call {
 
 func TestDispatchErrors(t *testing.T) {
 	r := handlers.NewRegistry(nil)
-	handlers.On(r, func(ctx context.Context, c *handlers.Call, req v16.HeartbeatRequest) (v16.HeartbeatResponse, error) {
-		return v16.HeartbeatResponse{CurrentTime: v16.Now()}, nil
+	handlers.On(r, func(ctx context.Context, c *handlers.Call, req ocpp16.HeartbeatRequest) (ocpp16.HeartbeatResponse, error) {
+		return ocpp16.HeartbeatResponse{CurrentTime: ocpp16.Now()}, nil
 	})
-	handlers.On(r, func(ctx context.Context, c *handlers.Call, req v16.AuthorizeRequest) (v16.AuthorizeResponse, error) {
+	handlers.On(r, func(ctx context.Context, c *handlers.Call, req ocpp16.AuthorizeRequest) (ocpp16.AuthorizeResponse, error) {
 		panic("boom")
 	})
-	handlers.On(r, func(ctx context.Context, c *handlers.Call, req v16.DataTransferRequest) (v16.DataTransferResponse, error) {
-		return v16.DataTransferResponse{Status: "Maybe"}, nil // breaks the schema
+	handlers.On(r, func(ctx context.Context, c *handlers.Call, req ocpp16.DataTransferRequest) (ocpp16.DataTransferResponse, error) {
+		return ocpp16.DataTransferResponse{Status: "Maybe"}, nil // breaks the schema
 	})
-	handlers.On(r, func(ctx context.Context, c *handlers.Call, req v16.FirmwareStatusNotificationRequest) (v16.FirmwareStatusNotificationResponse, error) {
-		return v16.FirmwareStatusNotificationResponse{}, errors.New("database is on fire")
+	handlers.On(r, func(ctx context.Context, c *handlers.Call, req ocpp16.FirmwareStatusNotificationRequest) (ocpp16.FirmwareStatusNotificationResponse, error) {
+		return ocpp16.FirmwareStatusNotificationResponse{}, errors.New("database is on fire")
 	})
 	tests := []struct {
 		name, action, payload string
@@ -74,24 +74,24 @@ func TestDispatchErrors(t *testing.T) {
 func TestOverrideDelegatesToDefault(t *testing.T) {
 	r := handlers.NewRegistry(nil)
 	var calls []string
-	r.SetDefault(v16.ActionAuthorize, handlers.Typed(func(ctx context.Context, c *handlers.Call, req v16.AuthorizeRequest) (v16.AuthorizeResponse, error) {
+	r.SetDefault(ocpp16.ActionAuthorize, handlers.Typed(func(ctx context.Context, c *handlers.Call, req ocpp16.AuthorizeRequest) (ocpp16.AuthorizeResponse, error) {
 		calls = append(calls, "default:"+req.IdTag)
-		return v16.AuthorizeResponse{IdTagInfo: v16.IdTagInfo{Status: v16.AuthorizationStatusAccepted}}, nil
+		return ocpp16.AuthorizeResponse{IdTagInfo: ocpp16.IdTagInfo{Status: ocpp16.AuthorizationStatusAccepted}}, nil
 	}))
-	def := r.Default(v16.ActionAuthorize)
-	handlers.On(r, func(ctx context.Context, c *handlers.Call, req v16.AuthorizeRequest) (v16.AuthorizeResponse, error) {
+	def := r.Default(ocpp16.ActionAuthorize)
+	handlers.On(r, func(ctx context.Context, c *handlers.Call, req ocpp16.AuthorizeRequest) (ocpp16.AuthorizeResponse, error) {
 		calls = append(calls, "override:"+req.IdTag)
 		if req.IdTag == "BLOCKED" {
-			return v16.AuthorizeResponse{IdTagInfo: v16.IdTagInfo{Status: v16.AuthorizationStatusBlocked}}, nil
+			return ocpp16.AuthorizeResponse{IdTagInfo: ocpp16.IdTagInfo{Status: ocpp16.AuthorizationStatusBlocked}}, nil
 		}
-		return handlers.Invoke[v16.AuthorizeResponse](ctx, def, c, req)
+		return handlers.Invoke[ocpp16.AuthorizeResponse](ctx, def, c, req)
 	})
 	for _, tag := range []string{"A", "BLOCKED"} {
 		if _, err := r.Dispatch(context.Background(), newCall("Authorize"), json.RawMessage(`{"idTag":"`+tag+`"}`)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	r.Remove(v16.ActionAuthorize)
+	r.Remove(ocpp16.ActionAuthorize)
 	out, err := r.Dispatch(context.Background(), newCall("Authorize"), json.RawMessage(`{"idTag":"B"}`))
 	if err != nil {
 		t.Fatal(err)
@@ -109,7 +109,7 @@ func TestMiddlewareOrderAndModes(t *testing.T) {
 	var order []string
 	mw := func(name string) handlers.Middleware {
 		return func(next handlers.Handler) handlers.Handler {
-			return handlers.HandlerFunc(func(ctx context.Context, c *handlers.Call, req v16.Request) (v16.Response, error) {
+			return handlers.HandlerFunc(func(ctx context.Context, c *handlers.Call, req ocpp16.Request) (ocpp16.Response, error) {
 				order = append(order, name+">")
 				res, err := next.Handle(ctx, c, req)
 				order = append(order, "<"+name)
@@ -117,28 +117,28 @@ func TestMiddlewareOrderAndModes(t *testing.T) {
 			})
 		}
 	}
-	handlers.On(r, func(ctx context.Context, c *handlers.Call, req v16.BootNotificationRequest) (v16.BootNotificationResponse, error) {
+	handlers.On(r, func(ctx context.Context, c *handlers.Call, req ocpp16.BootNotificationRequest) (ocpp16.BootNotificationResponse, error) {
 		order = append(order, "handler:"+req.ChargePointVendor)
-		return v16.BootNotificationResponse{Status: v16.RegistrationStatusAccepted, CurrentTime: v16.Now(), Interval: 60}, nil
+		return ocpp16.BootNotificationResponse{Status: ocpp16.RegistrationStatusAccepted, CurrentTime: ocpp16.Now(), Interval: 60}, nil
 	})
 	r.Use(mw("outer"), mw("inner"))
 	long := `{"chargePointVendor":"` + strings.Repeat("V", 55) + `","chargePointModel":"M"}`
 	if _, err := r.Dispatch(context.Background(), newCall("BootNotification"), json.RawMessage(long)); ocpp.CodeOf(err) != ocpp.PropertyConstraintViolation {
 		t.Fatalf("strict: over-long vendor gave %v", err)
 	}
-	r.SetChargePointMode("CP-1", v16.Tolerant)
+	r.SetChargePointMode("CP-1", ocpp16.Tolerant)
 	if _, err := r.Dispatch(context.Background(), newCall("BootNotification"), json.RawMessage(long)); err != nil {
 		t.Fatalf("tolerant charge point: %v", err)
 	}
 	if got := strings.Join(order, " "); got != "outer> inner> handler:"+strings.Repeat("V", 50)+" <inner <outer" {
 		t.Errorf("order = %s", got)
 	}
-	r.SetChargePointMode("CP-1", v16.Strict)
-	r.SetActionMode("BootNotification", v16.Tolerant)
-	if got := r.Mode("CP-1", "BootNotification"); got != v16.Strict {
+	r.SetChargePointMode("CP-1", ocpp16.Strict)
+	r.SetActionMode("BootNotification", ocpp16.Tolerant)
+	if got := r.Mode("CP-1", "BootNotification"); got != ocpp16.Strict {
 		t.Errorf("charge point mode should win over action mode, got %v", got)
 	}
-	if got := r.Mode("CP-2", "BootNotification"); got != v16.Tolerant {
+	if got := r.Mode("CP-2", "BootNotification"); got != ocpp16.Tolerant {
 		t.Errorf("action mode = %v", got)
 	}
 }

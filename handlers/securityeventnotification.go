@@ -4,14 +4,14 @@ import (
 	"context"
 
 	"github.com/ocppkit/ocppkit/broadcast"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/store"
 )
 
 // SecurityEventNotification stores the security event (security extension)
 // and publishes it on charge_point_<id>_security_events. Events the
 // whitepaper marks critical are also logged at Warn.
-func (d *Defaults) SecurityEventNotification(ctx context.Context, c *Call, req v16.SecurityEventNotificationRequest) (v16.SecurityEventNotificationResponse, error) {
+func (d *Defaults) SecurityEventNotification(ctx context.Context, c *Call, req ocpp16.SecurityEventNotificationRequest) (ocpp16.SecurityEventNotificationResponse, error) {
 	e := &store.SecurityEvent{
 		ChargePointID: c.ChargePoint.ID,
 		Type:          req.Type,
@@ -23,13 +23,13 @@ func (d *Defaults) SecurityEventNotification(ctx context.Context, c *Call, req v
 		e.Timestamp = e.ReceivedAt
 	}
 	if err := d.store.RecordSecurityEvent(ctx, e); err != nil {
-		return v16.SecurityEventNotificationResponse{}, err
+		return ocpp16.SecurityEventNotificationResponse{}, err
 	}
 	if criticalSecurityEvents[req.Type] {
 		c.Logger.Warn("critical security event", "type", req.Type, "tech_info", req.TechInfo)
 	}
 	d.Publish(c.ChargePoint.ID, broadcast.KindSecurityEvents, broadcast.SecurityEvent{Type: e.Type, TechInfo: e.TechInfo, Timestamp: e.Timestamp})
-	return v16.SecurityEventNotificationResponse{}, nil
+	return ocpp16.SecurityEventNotificationResponse{}, nil
 }
 
 // criticalSecurityEvents are the security events of the OCPP 1.6 security

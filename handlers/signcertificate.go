@@ -4,7 +4,7 @@ import (
 	"context"
 	"sync"
 
-	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/store"
 )
 
@@ -29,7 +29,7 @@ func (f SignerFunc) SignCSR(ctx context.Context, cp *store.ChargePoint, csrPEM s
 // default SignCertificate handler uses it to send CertificateSigned;
 // *remote.Client is one (the root package wires it).
 type Sender interface {
-	Send(ctx context.Context, identity string, req v16.Request) (v16.Response, error)
+	Send(ctx context.Context, identity string, req ocpp16.Request) (ocpp16.Response, error)
 }
 
 // SignCertificate answers a charge point's certificate signing request.
@@ -37,11 +37,11 @@ type Sender interface {
 // Otherwise it answers Accepted, then signs the CSR in the background and
 // sends the chain with CertificateSigned; a failure is logged (the charge
 // point asks again, per the whitepaper, after its own timeout).
-func (d *Defaults) SignCertificate(ctx context.Context, c *Call, req v16.SignCertificateRequest) (v16.SignCertificateResponse, error) {
+func (d *Defaults) SignCertificate(ctx context.Context, c *Call, req ocpp16.SignCertificateRequest) (ocpp16.SignCertificateResponse, error) {
 	if !d.signing.start(c, req.Csr) {
-		return v16.SignCertificateResponse{Status: v16.GenericStatusRejected}, nil
+		return ocpp16.SignCertificateResponse{Status: ocpp16.GenericStatusRejected}, nil
 	}
-	return v16.SignCertificateResponse{Status: v16.GenericStatusAccepted}, nil
+	return ocpp16.SignCertificateResponse{Status: ocpp16.GenericStatusAccepted}, nil
 }
 
 // certSigner runs the background signing of SignCertificate requests, so
@@ -81,12 +81,12 @@ func (s *certSigner) start(c *Call, csr string) bool {
 			c.Logger.Error("sign certificate signing request", "err", err)
 			return
 		}
-		res, err := s.sender.Send(s.ctx, c.Identity, v16.CertificateSignedRequest{CertificateChain: chain})
+		res, err := s.sender.Send(s.ctx, c.Identity, ocpp16.CertificateSignedRequest{CertificateChain: chain})
 		if err != nil {
 			c.Logger.Warn("send CertificateSigned", "err", err)
 			return
 		}
-		if r, ok := res.(*v16.CertificateSignedResponse); ok && r.Status != v16.CertificateSignedStatusAccepted {
+		if r, ok := res.(*ocpp16.CertificateSignedResponse); ok && r.Status != ocpp16.CertificateSignedStatusAccepted {
 			c.Logger.Warn("charge point rejected the signed certificate", "status", r.Status)
 		}
 	}()

@@ -8,14 +8,14 @@ import (
 
 	"github.com/ocppkit/ocppkit/handlers"
 	"github.com/ocppkit/ocppkit/internal/testdb"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/store"
 )
 
 // senderFunc records what the SignCertificate handler sends.
-type senderFunc func(ctx context.Context, identity string, req v16.Request) (v16.Response, error)
+type senderFunc func(ctx context.Context, identity string, req ocpp16.Request) (ocpp16.Response, error)
 
-func (f senderFunc) Send(ctx context.Context, identity string, req v16.Request) (v16.Response, error) {
+func (f senderFunc) Send(ctx context.Context, identity string, req ocpp16.Request) (ocpp16.Response, error) {
 	return f(ctx, identity, req)
 }
 
@@ -25,13 +25,13 @@ func TestSignCertificate(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := store.New(db)
-	sent := make(chan v16.Request, 1)
-	sender := senderFunc(func(ctx context.Context, identity string, req v16.Request) (v16.Response, error) {
+	sent := make(chan ocpp16.Request, 1)
+	sender := senderFunc(func(ctx context.Context, identity string, req ocpp16.Request) (ocpp16.Response, error) {
 		if identity != "CP-1" {
 			t.Errorf("sent to %s", identity)
 		}
 		sent <- req
-		return &v16.CertificateSignedResponse{Status: v16.CertificateSignedStatusAccepted}, nil
+		return &ocpp16.CertificateSignedResponse{Status: ocpp16.CertificateSignedStatusAccepted}, nil
 	})
 	signer := handlers.SignerFunc(func(ctx context.Context, cp *store.ChargePoint, csr string) (string, error) {
 		if csr == "bad" {
@@ -43,15 +43,15 @@ func TestSignCertificate(t *testing.T) {
 		name   string
 		cfg    handlers.DefaultsConfig
 		csr    string
-		want   v16.GenericStatus
+		want   ocpp16.GenericStatus
 		chain  string // expected CertificateSigned chain, "" for none
 		closed bool
 	}{
-		{"signer and sender", handlers.DefaultsConfig{Signer: signer, Sender: sender}, "csr", v16.GenericStatusAccepted, "CHAIN FOR CP-1", false},
-		{"signer fails after accepting", handlers.DefaultsConfig{Signer: signer, Sender: sender}, "bad", v16.GenericStatusAccepted, "", false},
-		{"no signer", handlers.DefaultsConfig{Sender: sender}, "csr", v16.GenericStatusRejected, "", false},
-		{"no sender", handlers.DefaultsConfig{Signer: signer}, "csr", v16.GenericStatusRejected, "", false},
-		{"closed", handlers.DefaultsConfig{Signer: signer, Sender: sender}, "csr", v16.GenericStatusRejected, "", true},
+		{"signer and sender", handlers.DefaultsConfig{Signer: signer, Sender: sender}, "csr", ocpp16.GenericStatusAccepted, "CHAIN FOR CP-1", false},
+		{"signer fails after accepting", handlers.DefaultsConfig{Signer: signer, Sender: sender}, "bad", ocpp16.GenericStatusAccepted, "", false},
+		{"no signer", handlers.DefaultsConfig{Sender: sender}, "csr", ocpp16.GenericStatusRejected, "", false},
+		{"no sender", handlers.DefaultsConfig{Signer: signer}, "csr", ocpp16.GenericStatusRejected, "", false},
+		{"closed", handlers.DefaultsConfig{Signer: signer, Sender: sender}, "csr", ocpp16.GenericStatusRejected, "", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -62,7 +62,7 @@ func TestSignCertificate(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			res, err := d.SignCertificate(context.Background(), newCall(v16.ActionSignCertificate), v16.SignCertificateRequest{Csr: tt.csr})
+			res, err := d.SignCertificate(context.Background(), newCall(ocpp16.ActionSignCertificate), ocpp16.SignCertificateRequest{Csr: tt.csr})
 			if err != nil || res.Status != tt.want {
 				t.Fatalf("SignCertificate = %+v, %v; want %s", res, err, tt.want)
 			}
@@ -75,7 +75,7 @@ func TestSignCertificate(t *testing.T) {
 			}
 			select {
 			case req := <-sent:
-				cs, ok := req.(v16.CertificateSignedRequest)
+				cs, ok := req.(ocpp16.CertificateSignedRequest)
 				if tt.chain == "" || !ok || cs.CertificateChain != tt.chain {
 					t.Errorf("sent %#v, want chain %q", req, tt.chain)
 				}

@@ -3,7 +3,7 @@ package handlers
 import (
 	"context"
 
-	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/store"
 )
 
@@ -11,7 +11,7 @@ import (
 // update (security extension) in the status history, keeps it as
 // signed_firmware_status in the charge point's metadata and publishes it on
 // charge_point_<id>_reports.
-func (d *Defaults) SignedFirmwareStatusNotification(ctx context.Context, c *Call, req v16.SignedFirmwareStatusNotificationRequest) (v16.SignedFirmwareStatusNotificationResponse, error) {
+func (d *Defaults) SignedFirmwareStatusNotification(ctx context.Context, c *Call, req ocpp16.SignedFirmwareStatusNotificationRequest) (ocpp16.SignedFirmwareStatusNotificationResponse, error) {
 	err := d.recordReport(ctx, c, store.ReportSignedFirmware, string(req.Status), req.RequestId)
-	return v16.SignedFirmwareStatusNotificationResponse{}, err
+	return ocpp16.SignedFirmwareStatusNotificationResponse{}, err
 }

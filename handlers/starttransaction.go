@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"github.com/ocppkit/ocppkit/broadcast"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/store"
 )
 
@@ -16,10 +16,10 @@ import (
 // stops it); publishing "started" on charge_point_<id>_sessions. A
 // reservationId consumes that reservation (status Used, published on
 // charge_point_<id>_reservations).
-func (d *Defaults) StartTransaction(ctx context.Context, c *Call, req v16.StartTransactionRequest) (v16.StartTransactionResponse, error) {
+func (d *Defaults) StartTransaction(ctx context.Context, c *Call, req ocpp16.StartTransactionRequest) (ocpp16.StartTransactionResponse, error) {
 	info, err := d.authorizer.Authorize(ctx, c.ChargePoint, req.IdTag)
 	if err != nil {
-		return v16.StartTransactionResponse{}, err
+		return ocpp16.StartTransactionResponse{}, err
 	}
 	sess, created, err := d.store.StartSession(ctx, store.StartSession{
 		ChargePointID: c.ChargePoint.ID,
@@ -30,18 +30,18 @@ func (d *Defaults) StartTransaction(ctx context.Context, c *Call, req v16.StartT
 		ReservationID: req.ReservationId,
 	})
 	if err != nil {
-		return v16.StartTransactionResponse{}, err
+		return ocpp16.StartTransactionResponse{}, err
 	}
 	d.sessions.put(c.ChargePoint.ID, refOf(sess))
 	if req.ReservationId != nil {
 		if err := d.useReservation(ctx, c, *req.ReservationId, sess); err != nil {
-			return v16.StartTransactionResponse{}, err
+			return ocpp16.StartTransactionResponse{}, err
 		}
 	}
 	if created {
 		d.Publish(c.ChargePoint.ID, broadcast.KindSessions, broadcast.SessionEvent{Event: "started", Session: SessionInfo(sess, d.now())})
 	}
-	return v16.StartTransactionResponse{IdTagInfo: info, TransactionId: sess.TransactionID}, nil
+	return ocpp16.StartTransactionResponse{IdTagInfo: info, TransactionId: sess.TransactionID}, nil
 }
 
 func refOf(s *store.ChargingSession) sessionRef {

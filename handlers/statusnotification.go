@@ -4,14 +4,14 @@ import (
 	"context"
 
 	"github.com/ocppkit/ocppkit/broadcast"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/store"
 )
 
 // StatusNotification stores the connector's status (connectors table and
 // the connector_<n>_* metadata keys), updates the charge point's overall
 // status and publishes on charge_point_<id>_status.
-func (d *Defaults) StatusNotification(ctx context.Context, c *Call, req v16.StatusNotificationRequest) (v16.StatusNotificationResponse, error) {
+func (d *Defaults) StatusNotification(ctx context.Context, c *Call, req ocpp16.StatusNotificationRequest) (ocpp16.StatusNotificationResponse, error) {
 	at := d.now().UTC()
 	if req.Timestamp != nil && !req.Timestamp.IsZero() {
 		at = req.Timestamp.UTC()
@@ -27,7 +27,7 @@ func (d *Defaults) StatusNotification(ctx context.Context, c *Call, req v16.Stat
 		ReceiveTime:     req.Timestamp == nil || req.Timestamp.IsZero(),
 	})
 	if err != nil {
-		return v16.StatusNotificationResponse{}, err
+		return ocpp16.StatusNotificationResponse{}, err
 	}
 	d.Publish(c.ChargePoint.ID, broadcast.KindStatus, broadcast.StatusEvent{
 		ConnectorID: req.ConnectorId,
@@ -36,5 +36,5 @@ func (d *Defaults) StatusNotification(ctx context.Context, c *Call, req v16.Stat
 		Info:        req.Info,
 		Timestamp:   at,
 	})
-	return v16.StatusNotificationResponse{}, nil
+	return ocpp16.StatusNotificationResponse{}, nil
 }

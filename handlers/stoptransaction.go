@@ -5,7 +5,7 @@ import (
 	"errors"
 
 	"github.com/ocppkit/ocppkit/broadcast"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/store"
 )
 
@@ -15,11 +15,11 @@ import (
 // twice. An unknown transactionId is still acknowledged and recorded (as an
 // unmatched session), because a CALLERROR would make the charge point retry
 // it forever.
-func (d *Defaults) StopTransaction(ctx context.Context, c *Call, req v16.StopTransactionRequest) (v16.StopTransactionResponse, error) {
+func (d *Defaults) StopTransaction(ctx context.Context, c *Call, req ocpp16.StopTransactionRequest) (ocpp16.StopTransactionResponse, error) {
 	cpID := c.ChargePoint.ID
 	before, err := d.store.SessionByTransactionID(ctx, cpID, req.TransactionId)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return v16.StopTransactionResponse{}, err
+		return ocpp16.StopTransactionResponse{}, err
 	}
 	wasActive := before != nil && before.IsActive()
 
@@ -27,7 +27,7 @@ func (d *Defaults) StopTransaction(ctx context.Context, c *Call, req v16.StopTra
 	// by the call that closes the session, so a retry stores it once.
 	rows, err := meterRows(cpID, sessionConnector(before), nil, nil, req.TransactionData, d.now())
 	if err != nil {
-		return v16.StopTransactionResponse{}, err
+		return ocpp16.StopTransactionResponse{}, err
 	}
 	sess, err := d.store.StopSession(ctx, store.StopSession{
 		ChargePointID: cpID,
@@ -39,18 +39,18 @@ func (d *Defaults) StopTransaction(ctx context.Context, c *Call, req v16.StopTra
 		MeterValues:   rows,
 	})
 	if err != nil {
-		return v16.StopTransactionResponse{}, err
+		return ocpp16.StopTransactionResponse{}, err
 	}
 	d.sessions.remove(cpID, req.TransactionId)
 	if wasActive {
 		d.Publish(cpID, broadcast.KindSessions, broadcast.SessionEvent{Event: "stopped", Session: SessionInfo(sess, d.now())})
 	}
 
-	var res v16.StopTransactionResponse
+	var res ocpp16.StopTransactionResponse
 	if req.IdTag != "" {
 		info, err := d.authorizer.Authorize(ctx, c.ChargePoint, req.IdTag)
 		if err != nil {
-			return v16.StopTransactionResponse{}, err
+			return ocpp16.StopTransactionResponse{}, err
 		}
 		res.IdTagInfo = &info
 	}

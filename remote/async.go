@@ -10,7 +10,7 @@ import (
 
 	"github.com/ocppkit/ocppkit/broadcast"
 	"github.com/ocppkit/ocppkit/ocpp"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/store"
 )
 
@@ -36,7 +36,7 @@ type EnqueueOptions struct {
 // charge point is connected, otherwise when it next connects (the wiring
 // calls DeliverPending), until it expires. Its outcome is stored in the
 // command row and published on charge_point_<id>_commands.
-func (c *Client) Enqueue(ctx context.Context, identity string, req v16.Request, opts *EnqueueOptions) (*store.Command, error) {
+func (c *Client) Enqueue(ctx context.Context, identity string, req ocpp16.Request, opts *EnqueueOptions) (*store.Command, error) {
 	if err := req.Validate(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidRequest, err)
 	}

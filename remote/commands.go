@@ -3,7 +3,7 @@ package remote
 import (
 	"context"
 
-	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 )
 
 // This file holds one typed method per Central System command of OCPP 1.6
@@ -23,15 +23,15 @@ import (
 // the stored reservation is marked Cancelled and published on
 // charge_point_<id>_reservations.
 // Profile: Reservation.
-func (c *Client) CancelReservation(ctx context.Context, identity string, req v16.CancelReservationRequest) (v16.CancelReservationResponse, error) {
-	return Call[v16.CancelReservationResponse](ctx, c, identity, req)
+func (c *Client) CancelReservation(ctx context.Context, identity string, req ocpp16.CancelReservationRequest) (ocpp16.CancelReservationResponse, error) {
+	return Call[ocpp16.CancelReservationResponse](ctx, c, identity, req)
 }
 
 // ChangeAvailability makes a connector (0: the whole charge point) operative
 // or inoperative.
 // Profile: Core.
-func (c *Client) ChangeAvailability(ctx context.Context, identity string, req v16.ChangeAvailabilityRequest) (v16.ChangeAvailabilityResponse, error) {
-	return Call[v16.ChangeAvailabilityResponse](ctx, c, identity, req)
+func (c *Client) ChangeAvailability(ctx context.Context, identity string, req ocpp16.ChangeAvailabilityRequest) (ocpp16.ChangeAvailabilityResponse, error) {
+	return Call[ocpp16.ChangeAvailabilityResponse](ctx, c, identity, req)
 }
 
 // ChangeConfiguration sets one configuration key. When the charge point
@@ -39,58 +39,58 @@ func (c *Client) ChangeAvailability(ctx context.Context, identity string, req v1
 // value of AuthorizationKey, a secret) and published on
 // charge_point_<id>_settings.
 // Profile: Core.
-func (c *Client) ChangeConfiguration(ctx context.Context, identity string, req v16.ChangeConfigurationRequest) (v16.ChangeConfigurationResponse, error) {
-	return Call[v16.ChangeConfigurationResponse](ctx, c, identity, req)
+func (c *Client) ChangeConfiguration(ctx context.Context, identity string, req ocpp16.ChangeConfigurationRequest) (ocpp16.ChangeConfigurationResponse, error) {
+	return Call[ocpp16.ChangeConfigurationResponse](ctx, c, identity, req)
 }
 
 // ClearCache clears the charge point's authorization cache.
 // Profile: Core.
-func (c *Client) ClearCache(ctx context.Context, identity string, req v16.ClearCacheRequest) (v16.ClearCacheResponse, error) {
-	return Call[v16.ClearCacheResponse](ctx, c, identity, req)
+func (c *Client) ClearCache(ctx context.Context, identity string, req ocpp16.ClearCacheRequest) (ocpp16.ClearCacheResponse, error) {
+	return Call[ocpp16.ClearCacheResponse](ctx, c, identity, req)
 }
 
 // ClearChargingProfile removes charging profiles matching the request's
 // criteria. When the charge point accepts, the stored profiles matching them
 // are deleted.
 // Profile: SmartCharging.
-func (c *Client) ClearChargingProfile(ctx context.Context, identity string, req v16.ClearChargingProfileRequest) (v16.ClearChargingProfileResponse, error) {
-	return Call[v16.ClearChargingProfileResponse](ctx, c, identity, req)
+func (c *Client) ClearChargingProfile(ctx context.Context, identity string, req ocpp16.ClearChargingProfileRequest) (ocpp16.ClearChargingProfileResponse, error) {
+	return Call[ocpp16.ClearChargingProfileResponse](ctx, c, identity, req)
 }
 
 // DataTransfer sends a vendor-specific message to the charge point.
 // Profile: Core.
-func (c *Client) DataTransfer(ctx context.Context, identity string, req v16.DataTransferRequest) (v16.DataTransferResponse, error) {
-	return Call[v16.DataTransferResponse](ctx, c, identity, req)
+func (c *Client) DataTransfer(ctx context.Context, identity string, req ocpp16.DataTransferRequest) (ocpp16.DataTransferResponse, error) {
+	return Call[ocpp16.DataTransferResponse](ctx, c, identity, req)
 }
 
 // GetCompositeSchedule asks for the schedule a connector will follow over
 // the next Duration seconds.
 // Profile: SmartCharging.
-func (c *Client) GetCompositeSchedule(ctx context.Context, identity string, req v16.GetCompositeScheduleRequest) (v16.GetCompositeScheduleResponse, error) {
-	return Call[v16.GetCompositeScheduleResponse](ctx, c, identity, req)
+func (c *Client) GetCompositeSchedule(ctx context.Context, identity string, req ocpp16.GetCompositeScheduleRequest) (ocpp16.GetCompositeScheduleResponse, error) {
+	return Call[ocpp16.GetCompositeScheduleResponse](ctx, c, identity, req)
 }
 
 // GetConfiguration reads configuration keys (all when req.Key is empty). The
 // keys reported, and the unknown ones, are stored and published on
 // charge_point_<id>_settings.
 // Profile: Core.
-func (c *Client) GetConfiguration(ctx context.Context, identity string, req v16.GetConfigurationRequest) (v16.GetConfigurationResponse, error) {
-	return Call[v16.GetConfigurationResponse](ctx, c, identity, req)
+func (c *Client) GetConfiguration(ctx context.Context, identity string, req ocpp16.GetConfigurationRequest) (ocpp16.GetConfigurationResponse, error) {
+	return Call[ocpp16.GetConfigurationResponse](ctx, c, identity, req)
 }
 
 // GetDiagnostics asks the charge point to upload its diagnostics to
 // req.Location. The upload's progress arrives as
 // DiagnosticsStatusNotification, kept in the status history.
 // Profile: FirmwareManagement.
-func (c *Client) GetDiagnostics(ctx context.Context, identity string, req v16.GetDiagnosticsRequest) (v16.GetDiagnosticsResponse, error) {
-	return Call[v16.GetDiagnosticsResponse](ctx, c, identity, req)
+func (c *Client) GetDiagnostics(ctx context.Context, identity string, req ocpp16.GetDiagnosticsRequest) (ocpp16.GetDiagnosticsResponse, error) {
+	return Call[ocpp16.GetDiagnosticsResponse](ctx, c, identity, req)
 }
 
 // GetLocalListVersion reads the version of the charge point's local
 // authorization list. The version is stored.
 // Profile: LocalAuthListManagement.
-func (c *Client) GetLocalListVersion(ctx context.Context, identity string, req v16.GetLocalListVersionRequest) (v16.GetLocalListVersionResponse, error) {
-	return Call[v16.GetLocalListVersionResponse](ctx, c, identity, req)
+func (c *Client) GetLocalListVersion(ctx context.Context, identity string, req ocpp16.GetLocalListVersionRequest) (ocpp16.GetLocalListVersionResponse, error) {
+	return Call[ocpp16.GetLocalListVersionResponse](ctx, c, identity, req)
 }
 
 // RemoteStart asks the charge point to start a transaction, optionally with
@@ -98,16 +98,16 @@ func (c *Client) GetLocalListVersion(ctx context.Context, identity string, req v
 // the profile is stored like a SetChargingProfile. RemoteStartTransaction is
 // the short form without a profile.
 // Profile: Core.
-func (c *Client) RemoteStart(ctx context.Context, identity string, req v16.RemoteStartTransactionRequest) (v16.RemoteStartTransactionResponse, error) {
-	return Call[v16.RemoteStartTransactionResponse](ctx, c, identity, req)
+func (c *Client) RemoteStart(ctx context.Context, identity string, req ocpp16.RemoteStartTransactionRequest) (ocpp16.RemoteStartTransactionResponse, error) {
+	return Call[ocpp16.RemoteStartTransactionResponse](ctx, c, identity, req)
 }
 
 // RemoteStop asks the charge point to stop the transaction
 // req.TransactionId. RemoteStopTransaction is the form taking a session's
 // database id and checking it is active.
 // Profile: Core.
-func (c *Client) RemoteStop(ctx context.Context, identity string, req v16.RemoteStopTransactionRequest) (v16.RemoteStopTransactionResponse, error) {
-	return Call[v16.RemoteStopTransactionResponse](ctx, c, identity, req)
+func (c *Client) RemoteStop(ctx context.Context, identity string, req ocpp16.RemoteStopTransactionRequest) (ocpp16.RemoteStopTransactionResponse, error) {
+	return Call[ocpp16.RemoteStopTransactionResponse](ctx, c, identity, req)
 }
 
 // ReserveNow reserves a connector for an id tag until req.ExpiryDate. When
@@ -117,22 +117,22 @@ func (c *Client) RemoteStop(ctx context.Context, identity string, req v16.Remote
 // reservationId marks it Used, and it is marked Expired once its expiry date
 // passes.
 // Profile: Reservation.
-func (c *Client) ReserveNow(ctx context.Context, identity string, req v16.ReserveNowRequest) (v16.ReserveNowResponse, error) {
-	return Call[v16.ReserveNowResponse](ctx, c, identity, req)
+func (c *Client) ReserveNow(ctx context.Context, identity string, req ocpp16.ReserveNowRequest) (ocpp16.ReserveNowResponse, error) {
+	return Call[ocpp16.ReserveNowResponse](ctx, c, identity, req)
 }
 
 // Reset asks the charge point to reboot (Soft or Hard).
 // Profile: Core.
-func (c *Client) Reset(ctx context.Context, identity string, req v16.ResetRequest) (v16.ResetResponse, error) {
-	return Call[v16.ResetResponse](ctx, c, identity, req)
+func (c *Client) Reset(ctx context.Context, identity string, req ocpp16.ResetRequest) (ocpp16.ResetResponse, error) {
+	return Call[ocpp16.ResetResponse](ctx, c, identity, req)
 }
 
 // SendLocalList replaces (Full) or updates (Differential) the charge point's
 // local authorization list. When the charge point accepts, the list and its
 // version are stored and published on charge_point_<id>_settings.
 // Profile: LocalAuthListManagement.
-func (c *Client) SendLocalList(ctx context.Context, identity string, req v16.SendLocalListRequest) (v16.SendLocalListResponse, error) {
-	return Call[v16.SendLocalListResponse](ctx, c, identity, req)
+func (c *Client) SendLocalList(ctx context.Context, identity string, req ocpp16.SendLocalListRequest) (ocpp16.SendLocalListResponse, error) {
+	return Call[ocpp16.SendLocalListResponse](ctx, c, identity, req)
 }
 
 // SetChargingProfile installs a charging profile on a connector. When the
@@ -140,73 +140,73 @@ func (c *Client) SendLocalList(ctx context.Context, identity string, req v16.Sen
 // one with the same id, or the same stack level and purpose) and published
 // on charge_point_<id>_settings.
 // Profile: SmartCharging.
-func (c *Client) SetChargingProfile(ctx context.Context, identity string, req v16.SetChargingProfileRequest) (v16.SetChargingProfileResponse, error) {
-	return Call[v16.SetChargingProfileResponse](ctx, c, identity, req)
+func (c *Client) SetChargingProfile(ctx context.Context, identity string, req ocpp16.SetChargingProfileRequest) (ocpp16.SetChargingProfileResponse, error) {
+	return Call[ocpp16.SetChargingProfileResponse](ctx, c, identity, req)
 }
 
 // TriggerMessage asks the charge point to send one of its messages now.
 // Profile: RemoteTrigger.
-func (c *Client) TriggerMessage(ctx context.Context, identity string, req v16.TriggerMessageRequest) (v16.TriggerMessageResponse, error) {
-	return Call[v16.TriggerMessageResponse](ctx, c, identity, req)
+func (c *Client) TriggerMessage(ctx context.Context, identity string, req ocpp16.TriggerMessageRequest) (ocpp16.TriggerMessageResponse, error) {
+	return Call[ocpp16.TriggerMessageResponse](ctx, c, identity, req)
 }
 
 // UnlockConnector asks the charge point to unlock a connector.
 // Profile: Core.
-func (c *Client) UnlockConnector(ctx context.Context, identity string, req v16.UnlockConnectorRequest) (v16.UnlockConnectorResponse, error) {
-	return Call[v16.UnlockConnectorResponse](ctx, c, identity, req)
+func (c *Client) UnlockConnector(ctx context.Context, identity string, req ocpp16.UnlockConnectorRequest) (ocpp16.UnlockConnectorResponse, error) {
+	return Call[ocpp16.UnlockConnectorResponse](ctx, c, identity, req)
 }
 
 // UpdateFirmware asks the charge point to download and install firmware from
 // req.Location. Progress arrives as FirmwareStatusNotification, kept in the
 // status history.
 // Profile: FirmwareManagement.
-func (c *Client) UpdateFirmware(ctx context.Context, identity string, req v16.UpdateFirmwareRequest) (v16.UpdateFirmwareResponse, error) {
-	return Call[v16.UpdateFirmwareResponse](ctx, c, identity, req)
+func (c *Client) UpdateFirmware(ctx context.Context, identity string, req ocpp16.UpdateFirmwareRequest) (ocpp16.UpdateFirmwareResponse, error) {
+	return Call[ocpp16.UpdateFirmwareResponse](ctx, c, identity, req)
 }
 
 // CertificateSigned sends a signed certificate chain (the answer to the
 // charge point's SignCertificate).
 // Profile: security extension (OCPP 1.6 Security Whitepaper).
-func (c *Client) CertificateSigned(ctx context.Context, identity string, req v16.CertificateSignedRequest) (v16.CertificateSignedResponse, error) {
-	return Call[v16.CertificateSignedResponse](ctx, c, identity, req)
+func (c *Client) CertificateSigned(ctx context.Context, identity string, req ocpp16.CertificateSignedRequest) (ocpp16.CertificateSignedResponse, error) {
+	return Call[ocpp16.CertificateSignedResponse](ctx, c, identity, req)
 }
 
 // DeleteCertificate deletes an installed certificate.
 // Profile: security extension (OCPP 1.6 Security Whitepaper).
-func (c *Client) DeleteCertificate(ctx context.Context, identity string, req v16.DeleteCertificateRequest) (v16.DeleteCertificateResponse, error) {
-	return Call[v16.DeleteCertificateResponse](ctx, c, identity, req)
+func (c *Client) DeleteCertificate(ctx context.Context, identity string, req ocpp16.DeleteCertificateRequest) (ocpp16.DeleteCertificateResponse, error) {
+	return Call[ocpp16.DeleteCertificateResponse](ctx, c, identity, req)
 }
 
 // ExtendedTriggerMessage asks the charge point to send one of its messages
 // now, including the security extension's.
 // Profile: security extension (OCPP 1.6 Security Whitepaper).
-func (c *Client) ExtendedTriggerMessage(ctx context.Context, identity string, req v16.ExtendedTriggerMessageRequest) (v16.ExtendedTriggerMessageResponse, error) {
-	return Call[v16.ExtendedTriggerMessageResponse](ctx, c, identity, req)
+func (c *Client) ExtendedTriggerMessage(ctx context.Context, identity string, req ocpp16.ExtendedTriggerMessageRequest) (ocpp16.ExtendedTriggerMessageResponse, error) {
+	return Call[ocpp16.ExtendedTriggerMessageResponse](ctx, c, identity, req)
 }
 
 // GetInstalledCertificateIds lists the installed certificates of a type.
 // Profile: security extension (OCPP 1.6 Security Whitepaper).
-func (c *Client) GetInstalledCertificateIds(ctx context.Context, identity string, req v16.GetInstalledCertificateIdsRequest) (v16.GetInstalledCertificateIdsResponse, error) {
-	return Call[v16.GetInstalledCertificateIdsResponse](ctx, c, identity, req)
+func (c *Client) GetInstalledCertificateIds(ctx context.Context, identity string, req ocpp16.GetInstalledCertificateIdsRequest) (ocpp16.GetInstalledCertificateIdsResponse, error) {
+	return Call[ocpp16.GetInstalledCertificateIdsResponse](ctx, c, identity, req)
 }
 
 // GetLog asks the charge point to upload a diagnostics or security log.
 // Progress arrives as LogStatusNotification, kept in the status history.
 // Profile: security extension (OCPP 1.6 Security Whitepaper).
-func (c *Client) GetLog(ctx context.Context, identity string, req v16.GetLogRequest) (v16.GetLogResponse, error) {
-	return Call[v16.GetLogResponse](ctx, c, identity, req)
+func (c *Client) GetLog(ctx context.Context, identity string, req ocpp16.GetLogRequest) (ocpp16.GetLogResponse, error) {
+	return Call[ocpp16.GetLogResponse](ctx, c, identity, req)
 }
 
 // InstallCertificate installs a root certificate on the charge point.
 // Profile: security extension (OCPP 1.6 Security Whitepaper).
-func (c *Client) InstallCertificate(ctx context.Context, identity string, req v16.InstallCertificateRequest) (v16.InstallCertificateResponse, error) {
-	return Call[v16.InstallCertificateResponse](ctx, c, identity, req)
+func (c *Client) InstallCertificate(ctx context.Context, identity string, req ocpp16.InstallCertificateRequest) (ocpp16.InstallCertificateResponse, error) {
+	return Call[ocpp16.InstallCertificateResponse](ctx, c, identity, req)
 }
 
 // SignedUpdateFirmware asks the charge point to install signed firmware.
 // Progress arrives as SignedFirmwareStatusNotification, kept in the status
 // history.
 // Profile: security extension (OCPP 1.6 Security Whitepaper).
-func (c *Client) SignedUpdateFirmware(ctx context.Context, identity string, req v16.SignedUpdateFirmwareRequest) (v16.SignedUpdateFirmwareResponse, error) {
-	return Call[v16.SignedUpdateFirmwareResponse](ctx, c, identity, req)
+func (c *Client) SignedUpdateFirmware(ctx context.Context, identity string, req ocpp16.SignedUpdateFirmwareRequest) (ocpp16.SignedUpdateFirmwareResponse, error) {
+	return Call[ocpp16.SignedUpdateFirmwareResponse](ctx, c, identity, req)
 }

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/ocppkit/ocppkit/broadcast"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/store"
 )
 
@@ -22,7 +22,7 @@ var ErrNotRecorded = errors.New("remote: reply not recorded")
 // charge point now holds, as far as the Central System can know it. It runs
 // after every reply (sync and async) of its action and decides itself
 // whether the reply accepted the request.
-type effect func(ctx context.Context, e *effectEnv, req v16.Request, res v16.Response) error
+type effect func(ctx context.Context, e *effectEnv, req ocpp16.Request, res ocpp16.Response) error
 
 // effectEnv is what an effect works with.
 type effectEnv struct {
@@ -36,15 +36,15 @@ type effectEnv struct {
 // place where commands change stored state, for Send (and everything built
 // on it) and for enqueued commands alike.
 var effects = map[string]effect{
-	v16.ActionReserveNow:             reserveNowEffect,
-	v16.ActionCancelReservation:      cancelReservationEffect,
-	v16.ActionSendLocalList:          sendLocalListEffect,
-	v16.ActionGetLocalListVersion:    getLocalListVersionEffect,
-	v16.ActionSetChargingProfile:     setChargingProfileEffect,
-	v16.ActionClearChargingProfile:   clearChargingProfileEffect,
-	v16.ActionRemoteStartTransaction: remoteStartEffect,
-	v16.ActionGetConfiguration:       getConfigurationEffect,
-	v16.ActionChangeConfiguration:    changeConfigurationEffect,
+	ocpp16.ActionReserveNow:             reserveNowEffect,
+	ocpp16.ActionCancelReservation:      cancelReservationEffect,
+	ocpp16.ActionSendLocalList:          sendLocalListEffect,
+	ocpp16.ActionGetLocalListVersion:    getLocalListVersionEffect,
+	ocpp16.ActionSetChargingProfile:     setChargingProfileEffect,
+	ocpp16.ActionClearChargingProfile:   clearChargingProfileEffect,
+	ocpp16.ActionRemoteStartTransaction: remoteStartEffect,
+	ocpp16.ActionGetConfiguration:       getConfigurationEffect,
+	ocpp16.ActionChangeConfiguration:    changeConfigurationEffect,
 }
 
 // secretKeys are configuration keys whose values are never stored.
@@ -53,7 +53,7 @@ var secretKeys = map[string]bool{"AuthorizationKey": true}
 // applyEffect records the state implied by the reply res to req, sent to
 // identity. Its work is not cancelled with ctx: the charge point has
 // answered, so the record must follow.
-func (c *Client) applyEffect(ctx context.Context, identity string, chargePointID uint, req v16.Request, res v16.Response) error {
+func (c *Client) applyEffect(ctx context.Context, identity string, chargePointID uint, req ocpp16.Request, res ocpp16.Response) error {
 	fn, ok := effects[req.Action()]
 	if !ok {
 		return nil
@@ -87,12 +87,12 @@ func (c *Client) applyEffect(ctx context.Context, identity string, chargePointID
 
 // applyStoredEffect is applyEffect for an enqueued command whose reply
 // arrived: the request is decoded from the stored payload.
-func (c *Client) applyStoredEffect(ctx context.Context, cmd *store.Command, res v16.Response) {
+func (c *Client) applyStoredEffect(ctx context.Context, cmd *store.Command, res ocpp16.Response) {
 	if _, ok := effects[cmd.Action]; !ok {
 		return
 	}
-	req, _ := v16.NewRequest(cmd.Action)
-	err := v16.Unmarshal(json.RawMessage(cmd.Payload), req, v16.Tolerant)
+	req, _ := ocpp16.NewRequest(cmd.Action)
+	err := ocpp16.Unmarshal(json.RawMessage(cmd.Payload), req, ocpp16.Tolerant)
 	if err == nil {
 		err = c.applyEffect(ctx, cmd.Identifier, cmd.ChargePointID, req, res)
 	}
@@ -127,10 +127,10 @@ func reservationInfo(r *store.Reservation) broadcast.ReservationInfo {
 	}
 }
 
-func reserveNowEffect(ctx context.Context, e *effectEnv, req v16.Request, res v16.Response) error {
-	q, _ := as[v16.ReserveNowRequest](req)
-	r, _ := as[v16.ReserveNowResponse](res)
-	if r.Status != v16.ReservationStatusAccepted {
+func reserveNowEffect(ctx context.Context, e *effectEnv, req ocpp16.Request, res ocpp16.Response) error {
+	q, _ := as[ocpp16.ReserveNowRequest](req)
+	r, _ := as[ocpp16.ReserveNowResponse](res)
+	if r.Status != ocpp16.ReservationStatusAccepted {
 		return nil
 	}
 	row, err := e.store.SaveReservation(ctx, store.Reservation{
@@ -148,10 +148,10 @@ func reserveNowEffect(ctx context.Context, e *effectEnv, req v16.Request, res v1
 	return nil
 }
 
-func cancelReservationEffect(ctx context.Context, e *effectEnv, req v16.Request, res v16.Response) error {
-	q, _ := as[v16.CancelReservationRequest](req)
-	r, _ := as[v16.CancelReservationResponse](res)
-	if r.Status != v16.CancelReservationStatusAccepted {
+func cancelReservationEffect(ctx context.Context, e *effectEnv, req ocpp16.Request, res ocpp16.Response) error {
+	q, _ := as[ocpp16.CancelReservationRequest](req)
+	r, _ := as[ocpp16.CancelReservationResponse](res)
+	if r.Status != ocpp16.CancelReservationStatusAccepted {
 		return nil
 	}
 	row, err := e.store.CancelReservation(ctx, e.chargePointID, q.ReservationId)
@@ -167,13 +167,13 @@ func cancelReservationEffect(ctx context.Context, e *effectEnv, req v16.Request,
 	return nil
 }
 
-func sendLocalListEffect(ctx context.Context, e *effectEnv, req v16.Request, res v16.Response) error {
-	q, _ := as[v16.SendLocalListRequest](req)
-	r, _ := as[v16.SendLocalListResponse](res)
-	if r.Status != v16.UpdateStatusAccepted {
+func sendLocalListEffect(ctx context.Context, e *effectEnv, req ocpp16.Request, res ocpp16.Response) error {
+	q, _ := as[ocpp16.SendLocalListRequest](req)
+	r, _ := as[ocpp16.SendLocalListResponse](res)
+	if r.Status != ocpp16.UpdateStatusAccepted {
 		return nil
 	}
-	u := store.LocalListUpdate{Version: q.ListVersion, Full: q.UpdateType == v16.UpdateTypeFull}
+	u := store.LocalListUpdate{Version: q.ListVersion, Full: q.UpdateType == ocpp16.UpdateTypeFull}
 	for _, a := range q.LocalAuthorizationList {
 		entry := store.LocalListEntry{IDTag: a.IdTag}
 		if a.IdTagInfo != nil {
@@ -186,7 +186,7 @@ func sendLocalListEffect(ctx context.Context, e *effectEnv, req v16.Request, res
 		} else if u.Full {
 			// In a full list every entry needs its idTagInfo (OCPP 1.6
 			// §5.15); a bare id tag is taken as accepted.
-			entry.Status = string(v16.AuthorizationStatusAccepted)
+			entry.Status = string(ocpp16.AuthorizationStatusAccepted)
 		}
 		u.Entries = append(u.Entries, entry)
 	}
@@ -198,8 +198,8 @@ func sendLocalListEffect(ctx context.Context, e *effectEnv, req v16.Request, res
 	return nil
 }
 
-func getLocalListVersionEffect(ctx context.Context, e *effectEnv, req v16.Request, res v16.Response) error {
-	r, _ := as[v16.GetLocalListVersionResponse](res)
+func getLocalListVersionEffect(ctx context.Context, e *effectEnv, req ocpp16.Request, res ocpp16.Response) error {
+	r, _ := as[ocpp16.GetLocalListVersionResponse](res)
 	if err := e.store.SetLocalListVersion(ctx, e.chargePointID, r.ListVersion); err != nil {
 		return err
 	}
@@ -208,7 +208,7 @@ func getLocalListVersionEffect(ctx context.Context, e *effectEnv, req v16.Reques
 	return nil
 }
 
-func saveProfile(ctx context.Context, e *effectEnv, action string, connectorID int, p v16.ChargingProfile) error {
+func saveProfile(ctx context.Context, e *effectEnv, action string, connectorID int, p ocpp16.ChargingProfile) error {
 	raw, err := json.Marshal(p)
 	if err != nil {
 		return err
@@ -230,19 +230,19 @@ func saveProfile(ctx context.Context, e *effectEnv, action string, connectorID i
 	return nil
 }
 
-func setChargingProfileEffect(ctx context.Context, e *effectEnv, req v16.Request, res v16.Response) error {
-	q, _ := as[v16.SetChargingProfileRequest](req)
-	r, _ := as[v16.SetChargingProfileResponse](res)
-	if r.Status != v16.ChargingProfileStatusAccepted {
+func setChargingProfileEffect(ctx context.Context, e *effectEnv, req ocpp16.Request, res ocpp16.Response) error {
+	q, _ := as[ocpp16.SetChargingProfileRequest](req)
+	r, _ := as[ocpp16.SetChargingProfileResponse](res)
+	if r.Status != ocpp16.ChargingProfileStatusAccepted {
 		return nil
 	}
 	return saveProfile(ctx, e, q.Action(), q.ConnectorId, q.CsChargingProfiles)
 }
 
-func remoteStartEffect(ctx context.Context, e *effectEnv, req v16.Request, res v16.Response) error {
-	q, _ := as[v16.RemoteStartTransactionRequest](req)
-	r, _ := as[v16.RemoteStartTransactionResponse](res)
-	if r.Status != v16.RemoteStartStopStatusAccepted || q.ChargingProfile == nil {
+func remoteStartEffect(ctx context.Context, e *effectEnv, req ocpp16.Request, res ocpp16.Response) error {
+	q, _ := as[ocpp16.RemoteStartTransactionRequest](req)
+	r, _ := as[ocpp16.RemoteStartTransactionResponse](res)
+	if r.Status != ocpp16.RemoteStartStopStatusAccepted || q.ChargingProfile == nil {
 		return nil
 	}
 	connector := 0
@@ -252,10 +252,10 @@ func remoteStartEffect(ctx context.Context, e *effectEnv, req v16.Request, res v
 	return saveProfile(ctx, e, q.Action(), connector, *q.ChargingProfile)
 }
 
-func clearChargingProfileEffect(ctx context.Context, e *effectEnv, req v16.Request, res v16.Response) error {
-	q, _ := as[v16.ClearChargingProfileRequest](req)
-	r, _ := as[v16.ClearChargingProfileResponse](res)
-	if r.Status != v16.ClearChargingProfileStatusAccepted {
+func clearChargingProfileEffect(ctx context.Context, e *effectEnv, req ocpp16.Request, res ocpp16.Response) error {
+	q, _ := as[ocpp16.ClearChargingProfileRequest](req)
+	r, _ := as[ocpp16.ClearChargingProfileResponse](res)
+	if r.Status != ocpp16.ClearChargingProfileStatusAccepted {
 		return nil
 	}
 	n, err := e.store.ClearChargingProfiles(ctx, e.chargePointID, store.ChargingProfileFilter{
@@ -273,8 +273,8 @@ func clearChargingProfileEffect(ctx context.Context, e *effectEnv, req v16.Reque
 	return nil
 }
 
-func getConfigurationEffect(ctx context.Context, e *effectEnv, req v16.Request, res v16.Response) error {
-	r, _ := as[v16.GetConfigurationResponse](res)
+func getConfigurationEffect(ctx context.Context, e *effectEnv, req ocpp16.Request, res ocpp16.Response) error {
+	r, _ := as[ocpp16.GetConfigurationResponse](res)
 	keys := make([]store.ConfigurationKey, 0, len(r.ConfigurationKey))
 	names := make([]string, 0, len(r.ConfigurationKey)+len(r.UnknownKey))
 	for _, kv := range r.ConfigurationKey {
@@ -296,11 +296,11 @@ func getConfigurationEffect(ctx context.Context, e *effectEnv, req v16.Request, 
 	return nil
 }
 
-func changeConfigurationEffect(ctx context.Context, e *effectEnv, req v16.Request, res v16.Response) error {
-	q, _ := as[v16.ChangeConfigurationRequest](req)
-	r, _ := as[v16.ChangeConfigurationResponse](res)
-	reboot := r.Status == v16.ConfigurationStatusRebootRequired
-	if r.Status != v16.ConfigurationStatusAccepted && !reboot {
+func changeConfigurationEffect(ctx context.Context, e *effectEnv, req ocpp16.Request, res ocpp16.Response) error {
+	q, _ := as[ocpp16.ChangeConfigurationRequest](req)
+	r, _ := as[ocpp16.ChangeConfigurationResponse](res)
+	reboot := r.Status == ocpp16.ConfigurationStatusRebootRequired
+	if r.Status != ocpp16.ConfigurationStatusAccepted && !reboot {
 		return nil
 	}
 	value := q.Value

@@ -8,7 +8,7 @@ import (
 
 	"github.com/ocppkit/ocppkit/internal/testdb"
 	"github.com/ocppkit/ocppkit/ocpp"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/remote"
 	"github.com/ocppkit/ocppkit/store"
 )
@@ -29,10 +29,10 @@ func TestUndeliveredCommandExpires(t *testing.T) {
 	c := remote.New(remote.Config{Caller: srv, Store: s, ExpireInterval: 10 * time.Millisecond})
 	t.Cleanup(func() { c.Close(context.Background()) })
 
-	if _, err := c.Send(ctx, "CP-X", v16.ClearCacheRequest{}); !errors.Is(err, remote.ErrNotConnected) {
+	if _, err := c.Send(ctx, "CP-X", ocpp16.ClearCacheRequest{}); !errors.Is(err, remote.ErrNotConnected) {
 		t.Fatalf("Send to an absent charge point: %v", err)
 	}
-	cmd, err := c.Enqueue(ctx, "CP-X", v16.ClearCacheRequest{}, &remote.EnqueueOptions{ExpiresAt: time.Now().Add(50 * time.Millisecond)})
+	cmd, err := c.Enqueue(ctx, "CP-X", ocpp16.ClearCacheRequest{}, &remote.EnqueueOptions{ExpiresAt: time.Now().Add(50 * time.Millisecond)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,10 +69,10 @@ func TestEnqueueRefusesBadInput(t *testing.T) {
 	}
 	c := remote.New(remote.Config{Caller: ocpp.NewServer(ocpp.ServerConfig{}), Store: store.New(db)})
 	t.Cleanup(func() { c.Close(context.Background()) })
-	if _, err := c.Enqueue(ctx, "CP-NOBODY", v16.ClearCacheRequest{}, nil); !errors.Is(err, remote.ErrUnknownChargePoint) {
+	if _, err := c.Enqueue(ctx, "CP-NOBODY", ocpp16.ClearCacheRequest{}, nil); !errors.Is(err, remote.ErrUnknownChargePoint) {
 		t.Errorf("unknown charge point: %v", err)
 	}
-	if _, err := c.Enqueue(ctx, "CP-NOBODY", v16.ResetRequest{Type: "Gentle"}, nil); !errors.Is(err, remote.ErrInvalidRequest) || ocpp.CodeOf(err) != ocpp.PropertyConstraintViolation {
+	if _, err := c.Enqueue(ctx, "CP-NOBODY", ocpp16.ResetRequest{Type: "Gentle"}, nil); !errors.Is(err, remote.ErrInvalidRequest) || ocpp.CodeOf(err) != ocpp.PropertyConstraintViolation {
 		t.Errorf("invalid request: %v", err)
 	}
 }

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/ocppkit/ocppkit/ocpp"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/store"
 )
 
@@ -52,7 +52,7 @@ func (c *Client) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusMethodNotAllowed, apiError{Error: "method not allowed: use POST"})
 		return
 	}
-	if !slices.Contains(v16.CentralSystemActions, action) {
+	if !slices.Contains(ocpp16.CentralSystemActions, action) {
 		writeJSON(w, http.StatusNotFound, apiError{Error: "unknown command " + action})
 		return
 	}
@@ -68,8 +68,8 @@ func (c *Client) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if len(strings.TrimSpace(string(body))) == 0 {
 		body = []byte("{}")
 	}
-	req, _ := v16.NewRequest(action)
-	if err := v16.Unmarshal(body, req, v16.Strict); err != nil {
+	req, _ := ocpp16.NewRequest(action)
+	if err := ocpp16.Unmarshal(body, req, ocpp16.Strict); err != nil {
 		writeJSON(w, http.StatusBadRequest, apiError{Error: err.Error(), Code: string(ocpp.CodeOf(err))})
 		return
 	}

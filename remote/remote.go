@@ -12,7 +12,7 @@ import (
 
 	"github.com/ocppkit/ocppkit/broadcast"
 	"github.com/ocppkit/ocppkit/ocpp"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/store"
 )
 
@@ -55,8 +55,8 @@ type Config struct {
 	// Timeout bounds every command. By default DefaultTimeout.
 	Timeout time.Duration
 	// ResponseMode is the validation mode for charge points' replies. By
-	// default v16.Strict: a reply that breaks the schema is an error.
-	ResponseMode v16.Mode
+	// default ocpp16.Strict: a reply that breaks the schema is an error.
+	ResponseMode ocpp16.Mode
 	// Logger. By default slog.Default().
 	Logger *slog.Logger
 	// Now returns the current time. By default time.Now.
@@ -73,7 +73,7 @@ type Client struct {
 	store   *store.Store
 	b       broadcast.Broadcaster
 	timeout time.Duration
-	mode    v16.Mode
+	mode    ocpp16.Mode
 	logger  *slog.Logger
 	now     func() time.Time
 
@@ -137,7 +137,7 @@ func (c *Client) Close(ctx context.Context) error {
 // implies is recorded before Send returns (see effects.go); when that
 // fails, Send returns the reply together with an error wrapping
 // ErrNotRecorded.
-func (c *Client) Send(ctx context.Context, identity string, req v16.Request) (v16.Response, error) {
+func (c *Client) Send(ctx context.Context, identity string, req ocpp16.Request) (ocpp16.Response, error) {
 	if err := req.Validate(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidRequest, err)
 	}
@@ -176,12 +176,12 @@ func (c *Client) send(ctx context.Context, identity, action string, payload json
 	return nil, err
 }
 
-func (c *Client) decode(action string, raw json.RawMessage) (v16.Response, error) {
-	res, ok := v16.NewResponse(action)
+func (c *Client) decode(action string, raw json.RawMessage) (ocpp16.Response, error) {
+	res, ok := ocpp16.NewResponse(action)
 	if !ok {
 		return nil, fmt.Errorf("%w: no response type for %s", ErrInvalidResponse, action)
 	}
-	if err := v16.Unmarshal(raw, res, c.mode); err != nil {
+	if err := ocpp16.Unmarshal(raw, res, c.mode); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidResponse, err)
 	}
 	return res, nil
@@ -189,8 +189,8 @@ func (c *Client) decode(action string, raw json.RawMessage) (v16.Response, error
 
 // Call sends req to the charge point and returns its reply as Res:
 //
-//	res, err := remote.Call[v16.ResetResponse](ctx, client, "CP-1", v16.ResetRequest{Type: v16.ResetTypeSoft})
-func Call[Res v16.Response](ctx context.Context, c *Client, identity string, req v16.Request) (Res, error) {
+//	res, err := remote.Call[ocpp16.ResetResponse](ctx, client, "CP-1", ocpp16.ResetRequest{Type: ocpp16.ResetTypeSoft})
+func Call[Res ocpp16.Response](ctx context.Context, c *Client, identity string, req ocpp16.Request) (Res, error) {
 	var zero Res
 	res, err := c.Send(ctx, identity, req)
 	if res == nil {
@@ -207,31 +207,31 @@ func Call[Res v16.Response](ctx context.Context, c *Client, identity string, req
 
 // RemoteStartTransaction asks the charge point to start charging on
 // connectorID (0 lets the charge point choose) for idTag.
-func (c *Client) RemoteStartTransaction(ctx context.Context, identity string, connectorID int, idTag string) (v16.RemoteStartTransactionResponse, error) {
-	req := v16.RemoteStartTransactionRequest{IdTag: idTag}
+func (c *Client) RemoteStartTransaction(ctx context.Context, identity string, connectorID int, idTag string) (ocpp16.RemoteStartTransactionResponse, error) {
+	req := ocpp16.RemoteStartTransactionRequest{IdTag: idTag}
 	if connectorID > 0 {
 		req.ConnectorId = &connectorID
 	}
-	return Call[v16.RemoteStartTransactionResponse](ctx, c, identity, req)
+	return Call[ocpp16.RemoteStartTransactionResponse](ctx, c, identity, req)
 }
 
 // RemoteStopTransaction asks the charge point to stop the charging session
 // with database id sessionID. It returns ErrNoActiveSession when the session
 // is not active or belongs to another charge point.
-func (c *Client) RemoteStopTransaction(ctx context.Context, identity string, sessionID uint) (v16.RemoteStopTransactionResponse, error) {
+func (c *Client) RemoteStopTransaction(ctx context.Context, identity string, sessionID uint) (ocpp16.RemoteStopTransactionResponse, error) {
 	sess, err := c.store.SessionByID(ctx, sessionID)
 	if errors.Is(err, store.ErrNotFound) {
-		return v16.RemoteStopTransactionResponse{}, fmt.Errorf("%w: session %d not found", ErrNoActiveSession, sessionID)
+		return ocpp16.RemoteStopTransactionResponse{}, fmt.Errorf("%w: session %d not found", ErrNoActiveSession, sessionID)
 	}
 	if err != nil {
-		return v16.RemoteStopTransactionResponse{}, err
+		return ocpp16.RemoteStopTransactionResponse{}, err
 	}
 	cp, err := c.store.ChargePointByID(ctx, sess.ChargePointID)
 	if err != nil {
-		return v16.RemoteStopTransactionResponse{}, err
+		return ocpp16.RemoteStopTransactionResponse{}, err
 	}
 	if cp.Identifier != identity || !sess.IsActive() {
-		return v16.RemoteStopTransactionResponse{}, fmt.Errorf("%w: session %d on %s", ErrNoActiveSession, sessionID, identity)
+		return ocpp16.RemoteStopTransactionResponse{}, fmt.Errorf("%w: session %d on %s", ErrNoActiveSession, sessionID, identity)
 	}
-	return Call[v16.RemoteStopTransactionResponse](ctx, c, identity, v16.RemoteStopTransactionRequest{TransactionId: sess.TransactionID})
+	return Call[ocpp16.RemoteStopTransactionResponse](ctx, c, identity, ocpp16.RemoteStopTransactionRequest{TransactionId: sess.TransactionID})
 }

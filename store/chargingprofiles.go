@@ -14,7 +14,7 @@ const ChargingProfilesTable = "ocpp_charging_profiles"
 // ChargingProfile is a charging profile a charge point accepted
 // (SetChargingProfile, or the chargingProfile of a RemoteStartTransaction).
 // ProfileID is the OCPP chargingProfileId, unique per charge point; Profile
-// is the profile as sent, in JSON (a v16.ChargingProfile).
+// is the profile as sent, in JSON (a ocpp16.ChargingProfile).
 type ChargingProfile struct {
 	ID            uint         `gorm:"primaryKey" json:"id"`
 	ChargePointID uint         `gorm:"not null;uniqueIndex:idx_ocpp_charging_profiles_profile,priority:1;index:idx_ocpp_charging_profiles_connector,priority:1" json:"charge_point_id"`

@@ -49,8 +49,8 @@ import (
 	"github.com/ocppkit/ocppkit/cluster/pgcluster"
 	"github.com/ocppkit/ocppkit/cluster/rediscluster"
 	"github.com/ocppkit/ocppkit/ocpp"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/ocpp/ocpptest"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
 	"github.com/ocppkit/ocppkit/remote"
 	"github.com/ocppkit/ocppkit/store"
 )
@@ -197,7 +197,7 @@ func (b *bench) measure(ctx context.Context, ids []string, routed bool) result {
 	)
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
-	req := v16.DataTransferRequest{VendorId: "clusterbench", MessageId: "ping", Data: "0123456789"}
+	req := ocpp16.DataTransferRequest{VendorId: "clusterbench", MessageId: "ping", Data: "0123456789"}
 	for w := range o.concurrency {
 		wg.Go(func() {
 			rng := mrand.New(mrand.NewPCG(uint64(w), 42))
@@ -217,7 +217,7 @@ func (b *bench) measure(ctx context.Context, ids []string, routed bool) result {
 					node = b.nodes[1-i%2]
 				}
 				t0 := time.Now()
-				_, err := remote.Call[v16.DataTransferResponse](ctx, node.csms.Remote, ids[i], req)
+				_, err := remote.Call[ocpp16.DataTransferResponse](ctx, node.csms.Remote, ids[i], req)
 				d := time.Since(t0)
 				if !measure.Load() {
 					continue

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/remote"
 	"github.com/ocppkit/ocppkit/store"
 )
@@ -134,7 +134,7 @@ func (s *server) apiRemoteStart(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid JSON body: "+err.Error())
 		return
 	}
-	req := v16.RemoteStartTransactionRequest{IdTag: body.IDTag}
+	req := ocpp16.RemoteStartTransactionRequest{IdTag: body.IDTag}
 	if body.ConnectorID > 0 {
 		req.ConnectorId = &body.ConnectorID
 	}
@@ -205,7 +205,7 @@ func (s *server) apiRemoteStop(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnprocessableEntity, "charge point "+cp.Identifier+" is not connected")
 		return
 	}
-	req := v16.RemoteStopTransactionRequest{TransactionId: sess.TransactionID}
+	req := ocpp16.RemoteStopTransactionRequest{TransactionId: sess.TransactionID}
 	cmd, err := s.csms.Remote.Enqueue(ctx, cp.Identifier, req, &remote.EnqueueOptions{ExpiresAt: time.Now().Add(commandExpiry)})
 	if err != nil {
 		s.apiFail(w, r, err)

@@ -16,8 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/ocpp/ocpptest"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
 	"github.com/ocppkit/ocppkit/store"
 )
 
@@ -69,11 +69,11 @@ func newTestEnv(t *testing.T) *testEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cp.Close() })
-	if _, err := cp.BootNotification(ctx, v16.BootNotificationRequest{ChargePointVendor: "ACME", ChargePointModel: "Wallbox"}); err != nil {
+	if _, err := cp.BootNotification(ctx, ocpp16.BootNotificationRequest{ChargePointVendor: "ACME", ChargePointModel: "Wallbox"}); err != nil {
 		t.Fatal(err)
 	}
 	// The CALLRESULT comes after the commit: no waiting needed below.
-	if _, err := cp.StatusNotification(ctx, 1, v16.ChargePointStatusAvailable, v16.ChargePointErrorCodeNoError); err != nil {
+	if _, err := cp.StatusNotification(ctx, 1, ocpp16.ChargePointStatusAvailable, ocpp16.ChargePointErrorCodeNoError); err != nil {
 		t.Fatal(err)
 	}
 	row, err := srv.csms.Store.ChargePointByIdentifier(ctx, "CP-1")
@@ -141,7 +141,7 @@ func TestStats(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.cp.StatusNotification(t.Context(), 1, v16.ChargePointStatusCharging, v16.ChargePointErrorCodeNoError); err != nil {
+	if _, err := e.cp.StatusNotification(t.Context(), 1, ocpp16.ChargePointStatusCharging, ocpp16.ChargePointErrorCodeNoError); err != nil {
 		t.Fatal(err)
 	}
 	if err := sess.Meter(t.Context(), ocpptest.Reading{EnergyWh: 3500, PowerW: 7000}); err != nil {
@@ -231,8 +231,8 @@ func TestRemoteStart(t *testing.T) {
 		if code != http.StatusAccepted {
 			t.Fatalf("status = %d (%v), want 202", code, got)
 		}
-		call := awaitCall(t, e.cp, v16.ActionRemoteStartTransaction)
-		var req v16.RemoteStartTransactionRequest
+		call := awaitCall(t, e.cp, ocpp16.ActionRemoteStartTransaction)
+		var req ocpp16.RemoteStartTransactionRequest
 		if err := json.Unmarshal(call.Payload, &req); err != nil {
 			t.Fatal(err)
 		}
@@ -242,7 +242,7 @@ func TestRemoteStart(t *testing.T) {
 	})
 
 	t.Run("connector busy", func(t *testing.T) {
-		if _, err := e.cp.StatusNotification(t.Context(), 1, v16.ChargePointStatusCharging, v16.ChargePointErrorCodeNoError); err != nil {
+		if _, err := e.cp.StatusNotification(t.Context(), 1, ocpp16.ChargePointStatusCharging, ocpp16.ChargePointErrorCodeNoError); err != nil {
 			t.Fatal(err)
 		}
 		var got map[string]string
@@ -270,8 +270,8 @@ func TestRemoteStop(t *testing.T) {
 	if code := e.do(t, "POST", "/api/charge_points/CP-1/remote_stop", "{}", &got); code != http.StatusAccepted {
 		t.Fatalf("remote_stop with a session = %d (%v), want 202", code, got)
 	}
-	call := awaitCall(t, e.cp, v16.ActionRemoteStopTransaction)
-	var req v16.RemoteStopTransactionRequest
+	call := awaitCall(t, e.cp, ocpp16.ActionRemoteStopTransaction)
+	var req ocpp16.RemoteStopTransactionRequest
 	if err := json.Unmarshal(call.Payload, &req); err != nil {
 		t.Fatal(err)
 	}
@@ -284,7 +284,7 @@ func TestMeterValues(t *testing.T) {
 	e := newTestEnv(t)
 	// A reading older than an hour, outside any session, is left out.
 	old := ocpptest.Reading{EnergyWh: 900, PowerW: 1, Time: time.Now().Add(-2 * time.Hour)}
-	if _, err := e.cp.MeterValues(t.Context(), v16.MeterValuesRequest{ConnectorId: 1, MeterValue: []v16.MeterValue{old.MeterValue()}}); err != nil {
+	if _, err := e.cp.MeterValues(t.Context(), ocpp16.MeterValuesRequest{ConnectorId: 1, MeterValue: []ocpp16.MeterValue{old.MeterValue()}}); err != nil {
 		t.Fatal(err)
 	}
 	sess, err := e.cp.StartSession(t.Context(), 1, "DASHBOARD", 1000)
@@ -527,7 +527,7 @@ func TestEventsAndCommands(t *testing.T) {
 		t.Fatalf("GET /events = %d %s", res.StatusCode, res.Header.Get("Content-Type"))
 	}
 	// The stream is open (headers received): this status change is on it.
-	if _, err := e.cp.StatusNotification(t.Context(), 1, v16.ChargePointStatusPreparing, v16.ChargePointErrorCodeNoError); err != nil {
+	if _, err := e.cp.StatusNotification(t.Context(), 1, ocpp16.ChargePointStatusPreparing, ocpp16.ChargePointErrorCodeNoError); err != nil {
 		t.Fatal(err)
 	}
 	lines := bufio.NewScanner(res.Body)
@@ -566,7 +566,7 @@ func TestPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := sess.Stop(t.Context(), v16.ReasonLocal); err != nil {
+	if _, err := sess.Stop(t.Context(), ocpp16.ReasonLocal); err != nil {
 		t.Fatal(err)
 	}
 	var cv chargePointView

@@ -14,8 +14,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/ocpp/ocpptest"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
 )
 
 func TestBackplaneNeedsPostgres(t *testing.T) {
@@ -97,7 +97,7 @@ func TestTwoNodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cp.Close() })
-	if _, err := cp.StatusNotification(ctx, 1, v16.ChargePointStatusAvailable, v16.ChargePointErrorCodeNoError); err != nil {
+	if _, err := cp.StatusNotification(ctx, 1, ocpp16.ChargePointStatusAvailable, ocpp16.ChargePointErrorCodeNoError); err != nil {
 		t.Fatal(err)
 	}
 	var res map[string]any
@@ -106,7 +106,7 @@ func TestTwoNodes(t *testing.T) {
 		t.Fatalf("remote start on node b = %d %v", code, res)
 	}
 	// Queued on b, delivered through a's socket.
-	got := awaitCall(t, cp, v16.ActionRemoteStartTransaction)
+	got := awaitCall(t, cp, ocpp16.ActionRemoteStartTransaction)
 	if !strings.Contains(string(got.Payload), `"DASHBOARD"`) {
 		t.Errorf("charge point received %s", got.Payload)
 	}

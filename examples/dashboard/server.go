@@ -19,7 +19,7 @@ import (
 	"github.com/ocppkit/ocppkit/broadcast"
 	"github.com/ocppkit/ocppkit/examples/internal/sim"
 	"github.com/ocppkit/ocppkit/handlers"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/store"
 )
 
@@ -163,13 +163,13 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.Serve
 // authorize is the CSMS's Authorizer: the id_tags table decides (every tag
 // with -dev), but the simulated charge points present random RFID cards,
 // which are accepted on them and only on them.
-func (s *server) authorize(ctx context.Context, cp *store.ChargePoint, idTag string) (v16.IdTagInfo, error) {
+func (s *server) authorize(ctx context.Context, cp *store.ChargePoint, idTag string) (ocpp16.IdTagInfo, error) {
 	s.mu.Lock()
 	simulated := s.simulated[cp.Identifier]
 	s.mu.Unlock()
 	if simulated && idTag != s.cfg.IDTag {
 		if _, err := s.csms.Store.LookupIDTag(ctx, idTag); errors.Is(err, store.ErrNotFound) {
-			return v16.IdTagInfo{Status: v16.AuthorizationStatusAccepted}, nil
+			return ocpp16.IdTagInfo{Status: ocpp16.AuthorizationStatusAccepted}, nil
 		}
 	}
 	def := &handlers.StoreAuthorizer{Store: s.csms.Store, AcceptUnknown: s.cfg.Dev}

@@ -1,109 +1,41 @@
-// Package schematest validates OCPP payloads against the official OCPP 1.6
-// JSON schemas in tests. The schema directory comes from the environment
-// variable OCPP_SCHEMAS_DIR; without it the tests that need it skip, except
-// under CI (env CI set), where they fail.
+// Package schematest validates OCPP payloads and whole conversations against
+// the official OCPP JSON schemas (embedded in ocpp/schemas) in tests.
 package schematest
 
 import (
 	"encoding/json"
-	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
-	"sync"
 	"testing"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
-
 	"github.com/ocppkit/ocppkit/ocpp"
+	"github.com/ocppkit/ocppkit/ocpp/schemas"
 )
 
-// Schemas holds the compiled schemas of one directory.
+// Schemas validates the payloads of one OCPP version.
 type Schemas struct {
-	dir string
-	mu  sync.Mutex
-	c   map[string]*jsonschema.Schema
+	set *schemas.Set
 }
 
-var (
-	loadOnce sync.Once
-	loaded   *Schemas
-	loadErr  error
-)
-
-// Load returns the schemas of OCPP_SCHEMAS_DIR, skipping the test when it is
-// unset (failing it when CI is set).
+// Load returns the official OCPP 1.6 schemas (with the security extension).
 func Load(t testing.TB) *Schemas {
 	t.Helper()
-	dir := os.Getenv("OCPP_SCHEMAS_DIR")
-	if dir == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("OCPP_SCHEMAS_DIR is not set (required under CI)")
-		}
-		t.Skip("OCPP_SCHEMAS_DIR is not set; skipping schema conformance")
-	}
-	loadOnce.Do(func() {
-		if _, err := os.Stat(filepath.Join(dir, "Heartbeat.json")); err != nil {
-			loadErr = fmt.Errorf("OCPP_SCHEMAS_DIR=%s: %w", dir, err)
-			return
-		}
-		loaded = &Schemas{dir: dir, c: make(map[string]*jsonschema.Schema)}
-	})
-	if loadErr != nil {
-		t.Fatal(loadErr)
-	}
-	return loaded
+	return LoadVersion(t, schemas.OCPP16)
 }
 
-func (s *Schemas) schema(name string) (*jsonschema.Schema, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if sch, ok := s.c[name]; ok {
-		return sch, nil
-	}
-	path := filepath.Join(s.dir, name+".json")
-	f, err := os.Open(path)
+// LoadVersion returns the official schemas of version (schemas.OCPP16 or
+// schemas.OCPP201).
+func LoadVersion(t testing.TB, version string) *Schemas {
+	t.Helper()
+	set, err := schemas.Load(version)
 	if err != nil {
-		return nil, err
+		t.Fatal(err)
 	}
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft4)
-	url := "file://" + filepath.ToSlash(path)
-	if err := c.AddResource(url, doc); err != nil {
-		return nil, err
-	}
-	sch, err := c.Compile(url)
-	if err != nil {
-		return nil, fmt.Errorf("compile %s: %w", path, err)
-	}
-	s.c[name] = sch
-	return sch, nil
+	return &Schemas{set: set}
 }
 
 // Validate checks payload against the schema of action's request
 // (response=false) or response (response=true).
 func (s *Schemas) Validate(action string, response bool, payload []byte) error {
-	name := action
-	if response {
-		name += "Response"
-	}
-	sch, err := s.schema(name)
-	if err != nil {
-		return err
-	}
-	v, err := jsonschema.UnmarshalJSON(strings.NewReader(string(payload)))
-	if err != nil {
-		return fmt.Errorf("%s: payload is not JSON: %w", name, err)
-	}
-	if err := sch.Validate(v); err != nil {
-		return fmt.Errorf("%s: %s: %w", name, payload, err)
-	}
-	return nil
+	return s.set.Validate(action, response, payload)
 }
 
 // Frames validates a conversation: each CALL's payload against its

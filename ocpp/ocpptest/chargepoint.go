@@ -24,7 +24,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/ocppkit/ocppkit/ocpp"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 )
 
 // Defaults of [Options].
@@ -74,8 +74,8 @@ type Options struct {
 	CallTimeout time.Duration
 
 	// Mode is the validation applied to every CALLRESULT and CALL received
-	// from the Central System. By default v16.Strict.
-	Mode v16.Mode
+	// from the Central System. By default ocpp16.Strict.
+	Mode ocpp16.Mode
 
 	// Handlers answer Central System calls by action from the first frame
 	// on; [ChargePoint.Handle] adds or replaces handlers later.
@@ -278,15 +278,15 @@ func (cp *ChargePoint) Handle(action string, fn HandlerFunc) {
 
 // On answers Central System calls of the action of Req with a typed handler.
 // The payload is decoded into Req after validation (see [Options.Mode]).
-func On[Req v16.Request, Res any](cp *ChargePoint, fn func(ctx context.Context, req Req) (Res, error)) {
+func On[Req ocpp16.Request, Res any](cp *ChargePoint, fn func(ctx context.Context, req Req) (Res, error)) {
 	var zero Req
 	cp.Handle(zero.Action(), func(ctx context.Context, payload json.RawMessage) (any, error) {
 		var req Req
-		msg, ok := any(&req).(v16.Message)
+		msg, ok := any(&req).(ocpp16.Message)
 		if !ok {
 			return nil, fmt.Errorf("ocpptest: request type %T cannot be decoded", req)
 		}
-		if err := v16.Unmarshal(payload, msg, cp.opts.Mode); err != nil {
+		if err := ocpp16.Unmarshal(payload, msg, cp.opts.Mode); err != nil {
 			return nil, err
 		}
 		return fn(ctx, req)
@@ -333,17 +333,17 @@ func (cp *ChargePoint) CallJSON(ctx context.Context, action string, payload any)
 // the charge point's [Options.Mode]. A CALLERROR is returned as an
 // *ocpp.Error; an invalid CALLRESULT as the *ocpp.Error validation produced,
 // wrapped, together with what could be decoded.
-func Call[Res v16.Response](ctx context.Context, cp *ChargePoint, req v16.Request) (Res, error) {
+func Call[Res ocpp16.Response](ctx context.Context, cp *ChargePoint, req ocpp16.Request) (Res, error) {
 	var res Res
 	raw, err := cp.CallJSON(ctx, req.Action(), req)
 	if err != nil {
 		return res, err
 	}
-	msg, ok := any(&res).(v16.Message)
+	msg, ok := any(&res).(ocpp16.Message)
 	if !ok {
 		return res, fmt.Errorf("ocpptest: %s: response type %T cannot be decoded", req.Action(), res)
 	}
-	if err := v16.Unmarshal(raw, msg, cp.opts.Mode); err != nil {
+	if err := ocpp16.Unmarshal(raw, msg, cp.opts.Mode); err != nil {
 		return res, fmt.Errorf("ocpptest: %s: invalid CALLRESULT %s: %w", req.Action(), raw, err)
 	}
 	return res, nil
@@ -533,14 +533,14 @@ func (cp *ChargePoint) answer(f ocpp.Frame) {
 }
 
 func (cp *ChargePoint) invoke(f ocpp.Frame, fn HandlerFunc) (any, error) {
-	req, known := v16.NewRequest(f.Action)
+	req, known := ocpp16.NewRequest(f.Action)
 	switch {
-	case known && !slices.Contains(v16.CentralSystemActions, f.Action) && fn == nil:
+	case known && !slices.Contains(ocpp16.CentralSystemActions, f.Action) && fn == nil:
 		return nil, ocpp.NewError(ocpp.NotSupported, "%s is not an action of the central system", f.Action)
 	case !known && fn == nil:
 		return nil, ocpp.NewError(ocpp.NotImplemented, "unknown action %q", f.Action)
 	case known:
-		if err := v16.Unmarshal(f.Payload, req, cp.opts.Mode); err != nil {
+		if err := ocpp16.Unmarshal(f.Payload, req, cp.opts.Mode); err != nil {
 			return nil, err
 		}
 	}

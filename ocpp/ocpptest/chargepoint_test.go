@@ -13,7 +13,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/ocppkit/ocppkit/ocpp"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 )
 
 func TestTypedCalls(t *testing.T) {
@@ -31,96 +31,96 @@ func TestTypedCalls(t *testing.T) {
 	}{
 		{
 			name:   "boot notification",
-			action: v16.ActionBootNotification,
+			action: ocpp16.ActionBootNotification,
 			call: func() (any, error) {
-				return cp.BootNotification(ctx, v16.BootNotificationRequest{ChargePointVendor: "ACME", ChargePointModel: "Wallbox"})
+				return cp.BootNotification(ctx, ocpp16.BootNotificationRequest{ChargePointVendor: "ACME", ChargePointModel: "Wallbox"})
 			},
 			check: func(t *testing.T, res any) {
-				boot := res.(v16.BootNotificationResponse)
-				if boot.Status != v16.RegistrationStatusAccepted || boot.Interval != 300 || boot.CurrentTime.IsZero() {
+				boot := res.(ocpp16.BootNotificationResponse)
+				if boot.Status != ocpp16.RegistrationStatusAccepted || boot.Interval != 300 || boot.CurrentTime.IsZero() {
 					t.Errorf("got %+v, want Accepted, interval 300 and a current time", boot)
 				}
 			},
 		},
 		{
 			name:   "heartbeat",
-			action: v16.ActionHeartbeat,
+			action: ocpp16.ActionHeartbeat,
 			call:   func() (any, error) { return cp.Heartbeat(ctx) },
 			check: func(t *testing.T, res any) {
-				if res.(v16.HeartbeatResponse).CurrentTime.IsZero() {
+				if res.(ocpp16.HeartbeatResponse).CurrentTime.IsZero() {
 					t.Error("no current time")
 				}
 			},
 		},
 		{
 			name:   "status notification",
-			action: v16.ActionStatusNotification,
+			action: ocpp16.ActionStatusNotification,
 			call: func() (any, error) {
-				return cp.StatusNotification(ctx, 1, v16.ChargePointStatusAvailable, v16.ChargePointErrorCodeNoError)
+				return cp.StatusNotification(ctx, 1, ocpp16.ChargePointStatusAvailable, ocpp16.ChargePointErrorCodeNoError)
 			},
 		},
 		{
 			name:   "authorize",
-			action: v16.ActionAuthorize,
+			action: ocpp16.ActionAuthorize,
 			call:   func() (any, error) { return cp.Authorize(ctx, "RFID-1") },
 			check: func(t *testing.T, res any) {
-				if got := res.(v16.AuthorizeResponse).IdTagInfo.Status; got != v16.AuthorizationStatusAccepted {
+				if got := res.(ocpp16.AuthorizeResponse).IdTagInfo.Status; got != ocpp16.AuthorizationStatusAccepted {
 					t.Errorf("status %q, want Accepted", got)
 				}
 			},
 		},
 		{
 			name:   "start transaction",
-			action: v16.ActionStartTransaction,
+			action: ocpp16.ActionStartTransaction,
 			call: func() (any, error) {
-				return cp.StartTransaction(ctx, v16.StartTransactionRequest{ConnectorId: 1, IdTag: "RFID-1", MeterStart: 1000})
+				return cp.StartTransaction(ctx, ocpp16.StartTransactionRequest{ConnectorId: 1, IdTag: "RFID-1", MeterStart: 1000})
 			},
 			check: func(t *testing.T, res any) {
-				if got := res.(v16.StartTransactionResponse).TransactionId; got != 42 {
+				if got := res.(ocpp16.StartTransactionResponse).TransactionId; got != 42 {
 					t.Errorf("transactionId %d, want 42", got)
 				}
 			},
 		},
 		{
 			name:   "meter values",
-			action: v16.ActionMeterValues,
+			action: ocpp16.ActionMeterValues,
 			call: func() (any, error) {
 				tx := 42
-				return cp.MeterValues(ctx, v16.MeterValuesRequest{ConnectorId: 1, TransactionId: &tx,
-					MeterValue: []v16.MeterValue{Reading{EnergyWh: 1500, PowerW: 11000, SoC: 40}.MeterValue()}})
+				return cp.MeterValues(ctx, ocpp16.MeterValuesRequest{ConnectorId: 1, TransactionId: &tx,
+					MeterValue: []ocpp16.MeterValue{Reading{EnergyWh: 1500, PowerW: 11000, SoC: 40}.MeterValue()}})
 			},
 		},
 		{
 			name:   "stop transaction",
-			action: v16.ActionStopTransaction,
+			action: ocpp16.ActionStopTransaction,
 			call: func() (any, error) {
-				return cp.StopTransaction(ctx, v16.StopTransactionRequest{TransactionId: 42, MeterStop: 2000, Reason: v16.ReasonLocal})
+				return cp.StopTransaction(ctx, ocpp16.StopTransactionRequest{TransactionId: 42, MeterStop: 2000, Reason: ocpp16.ReasonLocal})
 			},
 		},
 		{
 			name:   "data transfer",
-			action: v16.ActionDataTransfer,
+			action: ocpp16.ActionDataTransfer,
 			call: func() (any, error) {
-				return cp.DataTransfer(ctx, v16.DataTransferRequest{VendorId: "ocppkit", MessageId: "ping"})
+				return cp.DataTransfer(ctx, ocpp16.DataTransferRequest{VendorId: "ocppkit", MessageId: "ping"})
 			},
 			check: func(t *testing.T, res any) {
-				if dt := res.(v16.DataTransferResponse); dt.Status != v16.DataTransferStatusAccepted || dt.Data != "pong" {
+				if dt := res.(ocpp16.DataTransferResponse); dt.Status != ocpp16.DataTransferStatusAccepted || dt.Data != "pong" {
 					t.Errorf("got %+v, want Accepted pong", dt)
 				}
 			},
 		},
 		{
 			name:   "diagnostics status notification",
-			action: v16.ActionDiagnosticsStatusNotification,
+			action: ocpp16.ActionDiagnosticsStatusNotification,
 			call: func() (any, error) {
-				return cp.DiagnosticsStatusNotification(ctx, v16.DiagnosticsStatusIdle)
+				return cp.DiagnosticsStatusNotification(ctx, ocpp16.DiagnosticsStatusIdle)
 			},
 		},
 		{
 			name:   "firmware status notification",
-			action: v16.ActionFirmwareStatusNotification,
+			action: ocpp16.ActionFirmwareStatusNotification,
 			call: func() (any, error) {
-				return cp.FirmwareStatusNotification(ctx, v16.FirmwareStatusIdle)
+				return cp.FirmwareStatusNotification(ctx, ocpp16.FirmwareStatusIdle)
 			},
 		},
 	}
@@ -149,7 +149,7 @@ func TestCallErrors(t *testing.T) {
 		reply    string // CALLRESULT payload, or "" for the CALLERROR below
 		code     ocpp.ErrorCode
 		desc     string
-		mode     v16.Mode
+		mode     ocpp16.Mode
 		wantCode ocpp.ErrorCode // "" for success
 	}{
 		{name: "not implemented", code: ocpp.NotImplemented, desc: "no such action", wantCode: ocpp.NotImplemented},
@@ -158,7 +158,7 @@ func TestCallErrors(t *testing.T) {
 		{name: "invalid result, strict", reply: `{"status":"Maybe","currentTime":"2030-01-01T00:00:00.000Z","interval":1}`, wantCode: ocpp.PropertyConstraintViolation},
 		{name: "missing field, strict", reply: `{"currentTime":"2030-01-01T00:00:00.000Z","interval":1}`, wantCode: ocpp.OccurenceConstraintViolation},
 		{name: "extra property, strict", reply: `{"status":"Accepted","currentTime":"2030-01-01T00:00:00.000Z","interval":1,"vendorExtra":1}`, wantCode: ocpp.FormationViolation},
-		{name: "extra property, tolerant", reply: `{"status":"Accepted","currentTime":"2030-01-01T00:00:00.000Z","interval":1,"vendorExtra":1}`, mode: v16.Tolerant},
+		{name: "extra property, tolerant", reply: `{"status":"Accepted","currentTime":"2030-01-01T00:00:00.000Z","interval":1,"vendorExtra":1}`, mode: ocpp16.Tolerant},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -172,9 +172,9 @@ func TestCallErrors(t *testing.T) {
 				}
 			})
 			cp, _ := r.dial(t, "CP-ERR", &Options{Mode: tt.mode})
-			res, err := cp.BootNotification(t.Context(), v16.BootNotificationRequest{ChargePointVendor: "ACME", ChargePointModel: "X"})
+			res, err := cp.BootNotification(t.Context(), ocpp16.BootNotificationRequest{ChargePointVendor: "ACME", ChargePointModel: "X"})
 			if tt.wantCode == "" {
-				if err != nil || res.Status != v16.RegistrationStatusAccepted {
+				if err != nil || res.Status != ocpp16.RegistrationStatusAccepted {
 					t.Fatalf("got %+v, %v; want Accepted", res, err)
 				}
 				return
@@ -223,7 +223,7 @@ func TestCallsAreSerialised(t *testing.T) {
 	<-held
 	// While the first CALL awaits its reply, the charge point still
 	// answers ours.
-	f, err := conn.call(ctx, v16.ActionGetConfiguration, `{}`)
+	f, err := conn.call(ctx, ocpp16.ActionGetConfiguration, `{}`)
 	if err != nil {
 		t.Fatalf("GetConfiguration while a CALL is outstanding: %v", err)
 	}
@@ -250,32 +250,32 @@ func TestCallsAreSerialised(t *testing.T) {
 // validRequests holds a valid request payload for every Central System
 // action.
 var validRequests = map[string]string{
-	v16.ActionCancelReservation:          `{"reservationId":1}`,
-	v16.ActionCertificateSigned:          `{"certificateChain":"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"}`,
-	v16.ActionChangeAvailability:         `{"connectorId":1,"type":"Inoperative"}`,
-	v16.ActionChangeConfiguration:        `{"key":"HeartbeatInterval","value":"60"}`,
-	v16.ActionClearCache:                 `{}`,
-	v16.ActionClearChargingProfile:       `{}`,
-	v16.ActionDataTransfer:               `{"vendorId":"ocppkit","messageId":"ping","data":"x"}`,
-	v16.ActionDeleteCertificate:          `{"certificateHashData":{"hashAlgorithm":"SHA256","issuerNameHash":"aa","issuerKeyHash":"bb","serialNumber":"01"}}`,
-	v16.ActionExtendedTriggerMessage:     `{"requestedMessage":"Heartbeat"}`,
-	v16.ActionGetCompositeSchedule:       `{"connectorId":1,"duration":3600}`,
-	v16.ActionGetConfiguration:           `{"key":["HeartbeatInterval"]}`,
-	v16.ActionGetDiagnostics:             `{"location":"ftp://example.com/diagnostics"}`,
-	v16.ActionGetInstalledCertificateIds: `{"certificateType":"CentralSystemRootCertificate"}`,
-	v16.ActionGetLocalListVersion:        `{}`,
-	v16.ActionGetLog:                     `{"logType":"DiagnosticsLog","requestId":1,"log":{"remoteLocation":"https://example.com/logs"}}`,
-	v16.ActionInstallCertificate:         `{"certificateType":"CentralSystemRootCertificate","certificate":"-----BEGIN CERTIFICATE-----"}`,
-	v16.ActionRemoteStartTransaction:     `{"connectorId":1,"idTag":"RFID-1"}`,
-	v16.ActionRemoteStopTransaction:      `{"transactionId":42}`,
-	v16.ActionReserveNow:                 `{"connectorId":1,"expiryDate":"2030-01-01T00:00:00.000Z","idTag":"RFID-1","reservationId":1}`,
-	v16.ActionReset:                      `{"type":"Soft"}`,
-	v16.ActionSendLocalList:              `{"listVersion":1,"updateType":"Full"}`,
-	v16.ActionSetChargingProfile:         `{"connectorId":1,"csChargingProfiles":{"chargingProfileId":1,"stackLevel":0,"chargingProfilePurpose":"TxDefaultProfile","chargingProfileKind":"Absolute","chargingSchedule":{"chargingRateUnit":"W","chargingSchedulePeriod":[{"startPeriod":0,"limit":11000.0}]}}}`,
-	v16.ActionSignedUpdateFirmware:       `{"requestId":1,"firmware":{"location":"https://example.com/fw.bin","retrieveDateTime":"2030-01-01T00:00:00.000Z","signingCertificate":"cert","signature":"sig"}}`,
-	v16.ActionTriggerMessage:             `{"requestedMessage":"StatusNotification","connectorId":1}`,
-	v16.ActionUnlockConnector:            `{"connectorId":1}`,
-	v16.ActionUpdateFirmware:             `{"location":"https://example.com/fw.bin","retrieveDate":"2030-01-01T00:00:00.000Z"}`,
+	ocpp16.ActionCancelReservation:          `{"reservationId":1}`,
+	ocpp16.ActionCertificateSigned:          `{"certificateChain":"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"}`,
+	ocpp16.ActionChangeAvailability:         `{"connectorId":1,"type":"Inoperative"}`,
+	ocpp16.ActionChangeConfiguration:        `{"key":"HeartbeatInterval","value":"60"}`,
+	ocpp16.ActionClearCache:                 `{}`,
+	ocpp16.ActionClearChargingProfile:       `{}`,
+	ocpp16.ActionDataTransfer:               `{"vendorId":"ocppkit","messageId":"ping","data":"x"}`,
+	ocpp16.ActionDeleteCertificate:          `{"certificateHashData":{"hashAlgorithm":"SHA256","issuerNameHash":"aa","issuerKeyHash":"bb","serialNumber":"01"}}`,
+	ocpp16.ActionExtendedTriggerMessage:     `{"requestedMessage":"Heartbeat"}`,
+	ocpp16.ActionGetCompositeSchedule:       `{"connectorId":1,"duration":3600}`,
+	ocpp16.ActionGetConfiguration:           `{"key":["HeartbeatInterval"]}`,
+	ocpp16.ActionGetDiagnostics:             `{"location":"ftp://example.com/diagnostics"}`,
+	ocpp16.ActionGetInstalledCertificateIds: `{"certificateType":"CentralSystemRootCertificate"}`,
+	ocpp16.ActionGetLocalListVersion:        `{}`,
+	ocpp16.ActionGetLog:                     `{"logType":"DiagnosticsLog","requestId":1,"log":{"remoteLocation":"https://example.com/logs"}}`,
+	ocpp16.ActionInstallCertificate:         `{"certificateType":"CentralSystemRootCertificate","certificate":"-----BEGIN CERTIFICATE-----"}`,
+	ocpp16.ActionRemoteStartTransaction:     `{"connectorId":1,"idTag":"RFID-1"}`,
+	ocpp16.ActionRemoteStopTransaction:      `{"transactionId":42}`,
+	ocpp16.ActionReserveNow:                 `{"connectorId":1,"expiryDate":"2030-01-01T00:00:00.000Z","idTag":"RFID-1","reservationId":1}`,
+	ocpp16.ActionReset:                      `{"type":"Soft"}`,
+	ocpp16.ActionSendLocalList:              `{"listVersion":1,"updateType":"Full"}`,
+	ocpp16.ActionSetChargingProfile:         `{"connectorId":1,"csChargingProfiles":{"chargingProfileId":1,"stackLevel":0,"chargingProfilePurpose":"TxDefaultProfile","chargingProfileKind":"Absolute","chargingSchedule":{"chargingRateUnit":"W","chargingSchedulePeriod":[{"startPeriod":0,"limit":11000.0}]}}}`,
+	ocpp16.ActionSignedUpdateFirmware:       `{"requestId":1,"firmware":{"location":"https://example.com/fw.bin","retrieveDateTime":"2030-01-01T00:00:00.000Z","signingCertificate":"cert","signature":"sig"}}`,
+	ocpp16.ActionTriggerMessage:             `{"requestedMessage":"StatusNotification","connectorId":1}`,
+	ocpp16.ActionUnlockConnector:            `{"connectorId":1}`,
+	ocpp16.ActionUpdateFirmware:             `{"location":"https://example.com/fw.bin","retrieveDate":"2030-01-01T00:00:00.000Z"}`,
 }
 
 func TestDefaultRepliesValidate(t *testing.T) {
@@ -284,7 +284,7 @@ func TestDefaultRepliesValidate(t *testing.T) {
 	r := newResponder(t, nil)
 	cp, conn := r.dial(t, "CP-DEF", nil)
 
-	for _, action := range v16.CentralSystemActions {
+	for _, action := range ocpp16.CentralSystemActions {
 		t.Run(action, func(t *testing.T) {
 			payload, ok := validRequests[action]
 			if !ok {
@@ -313,22 +313,22 @@ func TestIncomingCalls(t *testing.T) {
 	sch := loadSchemas(t)
 	r := newResponder(t, nil)
 	cp, conn := r.dial(t, "CP-IN", &Options{Handlers: map[string]HandlerFunc{
-		v16.ActionReset: func(context.Context, json.RawMessage) (any, error) {
-			return v16.ResetResponse{Status: v16.ResetStatusRejected}, nil
+		ocpp16.ActionReset: func(context.Context, json.RawMessage) (any, error) {
+			return ocpp16.ResetResponse{Status: ocpp16.ResetStatusRejected}, nil
 		},
 	}})
-	On(cp, func(_ context.Context, req v16.UnlockConnectorRequest) (v16.UnlockConnectorResponse, error) {
+	On(cp, func(_ context.Context, req ocpp16.UnlockConnectorRequest) (ocpp16.UnlockConnectorResponse, error) {
 		if req.ConnectorId == 9 {
-			return v16.UnlockConnectorResponse{}, ocpp.NewError(ocpp.PropertyConstraintViolation, "no connector 9")
+			return ocpp16.UnlockConnectorResponse{}, ocpp.NewError(ocpp.PropertyConstraintViolation, "no connector 9")
 		}
-		return v16.UnlockConnectorResponse{Status: v16.UnlockStatusUnlockFailed}, nil
+		return ocpp16.UnlockConnectorResponse{Status: ocpp16.UnlockStatusUnlockFailed}, nil
 	})
-	cp.Handle(v16.ActionClearCache, func(context.Context, json.RawMessage) (any, error) {
+	cp.Handle(ocpp16.ActionClearCache, func(context.Context, json.RawMessage) (any, error) {
 		return nil, errors.New("secret internal failure")
 	})
 	then := make(chan struct{})
-	cp.Handle(v16.ActionTriggerMessage, func(context.Context, json.RawMessage) (any, error) {
-		return ReplyThen(v16.TriggerMessageResponse{Status: v16.TriggerMessageStatusAccepted}, func() { close(then) }), nil
+	cp.Handle(ocpp16.ActionTriggerMessage, func(context.Context, json.RawMessage) (any, error) {
+		return ReplyThen(ocpp16.TriggerMessageResponse{Status: ocpp16.TriggerMessageStatusAccepted}, func() { close(then) }), nil
 	})
 
 	tests := []struct {
@@ -338,16 +338,16 @@ func TestIncomingCalls(t *testing.T) {
 		wantCode ocpp.ErrorCode // "" for a CALLRESULT
 		want     string         // CALLRESULT payload
 	}{
-		{name: "handler", action: v16.ActionReset, payload: `{"type":"Hard"}`, want: `{"status":"Rejected"}`},
-		{name: "typed handler", action: v16.ActionUnlockConnector, payload: `{"connectorId":1}`, want: `{"status":"UnlockFailed"}`},
-		{name: "typed handler error", action: v16.ActionUnlockConnector, payload: `{"connectorId":9}`, wantCode: ocpp.PropertyConstraintViolation},
-		{name: "handler internal error", action: v16.ActionClearCache, payload: `{}`, wantCode: ocpp.InternalError},
-		{name: "reply then", action: v16.ActionTriggerMessage, payload: `{"requestedMessage":"Heartbeat"}`, want: `{"status":"Accepted"}`},
+		{name: "handler", action: ocpp16.ActionReset, payload: `{"type":"Hard"}`, want: `{"status":"Rejected"}`},
+		{name: "typed handler", action: ocpp16.ActionUnlockConnector, payload: `{"connectorId":1}`, want: `{"status":"UnlockFailed"}`},
+		{name: "typed handler error", action: ocpp16.ActionUnlockConnector, payload: `{"connectorId":9}`, wantCode: ocpp.PropertyConstraintViolation},
+		{name: "handler internal error", action: ocpp16.ActionClearCache, payload: `{}`, wantCode: ocpp.InternalError},
+		{name: "reply then", action: ocpp16.ActionTriggerMessage, payload: `{"requestedMessage":"Heartbeat"}`, want: `{"status":"Accepted"}`},
 		{name: "unknown action", action: "Teleport", payload: `{}`, wantCode: ocpp.NotImplemented},
-		{name: "charge point action", action: v16.ActionBootNotification, payload: `{"chargePointVendor":"x","chargePointModel":"y"}`, wantCode: ocpp.NotSupported},
-		{name: "invalid enum", action: v16.ActionReset, payload: `{"type":"Sometimes"}`, wantCode: ocpp.PropertyConstraintViolation},
-		{name: "missing field", action: v16.ActionRemoteStopTransaction, payload: `{}`, wantCode: ocpp.OccurenceConstraintViolation},
-		{name: "wrong type", action: v16.ActionRemoteStopTransaction, payload: `{"transactionId":"x"}`, wantCode: ocpp.TypeConstraintViolation},
+		{name: "charge point action", action: ocpp16.ActionBootNotification, payload: `{"chargePointVendor":"x","chargePointModel":"y"}`, wantCode: ocpp.NotSupported},
+		{name: "invalid enum", action: ocpp16.ActionReset, payload: `{"type":"Sometimes"}`, wantCode: ocpp.PropertyConstraintViolation},
+		{name: "missing field", action: ocpp16.ActionRemoteStopTransaction, payload: `{}`, wantCode: ocpp.OccurenceConstraintViolation},
+		{name: "wrong type", action: ocpp16.ActionRemoteStopTransaction, payload: `{"transactionId":"x"}`, wantCode: ocpp.TypeConstraintViolation},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -432,18 +432,18 @@ func TestSession(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.TransactionID != 42 || s.IDTagInfo.Status != v16.AuthorizationStatusAccepted {
+	if s.TransactionID != 42 || s.IDTagInfo.Status != ocpp16.AuthorizationStatusAccepted {
 		t.Fatalf("session %+v, want transaction 42 accepted", s)
 	}
-	sch.validate(t, v16.ActionStartTransaction, conn.nextCall(t).Payload)
+	sch.validate(t, ocpp16.ActionStartTransaction, conn.nextCall(t).Payload)
 
 	for i, e := range []float64{10_020, 10_060, 10_110} {
 		if err := s.Meter(ctx, Reading{EnergyWh: e, PowerW: 11_000, Voltages: []float64{229.5, 231, 230.2}, SoC: 20 + float64(i)}); err != nil {
 			t.Fatalf("Meter: %v", err)
 		}
 		f := conn.nextCall(t)
-		sch.validate(t, v16.ActionMeterValues, f.Payload)
-		var mv v16.MeterValuesRequest
+		sch.validate(t, ocpp16.ActionMeterValues, f.Payload)
+		var mv ocpp16.MeterValuesRequest
 		if err := json.Unmarshal(f.Payload, &mv); err != nil {
 			t.Fatal(err)
 		}
@@ -471,16 +471,16 @@ func TestSession(t *testing.T) {
 		t.Error("Meter accepted a decreasing energy register")
 	}
 
-	if _, err := s.Stop(ctx, v16.ReasonRemote); err != nil {
+	if _, err := s.Stop(ctx, ocpp16.ReasonRemote); err != nil {
 		t.Fatal(err)
 	}
 	f := conn.nextCall(t)
-	sch.validate(t, v16.ActionStopTransaction, f.Payload)
-	var stop v16.StopTransactionRequest
+	sch.validate(t, ocpp16.ActionStopTransaction, f.Payload)
+	var stop ocpp16.StopTransactionRequest
 	if err := json.Unmarshal(f.Payload, &stop); err != nil {
 		t.Fatal(err)
 	}
-	if stop.MeterStop != 10_110 || stop.TransactionId != 42 || stop.Reason != v16.ReasonRemote || stop.IdTag != "RFID-9" {
+	if stop.MeterStop != 10_110 || stop.TransactionId != 42 || stop.Reason != ocpp16.ReasonRemote || stop.IdTag != "RFID-9" {
 		t.Errorf("stop %+v, want meterStop 10110, transaction 42, reason Remote, idTag RFID-9", stop)
 	}
 	if !s.Stopped() {

@@ -9,7 +9,7 @@
 //	cp, err := ocpptest.Dial(ctx, "ws://127.0.0.1:8080/ocpp", "CP-001", nil)
 //	if err != nil { … }
 //	defer cp.Close()
-//	boot, err := cp.BootNotification(ctx, v16.BootNotificationRequest{
+//	boot, err := cp.BootNotification(ctx, ocpp16.BootNotificationRequest{
 //		ChargePointVendor: "ACME", ChargePointModel: "Wallbox"})
 //
 // # Outgoing calls

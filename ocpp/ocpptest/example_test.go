@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"log"
 
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/ocpp/ocpptest"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
 )
 
 // A charge point boots, answers RemoteStartTransaction by charging, and
@@ -19,17 +19,17 @@ func Example() {
 	}
 	defer cp.Close()
 
-	boot, err := cp.BootNotification(ctx, v16.BootNotificationRequest{ChargePointVendor: "ACME", ChargePointModel: "Wallbox"})
-	if err != nil || boot.Status != v16.RegistrationStatusAccepted {
+	boot, err := cp.BootNotification(ctx, ocpp16.BootNotificationRequest{ChargePointVendor: "ACME", ChargePointModel: "Wallbox"})
+	if err != nil || boot.Status != ocpp16.RegistrationStatusAccepted {
 		log.Fatal(boot.Status, err)
 	}
-	if _, err := cp.StatusNotification(ctx, 1, v16.ChargePointStatusAvailable, v16.ChargePointErrorCodeNoError); err != nil {
+	if _, err := cp.StatusNotification(ctx, 1, ocpp16.ChargePointStatusAvailable, ocpp16.ChargePointErrorCodeNoError); err != nil {
 		log.Fatal(err)
 	}
 
 	started := make(chan string, 1)
-	ocpptest.On(cp, func(ctx context.Context, req v16.RemoteStartTransactionRequest) (any, error) {
-		return ocpptest.ReplyThen(v16.RemoteStartTransactionResponse{Status: v16.RemoteStartStopStatusAccepted},
+	ocpptest.On(cp, func(ctx context.Context, req ocpp16.RemoteStartTransactionRequest) (any, error) {
+		return ocpptest.ReplyThen(ocpp16.RemoteStartTransactionResponse{Status: ocpp16.RemoteStartStopStatusAccepted},
 			func() { started <- req.IdTag }), nil
 	})
 	idTag := <-started
@@ -44,7 +44,7 @@ func Example() {
 			log.Fatal(err)
 		}
 	}
-	if _, err := s.Stop(ctx, v16.ReasonLocal); err != nil {
+	if _, err := s.Stop(ctx, ocpp16.ReasonLocal); err != nil {
 		log.Fatal(err)
 	}
 }

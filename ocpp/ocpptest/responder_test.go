@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,7 +18,8 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/ocppkit/ocppkit/ocpp"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
+	"github.com/ocppkit/ocppkit/ocpp/schemas"
 )
 
 // responder is a minimal OCPP-J Central System for these tests: it accepts
@@ -176,27 +175,27 @@ func (c *responderConn) nextCall(t testing.TB) ocpp.Frame {
 }
 
 // okReply answers every charge point action with a valid CALLRESULT, and
-// a payload that fails v16 validation with the CALLERROR it produces.
+// a payload that fails ocpp16 validation with the CALLERROR it produces.
 func okReply(_ *responderConn, f ocpp.Frame) ocpp.Frame {
-	req, ok := v16.NewRequest(f.Action)
+	req, ok := ocpp16.NewRequest(f.Action)
 	if !ok {
 		return ocpp.NewCallError(f.ID, ocpp.NewError(ocpp.NotImplemented, "unknown action"))
 	}
-	if err := v16.Unmarshal(f.Payload, req, v16.Strict); err != nil {
+	if err := ocpp16.Unmarshal(f.Payload, req, ocpp16.Strict); err != nil {
 		return ocpp.NewCallError(f.ID, err)
 	}
-	now := `"` + v16.Now().Format("2006-01-02T15:04:05.000Z") + `"`
+	now := `"` + ocpp16.Now().Format("2006-01-02T15:04:05.000Z") + `"`
 	payload := map[string]string{
-		v16.ActionBootNotification:              `{"status":"Accepted","currentTime":` + now + `,"interval":300}`,
-		v16.ActionHeartbeat:                     `{"currentTime":` + now + `}`,
-		v16.ActionAuthorize:                     `{"idTagInfo":{"status":"Accepted"}}`,
-		v16.ActionStartTransaction:              `{"idTagInfo":{"status":"Accepted"},"transactionId":42}`,
-		v16.ActionStopTransaction:               `{"idTagInfo":{"status":"Accepted"}}`,
-		v16.ActionDataTransfer:                  `{"status":"Accepted","data":"pong"}`,
-		v16.ActionMeterValues:                   `{}`,
-		v16.ActionStatusNotification:            `{}`,
-		v16.ActionDiagnosticsStatusNotification: `{}`,
-		v16.ActionFirmwareStatusNotification:    `{}`,
+		ocpp16.ActionBootNotification:              `{"status":"Accepted","currentTime":` + now + `,"interval":300}`,
+		ocpp16.ActionHeartbeat:                     `{"currentTime":` + now + `}`,
+		ocpp16.ActionAuthorize:                     `{"idTagInfo":{"status":"Accepted"}}`,
+		ocpp16.ActionStartTransaction:              `{"idTagInfo":{"status":"Accepted"},"transactionId":42}`,
+		ocpp16.ActionStopTransaction:               `{"idTagInfo":{"status":"Accepted"}}`,
+		ocpp16.ActionDataTransfer:                  `{"status":"Accepted","data":"pong"}`,
+		ocpp16.ActionMeterValues:                   `{}`,
+		ocpp16.ActionStatusNotification:            `{}`,
+		ocpp16.ActionDiagnosticsStatusNotification: `{}`,
+		ocpp16.ActionFirmwareStatusNotification:    `{}`,
 	}[f.Action]
 	if payload == "" {
 		return ocpp.NewCallError(f.ID, ocpp.NewError(ocpp.NotSupported, "not in this test"))
@@ -227,60 +226,27 @@ func (r *responder) dial(t testing.TB, identity string, opts *Options) (*ChargeP
 	return cp, r.accept(t)
 }
 
-// schemas validates payloads against the official OCPP 1.6 JSON schemas.
-type schemas struct {
-	dir string
-	mu  sync.Mutex
-	c   *jsonschema.Compiler
-	got map[string]*jsonschema.Schema
-}
+// officialSchemas validates payloads against the official OCPP 1.6 JSON
+// schemas (embedded in ocpp/schemas).
+type officialSchemas struct{ set *schemas.Set }
 
-// loadSchemas returns the official schemas from OCPP_SCHEMAS_DIR. It skips
-// the test when the variable is unset, and fails it when CI is set too.
-func loadSchemas(t testing.TB) *schemas {
+// loadSchemas returns the official OCPP 1.6 schemas.
+func loadSchemas(t testing.TB) officialSchemas {
 	t.Helper()
-	dir := os.Getenv("OCPP_SCHEMAS_DIR")
-	if dir == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("OCPP_SCHEMAS_DIR is unset in CI")
-		}
-		t.Skip("OCPP_SCHEMAS_DIR is unset: skipping validation against the official schemas")
+	set, err := schemas.Load(schemas.OCPP16)
+	if err != nil {
+		t.Fatal(err)
 	}
-	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft4)
-	c.AssertFormat()
-	return &schemas{dir: dir, c: c, got: map[string]*jsonschema.Schema{}}
+	return officialSchemas{set}
 }
 
 // validate checks payload against <name>.json (e.g. "ResetResponse").
-func (s *schemas) validate(t testing.TB, name string, payload []byte) {
+func (s officialSchemas) validate(t testing.TB, name string, payload []byte) {
 	t.Helper()
-	s.mu.Lock()
-	sch, ok := s.got[name]
-	if !ok {
-		path := filepath.Join(s.dir, name+".json")
-		data, err := os.ReadFile(path)
-		if err != nil {
-			s.mu.Unlock()
-			t.Fatalf("schema %s: %v", name, err)
-		}
-		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-		if err != nil {
-			s.mu.Unlock()
-			t.Fatalf("schema %s: %v", name, err)
-		}
-		url := "file://" + filepath.ToSlash(path)
-		if err := s.c.AddResource(url, doc); err != nil {
-			s.mu.Unlock()
-			t.Fatalf("schema %s: %v", name, err)
-		}
-		if sch, err = s.c.Compile(url); err != nil {
-			s.mu.Unlock()
-			t.Fatalf("schema %s: %v", name, err)
-		}
-		s.got[name] = sch
+	sch, err := s.set.Schema(name)
+	if err != nil {
+		t.Fatalf("schema %s: %v", name, err)
 	}
-	s.mu.Unlock()
 	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(payload))
 	if err != nil {
 		t.Fatalf("%s payload %s: %v", name, payload, err)

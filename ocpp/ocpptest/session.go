@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 )
 
 // NominalVoltage is the per-phase voltage a [Reading] assumes by default.
@@ -32,7 +32,7 @@ type Reading struct {
 	// SoC is the vehicle's state of charge in percent; sent when > 0.
 	SoC float64
 	// Context of the sample. By default Sample.Periodic.
-	Context v16.ReadingContext
+	Context ocpp16.ReadingContext
 	// Time of the sample. By default now.
 	Time time.Time
 }
@@ -40,33 +40,33 @@ type Reading struct {
 // MeterValue returns the reading as one OCPP meterValue element: energy
 // (Wh, at most three decimals), power, per-phase current and voltage (one
 // decimal) and SoC.
-func (r Reading) MeterValue() v16.MeterValue {
+func (r Reading) MeterValue() ocpp16.MeterValue {
 	phases := cmp.Or(r.Phases, 3)
-	ctx := cmp.Or(r.Context, v16.ReadingContextSamplePeriodic)
+	ctx := cmp.Or(r.Context, ocpp16.ReadingContextSamplePeriodic)
 	t := r.Time
 	if t.IsZero() {
 		t = time.Now()
 	}
-	sv := []v16.SampledValue{
-		{Value: strconv.FormatFloat(math.Round(r.EnergyWh*1000)/1000, 'f', -1, 64), Context: ctx, Measurand: v16.MeasurandEnergyActiveImportRegister, Location: v16.LocationOutlet, Unit: v16.UnitOfMeasureWh},
-		{Value: decimal(r.PowerW, 1), Context: ctx, Measurand: v16.MeasurandPowerActiveImport, Location: v16.LocationOutlet, Unit: v16.UnitOfMeasureW},
+	sv := []ocpp16.SampledValue{
+		{Value: strconv.FormatFloat(math.Round(r.EnergyWh*1000)/1000, 'f', -1, 64), Context: ctx, Measurand: ocpp16.MeasurandEnergyActiveImportRegister, Location: ocpp16.LocationOutlet, Unit: ocpp16.UnitOfMeasureWh},
+		{Value: decimal(r.PowerW, 1), Context: ctx, Measurand: ocpp16.MeasurandPowerActiveImport, Location: ocpp16.LocationOutlet, Unit: ocpp16.UnitOfMeasureW},
 	}
-	currentPhases := []v16.Phase{v16.PhaseL1, v16.PhaseL2, v16.PhaseL3}
-	voltagePhases := []v16.Phase{v16.PhaseL1N, v16.PhaseL2N, v16.PhaseL3N}
+	currentPhases := []ocpp16.Phase{ocpp16.PhaseL1, ocpp16.PhaseL2, ocpp16.PhaseL3}
+	voltagePhases := []ocpp16.Phase{ocpp16.PhaseL1N, ocpp16.PhaseL2N, ocpp16.PhaseL3N}
 	for i := range min(phases, 3) {
 		v := NominalVoltage
 		if i < len(r.Voltages) && r.Voltages[i] > 0 {
 			v = r.Voltages[i]
 		}
 		sv = append(sv,
-			v16.SampledValue{Value: decimal(r.PowerW/(float64(phases)*v), 1), Context: ctx, Measurand: v16.MeasurandCurrentImport, Phase: currentPhases[i], Location: v16.LocationOutlet, Unit: v16.UnitOfMeasureA},
-			v16.SampledValue{Value: decimal(v, 1), Context: ctx, Measurand: v16.MeasurandVoltage, Phase: voltagePhases[i], Location: v16.LocationOutlet, Unit: v16.UnitOfMeasureV},
+			ocpp16.SampledValue{Value: decimal(r.PowerW/(float64(phases)*v), 1), Context: ctx, Measurand: ocpp16.MeasurandCurrentImport, Phase: currentPhases[i], Location: ocpp16.LocationOutlet, Unit: ocpp16.UnitOfMeasureA},
+			ocpp16.SampledValue{Value: decimal(v, 1), Context: ctx, Measurand: ocpp16.MeasurandVoltage, Phase: voltagePhases[i], Location: ocpp16.LocationOutlet, Unit: ocpp16.UnitOfMeasureV},
 		)
 	}
 	if r.SoC > 0 {
-		sv = append(sv, v16.SampledValue{Value: decimal(math.Min(r.SoC, 100), 1), Context: ctx, Measurand: v16.MeasurandSoC, Location: v16.LocationEV, Unit: v16.UnitOfMeasurePercent})
+		sv = append(sv, ocpp16.SampledValue{Value: decimal(math.Min(r.SoC, 100), 1), Context: ctx, Measurand: ocpp16.MeasurandSoC, Location: ocpp16.LocationEV, Unit: ocpp16.UnitOfMeasurePercent})
 	}
-	return v16.MeterValue{Timestamp: v16.NewDateTime(t), SampledValue: sv}
+	return ocpp16.MeterValue{Timestamp: ocpp16.NewDateTime(t), SampledValue: sv}
 }
 
 func decimal(v float64, prec int) string {
@@ -84,8 +84,8 @@ type Session struct {
 	ConnectorID   int
 	IDTag         string
 	TransactionID int
-	MeterStart    int           // Wh
-	IDTagInfo     v16.IdTagInfo // as StartTransaction answered it
+	MeterStart    int              // Wh
+	IDTagInfo     ocpp16.IdTagInfo // as StartTransaction answered it
 
 	mu         sync.Mutex
 	cp         *ChargePoint
@@ -99,11 +99,11 @@ type Session struct {
 // point to stop a transaction the Central System did not accept (check
 // s.IDTagInfo.Status).
 func (cp *ChargePoint) StartSession(ctx context.Context, connectorID int, idTag string, meterStartWh int) (*Session, error) {
-	res, err := cp.StartTransaction(ctx, v16.StartTransactionRequest{
+	res, err := cp.StartTransaction(ctx, ocpp16.StartTransactionRequest{
 		ConnectorId: connectorID,
 		IdTag:       idTag,
 		MeterStart:  meterStartWh,
-		Timestamp:   v16.Now(),
+		Timestamp:   ocpp16.Now(),
 	})
 	if err != nil {
 		return nil, err
@@ -145,10 +145,10 @@ func (s *Session) Meter(ctx context.Context, r Reading) error {
 		return fmt.Errorf("ocpptest: energy register %.0f Wh below the last reading %.0f Wh", r.EnergyWh, last)
 	}
 	tx := s.TransactionID
-	_, err := cp.MeterValues(ctx, v16.MeterValuesRequest{
+	_, err := cp.MeterValues(ctx, ocpp16.MeterValuesRequest{
 		ConnectorId:   s.ConnectorID,
 		TransactionId: &tx,
-		MeterValue:    []v16.MeterValue{r.MeterValue()},
+		MeterValue:    []ocpp16.MeterValue{r.MeterValue()},
 	})
 	if err != nil {
 		return err
@@ -162,14 +162,14 @@ func (s *Session) Meter(ctx context.Context, r Reading) error {
 // Stop sends StopTransaction with the last energy register reported (whole
 // Wh) as meterStop. reason may be empty (the specification's default,
 // Local).
-func (s *Session) Stop(ctx context.Context, reason v16.Reason) (v16.StopTransactionResponse, error) {
+func (s *Session) Stop(ctx context.Context, reason ocpp16.Reason) (ocpp16.StopTransactionResponse, error) {
 	s.mu.Lock()
 	cp, meterStop := s.cp, int(math.Round(s.lastEnergy))
 	s.mu.Unlock()
-	res, err := cp.StopTransaction(ctx, v16.StopTransactionRequest{
+	res, err := cp.StopTransaction(ctx, ocpp16.StopTransactionRequest{
 		IdTag:         s.IDTag,
 		MeterStop:     meterStop,
-		Timestamp:     v16.Now(),
+		Timestamp:     ocpp16.Now(),
 		TransactionId: s.TransactionID,
 		Reason:        reason,
 	})

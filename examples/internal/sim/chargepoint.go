@@ -10,8 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/ocpp/ocpptest"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
 )
 
 const (
@@ -36,7 +36,7 @@ type chargePoint struct {
 	conn    *ocpptest.ChargePoint // nil until booted, and while disconnected
 	changed chan struct{}         // closed and replaced when conn or a connector's session changes
 	config  map[string]string     // writable configuration keys
-	reset   chan v16.ResetType    // a Reset was accepted
+	reset   chan ocpp16.ResetType // a Reset was accepted
 
 	sessions sync.WaitGroup // running charge goroutines
 }
@@ -46,7 +46,7 @@ type connector struct {
 	id          int
 	maxPowerW   float64
 	energyWh    float64 // the meter register, monotonic
-	status      v16.ChargePointStatus
+	status      ocpp16.ChargePointStatus
 	inoperative bool     // ChangeAvailability Inoperative (applied after a session)
 	sess        *session // the session running, nil when idle
 }
@@ -55,12 +55,12 @@ type connector struct {
 type session struct {
 	idTag  string
 	remote bool
-	txID   int               // 0 until StartTransaction answered
-	stop   chan v16.Reason   // asks the session to stop
-	os     *ocpptest.Session // nil until started
-	last   ocpptest.Reading  // latest reading
-	start  time.Time         // when charging began
-	socMax float64           // the target state of charge
+	txID   int                // 0 until StartTransaction answered
+	stop   chan ocpp16.Reason // asks the session to stop
+	os     *ocpptest.Session  // nil until started
+	last   ocpptest.Reading   // latest reading
+	start  time.Time          // when charging began
+	socMax float64            // the target state of charge
 }
 
 func newChargePoint(s *Simulator, index int) *chargePoint {
@@ -71,7 +71,7 @@ func newChargePoint(s *Simulator, index int) *chargePoint {
 		log:     s.log.With("charge_point", id),
 		rng:     rand.New(rand.NewPCG(uint64(s.cfg.Seed), uint64(index))),
 		changed: make(chan struct{}),
-		reset:   make(chan v16.ResetType, 1),
+		reset:   make(chan ocpp16.ResetType, 1),
 		config: map[string]string{
 			"HeartbeatInterval":        strconv.Itoa(int(defaultHeartbeat / time.Second)),
 			"MeterValueSampleInterval": strconv.Itoa(max(1, int(s.cfg.MeterInterval/time.Second))),
@@ -86,7 +86,7 @@ func newChargePoint(s *Simulator, index int) *chargePoint {
 			id:        i + 1,
 			maxPowerW: powers[cp.rng.IntN(len(powers))],
 			energyWh:  float64(cp.rng.IntN(500_000)),
-			status:    v16.ChargePointStatusAvailable,
+			status:    ocpp16.ChargePointStatusAvailable,
 		})
 	}
 	for range 4 {
@@ -112,7 +112,7 @@ func (cp *chargePoint) counts() (connected bool, charging int) {
 	cp.mu.Lock()
 	defer cp.mu.Unlock()
 	for _, c := range cp.connectors {
-		if c.status == v16.ChargePointStatusCharging {
+		if c.status == ocpp16.ChargePointStatusCharging {
 			charging++
 		}
 	}
@@ -282,9 +282,9 @@ func (cp *chargePoint) serve(ctx context.Context, conn *ocpptest.ChargePoint) (w
 			return false
 		case typ := <-cp.reset:
 			cp.log.Debug("sim: resetting", "type", typ)
-			reason := v16.ReasonSoftReset
-			if typ == v16.ResetTypeHard {
-				reason = v16.ReasonHardReset
+			reason := ocpp16.ReasonSoftReset
+			if typ == ocpp16.ResetTypeHard {
+				reason = ocpp16.ReasonHardReset
 			}
 			cp.stopAll(reason)
 			done := make(chan struct{})
@@ -296,7 +296,7 @@ func (cp *chargePoint) serve(ctx context.Context, conn *ocpptest.ChargePoint) (w
 			return true
 		case <-ticker.C:
 			_, err := conn.Heartbeat(connCtx)
-			cp.track(v16.ActionHeartbeat, err)
+			cp.track(ocpp16.ActionHeartbeat, err)
 			if d := cp.heartbeatInterval(); d != hb {
 				hb = d
 				ticker.Reset(hb)
@@ -308,17 +308,17 @@ func (cp *chargePoint) serve(ctx context.Context, conn *ocpptest.ChargePoint) (w
 // boot sends BootNotification until it is accepted.
 func (cp *chargePoint) boot(ctx context.Context, conn *ocpptest.ChargePoint) error {
 	for {
-		res, err := conn.BootNotification(ctx, v16.BootNotificationRequest{
+		res, err := conn.BootNotification(ctx, ocpp16.BootNotificationRequest{
 			ChargePointVendor:       cp.s.cfg.Vendor,
 			ChargePointModel:        cp.s.cfg.Model,
 			ChargePointSerialNumber: cp.id,
 			FirmwareVersion:         "1.0.0",
 			MeterType:               "SimMeter",
 		})
-		cp.track(v16.ActionBootNotification, err)
+		cp.track(ocpp16.ActionBootNotification, err)
 		wait := cp.s.cfg.MeterInterval
 		switch {
-		case err == nil && res.Status == v16.RegistrationStatusAccepted:
+		case err == nil && res.Status == ocpp16.RegistrationStatusAccepted:
 			if res.Interval > 0 {
 				cp.mu.Lock()
 				cp.config["HeartbeatInterval"] = strconv.Itoa(res.Interval)
@@ -344,20 +344,20 @@ func (cp *chargePoint) boot(ctx context.Context, conn *ocpptest.ChargePoint) err
 // they are now.
 func (cp *chargePoint) statusAll(ctx context.Context, conn *ocpptest.ChargePoint, withZero bool) {
 	if withZero {
-		_, err := conn.StatusNotification(ctx, 0, v16.ChargePointStatusAvailable, v16.ChargePointErrorCodeNoError)
-		cp.track(v16.ActionStatusNotification, err)
+		_, err := conn.StatusNotification(ctx, 0, ocpp16.ChargePointStatusAvailable, ocpp16.ChargePointErrorCodeNoError)
+		cp.track(ocpp16.ActionStatusNotification, err)
 	}
 	for _, c := range cp.connectors {
 		cp.mu.Lock()
 		st := c.status
 		cp.mu.Unlock()
-		_, err := conn.StatusNotification(ctx, c.id, st, v16.ChargePointErrorCodeNoError)
-		cp.track(v16.ActionStatusNotification, err)
+		_, err := conn.StatusNotification(ctx, c.id, st, ocpp16.ChargePointErrorCodeNoError)
+		cp.track(ocpp16.ActionStatusNotification, err)
 	}
 }
 
 // setStatus changes a connector's status and reports it when connected.
-func (cp *chargePoint) setStatus(ctx context.Context, c *connector, st v16.ChargePointStatus) {
+func (cp *chargePoint) setStatus(ctx context.Context, c *connector, st ocpp16.ChargePointStatus) {
 	cp.mu.Lock()
 	c.status = st
 	conn := cp.conn
@@ -365,12 +365,12 @@ func (cp *chargePoint) setStatus(ctx context.Context, c *connector, st v16.Charg
 	if conn == nil {
 		return
 	}
-	_, err := conn.StatusNotification(ctx, c.id, st, v16.ChargePointErrorCodeNoError)
-	cp.track(v16.ActionStatusNotification, err)
+	_, err := conn.StatusNotification(ctx, c.id, st, ocpp16.ChargePointErrorCodeNoError)
+	cp.track(ocpp16.ActionStatusNotification, err)
 }
 
 // stopAll asks every running session to stop.
-func (cp *chargePoint) stopAll(reason v16.Reason) {
+func (cp *chargePoint) stopAll(reason ocpp16.Reason) {
 	cp.mu.Lock()
 	defer cp.mu.Unlock()
 	for _, c := range cp.connectors {
@@ -408,10 +408,10 @@ func (cp *chargePoint) waitIdle(ctx context.Context) {
 func (cp *chargePoint) reserve(c *connector, idTag string, remote bool) (*session, bool) {
 	cp.mu.Lock()
 	defer cp.mu.Unlock()
-	if c.sess != nil || c.inoperative || c.status != v16.ChargePointStatusAvailable || cp.conn == nil {
+	if c.sess != nil || c.inoperative || c.status != ocpp16.ChargePointStatusAvailable || cp.conn == nil {
 		return nil, false
 	}
-	c.sess = &session{idTag: idTag, remote: remote, stop: make(chan v16.Reason, 1)}
+	c.sess = &session{idTag: idTag, remote: remote, stop: make(chan ocpp16.Reason, 1)}
 	return c.sess, true
 }
 

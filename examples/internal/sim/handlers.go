@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/ocppkit/ocppkit/ocpp"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/ocpp/ocpptest"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
 )
 
 // readonlyKeys are configuration keys GetConfiguration reports and
@@ -22,46 +22,46 @@ var readonlyKeys = []string{"NumberOfConnectors", "AuthorizeRemoteTxRequests", "
 // connection that asked for them.
 func (cp *chargePoint) handlers(runCtx context.Context) map[string]ocpptest.HandlerFunc {
 	return map[string]ocpptest.HandlerFunc{
-		v16.ActionRemoteStartTransaction: typed(func(ctx context.Context, req v16.RemoteStartTransactionRequest) (any, error) {
+		ocpp16.ActionRemoteStartTransaction: typed(func(ctx context.Context, req ocpp16.RemoteStartTransactionRequest) (any, error) {
 			return cp.remoteStart(runCtx, req), nil
 		}),
-		v16.ActionRemoteStopTransaction: typed(func(ctx context.Context, req v16.RemoteStopTransactionRequest) (any, error) {
+		ocpp16.ActionRemoteStopTransaction: typed(func(ctx context.Context, req ocpp16.RemoteStopTransactionRequest) (any, error) {
 			return cp.remoteStop(req), nil
 		}),
-		v16.ActionReset: typed(func(ctx context.Context, req v16.ResetRequest) (any, error) {
-			return ocpptest.ReplyThen(v16.ResetResponse{Status: v16.ResetStatusAccepted}, func() {
+		ocpp16.ActionReset: typed(func(ctx context.Context, req ocpp16.ResetRequest) (any, error) {
+			return ocpptest.ReplyThen(ocpp16.ResetResponse{Status: ocpp16.ResetStatusAccepted}, func() {
 				select {
 				case cp.reset <- req.Type:
 				default:
 				}
 			}), nil
 		}),
-		v16.ActionChangeAvailability: typed(func(ctx context.Context, req v16.ChangeAvailabilityRequest) (any, error) {
+		ocpp16.ActionChangeAvailability: typed(func(ctx context.Context, req ocpp16.ChangeAvailabilityRequest) (any, error) {
 			return cp.changeAvailability(ctx, req), nil
 		}),
-		v16.ActionUnlockConnector: typed(func(ctx context.Context, req v16.UnlockConnectorRequest) (any, error) {
+		ocpp16.ActionUnlockConnector: typed(func(ctx context.Context, req ocpp16.UnlockConnectorRequest) (any, error) {
 			c := cp.connector(req.ConnectorId)
 			if c == nil {
-				return v16.UnlockConnectorResponse{Status: v16.UnlockStatusUnlockFailed}, nil
+				return ocpp16.UnlockConnectorResponse{Status: ocpp16.UnlockStatusUnlockFailed}, nil
 			}
-			return ocpptest.ReplyThen(v16.UnlockConnectorResponse{Status: v16.UnlockStatusUnlocked}, func() {
+			return ocpptest.ReplyThen(ocpp16.UnlockConnectorResponse{Status: ocpp16.UnlockStatusUnlocked}, func() {
 				cp.mu.Lock()
 				defer cp.mu.Unlock()
 				if c.sess != nil {
 					select {
-					case c.sess.stop <- v16.ReasonUnlockCommand:
+					case c.sess.stop <- ocpp16.ReasonUnlockCommand:
 					default:
 					}
 				}
 			}), nil
 		}),
-		v16.ActionGetConfiguration: typed(func(ctx context.Context, req v16.GetConfigurationRequest) (any, error) {
+		ocpp16.ActionGetConfiguration: typed(func(ctx context.Context, req ocpp16.GetConfigurationRequest) (any, error) {
 			return cp.getConfiguration(req), nil
 		}),
-		v16.ActionChangeConfiguration: typed(func(ctx context.Context, req v16.ChangeConfigurationRequest) (any, error) {
+		ocpp16.ActionChangeConfiguration: typed(func(ctx context.Context, req ocpp16.ChangeConfigurationRequest) (any, error) {
 			return cp.changeConfiguration(req), nil
 		}),
-		v16.ActionTriggerMessage: typed(func(ctx context.Context, req v16.TriggerMessageRequest) (any, error) {
+		ocpp16.ActionTriggerMessage: typed(func(ctx context.Context, req ocpp16.TriggerMessageRequest) (any, error) {
 			return cp.trigger(ctx, req), nil
 		}),
 	}
@@ -86,8 +86,8 @@ func (cp *chargePoint) connector(id int) *connector {
 	return cp.connectors[id-1]
 }
 
-func (cp *chargePoint) remoteStart(runCtx context.Context, req v16.RemoteStartTransactionRequest) any {
-	rejected := v16.RemoteStartTransactionResponse{Status: v16.RemoteStartStopStatusRejected}
+func (cp *chargePoint) remoteStart(runCtx context.Context, req ocpp16.RemoteStartTransactionRequest) any {
+	rejected := ocpp16.RemoteStartTransactionResponse{Status: ocpp16.RemoteStartStopStatusRejected}
 	var candidates []*connector
 	if req.ConnectorId != nil {
 		c := cp.connector(*req.ConnectorId)
@@ -104,7 +104,7 @@ func (cp *chargePoint) remoteStart(runCtx context.Context, req v16.RemoteStartTr
 			continue
 		}
 		cp.sessions.Add(1)
-		return ocpptest.ReplyThen(v16.RemoteStartTransactionResponse{Status: v16.RemoteStartStopStatusAccepted}, func() {
+		return ocpptest.ReplyThen(ocpp16.RemoteStartTransactionResponse{Status: ocpp16.RemoteStartStopStatusAccepted}, func() {
 			defer cp.sessions.Done()
 			cp.charge(runCtx, c, sess)
 		})
@@ -112,54 +112,54 @@ func (cp *chargePoint) remoteStart(runCtx context.Context, req v16.RemoteStartTr
 	return rejected
 }
 
-func (cp *chargePoint) remoteStop(req v16.RemoteStopTransactionRequest) any {
+func (cp *chargePoint) remoteStop(req ocpp16.RemoteStopTransactionRequest) any {
 	cp.mu.Lock()
 	defer cp.mu.Unlock()
 	for _, c := range cp.connectors {
 		if s := c.sess; s != nil && s.os != nil && s.txID == req.TransactionId {
-			return ocpptest.ReplyThen(v16.RemoteStopTransactionResponse{Status: v16.RemoteStartStopStatusAccepted}, func() {
+			return ocpptest.ReplyThen(ocpp16.RemoteStopTransactionResponse{Status: ocpp16.RemoteStartStopStatusAccepted}, func() {
 				select {
-				case s.stop <- v16.ReasonRemote:
+				case s.stop <- ocpp16.ReasonRemote:
 				default:
 				}
 			})
 		}
 	}
-	return v16.RemoteStopTransactionResponse{Status: v16.RemoteStartStopStatusRejected}
+	return ocpp16.RemoteStopTransactionResponse{Status: ocpp16.RemoteStartStopStatusRejected}
 }
 
-func (cp *chargePoint) changeAvailability(ctx context.Context, req v16.ChangeAvailabilityRequest) any {
+func (cp *chargePoint) changeAvailability(ctx context.Context, req ocpp16.ChangeAvailabilityRequest) any {
 	targets := cp.connectors
 	if req.ConnectorId != 0 {
 		c := cp.connector(req.ConnectorId)
 		if c == nil {
-			return v16.ChangeAvailabilityResponse{Status: v16.AvailabilityStatusRejected}
+			return ocpp16.ChangeAvailabilityResponse{Status: ocpp16.AvailabilityStatusRejected}
 		}
 		targets = []*connector{c}
 	}
-	inoperative := req.Type == v16.AvailabilityTypeInoperative
-	want := v16.ChargePointStatusAvailable
+	inoperative := req.Type == ocpp16.AvailabilityTypeInoperative
+	want := ocpp16.ChargePointStatusAvailable
 	if inoperative {
-		want = v16.ChargePointStatusUnavailable
+		want = ocpp16.ChargePointStatusUnavailable
 	}
-	status := v16.AvailabilityStatusAccepted
+	status := ocpp16.AvailabilityStatusAccepted
 	var now []*connector // idle connectors whose status changes now
 	cp.mu.Lock()
 	for _, c := range targets {
 		c.inoperative = inoperative
 		switch {
 		case c.sess != nil:
-			status = v16.AvailabilityStatusScheduled // applied when the session ends
+			status = ocpp16.AvailabilityStatusScheduled // applied when the session ends
 		case c.status != want:
 			now = append(now, c)
 		}
 	}
 	cp.mu.Unlock()
-	return ocpptest.ReplyThen(v16.ChangeAvailabilityResponse{Status: status}, func() {
+	return ocpptest.ReplyThen(ocpp16.ChangeAvailabilityResponse{Status: status}, func() {
 		conn, ok := ocpptest.FromContext(ctx)
 		if req.ConnectorId == 0 && ok {
-			_, err := conn.StatusNotification(ctx, 0, want, v16.ChargePointErrorCodeNoError)
-			cp.track(v16.ActionStatusNotification, err)
+			_, err := conn.StatusNotification(ctx, 0, want, ocpp16.ChargePointErrorCodeNoError)
+			cp.track(ocpp16.ActionStatusNotification, err)
 		}
 		for _, c := range now {
 			cp.setStatus(ctx, c, want)
@@ -167,29 +167,29 @@ func (cp *chargePoint) changeAvailability(ctx context.Context, req v16.ChangeAva
 	})
 }
 
-func (cp *chargePoint) configuration() []v16.KeyValue {
+func (cp *chargePoint) configuration() []ocpp16.KeyValue {
 	cp.mu.Lock()
 	defer cp.mu.Unlock()
-	kv := []v16.KeyValue{
+	kv := []ocpp16.KeyValue{
 		{Key: "NumberOfConnectors", Readonly: true, Value: strconv.Itoa(len(cp.connectors))},
 		{Key: "AuthorizeRemoteTxRequests", Readonly: true, Value: "false"},
 		{Key: "SupportedFeatureProfiles", Readonly: true, Value: "Core,RemoteTrigger"},
 	}
 	for k, v := range cp.config {
-		kv = append(kv, v16.KeyValue{Key: k, Value: v})
+		kv = append(kv, ocpp16.KeyValue{Key: k, Value: v})
 	}
-	slices.SortFunc(kv, func(a, b v16.KeyValue) int { return strings.Compare(a.Key, b.Key) })
+	slices.SortFunc(kv, func(a, b ocpp16.KeyValue) int { return strings.Compare(a.Key, b.Key) })
 	return kv
 }
 
-func (cp *chargePoint) getConfiguration(req v16.GetConfigurationRequest) v16.GetConfigurationResponse {
+func (cp *chargePoint) getConfiguration(req ocpp16.GetConfigurationRequest) ocpp16.GetConfigurationResponse {
 	all := cp.configuration()
 	if len(req.Key) == 0 {
-		return v16.GetConfigurationResponse{ConfigurationKey: all}
+		return ocpp16.GetConfigurationResponse{ConfigurationKey: all}
 	}
-	var res v16.GetConfigurationResponse
+	var res ocpp16.GetConfigurationResponse
 	for _, k := range req.Key {
-		i := slices.IndexFunc(all, func(kv v16.KeyValue) bool { return kv.Key == k })
+		i := slices.IndexFunc(all, func(kv ocpp16.KeyValue) bool { return kv.Key == k })
 		if i < 0 {
 			res.UnknownKey = append(res.UnknownKey, k)
 			continue
@@ -199,56 +199,56 @@ func (cp *chargePoint) getConfiguration(req v16.GetConfigurationRequest) v16.Get
 	return res
 }
 
-func (cp *chargePoint) changeConfiguration(req v16.ChangeConfigurationRequest) v16.ChangeConfigurationResponse {
+func (cp *chargePoint) changeConfiguration(req ocpp16.ChangeConfigurationRequest) ocpp16.ChangeConfigurationResponse {
 	if slices.Contains(readonlyKeys, req.Key) {
-		return v16.ChangeConfigurationResponse{Status: v16.ConfigurationStatusRejected}
+		return ocpp16.ChangeConfigurationResponse{Status: ocpp16.ConfigurationStatusRejected}
 	}
 	cp.mu.Lock()
 	defer cp.mu.Unlock()
 	if _, ok := cp.config[req.Key]; !ok {
-		return v16.ChangeConfigurationResponse{Status: v16.ConfigurationStatusNotSupported}
+		return ocpp16.ChangeConfigurationResponse{Status: ocpp16.ConfigurationStatusNotSupported}
 	}
 	switch req.Key {
 	case "HeartbeatInterval", "MeterValueSampleInterval", "ConnectionTimeOut":
 		if n, err := strconv.Atoi(req.Value); err != nil || n <= 0 {
-			return v16.ChangeConfigurationResponse{Status: v16.ConfigurationStatusRejected}
+			return ocpp16.ChangeConfigurationResponse{Status: ocpp16.ConfigurationStatusRejected}
 		}
 	}
 	cp.config[req.Key] = req.Value
-	return v16.ChangeConfigurationResponse{Status: v16.ConfigurationStatusAccepted}
+	return ocpp16.ChangeConfigurationResponse{Status: ocpp16.ConfigurationStatusAccepted}
 }
 
 // trigger accepts a TriggerMessage and sends the message asked for once the
 // reply is out.
-func (cp *chargePoint) trigger(ctx context.Context, req v16.TriggerMessageRequest) any {
+func (cp *chargePoint) trigger(ctx context.Context, req ocpp16.TriggerMessageRequest) any {
 	conn, ok := ocpptest.FromContext(ctx)
 	if !ok {
-		return v16.TriggerMessageResponse{Status: v16.TriggerMessageStatusRejected}
+		return ocpp16.TriggerMessageResponse{Status: ocpp16.TriggerMessageStatusRejected}
 	}
 	var targets []*connector // nil: all connectors (and connector 0)
 	if req.ConnectorId != nil && *req.ConnectorId != 0 {
 		c := cp.connector(*req.ConnectorId)
 		if c == nil {
-			return v16.TriggerMessageResponse{Status: v16.TriggerMessageStatusRejected}
+			return ocpp16.TriggerMessageResponse{Status: ocpp16.TriggerMessageStatusRejected}
 		}
 		targets = []*connector{c}
 	}
 	var send func()
 	switch req.RequestedMessage {
-	case v16.MessageTriggerBootNotification:
+	case ocpp16.MessageTriggerBootNotification:
 		send = func() {
-			_, err := conn.BootNotification(ctx, v16.BootNotificationRequest{
+			_, err := conn.BootNotification(ctx, ocpp16.BootNotificationRequest{
 				ChargePointVendor: cp.s.cfg.Vendor, ChargePointModel: cp.s.cfg.Model,
 				ChargePointSerialNumber: cp.id, FirmwareVersion: "1.0.0", MeterType: "SimMeter",
 			})
-			cp.track(v16.ActionBootNotification, err)
+			cp.track(ocpp16.ActionBootNotification, err)
 		}
-	case v16.MessageTriggerHeartbeat:
+	case ocpp16.MessageTriggerHeartbeat:
 		send = func() {
 			_, err := conn.Heartbeat(ctx)
-			cp.track(v16.ActionHeartbeat, err)
+			cp.track(ocpp16.ActionHeartbeat, err)
 		}
-	case v16.MessageTriggerStatusNotification:
+	case ocpp16.MessageTriggerStatusNotification:
 		send = func() {
 			if targets == nil {
 				cp.statusAll(ctx, conn, req.ConnectorId == nil || *req.ConnectorId == 0)
@@ -257,10 +257,10 @@ func (cp *chargePoint) trigger(ctx context.Context, req v16.TriggerMessageReques
 			cp.mu.Lock()
 			st := targets[0].status
 			cp.mu.Unlock()
-			_, err := conn.StatusNotification(ctx, targets[0].id, st, v16.ChargePointErrorCodeNoError)
-			cp.track(v16.ActionStatusNotification, err)
+			_, err := conn.StatusNotification(ctx, targets[0].id, st, ocpp16.ChargePointErrorCodeNoError)
+			cp.track(ocpp16.ActionStatusNotification, err)
 		}
-	case v16.MessageTriggerMeterValues:
+	case ocpp16.MessageTriggerMeterValues:
 		if targets == nil {
 			targets = cp.connectors
 		}
@@ -268,39 +268,39 @@ func (cp *chargePoint) trigger(ctx context.Context, req v16.TriggerMessageReques
 			for _, c := range targets {
 				req := cp.triggeredMeterValues(c)
 				_, err := conn.MeterValues(ctx, req)
-				cp.track(v16.ActionMeterValues, err)
+				cp.track(ocpp16.ActionMeterValues, err)
 			}
 		}
-	case v16.MessageTriggerDiagnosticsStatusNotification:
+	case ocpp16.MessageTriggerDiagnosticsStatusNotification:
 		send = func() {
-			_, err := conn.DiagnosticsStatusNotification(ctx, v16.DiagnosticsStatusIdle)
-			cp.track(v16.ActionDiagnosticsStatusNotification, err)
+			_, err := conn.DiagnosticsStatusNotification(ctx, ocpp16.DiagnosticsStatusIdle)
+			cp.track(ocpp16.ActionDiagnosticsStatusNotification, err)
 		}
-	case v16.MessageTriggerFirmwareStatusNotification:
+	case ocpp16.MessageTriggerFirmwareStatusNotification:
 		send = func() {
-			_, err := conn.FirmwareStatusNotification(ctx, v16.FirmwareStatusIdle)
-			cp.track(v16.ActionFirmwareStatusNotification, err)
+			_, err := conn.FirmwareStatusNotification(ctx, ocpp16.FirmwareStatusIdle)
+			cp.track(ocpp16.ActionFirmwareStatusNotification, err)
 		}
 	default:
-		return v16.TriggerMessageResponse{Status: v16.TriggerMessageStatusNotImplemented}
+		return ocpp16.TriggerMessageResponse{Status: ocpp16.TriggerMessageStatusNotImplemented}
 	}
-	return ocpptest.ReplyThen(v16.TriggerMessageResponse{Status: v16.TriggerMessageStatusAccepted}, send)
+	return ocpptest.ReplyThen(ocpp16.TriggerMessageResponse{Status: ocpp16.TriggerMessageStatusAccepted}, send)
 }
 
 // triggeredMeterValues is connector c's meter now, with its transaction.
-func (cp *chargePoint) triggeredMeterValues(c *connector) v16.MeterValuesRequest {
+func (cp *chargePoint) triggeredMeterValues(c *connector) ocpp16.MeterValuesRequest {
 	cp.mu.Lock()
 	defer cp.mu.Unlock()
 	r := ocpptest.Reading{EnergyWh: c.energyWh, Voltages: []float64{230, 230, 230}}
-	req := v16.MeterValuesRequest{ConnectorId: c.id}
+	req := ocpp16.MeterValuesRequest{ConnectorId: c.id}
 	if s := c.sess; s != nil && s.os != nil {
 		r = s.last
 		r.EnergyWh = c.energyWh
 		tx := s.txID
 		req.TransactionId = &tx
 	}
-	r.Context = v16.ReadingContextTrigger
+	r.Context = ocpp16.ReadingContextTrigger
 	r.Time = time.Now()
-	req.MeterValue = []v16.MeterValue{r.MeterValue()}
+	req.MeterValue = []ocpp16.MeterValue{r.MeterValue()}
 	return req
 }

@@ -6,8 +6,8 @@ import (
 	"math"
 	"time"
 
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/ocpp/ocpptest"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
 )
 
 // release frees connector c after its session and reports it Available
@@ -15,9 +15,9 @@ import (
 func (cp *chargePoint) release(ctx context.Context, c *connector, report bool) {
 	cp.mu.Lock()
 	c.sess = nil
-	st := v16.ChargePointStatusAvailable
+	st := ocpp16.ChargePointStatusAvailable
 	if c.inoperative {
-		st = v16.ChargePointStatusUnavailable
+		st = ocpp16.ChargePointStatusUnavailable
 	}
 	changed := c.status != st
 	if !report {
@@ -41,19 +41,19 @@ func (cp *chargePoint) charge(ctx context.Context, c *connector, sess *session) 
 	}
 	if !sess.remote {
 		res, err := conn.Authorize(ctx, sess.idTag)
-		if cp.track(v16.ActionAuthorize, err) != nil || res.IdTagInfo.Status != v16.AuthorizationStatusAccepted {
+		if cp.track(ocpp16.ActionAuthorize, err) != nil || res.IdTagInfo.Status != ocpp16.AuthorizationStatusAccepted {
 			cp.log.Debug("sim: not authorized", "id_tag", sess.idTag, "status", res.IdTagInfo.Status)
 			cp.release(ctx, c, true)
 			return
 		}
 	}
-	cp.setStatus(ctx, c, v16.ChargePointStatusPreparing)
+	cp.setStatus(ctx, c, ocpp16.ChargePointStatusPreparing)
 
 	cp.mu.Lock()
 	meterStart := int(math.Round(c.energyWh))
 	cp.mu.Unlock()
 	os, err := conn.StartSession(ctx, c.id, sess.idTag, meterStart)
-	if cp.track(v16.ActionStartTransaction, err) != nil {
+	if cp.track(ocpp16.ActionStartTransaction, err) != nil {
 		cp.release(ctx, c, ctx.Err() == nil)
 		return
 	}
@@ -64,9 +64,9 @@ func (cp *chargePoint) charge(ctx context.Context, c *connector, sess *session) 
 	log := cp.log.With("connector", c.id, "transaction_id", os.TransactionID)
 	log.Debug("sim: session started", "id_tag", sess.idTag, "meter_start", meterStart)
 
-	reason := v16.ReasonDeAuthorized
-	if os.IDTagInfo.Status == v16.AuthorizationStatusAccepted {
-		cp.setStatus(ctx, c, v16.ChargePointStatusCharging)
+	reason := ocpp16.ReasonDeAuthorized
+	if os.IDTagInfo.Status == ocpp16.AuthorizationStatusAccepted {
+		cp.setStatus(ctx, c, ocpp16.ChargePointStatusCharging)
 		reason = cp.meter(ctx, c, sess)
 	}
 
@@ -76,7 +76,7 @@ func (cp *chargePoint) charge(ctx context.Context, c *connector, sess *session) 
 		cp.release(ctx, c, false)
 		return
 	}
-	cp.setStatus(ctx, c, v16.ChargePointStatusFinishing)
+	cp.setStatus(ctx, c, ocpp16.ChargePointStatusFinishing)
 	sleep(ctx, cp.jitter(min(cp.meterInterval(), 5*time.Second)))
 	cp.release(ctx, c, true)
 }
@@ -90,7 +90,7 @@ func (cp *chargePoint) charge(ctx context.Context, c *connector, sess *session) 
 // linearly to a tenth of it over the last 20 points of state of charge
 // before the target (80–100 %). The battery is sized so the target is
 // reached in about SessionLength.
-func (cp *chargePoint) meter(ctx context.Context, c *connector, sess *session) v16.Reason {
+func (cp *chargePoint) meter(ctx context.Context, c *connector, sess *session) ocpp16.Reason {
 	socStart := cp.random(10, 50)
 	target := cp.random(80, 100)
 	length := cp.s.cfg.SessionLength
@@ -107,7 +107,7 @@ func (cp *chargePoint) meter(ctx context.Context, c *connector, sess *session) v
 		case r := <-sess.stop:
 			return r
 		case <-ctx.Done():
-			return v16.ReasonLocal
+			return ocpp16.ReasonLocal
 		case now := <-ticker.C:
 			elapsed := now.Sub(sess.start)
 			p := c.maxPowerW
@@ -136,13 +136,13 @@ func (cp *chargePoint) meter(ctx context.Context, c *connector, sess *session) v
 			cp.mu.Unlock()
 			if conn != nil { // offline, the energy is counted but not reported
 				sess.os.SetChargePoint(conn)
-				cp.track(v16.ActionMeterValues, sess.os.Meter(ctx, r))
+				cp.track(ocpp16.ActionMeterValues, sess.os.Meter(ctx, r))
 			}
 			switch {
 			case soc >= target-0.05:
-				return v16.ReasonEVDisconnected
+				return ocpp16.ReasonEVDisconnected
 			case elapsed >= length*3/2:
-				return v16.ReasonLocal
+				return ocpp16.ReasonLocal
 			}
 			if d := cp.meterInterval(); d != interval {
 				interval = d
@@ -156,7 +156,7 @@ func (cp *chargePoint) meter(ctx context.Context, c *connector, sess *session) v
 // over whichever connection is up, retrying on a new connection when the
 // socket drops. When ctx has ended (the simulator stops) it tries for
 // stopTimeout over the connection still open.
-func (cp *chargePoint) stopTransaction(ctx context.Context, c *connector, sess *session, reason v16.Reason) {
+func (cp *chargePoint) stopTransaction(ctx context.Context, c *connector, sess *session, reason ocpp16.Reason) {
 	if ctx.Err() != nil {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), stopTimeout)
@@ -171,14 +171,14 @@ func (cp *chargePoint) stopTransaction(ctx context.Context, c *connector, sess *
 		cp.mu.Lock()
 		meterStop := int(math.Round(c.energyWh))
 		cp.mu.Unlock()
-		_, err = conn.StopTransaction(ctx, v16.StopTransactionRequest{
+		_, err = conn.StopTransaction(ctx, ocpp16.StopTransactionRequest{
 			IdTag:         sess.idTag,
 			MeterStop:     meterStop,
-			Timestamp:     v16.Now(),
+			Timestamp:     ocpp16.Now(),
 			TransactionId: sess.txID,
 			Reason:        reason,
 		})
-		if cp.track(v16.ActionStopTransaction, err) == nil || !errors.Is(err, ocpptest.ErrClosed) {
+		if cp.track(ocpp16.ActionStopTransaction, err) == nil || !errors.Is(err, ocpptest.ErrClosed) {
 			return
 		}
 		// Retry over the next connection.

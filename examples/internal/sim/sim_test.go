@@ -17,7 +17,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/ocppkit/ocppkit/ocpp"
-	"github.com/ocppkit/ocppkit/ocpp/v16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 )
 
 // csms is a minimal Central System for the simulator's tests: it answers
@@ -84,24 +84,24 @@ func (c *csms) serve(w http.ResponseWriter, r *http.Request) {
 			}
 			continue
 		}
-		req, ok := v16.NewRequest(f.Action)
+		req, ok := ocpp16.NewRequest(f.Action)
 		if !ok {
 			c.t.Errorf("unknown action %s", f.Action)
 			continue
 		}
-		if err := v16.Unmarshal(f.Payload, req, v16.Strict); err != nil {
+		if err := ocpp16.Unmarshal(f.Payload, req, ocpp16.Strict); err != nil {
 			c.t.Errorf("invalid %s %s: %v", f.Action, f.Payload, err)
 		}
-		now := `"` + v16.Now().String() + `"`
+		now := `"` + ocpp16.Now().String() + `"`
 		var payload string
 		switch f.Action {
-		case v16.ActionBootNotification:
+		case ocpp16.ActionBootNotification:
 			payload = `{"status":"Accepted","currentTime":` + now + `,"interval":3600}`
-		case v16.ActionHeartbeat:
+		case ocpp16.ActionHeartbeat:
 			payload = `{"currentTime":` + now + `}`
-		case v16.ActionAuthorize, v16.ActionStopTransaction:
+		case ocpp16.ActionAuthorize, ocpp16.ActionStopTransaction:
 			payload = `{"idTagInfo":{"status":"Accepted"}}`
-		case v16.ActionStartTransaction:
+		case ocpp16.ActionStartTransaction:
 			txID++
 			payload = `{"idTagInfo":{"status":"Accepted"},"transactionId":` + strconv.Itoa(txID) + `}`
 		default:
@@ -163,9 +163,9 @@ func (c *csms) await(t testing.TB, action string, match func(json.RawMessage) bo
 	}
 }
 
-func statusIs(connector int, status v16.ChargePointStatus) func(json.RawMessage) bool {
+func statusIs(connector int, status ocpp16.ChargePointStatus) func(json.RawMessage) bool {
 	return func(p json.RawMessage) bool {
-		var req v16.StatusNotificationRequest
+		var req ocpp16.StatusNotificationRequest
 		return json.Unmarshal(p, &req) == nil && req.ConnectorId == connector && req.Status == status
 	}
 }
@@ -179,10 +179,10 @@ func decode[T any](t testing.TB, p json.RawMessage) T {
 	return v
 }
 
-func energyOf(t testing.TB, req v16.MeterValuesRequest) float64 {
+func energyOf(t testing.TB, req ocpp16.MeterValuesRequest) float64 {
 	t.Helper()
 	for _, sv := range req.MeterValue[0].SampledValue {
-		if sv.Measurand == v16.MeasurandEnergyActiveImportRegister {
+		if sv.Measurand == ocpp16.MeasurandEnergyActiveImportRegister {
 			e, err := strconv.ParseFloat(sv.Value, 64)
 			if err != nil {
 				t.Fatalf("energy %q: %v", sv.Value, err)
@@ -217,28 +217,28 @@ func TestRemoteSession(t *testing.T) {
 	if conn.identity != "T001" {
 		t.Errorf("identity %q, want T001", conn.identity)
 	}
-	boot := decode[v16.BootNotificationRequest](t, cs.await(t, v16.ActionBootNotification, nil))
+	boot := decode[ocpp16.BootNotificationRequest](t, cs.await(t, ocpp16.ActionBootNotification, nil))
 	if boot.ChargePointVendor == "" || boot.ChargePointModel == "" {
 		t.Errorf("boot %+v without vendor or model", boot)
 	}
 	for id := range 3 {
-		cs.await(t, v16.ActionStatusNotification, statusIs(id, v16.ChargePointStatusAvailable))
+		cs.await(t, ocpp16.ActionStatusNotification, statusIs(id, ocpp16.ChargePointStatusAvailable))
 	}
 
-	res := decode[v16.RemoteStartTransactionResponse](t, conn.call(t, v16.ActionRemoteStartTransaction, `{"connectorId":2,"idTag":"RFID-TEST"}`))
-	if res.Status != v16.RemoteStartStopStatusAccepted {
+	res := decode[ocpp16.RemoteStartTransactionResponse](t, conn.call(t, ocpp16.ActionRemoteStartTransaction, `{"connectorId":2,"idTag":"RFID-TEST"}`))
+	if res.Status != ocpp16.RemoteStartStopStatusAccepted {
 		t.Fatalf("RemoteStartTransaction %s, want Accepted", res.Status)
 	}
-	cs.await(t, v16.ActionStatusNotification, statusIs(2, v16.ChargePointStatusPreparing))
-	start := decode[v16.StartTransactionRequest](t, cs.await(t, v16.ActionStartTransaction, nil))
+	cs.await(t, ocpp16.ActionStatusNotification, statusIs(2, ocpp16.ChargePointStatusPreparing))
+	start := decode[ocpp16.StartTransactionRequest](t, cs.await(t, ocpp16.ActionStartTransaction, nil))
 	if start.ConnectorId != 2 || start.IdTag != "RFID-TEST" {
 		t.Errorf("StartTransaction %+v, want connector 2 and RFID-TEST", start)
 	}
-	cs.await(t, v16.ActionStatusNotification, statusIs(2, v16.ChargePointStatusCharging))
+	cs.await(t, ocpp16.ActionStatusNotification, statusIs(2, ocpp16.ChargePointStatusCharging))
 
 	// A second start on the busy connector is rejected.
-	busy := decode[v16.RemoteStartTransactionResponse](t, conn.call(t, v16.ActionRemoteStartTransaction, `{"connectorId":2,"idTag":"OTHER"}`))
-	if busy.Status != v16.RemoteStartStopStatusRejected {
+	busy := decode[ocpp16.RemoteStartTransactionResponse](t, conn.call(t, ocpp16.ActionRemoteStartTransaction, `{"connectorId":2,"idTag":"OTHER"}`))
+	if busy.Status != ocpp16.RemoteStartStopStatusRejected {
 		t.Errorf("RemoteStartTransaction on a busy connector: %s, want Rejected", busy.Status)
 	}
 
@@ -249,7 +249,7 @@ func TestRemoteSession(t *testing.T) {
 		if i == 50 {
 			t.Fatalf("energy did not rise above meterStart %d Wh in 50 samples", start.MeterStart)
 		}
-		mv := decode[v16.MeterValuesRequest](t, cs.await(t, v16.ActionMeterValues, nil))
+		mv := decode[ocpp16.MeterValuesRequest](t, cs.await(t, ocpp16.ActionMeterValues, nil))
 		if mv.ConnectorId != 2 || mv.TransactionId == nil || *mv.TransactionId != 101 {
 			t.Fatalf("MeterValues %+v, want connector 2, transaction 101", mv)
 		}
@@ -260,20 +260,20 @@ func TestRemoteSession(t *testing.T) {
 		last = e
 	}
 
-	unknown := decode[v16.RemoteStopTransactionResponse](t, conn.call(t, v16.ActionRemoteStopTransaction, `{"transactionId":999}`))
-	if unknown.Status != v16.RemoteStartStopStatusRejected {
+	unknown := decode[ocpp16.RemoteStopTransactionResponse](t, conn.call(t, ocpp16.ActionRemoteStopTransaction, `{"transactionId":999}`))
+	if unknown.Status != ocpp16.RemoteStartStopStatusRejected {
 		t.Errorf("RemoteStopTransaction of an unknown transaction: %s, want Rejected", unknown.Status)
 	}
-	stopRes := decode[v16.RemoteStopTransactionResponse](t, conn.call(t, v16.ActionRemoteStopTransaction, `{"transactionId":101}`))
-	if stopRes.Status != v16.RemoteStartStopStatusAccepted {
+	stopRes := decode[ocpp16.RemoteStopTransactionResponse](t, conn.call(t, ocpp16.ActionRemoteStopTransaction, `{"transactionId":101}`))
+	if stopRes.Status != ocpp16.RemoteStartStopStatusAccepted {
 		t.Fatalf("RemoteStopTransaction %s, want Accepted", stopRes.Status)
 	}
-	stop := decode[v16.StopTransactionRequest](t, cs.await(t, v16.ActionStopTransaction, nil))
-	if stop.TransactionId != 101 || stop.Reason != v16.ReasonRemote || float64(stop.MeterStop) < last-0.5 {
+	stop := decode[ocpp16.StopTransactionRequest](t, cs.await(t, ocpp16.ActionStopTransaction, nil))
+	if stop.TransactionId != 101 || stop.Reason != ocpp16.ReasonRemote || float64(stop.MeterStop) < last-0.5 {
 		t.Errorf("StopTransaction %+v, want transaction 101, reason Remote, meterStop ≥ %.0f", stop, last)
 	}
-	cs.await(t, v16.ActionStatusNotification, statusIs(2, v16.ChargePointStatusFinishing))
-	cs.await(t, v16.ActionStatusNotification, statusIs(2, v16.ChargePointStatusAvailable))
+	cs.await(t, ocpp16.ActionStatusNotification, statusIs(2, ocpp16.ChargePointStatusFinishing))
+	cs.await(t, ocpp16.ActionStatusNotification, statusIs(2, ocpp16.ChargePointStatusAvailable))
 
 	if st := s.Stats(); st.Sessions != 1 || st.Connected != 1 || st.MessagesSent == 0 {
 		t.Errorf("stats %+v, want 1 session, 1 connected, messages sent", st)
@@ -298,7 +298,7 @@ func TestCommands(t *testing.T) {
 	runErr := make(chan error, 1)
 	go func() { runErr <- s.Run(ctx) }()
 	conn := <-cs.conns
-	cs.await(t, v16.ActionStatusNotification, statusIs(1, v16.ChargePointStatusAvailable))
+	cs.await(t, ocpp16.ActionStatusNotification, statusIs(1, ocpp16.ChargePointStatusAvailable))
 
 	tests := []struct {
 		name    string
@@ -308,45 +308,45 @@ func TestCommands(t *testing.T) {
 		then    func(t *testing.T) // what the charge point sends next
 	}{
 		{
-			name: "get configuration", action: v16.ActionGetConfiguration,
+			name: "get configuration", action: ocpp16.ActionGetConfiguration,
 			payload: `{"key":["NumberOfConnectors","Nope"]}`,
 			want:    `{"configurationKey":[{"key":"NumberOfConnectors","readonly":true,"value":"1"}],"unknownKey":["Nope"]}`,
 		},
-		{name: "change configuration", action: v16.ActionChangeConfiguration, payload: `{"key":"HeartbeatInterval","value":"120"}`, want: `{"status":"Accepted"}`},
-		{name: "change readonly configuration", action: v16.ActionChangeConfiguration, payload: `{"key":"NumberOfConnectors","value":"4"}`, want: `{"status":"Rejected"}`},
+		{name: "change configuration", action: ocpp16.ActionChangeConfiguration, payload: `{"key":"HeartbeatInterval","value":"120"}`, want: `{"status":"Accepted"}`},
+		{name: "change readonly configuration", action: ocpp16.ActionChangeConfiguration, payload: `{"key":"NumberOfConnectors","value":"4"}`, want: `{"status":"Rejected"}`},
 		{
-			name: "trigger heartbeat", action: v16.ActionTriggerMessage, payload: `{"requestedMessage":"Heartbeat"}`, want: `{"status":"Accepted"}`,
-			then: func(t *testing.T) { cs.await(t, v16.ActionHeartbeat, nil) },
+			name: "trigger heartbeat", action: ocpp16.ActionTriggerMessage, payload: `{"requestedMessage":"Heartbeat"}`, want: `{"status":"Accepted"}`,
+			then: func(t *testing.T) { cs.await(t, ocpp16.ActionHeartbeat, nil) },
 		},
 		{
-			name: "trigger meter values", action: v16.ActionTriggerMessage, payload: `{"requestedMessage":"MeterValues","connectorId":1}`, want: `{"status":"Accepted"}`,
-			then: func(t *testing.T) { cs.await(t, v16.ActionMeterValues, nil) },
+			name: "trigger meter values", action: ocpp16.ActionTriggerMessage, payload: `{"requestedMessage":"MeterValues","connectorId":1}`, want: `{"status":"Accepted"}`,
+			then: func(t *testing.T) { cs.await(t, ocpp16.ActionMeterValues, nil) },
 		},
-		{name: "trigger unknown connector", action: v16.ActionTriggerMessage, payload: `{"requestedMessage":"StatusNotification","connectorId":7}`, want: `{"status":"Rejected"}`},
+		{name: "trigger unknown connector", action: ocpp16.ActionTriggerMessage, payload: `{"requestedMessage":"StatusNotification","connectorId":7}`, want: `{"status":"Rejected"}`},
 		{
-			name: "change availability inoperative", action: v16.ActionChangeAvailability, payload: `{"connectorId":1,"type":"Inoperative"}`, want: `{"status":"Accepted"}`,
+			name: "change availability inoperative", action: ocpp16.ActionChangeAvailability, payload: `{"connectorId":1,"type":"Inoperative"}`, want: `{"status":"Accepted"}`,
 			then: func(t *testing.T) {
-				cs.await(t, v16.ActionStatusNotification, statusIs(1, v16.ChargePointStatusUnavailable))
+				cs.await(t, ocpp16.ActionStatusNotification, statusIs(1, ocpp16.ChargePointStatusUnavailable))
 			},
 		},
-		{name: "remote start while unavailable", action: v16.ActionRemoteStartTransaction, payload: `{"idTag":"X"}`, want: `{"status":"Rejected"}`},
+		{name: "remote start while unavailable", action: ocpp16.ActionRemoteStartTransaction, payload: `{"idTag":"X"}`, want: `{"status":"Rejected"}`},
 		{
-			name: "change availability operative", action: v16.ActionChangeAvailability, payload: `{"connectorId":0,"type":"Operative"}`, want: `{"status":"Accepted"}`,
+			name: "change availability operative", action: ocpp16.ActionChangeAvailability, payload: `{"connectorId":0,"type":"Operative"}`, want: `{"status":"Accepted"}`,
 			then: func(t *testing.T) {
-				cs.await(t, v16.ActionStatusNotification, statusIs(1, v16.ChargePointStatusAvailable))
+				cs.await(t, ocpp16.ActionStatusNotification, statusIs(1, ocpp16.ChargePointStatusAvailable))
 			},
 		},
-		{name: "unlock", action: v16.ActionUnlockConnector, payload: `{"connectorId":1}`, want: `{"status":"Unlocked"}`},
-		{name: "clear cache (default)", action: v16.ActionClearCache, payload: `{}`, want: `{"status":"Accepted"}`},
+		{name: "unlock", action: ocpp16.ActionUnlockConnector, payload: `{"connectorId":1}`, want: `{"status":"Unlocked"}`},
+		{name: "clear cache (default)", action: ocpp16.ActionClearCache, payload: `{}`, want: `{"status":"Accepted"}`},
 		{
-			name: "reset", action: v16.ActionReset, payload: `{"type":"Soft"}`, want: `{"status":"Accepted"}`,
+			name: "reset", action: ocpp16.ActionReset, payload: `{"type":"Soft"}`, want: `{"status":"Accepted"}`,
 			then: func(t *testing.T) {
 				// The charge point reconnects and boots again.
 				next := <-cs.conns
 				if next.identity != conn.identity {
 					t.Errorf("reconnected as %q, want %q", next.identity, conn.identity)
 				}
-				cs.await(t, v16.ActionBootNotification, nil)
+				cs.await(t, ocpp16.ActionBootNotification, nil)
 			},
 		},
 	}
@@ -409,7 +409,7 @@ func TestFirstSessionAfterStartDelay(t *testing.T) {
 	runErr := make(chan error, 1)
 	go func() { runErr <- s.Run(ctx) }()
 	<-cs.conns
-	start := decode[v16.StartTransactionRequest](t, cs.await(t, v16.ActionStartTransaction, nil))
+	start := decode[ocpp16.StartTransactionRequest](t, cs.await(t, ocpp16.ActionStartTransaction, nil))
 	if start.ConnectorId != 1 {
 		t.Errorf("started on connector %d", start.ConnectorId)
 	}

@@ -1,0 +1,25 @@
+package ocpp16
+
+// HeartbeatRequest tells the Central System the charge point is alive and asks
+// for the current time (Core profile; charge point → Central System). Schema:
+// Heartbeat.json.
+type HeartbeatRequest struct {
+}
+
+// HeartbeatResponse answers a HeartbeatRequest.
+// Schema: HeartbeatResponse.json.
+type HeartbeatResponse struct {
+	CurrentTime DateTime `json:"currentTime" ocpp:"required"`
+}
+
+// Action returns ActionHeartbeat.
+func (HeartbeatRequest) Action() string { return ActionHeartbeat }
+
+// Action returns ActionHeartbeat.
+func (HeartbeatResponse) Action() string { return ActionHeartbeat }
+
+// Validate checks r against every constraint of Heartbeat.json; see [Message].
+func (r HeartbeatRequest) Validate() error { return validate(&r) }
+
+// Validate checks r against every constraint of HeartbeatResponse.json; see [Message].
+func (r HeartbeatResponse) Validate() error { return validate(&r) }
