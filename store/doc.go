@@ -7,13 +7,28 @@
 //
 // The host hands over its own *gorm.DB, or opens one with Open (a
 // "postgres://…" URL, or an SQLite file path with WAL and sensible pragmas).
-// Migrate creates the tables; it is explicit, idempotent and never drops
-// anything:
+// Migrate creates and upgrades the tables; it is explicit, idempotent and
+// never drops anything:
 //
 //	db, err := store.Open("ocpp.db")
 //	if err != nil { … }
 //	if err := store.Migrate(ctx, db); err != nil { … }
 //	st := store.New(db)
+//
+// # Migrations
+//
+// The schema is a list of versioned SQL migrations per dialect, embedded in
+// the package (migrations/postgres, migrations/sqlite; MigrationsFS returns
+// them). Migrate applies the pending ones in order, each in a transaction
+// with its row in ocpp_schema_migrations, under a lock (a PostgreSQL
+// advisory lock per schema; SQLite's write lock), so any number of nodes may
+// call it at the same moment. A database newer than the code is refused
+// (ErrSchemaTooNew). Hosts that own their migrations (goose, golang-migrate,
+// atlas) copy the files of MigrationsFS into their tool instead.
+//
+// Adding a migration: write NNNN_name.sql for both dialects with the next
+// number, and change the models to match; TestMigrationsMatchModels fails
+// until columns and indexes agree.
 //
 // # Models
 //

@@ -68,6 +68,16 @@ func PostgresURL(t testing.TB) string {
 // skips (or fails, see PostgresURL) when the variable is unset.
 func Postgres(t testing.TB) *gorm.DB {
 	t.Helper()
+	return OpenPostgres(t, PostgresSchemaURL(t))
+}
+
+// PostgresSchemaURL creates a schema "t_<random>" on the server of
+// OCPP_TEST_DATABASE_URL, dropped in t.Cleanup, and returns a URL whose
+// search_path is that schema: open it several times for several nodes
+// sharing one database (OpenPostgres). It skips (or fails, see PostgresURL)
+// when the variable is unset.
+func PostgresSchemaURL(t testing.TB) string {
+	t.Helper()
 	base := PostgresURL(t)
 	var b [8]byte
 	_, _ = rand.Read(b[:])
@@ -92,18 +102,24 @@ func Postgres(t testing.TB) *gorm.DB {
 		}
 		_ = adminSQL.Close()
 	})
-
 	dsn, err := withSearchPath(base, schema)
 	if err != nil {
 		t.Fatalf("testdb: %v", err)
 	}
+	return dsn
+}
+
+// OpenPostgres opens dsn (e.g. from PostgresSchemaURL) with a pool of 10
+// connections, closed in t.Cleanup.
+func OpenPostgres(t testing.TB, dsn string) *gorm.DB {
+	t.Helper()
 	db, err := gorm.Open(postgres.Open(dsn), &gorm.Config{Logger: logger.Discard})
 	if err != nil {
-		t.Fatalf("testdb: open postgres schema %s: %v", schema, err)
+		t.Fatalf("testdb: open postgres %s: %v", dsn, err)
 	}
 	sqlDB, err := db.DB()
 	if err != nil {
-		t.Fatalf("testdb: open postgres schema %s: %v", schema, err)
+		t.Fatalf("testdb: open postgres %s: %v", dsn, err)
 	}
 	sqlDB.SetMaxOpenConns(10)
 	// Registered after the schema's cleanup, so it runs before it.
