@@ -47,10 +47,31 @@ type Config struct {
 	Logger *slog.Logger
 }
 
+// migrateLockKey is the first key of the advisory lock Migrate holds; the
+// second is the hash of the schema (store.Migrate uses another first key).
+const migrateLockKey = 0x6f637063 // "ocpc"
+
 // Migrate creates the tables of the backplane (if missing) in the pool's
-// search_path. Run it once, like store.Migrate.
+// search_path. Call it at every start, like store.Migrate: any number of
+// nodes may run it at the same moment, as it holds an advisory lock per
+// schema (concurrent CREATE TABLE IF NOT EXISTS of one table otherwise fail
+// on pg_type's unique index).
 func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	_, err := pool.Exec(ctx, `
+	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))`, migrateLockKey); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, migration)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("pgcluster: migrate: %w", err)
+	}
+	return nil
+}
+
+// migration is the backplane's schema; every statement is idempotent.
+const migration = `
 CREATE TABLE IF NOT EXISTS ocpp_cluster_nodes (
 	node text PRIMARY KEY,
 	incarnation text NOT NULL,
@@ -67,12 +88,7 @@ CREATE TABLE IF NOT EXISTS ocpp_cluster_messages (
 	id bigserial PRIMARY KEY,
 	body text NOT NULL,
 	created_at timestamptz NOT NULL DEFAULT now()
-);`)
-	if err != nil {
-		return fmt.Errorf("pgcluster: migrate: %w", err)
-	}
-	return nil
-}
+);`
 
 // Backplane is a cluster.Backplane over PostgreSQL.
 type Backplane struct {
