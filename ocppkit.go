@@ -60,8 +60,24 @@ type Config struct {
 	// (security extension); CertificateSigned follows. By default there is
 	// none and SignCertificate is answered Rejected.
 	Signer handlers.Signer
-	// NodeID names this process among several sharing one database. By
-	// default the host name. With Cluster, every node needs its own.
+	// NodeID names this process among several sharing one database: the
+	// charge points' rows record the node holding their socket, and New
+	// marks those recorded under NodeID disconnected (a previous run of
+	// this node crashed holding them). Server.NodeID returns the name in
+	// use.
+	//
+	// With Cluster, a node name is unique among live nodes: New refuses a
+	// NodeID a live node uses (an error wrapping cluster.ErrJoined). When
+	// NodeID is empty, New takes the first free name of <host name>,
+	// <host name>-2, … <host name>-9, then <host name>-<random>: several
+	// processes on one host get distinct names, and a restarted process
+	// usually gets its old name back.
+	//
+	// Without Cluster, nothing can tell whether another process uses the
+	// name: New assumes this process is the only live one under NodeID. By
+	// default NodeID is the host name, stable across restarts. Two
+	// processes sharing a database without a Cluster must be given distinct
+	// NodeIDs, or each start marks the other's charge points disconnected.
 	NodeID string
 	// Cluster connects this node to the others of a deployment behind a
 	// load balancer: it routes remote commands to the node holding the
@@ -108,7 +124,9 @@ type CSMS struct {
 	logger *slog.Logger
 	memory *broadcast.Memory // the default broadcaster, closed by Shutdown
 
-	router *cluster.Router // with Config.Cluster; see cluster.go
+	router   *cluster.Router    // with Config.Cluster; see cluster.go
+	requests nodeRequests       // other nodes' requests, passed to router
+	crash    context.CancelFunc // ends the membership Join started
 
 	authMu sync.Mutex
 	authed map[string]*store.ChargePoint // see rememberAuthenticated
@@ -125,13 +143,22 @@ func New(cfg Config) (*CSMS, error) {
 		return nil, errors.New("ocppkit: Config.DB is required")
 	}
 	logger := cmp.Or(cfg.Logger, slog.Default())
+	var derived string // the host name, when NodeID is derived from it
 	if cfg.NodeID == "" {
 		host, _ := os.Hostname()
-		cfg.NodeID = cmp.Or(host, "ocppkit")
+		derived = cmp.Or(host, "ocppkit")
+		cfg.NodeID = derived
 	}
 	c := &CSMS{cfg: cfg, logger: logger, Store: store.New(cfg.DB), authed: make(map[string]*store.ChargePoint)}
 
+	// Several nodes: the name must be ours (no live node uses it) before we
+	// touch the charge points recorded under it.
+	if err := c.joinCluster(context.Background(), derived); err != nil {
+		return nil, err
+	}
+	cfg.NodeID = c.cfg.NodeID
 	if n, err := c.Store.MarkNodeDisconnected(context.Background(), cfg.NodeID, time.Now().UTC()); err != nil {
+		_ = c.leaveCluster(context.Background())
 		return nil, fmt.Errorf("ocppkit: mark charge points of node %q disconnected: %w", cfg.NodeID, err)
 	} else if n > 0 {
 		logger.Info("marked charge points of a previous run disconnected", "node", cfg.NodeID, "count", n)
@@ -173,9 +200,6 @@ func New(cfg Config) (*CSMS, error) {
 		Timeout:     cfg.CommandTimeout,
 		Logger:      logger,
 	})
-	if err := c.joinCluster(context.Background()); err != nil {
-		return nil, err
-	}
 	return c, nil
 }
 

@@ -3,6 +3,8 @@ package pgcluster_test
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -80,5 +82,54 @@ func TestMigrateConcurrently(t *testing.T) {
 		if sqlDB, err := db.DB(); err == nil {
 			_ = sqlDB.Close()
 		}
+	}
+}
+
+// TestNameSurvivesListenerReconnect: the listener's connection holds the
+// node names' locks. When it breaks, the next connection takes them again
+// before it listens, so the node keeps its name (and its requests) and
+// another process still cannot join under it.
+func TestNameSurvivesListenerReconnect(t *testing.T) {
+	db := testdb.Postgres(t)
+	pool := testdb.Pool(t, db)
+	if err := pgcluster.Migrate(t.Context(), pool); err != nil {
+		t.Fatal(err)
+	}
+	prefix := "t_" + strings.ToLower(rand.Text()[:10])
+	b1 := pgcluster.New(testdb.Pool(t, db), pgcluster.Config{Prefix: prefix})
+	defer b1.Close()
+	b2 := pgcluster.New(testdb.Pool(t, db), pgcluster.Config{Prefix: prefix})
+	defer b2.Close()
+	echo := cluster.HandlerFunc(func(ctx context.Context, req cluster.Request) (json.RawMessage, error) {
+		return json.RawMessage(`{"ok":true}`), nil
+	})
+	if err := b1.Join(t.Context(), "a", echo); err != nil {
+		t.Fatal(err)
+	}
+	defer b1.Leave(context.Background(), "a")
+
+	var killed int
+	err := pool.QueryRow(t.Context(), `SELECT count(pg_terminate_backend(l.pid)) FROM pg_locks l
+WHERE l.locktype = 'advisory' AND l.objsubid = 1 AND l.granted
+AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended($1, 0)`, pgcluster.NameKey(b1, "a")).Scan(&killed)
+	if err != nil || killed != 1 {
+		t.Fatalf("terminate the listener's connection: %d, %v", killed, err)
+	}
+	// Requests notified while no connection listens are lost: try until one
+	// gets through the new connection.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+		_, err := b2.Send(ctx, "a", cluster.Request{Kind: cluster.KindCall, Identity: "cp"})
+		cancel()
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("node a does not receive requests after its listener reconnected: %v", err)
+		}
+	}
+	if err := b2.Join(t.Context(), "a", echo); !errors.Is(err, cluster.ErrJoined) {
+		t.Fatalf("Join under the name of the live node after its reconnect = %v, want ErrJoined", err)
 	}
 }
