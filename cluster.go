@@ -86,8 +86,12 @@ func (c *CSMS) newRouter() {
 	if c.cfg.Cluster == nil {
 		return
 	}
+	bp := c.cfg.Cluster
+	if f := c.obs.Routed; f != nil {
+		bp = observedBackplane{Backplane: bp, routed: f}
+	}
 	c.router = cluster.NewRouter(cluster.RouterConfig{
-		Backplane: c.cfg.Cluster,
+		Backplane: bp,
 		Server:    c.Server,
 		Node:      c.cfg.NodeID,
 		Flush:     c.Defaults.Flush, // our disconnect event goes out before the new node's connect
@@ -99,10 +103,14 @@ func (c *CSMS) newRouter() {
 // caller is what remote sends commands through.
 func (c *CSMS) caller() remote.Caller {
 	c.newRouter()
+	var caller remote.Caller = c.Server
 	if c.router != nil {
-		return c.router
+		caller = c.router
 	}
-	return c.Server
+	if c.tracer != nil || c.obs.CallSent != nil {
+		caller = observedCaller{next: caller, c: c}
+	}
+	return caller
 }
 
 // leaveCluster leaves the backplane (after the sockets have closed).

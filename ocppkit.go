@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
 	"gorm.io/gorm"
 
 	"github.com/ocppkit/ocppkit/broadcast"
@@ -100,6 +101,40 @@ type Config struct {
 	// ping interval). Its Handler, Authenticator, Logger and NodeID are set
 	// by New.
 	Server ocpp.ServerConfig
+
+	// Operations (see operations.go and the README's "Operating ocppkit").
+
+	// Observer receives measurements for metrics: package metrics/prom
+	// makes one that feeds Prometheus collectors registered on the host's
+	// registry. By default none: nothing is measured, at no cost.
+	Observer Observer
+	// TracerProvider traces every CALL a charge point sends and every
+	// command sent to one with OpenTelemetry spans (see trace.go); the
+	// host brings the SDK and its exporter, e.g. otel.GetTracerProvider().
+	// By default nil: no spans.
+	TracerProvider trace.TracerProvider
+	// DrainDelay is how long Shutdown waits, once Ready fails, before it
+	// closes the charge points' sockets: the time a load balancer needs
+	// to notice the failing readiness probe and send reconnecting charge
+	// points elsewhere. Handshakes are still accepted meanwhile. By
+	// default 0.
+	DrainDelay time.Duration
+	// MessageLog records every frame in both directions (identity,
+	// direction, action, message id, the frame, time) in ocpp_messages,
+	// through a bounded queue and a batched writer: it never delays a
+	// reply, and when the writer falls behind frames are dropped and
+	// counted (Observer.MessageLog, CSMS.MessageLogDropped). Off by
+	// default. Read it with Store.LastMessages or the commands API
+	// (GET …/charge_points/{identity}/messages).
+	MessageLog bool
+	// MessageLogRetention is how long logged frames are kept; older ones
+	// are deleted every few minutes. By default 7 days; negative keeps
+	// them forever.
+	MessageLogRetention time.Duration
+	// MessageLogQueue is how many frames may wait for the message log's
+	// writer before frames are dropped. By default
+	// store.DefaultMessageLogQueue.
+	MessageLogQueue int
 }
 
 // CSMS is an OCPP 1.6J Central System: an http.Handler for charge point
@@ -127,6 +162,13 @@ type CSMS struct {
 	router   *cluster.Router    // with Config.Cluster; see cluster.go
 	requests nodeRequests       // other nodes' requests, passed to router
 	crash    context.CancelFunc // ends the membership Join started
+
+	obs       Observer
+	tracer    trace.Tracer       // nil without Config.TracerProvider
+	observing bool               // handled CALLs are measured or traced
+	meter     *store.MeterWriter // closed by Shutdown after the handlers
+	msglog    *store.MessageLog  // with Config.MessageLog
+	health    health             // see operations.go
 
 	authMu sync.Mutex
 	authed map[string]*store.ChargePoint // see rememberAuthenticated
@@ -164,6 +206,14 @@ func New(cfg Config) (*CSMS, error) {
 		logger.Info("marked charge points of a previous run disconnected", "node", cfg.NodeID, "count", n)
 	}
 
+	c.obs = cfg.Observer
+	if cfg.TracerProvider != nil {
+		c.tracer = cfg.TracerProvider.Tracer(tracerName)
+	}
+	c.observing = c.tracer != nil || c.obs.CallHandled != nil
+	c.meter = store.NewMeterWriter(cfg.DB, store.MeterWriterConfig{Logger: logger, OnCommit: c.obs.MeterCommit})
+	c.startMessageLog()
+
 	c.Broadcaster = cfg.Broadcaster
 	if c.Broadcaster == nil {
 		c.memory = broadcast.NewMemory(broadcast.MemoryConfig{Logger: logger})
@@ -181,6 +231,8 @@ func New(cfg Config) (*CSMS, error) {
 		Logger:            logger,
 		Signer:            cfg.Signer,
 		Sender:            remoteSender{c},
+		MeterWriter:       c.meter,
+		OnPublish:         c.obs.EventPublished,
 	})
 	c.Handlers = handlers.NewRegistry(logger)
 	c.Handlers.SetMode(cfg.Mode)
@@ -204,14 +256,21 @@ func New(cfg Config) (*CSMS, error) {
 }
 
 // ServeHTTP accepts a charge point's WebSocket at …/<identity>.
-func (c *CSMS) ServeHTTP(w http.ResponseWriter, r *http.Request) { c.Server.ServeHTTP(w, r) }
+func (c *CSMS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if f := c.obs.HandshakeRefused; f != nil {
+		w = &refusalRecorder{ResponseWriter: w, refused: f}
+	}
+	c.Server.ServeHTTP(w, r)
+}
 
-// Shutdown closes every charge point connection, waits for their handlers,
-// flushes heartbeats and events and stops the background writers, at most
-// until ctx ends.
+// Shutdown makes Ready fail at once (a load balancer stops sending charge
+// points here), waits Config.DrainDelay, then closes every charge point
+// connection, waits for their handlers, flushes heartbeats, events and the
+// message log and stops the background writers, at most until ctx ends.
 func (c *CSMS) Shutdown(ctx context.Context) error {
+	c.drain(ctx)
 	err := c.Server.Shutdown(ctx)
-	err = errors.Join(err, c.leaveCluster(ctx), c.Remote.Close(ctx), c.Defaults.Close(ctx))
+	err = errors.Join(err, c.leaveCluster(ctx), c.Remote.Close(ctx), c.Defaults.Close(ctx), c.meter.Close(ctx), c.closeMessageLog(ctx))
 	if c.memory != nil {
 		c.memory.Close()
 	}

@@ -19,6 +19,9 @@ import (
 type connHandler struct{ c *CSMS }
 
 func (h connHandler) HandleCall(ctx context.Context, conn *ocpp.Conn, action string, payload json.RawMessage) (json.RawMessage, error) {
+	if h.c.observing {
+		return h.c.handleObserved(ctx, conn, action, payload)
+	}
 	return h.c.Handlers.HandleCall(ctx, conn, action, payload)
 }
 
@@ -32,15 +35,20 @@ func (h connHandler) Connected(ctx context.Context, conn *ocpp.Conn) error {
 		cp, _, err = c.Store.EnsureChargePoint(ctx, conn.Identity())
 	}
 	if err != nil {
+		c.observeRefused("connect_failed")
 		return fmt.Errorf("ocppkit: load charge point: %w", err)
 	}
 	c.clusterConnected(ctx, conn) // several nodes: claim it, close its socket elsewhere
 	at := conn.ConnectedAt().UTC()
 	if err := c.Store.MarkConnected(ctx, cp.ID, c.cfg.NodeID, at); err != nil {
+		c.observeRefused("connect_failed")
 		return fmt.Errorf("ocppkit: mark connected: %w", err)
 	}
 	handlers.Attach(conn, cp)
 	c.Defaults.Publish(cp.ID, broadcast.KindConnection, broadcast.ConnectionEvent{Connected: true, Timestamp: at, Node: c.cfg.NodeID, Identity: conn.Identity()})
+	if f := c.obs.Connected; f != nil {
+		f(conn.Subprotocol())
+	}
 	return nil
 }
 
@@ -52,6 +60,9 @@ func (h connHandler) Ready(_ context.Context, conn *ocpp.Conn) {
 
 func (h connHandler) Disconnected(ctx context.Context, conn *ocpp.Conn, cause error) {
 	c := h.c
+	if f := c.obs.Disconnected; f != nil {
+		f(conn.Subprotocol(), disconnectCause(cause))
+	}
 	c.clusterDisconnected(ctx, conn)
 	cp := handlers.ChargePointOf(conn)
 	if cp == nil {

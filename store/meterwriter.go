@@ -55,6 +55,10 @@ type MeterWriterConfig struct {
 	QueueSize int
 	// Logger receives batch failures. Default slog.Default().
 	Logger *slog.Logger
+	// OnCommit, when set, is called by the writer's goroutine after each
+	// transaction: rows written in took (err nil) or not (err set), and
+	// queued, the writes left waiting. It must return at once (metrics).
+	OnCommit func(rows, queued int, took time.Duration, err error)
 }
 
 // MeterWriter writes meter values with group commit: rows of many concurrent
@@ -355,6 +359,7 @@ func (w *MeterWriter) commit(reqs []*meterRequest) error {
 		}
 	}
 	err := w.commitRows(context.Background(), rows)
+	w.observe(len(rows), now, err)
 	if err != nil {
 		// Prepare afresh next time: the failure may have been the schema
 		// changing under the statements, or their connection breaking.

@@ -298,14 +298,23 @@ type Command struct {
 // TableName implements gorm's schema.Tabler.
 func (Command) TableName() string { return CommandsTable }
 
-// Message is one raw OCPP-J frame of the optional frame log.
+// Message is one raw OCPP-J frame of the optional frame log (see
+// MessageLog). IDs grow in the order frames were logged.
 type Message struct {
-	ID            uint      `gorm:"primaryKey" json:"id"`
-	ChargePointID uint      `json:"charge_point_id"`
-	Identifier    string    `gorm:"size:255;index:idx_ocpp_messages_identifier" json:"identifier"`
-	Direction     string    `gorm:"size:3;not null" json:"direction"` // DirectionIn or DirectionOut
-	Frame         string    `gorm:"type:text;not null" json:"frame"`
-	CreatedAt     time.Time `gorm:"index:idx_ocpp_messages_created_at" json:"created_at"`
+	ID            uint   `gorm:"primaryKey;index:idx_ocpp_messages_identifier_id,priority:2" json:"id"`
+	ChargePointID uint   `json:"charge_point_id"`
+	Identifier    string `gorm:"size:255;index:idx_ocpp_messages_identifier_id,priority:1" json:"identifier"`
+	Direction     string `gorm:"size:3;not null" json:"direction"` // DirectionIn or DirectionOut
+	// MessageType is 2 (CALL), 3 (CALLRESULT) or 4 (CALLERROR); 0 for a
+	// frame that is not an OCPP-J message.
+	MessageType int `gorm:"not null;default:0" json:"message_type"`
+	// MessageID is the frame's message id (at most 64 bytes are kept).
+	MessageID string `gorm:"size:64;not null;default:''" json:"message_id"`
+	// Action is the CALL's action, or for a reply the action of the CALL
+	// it answers when that CALL was logged.
+	Action    string    `gorm:"size:64;not null;default:''" json:"action"`
+	Frame     string    `gorm:"type:text;not null" json:"frame"`
+	CreatedAt time.Time `gorm:"index:idx_ocpp_messages_created_at" json:"created_at"`
 }
 
 // TableName implements gorm's schema.Tabler.

@@ -13,6 +13,7 @@ import (
 	"maps"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -118,6 +119,8 @@ type Backplane struct {
 	// held is the node names whose advisory lock the listener's current
 	// connection holds. Listener goroutine only.
 	held map[string]bool
+	// connected is whether the listener's connection is up and listens.
+	connected atomic.Bool
 }
 
 // op is work for the listener's connection: LISTEN on the inbox, or a
@@ -531,6 +534,7 @@ func (b *Backplane) listenOnce() (listened bool, err error) {
 	channels := make(map[string]*node, len(b.channels))
 	maps.Copy(channels, b.channels)
 	b.mu.Unlock()
+	defer b.connected.Store(false)
 	for ch, n := range channels {
 		if n != nil {
 			if err := b.lockName(conn, n.Name); errors.Is(err, errNameTaken) {
@@ -549,6 +553,7 @@ func (b *Backplane) listenOnce() (listened bool, err error) {
 			return false, err
 		}
 	}
+	b.connected.Store(true)
 	for {
 		if err := b.applyOps(conn); err != nil {
 			return true, err
@@ -732,6 +737,22 @@ func (b *Backplane) route(channel string, env envelope) {
 			}
 		})
 	}
+}
+
+// Check reports whether the instance can reach PostgreSQL and, once it
+// listens (a node joined or a request was sent), whether its listener
+// connection is up: what a readiness probe asks (see ocppkit.Checker).
+func (b *Backplane) Check(ctx context.Context) error {
+	if err := b.pool.Ping(ctx); err != nil {
+		return fmt.Errorf("pgcluster: %w", err)
+	}
+	b.mu.Lock()
+	listening := b.listening
+	b.mu.Unlock()
+	if listening && !b.connected.Load() {
+		return errors.New("pgcluster: the listener connection is down (reconnecting)")
+	}
+	return nil
 }
 
 // Close stops every node of this instance as a crash would (no claim is

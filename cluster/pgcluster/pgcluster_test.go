@@ -133,3 +133,24 @@ AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended($1, 0)`, pg
 		t.Fatalf("Join under the name of the live node after its reconnect = %v, want ErrJoined", err)
 	}
 }
+
+// TestCheck: Check reports a pool that cannot reach PostgreSQL.
+func TestCheck(t *testing.T) {
+	db := testdb.Postgres(t)
+	pool := testdb.Pool(t, db)
+	if err := pgcluster.Migrate(t.Context(), pool); err != nil {
+		t.Fatal(err)
+	}
+	b := pgcluster.New(pool, pgcluster.Config{Prefix: "t_" + strings.ToLower(rand.Text()[:10])})
+	defer b.Close()
+	if err := b.Join(t.Context(), "a", cluster.HandlerFunc(nil)); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Check(t.Context()); err != nil {
+		t.Fatalf("Check of a joined backplane = %v", err)
+	}
+	pool.Close()
+	if err := b.Check(t.Context()); err == nil {
+		t.Error("Check with the pool closed succeeded")
+	}
+}

@@ -397,6 +397,15 @@ func (b *Backplane) listenInbox(ctx context.Context) error {
 	return nil
 }
 
+// Check reports whether Redis answers: what a readiness probe asks (see
+// ocppkit.Checker). The subscriptions reconnect by themselves.
+func (b *Backplane) Check(ctx context.Context) error {
+	if err := b.client.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("rediscluster: %w", err)
+	}
+	return nil
+}
+
 // Close stops every node of this instance as a crash would (no claim is
 // removed: they expire with the TTL; use Leave for a graceful stop) and
 // waits for its goroutines. It does not close the client.
