@@ -24,9 +24,21 @@ func (s *Store) LogMessages(ctx context.Context, msgs ...Message) error {
 }
 
 // PruneMessages deletes the frames logged before olderThan and returns how
-// many were deleted.
+// many were deleted. Frames are appended in time order, so it deletes by
+// id, every frame before the first one logged at or after olderThan: the
+// search reads only the rows it deletes, and created_at needs no index.
 func (s *Store) PruneMessages(ctx context.Context, olderThan time.Time) (int64, error) {
-	res := s.ctx(ctx).Where("created_at < ?", dbTime(olderThan)).Delete(&Message{})
+	cutoff := dbTime(olderThan)
+	var first []uint
+	err := s.ctx(ctx).Model(&Message{}).Where("created_at >= ?", cutoff).Order("id").Limit(1).Pluck("id", &first).Error
+	if err != nil {
+		return 0, wrap(err, "prune messages")
+	}
+	q := s.ctx(ctx).Where("created_at < ?", cutoff) // none is newer: all go
+	if len(first) == 1 {
+		q = s.ctx(ctx).Where("id < ?", first[0])
+	}
+	res := q.Delete(&Message{})
 	if res.Error != nil {
 		return 0, wrap(res.Error, "prune messages")
 	}

@@ -314,7 +314,7 @@ type Message struct {
 	// it answers when that CALL was logged.
 	Action    string    `gorm:"size:64;not null;default:''" json:"action"`
 	Frame     string    `gorm:"type:text;not null" json:"frame"`
-	CreatedAt time.Time `gorm:"index:idx_ocpp_messages_created_at" json:"created_at"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // TableName implements gorm's schema.Tabler.

@@ -50,6 +50,7 @@ type config struct {
 	// (default SessionLength/6, so most connectors charge most of the time).
 	SimRemoteOnly bool
 	SimIdleTime   time.Duration
+	MessageLog    bool // record every frame (the charge point page's message log)
 	Logger        *slog.Logger
 	Out           io.Writer // the start banner (URL, password); default os.Stdout
 }
@@ -67,6 +68,7 @@ func main() {
 	flag.DurationVar(&cfg.MeterInterval, "meter-interval", 3*time.Second, "MeterValues interval of the simulated charge points")
 	flag.DurationVar(&cfg.SessionLength, "session-length", 3*time.Minute, "typical charging session length of the simulated charge points")
 	flag.StringVar(&cfg.IDTag, "id-tag", cfg.IDTag, "id tag used by the Start buttons (registered as Accepted)")
+	flag.BoolVar(&cfg.MessageLog, "message-log", true, "record every OCPP frame (shown on the charge point page; kept 7 days)")
 	verbose := flag.Bool("v", false, "log debug messages")
 	flag.Parse()
 

@@ -114,7 +114,7 @@ func parsePages() (map[string]*template.Template, error) {
 	pages := make(map[string]*template.Template)
 	for _, name := range []string{"dashboard", "charge_point", "sessions", "session", "login"} {
 		t, err := template.New(name).Funcs(funcs).ParseFS(files,
-			"templates/layout.html", "templates/partials.html", "templates/"+name+".html")
+			"templates/layout.html", "templates/partials.html", "templates/messages.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, err
 		}

@@ -21,6 +21,7 @@ import (
 	"github.com/ocppkit/ocppkit/handlers"
 	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/store"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // files holds the templates and the static assets: the binary needs nothing
@@ -46,6 +47,8 @@ type server struct {
 	// closes it (see cluster.go).
 	backplaneName string
 	closeCluster  func()
+
+	metrics *prometheus.Registry // see ops.go
 }
 
 // newServer opens and migrates the database and wires the CSMS. It does not
@@ -85,6 +88,10 @@ func newServer(ctx context.Context, cfg config) (*server, error) {
 	if cfg.Simulate > 0 {
 		// Frequent heartbeats keep the "last heartbeat" column lively.
 		ocfg.HeartbeatInterval = 30 * time.Second
+	}
+	if err := s.setupOps(&ocfg); err != nil { // metrics, message log: ops.go
+		s.closeDB()
+		return nil, err
 	}
 	if s.closeCluster, err = s.setupCluster(ctx, &ocfg); err != nil {
 		s.closeDB()
@@ -155,6 +162,7 @@ func (s *server) routes() {
 			return nil
 		},
 	}))
+	s.opsRoutes(s.mux, op) // /metrics, /healthz, /readyz, the message log: ops.go
 	s.mux.Handle("/", s.auth.require(op))
 }
 

@@ -87,6 +87,7 @@ func TestConformanceOCPPRPC(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "ocpp.db")
 		h := startHost(t, path, "")
 		sum := runConformanceClient(t, node, dir, h.wsBase, h.httpBase, "CONF-SQLITE-1")
+		checkOps(t, h.httpBase)
 		h.stop(t) // flushes and closes everything before the database is read
 
 		db, err := store.Open(path)
@@ -97,6 +98,7 @@ func TestConformanceOCPPRPC(t *testing.T) {
 			t.Cleanup(func() { _ = sqlDB.Close() })
 		}
 		checkConformanceDB(t, db, sum)
+		checkMessageLog(t, db, sum)
 	})
 
 	t.Run("postgres", func(t *testing.T) {
@@ -111,7 +113,53 @@ func TestConformanceOCPPRPC(t *testing.T) {
 		sum := runConformanceClient(t, node, dir, h.wsBase, h.httpBase, "CONF-PG-1")
 		h.stop(t)
 		checkConformanceDB(t, db, sum)
+		checkMessageLog(t, db, sum)
 	})
+}
+
+// checkOps reads the host's metrics and probes after the session.
+func checkOps(t *testing.T, base string) {
+	t.Helper()
+	get := func(path string) (int, string) {
+		res, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	code, metrics := get("/metrics")
+	for _, want := range []string{
+		`ocppkit_calls_received_total{action="MeterValues",outcome="ok"} 3`,
+		`ocppkit_calls_received_total{action="StartTransaction",outcome="ok"} 1`,
+		`ocppkit_calls_sent_total{action="GetConfiguration",outcome="ok"} 1`,
+		`ocppkit_connects_total{version="ocpp1.6"} 1`,
+	} {
+		if code != http.StatusOK || !strings.Contains(metrics, want) {
+			t.Errorf("/metrics (%d) lacks %q", code, want)
+		}
+	}
+	for _, path := range []string{"/healthz", "/readyz"} {
+		if code, body := get(path); code != http.StatusOK {
+			t.Errorf("%s = %d %s", path, code, body)
+		}
+	}
+}
+
+// checkMessageLog: the host logged every frame the independent client sent
+// and received, no more, no less.
+func checkMessageLog(t *testing.T, db *gorm.DB, sum confSummary) {
+	t.Helper()
+	for dir, want := range map[string]int{store.DirectionIn: sum.FramesSent, store.DirectionOut: sum.FramesReceived} {
+		var n int64
+		if err := db.Model(&store.Message{}).Where("identifier = ? AND direction = ?", sum.Identity, dir).Count(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		if n != int64(want) || want == 0 {
+			t.Errorf("message log: %d frames %s, the client counted %d", n, dir, want)
+		}
+	}
 }
 
 // conformancePrereqs returns the node binary and the conformance directory.
@@ -199,7 +247,7 @@ func startHost(t *testing.T, dbPath, dsn string) *host {
 		cancel:   cancel,
 		done:     make(chan error, 1),
 	}
-	go func() { h.done <- serve(ctx, logger, ln, dbPath, dsn, true, nil) }()
+	go func() { h.done <- serve(ctx, logger, ln, dbPath, dsn, true, true, nil) }()
 	t.Cleanup(func() {
 		h.stop(t)
 		if t.Failed() {

@@ -8,7 +8,10 @@
 // (-register ID:PASSWORD, repeatable); with -dev unknown charge points are
 // registered on their first connection and unknown id tags are accepted.
 // Commands: POST /api/charge_points/<identity>/commands/<Action> with the
-// action's JSON payload.
+// action's JSON payload; with -message-log, GET
+// /api/charge_points/<identity>/messages returns the last frames.
+// Operations: Prometheus metrics at /metrics, liveness at /healthz and
+// readiness at /readyz.
 package main
 
 import (
@@ -26,7 +29,11 @@ import (
 	"time"
 
 	"github.com/ocppkit/ocppkit"
+	"github.com/ocppkit/ocppkit/metrics/prom"
 	"github.com/ocppkit/ocppkit/store"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 type registrations []string
@@ -41,6 +48,7 @@ func main() {
 		dsn      = flag.String("dsn", "", "PostgreSQL URL (postgres://…); overrides -db")
 		dev      = flag.Bool("dev", false, "auto-register unknown charge points and accept unknown id tags")
 		verbose  = flag.Bool("v", false, "log every OCPP frame at debug level")
+		msgLog   = flag.Bool("message-log", false, "record every OCPP frame in the database (ocpp_messages)")
 		register registrations
 	)
 	flag.Var(&register, "register", "register a charge point as IDENTITY:PASSWORD (repeatable)")
@@ -54,23 +62,23 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, logger, *addr, *dbPath, *dsn, *dev, register); err != nil {
+	if err := run(ctx, logger, *addr, *dbPath, *dsn, *dev, *msgLog, register); err != nil {
 		logger.Error("minimal", "err", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, logger *slog.Logger, addr, dbPath, dsn string, dev bool, register []string) error {
+func run(ctx context.Context, logger *slog.Logger, addr, dbPath, dsn string, dev, msgLog bool, register []string) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
-	return serve(ctx, logger, ln, dbPath, dsn, dev, register)
+	return serve(ctx, logger, ln, dbPath, dsn, dev, msgLog, register)
 }
 
 // serve runs the host on ln until ctx ends, then shuts it down and closes
 // ln and the database. Tests pass a listener on 127.0.0.1:0.
-func serve(ctx context.Context, logger *slog.Logger, ln net.Listener, dbPath, dsn string, dev bool, register []string) error {
+func serve(ctx context.Context, logger *slog.Logger, ln net.Listener, dbPath, dsn string, dev, msgLog bool, register []string) error {
 	defer ln.Close()
 	addr := ln.Addr().String()
 	target := dbPath
@@ -87,11 +95,21 @@ func serve(ctx context.Context, logger *slog.Logger, ln net.Listener, dbPath, ds
 	if err := store.Migrate(ctx, db); err != nil {
 		return err
 	}
+	// Metrics: ocppkit's and the Go runtime's, on a registry of this
+	// server's (prometheus.DefaultRegisterer would do as well).
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics, err := prom.New(reg, nil)
+	if err != nil {
+		return err
+	}
 	csms, err := ocppkit.New(ocppkit.Config{
 		DB:                  db,
 		Logger:              logger,
 		AutoRegister:        dev,
 		AcceptUnknownIDTags: dev,
+		Observer:            metrics.Observer(),
+		MessageLog:          msgLog,
 	})
 	if err != nil {
 		return err
@@ -114,6 +132,9 @@ func serve(ctx context.Context, logger *slog.Logger, ln net.Listener, dbPath, ds
 	mux := http.NewServeMux()
 	mux.Handle("/ocpp/", csms)
 	mux.Handle("/api/charge_points/", csms.Remote.HTTPHandler())
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("GET /healthz", csms.HealthHandler())
+	mux.Handle("GET /readyz", csms.ReadyHandler())
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 
 	errc := make(chan error, 1)
