@@ -232,11 +232,11 @@ func TestMessageLog(t *testing.T) {
 		}
 
 		// The last frames, and a tail after one of them.
-		last, err := e.csms.Store.Messages(ctx, "CP-LOG", 0, 3)
+		last, err := e.csms.Store.Messages(ctx, rows[0].ChargePointID, 0, 3)
 		if err != nil || len(last) != 3 || last[2].ID != rows[len(rows)-1].ID || last[0].ID != rows[len(rows)-3].ID {
 			t.Errorf("last 3 frames = %+v, %v", last, err)
 		}
-		tail, err := e.csms.Store.Messages(ctx, "CP-LOG", rows[7].ID, 2)
+		tail, err := e.csms.Store.Messages(ctx, rows[0].ChargePointID, rows[7].ID, 2)
 		if err != nil || len(tail) != 2 || tail[0].ID != rows[8].ID || tail[1].ID != rows[9].ID {
 			t.Errorf("tail after row 7 = %+v, %v", tail, err)
 		}
@@ -312,9 +312,9 @@ func TestMessageLogFullNeverDelaysReplies(t *testing.T) {
 func TestMessagesAPI(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, testdb.SQLite(t), ocppkit.Config{MessageLog: true})
-	e.register(t, "CP-API", opsPassword)
+	cp := e.register(t, "CP-API", opsPassword)
 	for i := range 3 {
-		if err := e.csms.Store.LogMessages(context.Background(), store.Message{Identifier: "CP-API", Direction: store.DirectionIn,
+		if err := e.csms.Store.LogMessages(context.Background(), store.Message{ChargePointID: cp.ID, Identifier: "CP-API", Direction: store.DirectionIn,
 			MessageType: 2, MessageID: string(rune('a' + i)), Action: "Heartbeat", Frame: `[2,"x","Heartbeat",{}]`}); err != nil {
 			t.Fatal(err)
 		}

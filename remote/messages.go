@@ -62,10 +62,10 @@ func (c *Client) serveMessages(w http.ResponseWriter, r *http.Request, identity 
 		}
 	}
 	ctx := r.Context()
-	_, err = c.store.ChargePointByIdentifier(ctx, identity)
+	cp, err := c.store.ChargePointByIdentifier(ctx, identity)
 	var msgs []store.Message
 	if err == nil {
-		msgs, err = c.store.Messages(ctx, identity, uint(after), limit)
+		msgs, err = c.store.Messages(ctx, cp.ID, uint(after), limit)
 	}
 	switch {
 	case errors.Is(err, store.ErrNotFound):

@@ -108,7 +108,7 @@ func TestMigrateIdempotentAndIndexes(t *testing.T) {
 			{"idx_ocpp_meter_values_session", []string{"charging_session_id", "timestamp"}},
 			{"idx_ocpp_id_tags_tag", []string{"UNIQUE", "tag"}},
 			{"idx_ocpp_commands_identifier_status", []string{"identifier", "status"}},
-			{"idx_ocpp_messages_identifier_id", []string{"identifier", "id"}},
+			{"idx_ocpp_messages_charge_point", []string{"charge_point_id", "id"}},
 		}
 		for _, tt := range tests {
 			def, ok := defs[tt.name]

@@ -48,7 +48,9 @@
 //     number, RawValue the decimal string as sent.
 //   - IDTag (ocpp_id_tags): authorization identifiers.
 //   - Command (ocpp_commands): persisted remote commands and their outcome.
-//   - Message (ocpp_messages): an optional raw frame log (PruneMessages).
+//   - Message (ocpp_messages): the optional raw frame log, written by
+//     MessageLog (a bounded, batched writer), read with Messages, pruned
+//     with PruneMessages.
 //
 // # Scopes
 //

@@ -301,9 +301,9 @@ func (Command) TableName() string { return CommandsTable }
 // Message is one raw OCPP-J frame of the optional frame log (see
 // MessageLog). IDs grow in the order frames were logged.
 type Message struct {
-	ID            uint   `gorm:"primaryKey;index:idx_ocpp_messages_identifier_id,priority:2" json:"id"`
-	ChargePointID uint   `json:"charge_point_id"`
-	Identifier    string `gorm:"size:255;index:idx_ocpp_messages_identifier_id,priority:1" json:"identifier"`
+	ID            uint   `gorm:"primaryKey;index:idx_ocpp_messages_charge_point,priority:2" json:"id"`
+	ChargePointID uint   `gorm:"index:idx_ocpp_messages_charge_point,priority:1" json:"charge_point_id"`
+	Identifier    string `gorm:"size:255" json:"identifier"`
 	Direction     string `gorm:"size:3;not null" json:"direction"` // DirectionIn or DirectionOut
 	// MessageType is 2 (CALL), 3 (CALLRESULT) or 4 (CALLERROR); 0 for a
 	// frame that is not an OCPP-J message.
