@@ -19,11 +19,15 @@ import (
 type connHandler struct{ c *CSMS }
 
 func (h connHandler) HandleCall(ctx context.Context, conn *ocpp.Conn, action string, payload json.RawMessage) (json.RawMessage, error) {
+	ctx, cancel := context.WithTimeout(ctx, h.c.cfg.WriteTimeout)
+	defer cancel()
 	return h.c.Handlers.HandleCall(ctx, conn, action, payload)
 }
 
 func (h connHandler) Connected(ctx context.Context, conn *ocpp.Conn) error {
 	c := h.c
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.WriteTimeout)
+	defer cancel()
 	cp, err := c.authenticated(conn.Identity())
 	if cp == nil {
 		cp, err = c.Store.ChargePointByIdentifier(ctx, conn.Identity())
@@ -52,6 +56,8 @@ func (h connHandler) Ready(_ context.Context, conn *ocpp.Conn) {
 
 func (h connHandler) Disconnected(ctx context.Context, conn *ocpp.Conn, cause error) {
 	c := h.c
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.WriteTimeout)
+	defer cancel()
 	c.clusterDisconnected(ctx, conn)
 	cp := handlers.ChargePointOf(conn)
 	if cp == nil {
@@ -93,6 +99,8 @@ func (a basicAuth) Authenticate(ctx context.Context, r *http.Request, identity s
 // AutoRegister is on; otherwise an unknown identity is
 // ocpp.ErrUnknownChargePoint (404).
 func (c *CSMS) chargePointFor(ctx context.Context, identity string) (*store.ChargePoint, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.WriteTimeout)
+	defer cancel()
 	cp, err := c.Store.ChargePointByIdentifier(ctx, identity)
 	if errors.Is(err, store.ErrNotFound) {
 		if !c.cfg.AutoRegister {

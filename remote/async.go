@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -94,7 +95,7 @@ func (c *Client) DeliverPending(identity string) {
 	go func() {
 		defer c.wg.Done()
 		for {
-			c.deliver(identity)
+			c.deliverSafely(identity)
 			c.mu.Lock()
 			if !c.again[identity] || c.ctx.Err() != nil {
 				delete(c.delivering, identity)
@@ -106,6 +107,18 @@ func (c *Client) DeliverPending(identity string) {
 			c.mu.Unlock()
 		}
 	}()
+}
+
+// deliverSafely is deliver on a background goroutine: a panic (a bug, or
+// in a Caller or store hook) is logged, and the commands it did not reach
+// stay pending.
+func (c *Client) deliverSafely(identity string) {
+	defer func() {
+		if v := recover(); v != nil {
+			c.logger.Error("deliver queued commands panicked", "charge_point", identity, "panic", v, "stack", string(debug.Stack()))
+		}
+	}()
+	c.deliver(identity)
 }
 
 func (c *Client) deliver(identity string) {
@@ -155,13 +168,24 @@ func (c *Client) expireLoop(every time.Duration) {
 		case <-c.ctx.Done():
 			return
 		case <-t.C:
-			if _, err := c.store.ExpireCommands(c.ctx, c.now().UTC()); err != nil && c.ctx.Err() == nil {
-				c.logger.Error("expire commands", "err", err)
-			}
-			if err := c.ExpireReservations(c.ctx); err != nil && c.ctx.Err() == nil {
-				c.logger.Error("expire reservations", "err", err)
-			}
+			c.expire()
 		}
+	}
+}
+
+// expire runs one round of expireLoop; a panic is logged, and the next
+// round tries again.
+func (c *Client) expire() {
+	defer func() {
+		if v := recover(); v != nil {
+			c.logger.Error("expire commands panicked", "panic", v, "stack", string(debug.Stack()))
+		}
+	}()
+	if _, err := c.store.ExpireCommands(c.ctx, c.now().UTC()); err != nil && c.ctx.Err() == nil {
+		c.logger.Error("expire commands", "err", err)
+	}
+	if err := c.ExpireReservations(c.ctx); err != nil && c.ctx.Err() == nil {
+		c.logger.Error("expire reservations", "err", err)
 	}
 }
 
