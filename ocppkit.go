@@ -199,6 +199,7 @@ func New(cfg Config) (*CSMS, error) {
 		Broadcaster: c.Broadcaster,
 		Timeout:     cfg.CommandTimeout,
 		Logger:      logger,
+		KeyRotator:  keyRotator{c},
 	})
 	if err := c.joinCluster(context.Background()); err != nil {
 		return nil, err

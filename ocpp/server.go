@@ -227,6 +227,15 @@ type ServerConfig struct {
 	// at once. By default, 64; a negative value lets no call wait.
 	CallQueueSize int
 
+	// MinCallTime is the least time a Conn.Call that had to wait for its
+	// turn must have left (of CallTimeout and its context's deadline) to be
+	// sent. A call whose turn comes later than that returns ErrTimeout
+	// without being sent: its answer could hardly arrive in time, and a
+	// charge point that is slow already would only get a longer backlog.
+	// By default, CallTimeout/10 (3 s with the default CallTimeout); a
+	// negative value sends every call whose turn comes.
+	MinCallTime time.Duration
+
 	// NodeID names this server node; handlers read it through
 	// Server.NodeID, e.g. to record which node holds a charge point's
 	// socket. By default, the host name.
@@ -280,6 +289,7 @@ func NewServer(cfg ServerConfig) *Server {
 	cfg.RateLimit = cmp.Or(cfg.RateLimit, DefaultRateLimit)
 	cfg.RateBurst = cmp.Or(cfg.RateBurst, DefaultRateBurst)
 	cfg.CallQueueSize = cmp.Or(cfg.CallQueueSize, DefaultCallQueueSize)
+	cfg.MinCallTime = cmp.Or(cfg.MinCallTime, cfg.CallTimeout/10)
 	if cfg.CallQueueSize < 0 {
 		cfg.CallQueueSize = 0
 	}

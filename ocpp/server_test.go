@@ -989,3 +989,44 @@ func TestShutdownContextExpires(t *testing.T) {
 	}
 	h.waitDisconnect(t) // the forced close cancelled the handler, and Disconnected ran
 }
+
+// TestQueuedCallWithTooLittleTimeIsNotSent: a call that waited behind an
+// unanswered one and whose turn comes with less than MinCallTime left is
+// failed with ErrTimeout without reaching the charge point (before, a burst
+// of such calls reached a silent station just as each timed out).
+func TestQueuedCallWithTooLittleTimeIsNotSent(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, ocpp.ServerConfig{Handler: ocpp.HandlerFunc(heartbeat), MinCallTime: time.Second})
+	cl, c := connectedConn(t, ts, "CP1")
+	firstCtx, cancelFirst := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancelFirst()
+	first := make(chan error, 1)
+	go func() { _, err := c.Call(firstCtx, "Unanswered", nil); first <- err }()
+	if f := cl.recv(); f.Action != "Unanswered" {
+		t.Fatalf("got %+v", f)
+	}
+	// Queued behind it, with a deadline soon after the first one's: its
+	// turn comes with less than a second left.
+	lateCtx, cancelLate := context.WithTimeout(context.Background(), 800*time.Millisecond)
+	defer cancelLate()
+	late := make(chan error, 1)
+	go func() { _, err := c.Call(lateCtx, "Late", nil); late <- err }()
+	if err := <-first; !errors.Is(err, ocpp.ErrTimeout) {
+		t.Fatalf("first: %v, want ErrTimeout", err)
+	}
+	if err := <-late; !errors.Is(err, ocpp.ErrTimeout) {
+		t.Fatalf("late: %v, want ErrTimeout", err)
+	}
+	// The next frame the charge point gets is the reply to its own
+	// Heartbeat: Late was never sent.
+	if f := cl.call("hb", "Heartbeat", "{}"); f.Type != ocpp.CallResult || f.ID != "hb" {
+		t.Fatalf("got %+v, want the Heartbeat's reply (Late must not be sent)", f)
+	}
+	// A call that did not wait is sent whatever its deadline.
+	shortCtx, cancelShort := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancelShort()
+	go func() { _, _ = c.Call(shortCtx, "Prompt", nil) }()
+	if f := cl.recv(); f.Action != "Prompt" {
+		t.Fatalf("got %+v, want Prompt", f)
+	}
+}
