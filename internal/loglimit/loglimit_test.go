@@ -62,7 +62,7 @@ func TestRepeatedErrorsAreCounted(t *testing.T) {
 	}
 	_ = h.Handle(ctx, slog.NewRecord(t0, slog.LevelError, "another failure", 0))
 	_ = h.Handle(ctx, slog.NewRecord(t0, slog.LevelInfo, "handler failed", 0)) // other level: own count
-	for i := range 50 {                                                           // below Warn: never limited
+	for i := range 50 {                                                        // below Warn: never limited
 		_ = h.Handle(ctx, slog.NewRecord(t0.Add(time.Duration(i)), slog.LevelDebug, "frame", 0))
 	}
 	if n := out.count("handler failed"); n != 4 {
