@@ -46,10 +46,11 @@ type Config struct {
 	LogBurst    int
 	LogInterval time.Duration
 	// AutoRegister lets unknown charge points connect: they are created on
-	// their first connection, and charge points without a password are let
-	// in without one. Off by default: unknown identities are refused (404)
-	// and charge points must authenticate with HTTP Basic (401 otherwise).
-	// Meant for development.
+	// their first connection (once the WebSocket upgrade has succeeded: a
+	// request that does not upgrade creates nothing), and charge points
+	// without a password are let in without one. Off by default: unknown
+	// identities and wrong passwords are refused alike (401) and charge
+	// points must authenticate with HTTP Basic. Meant for development.
 	AutoRegister bool
 	// AcceptUnknownIDTags accepts id tags that are not in the id_tags
 	// table. Off by default. Ignored when Authorizer is set.

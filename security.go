@@ -86,7 +86,7 @@ func (a certAuth) Authenticate(ctx context.Context, r *http.Request, identity st
 		return fmt.Errorf("%w: certificate of %q presented for %q", ocpp.ErrUnauthorized, leaf.Subject.CommonName, identity)
 	}
 	cp, err := a.c.chargePointFor(ctx, identity)
-	if err != nil {
+	if err != nil || cp == nil { // nil: AutoRegister creates it in Connected
 		return err
 	}
 	a.c.rememberAuthenticated(cp)

@@ -81,7 +81,9 @@ func (a basicAuth) Authenticate(ctx context.Context, r *http.Request, identity s
 	switch {
 	case err != nil:
 		return err
-	case cp.PasswordDigest == "": // registered without a password, or just auto-registered
+	case cp == nil: // unknown, AutoRegister: created once the upgrade succeeded (Connected)
+		return nil
+	case cp.PasswordDigest == "": // registered without a password
 		if !c.cfg.AutoRegister {
 			return fmt.Errorf("%w: charge point %q has no password", ocpp.ErrUnauthorized, identity)
 		}
@@ -95,9 +97,10 @@ func (a basicAuth) Authenticate(ctx context.Context, r *http.Request, identity s
 	return nil
 }
 
-// chargePointFor loads the charge point a handshake names, creating it when
-// AutoRegister is on; otherwise an unknown identity is
-// ocpp.ErrUnknownChargePoint (404).
+// chargePointFor loads the charge point a handshake names. An unknown
+// identity is ocpp.ErrUnknownChargePoint (401), or, with AutoRegister, nil
+// and no error: Connected creates it once the WebSocket upgrade has
+// succeeded, so a request that never upgrades creates nothing.
 func (c *CSMS) chargePointFor(ctx context.Context, identity string) (*store.ChargePoint, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.WriteTimeout)
 	defer cancel()
@@ -106,7 +109,7 @@ func (c *CSMS) chargePointFor(ctx context.Context, identity string) (*store.Char
 		if !c.cfg.AutoRegister {
 			return nil, ocpp.ErrUnknownChargePoint
 		}
-		cp, _, err = c.Store.EnsureChargePoint(ctx, identity)
+		return nil, nil
 	}
 	return cp, err
 }

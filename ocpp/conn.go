@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/coder/websocket"
 	"golang.org/x/time/rate"
@@ -698,6 +699,12 @@ func (c *Conn) readFrame(typ websocket.MessageType, r io.Reader) (f Frame, call,
 		c.logger.Warn("ocpp: binary WebSocket message; closing")
 		c.closeGraceful(websocket.StatusUnsupportedData, "OCPP-J frames must be text messages",
 			NewError(ProtocolError, "binary WebSocket message"))
+		return f, false, false, nil
+	}
+	if !utf8.Valid(*bp) {
+		c.logger.Warn("ocpp: text message is not valid UTF-8; closing")
+		c.closeGraceful(websocket.StatusInvalidFramePayloadData, "text message is not valid UTF-8",
+			NewError(ProtocolError, "invalid UTF-8 in a text message"))
 		return f, false, false, nil
 	}
 	debug = c.debug()
