@@ -337,6 +337,9 @@ func (d *decoder) decodeValue(f *field, v reflect.Value, depth int) *decodeError
 		if err != nil {
 			return err
 		}
+		if f.hasMin && n < int64(f.min) && d.mode == Strict {
+			return belowMin(f)
+		}
 		v.SetInt(n)
 		return nil
 	case kindFloat:

@@ -18,6 +18,9 @@ import (
 //	required       the schema lists the property as required
 //	max=N          maxLength (for a []string: of each item), counted in characters
 //	minitems=N     minItems of an array
+//	min=N          the least value of an integer, from the specification's
+//	               text (the schemas are silent): connectorId > 0 or >= 0, …;
+//	               refused in Strict mode with PropertyConstraintViolation
 //	multipleof=X   multipleOf of a number; X must be a power of ten (0.1)
 //	number         the schema says "number" but the Go field is an int
 //	               (BootNotificationResponse.interval, UpdateFirmware.retries…)
@@ -54,6 +57,8 @@ type field struct {
 	asNumber   bool
 	uri        bool
 	maxLen     int // 0: no limit
+	hasMin     bool
+	min        int // kindInt, with hasMin
 	minItems   int
 	decimals   int // >= 0 with multipleOf 10^-decimals; -1: no constraint
 	enum       map[string]string
@@ -147,6 +152,8 @@ func buildInfo(t reflect.Type) *structInfo {
 				f.uri = true
 			case "max":
 				f.maxLen = mustAtoi(val)
+			case "min":
+				f.min, f.hasMin = mustAtoi(val), true
 			case "minitems":
 				f.minItems = mustAtoi(val)
 			case "multipleof":

@@ -29,6 +29,10 @@ func validateStruct(si *structInfo, v reflect.Value) *decodeError {
 	return nil
 }
 
+func belowMin(f *field) *decodeError {
+	return newErr(ocpp.PropertyConstraintViolation, "less than "+strconv.Itoa(f.min))
+}
+
 func missing() *decodeError {
 	return newErr(ocpp.OccurenceConstraintViolation, "required property missing")
 }
@@ -92,6 +96,10 @@ func validateValue(f *field, v reflect.Value) *decodeError {
 		}
 		if f.uri && !validURI(s) {
 			return newErr(ocpp.PropertyConstraintViolation, "not an absolute URI: "+strconv.Quote(s))
+		}
+	case kindInt:
+		if f.hasMin && v.Int() < int64(f.min) {
+			return belowMin(f)
 		}
 	case kindFloat:
 		x := v.Float()
