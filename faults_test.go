@@ -34,7 +34,7 @@ var drillStart = time.Date(2025, 6, 1, 8, 0, 0, 0, time.UTC)
 // logged (go test -run Drill -v); the README's Reliability section quotes
 // them. OCPP_DRILL_OUTAGE sets the length of the frozen-database outage
 // (default 3s), OCPP_DRILL_DURATION the length of the reset drill (default
-// 5s).
+// 5s); OCPP_DRILL_NO_LOG_LIMIT=1 turns the log limit off.
 
 // drillDuration reads a duration from the environment variable env.
 func drillDuration(t *testing.T, env string, def time.Duration) time.Duration {
@@ -258,7 +258,11 @@ func TestDrillFrozenDatabase(t *testing.T) {
 	t.Parallel()
 	const timeout = time.Second
 	outage := drillDuration(t, "OCPP_DRILL_OUTAGE", 3*time.Second)
-	d := newDrill(t, ocppkit.Config{WriteTimeout: timeout})
+	cfg := ocppkit.Config{WriteTimeout: timeout}
+	if os.Getenv("OCPP_DRILL_NO_LOG_LIMIT") != "" {
+		cfg.LogBurst = -1 // for the before/after figure of the README
+	}
+	d := newDrill(t, cfg)
 	const stations = 10
 	sts := d.stations(t, stations)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -339,4 +343,59 @@ func TestDrillFrozenDatabase(t *testing.T) {
 		t.Errorf("Shutdown: %v", err)
 	}
 	<-inFlight // answered, or the connection closed by the shutdown: never left hanging
+}
+
+// TestResentMessagesStoreNothingTwice: a station that lost the CALLRESULT
+// of StartTransaction, MeterValues and StopTransaction sends each again
+// (new message id, same content); on both databases it gets the same
+// answers and nothing is stored twice.
+func TestResentMessagesStoreNothingTwice(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		e := newEnv(t, db, ocppkit.Config{AcceptUnknownIDTags: true})
+		e.register(t, "CP-RESEND", "pw-0123456789abcdef")
+		cp := e.dial(t, "CP-RESEND", "pw-0123456789abcdef")
+		ctx := context.Background()
+		start := ocpp16.StartTransactionRequest{ConnectorId: 1, IdTag: "TAG", MeterStart: 100, Timestamp: ocpp16.NewDateTime(drillStart)}
+		var txIDs [2]int
+		for i := range txIDs {
+			res, err := cp.StartTransaction(ctx, start)
+			if err != nil {
+				t.Fatal(err)
+			}
+			txIDs[i] = res.TransactionId
+		}
+		if txIDs[0] != txIDs[1] {
+			t.Fatalf("StartTransaction resent: transaction ids %v, want the same", txIDs)
+		}
+		s := station{cp: cp, txID: txIDs[0]}
+		for range 3 {
+			if _, err := cp.MeterValues(ctx, s.meterValues(1)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		stop := ocpp16.StopTransactionRequest{TransactionId: s.txID, MeterStop: 2000, Timestamp: ocpp16.NewDateTime(drillStart.Add(time.Hour)), Reason: ocpp16.ReasonLocal,
+			TransactionData: []ocpp16.MeterValue{ocpptest.Reading{EnergyWh: 2000, Phases: 1, Context: ocpp16.ReadingContextTransactionEnd, Time: drillStart.Add(time.Hour)}.MeterValue()}}
+		for range 2 {
+			if _, err := cp.StopTransaction(ctx, stop); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var sessions, rows int64
+		e.csms.Store.DB().Model(&store.ChargingSession{}).Count(&sessions)
+		e.csms.Store.DB().Model(&store.MeterValue{}).Count(&rows)
+		if sessions != 1 || rows != 8 {
+			t.Errorf("%d sessions, %d meter value rows; want 1 and 8 (4 of the MeterValues, 4 of the transactionData)", sessions, rows)
+		}
+		row, err := e.csms.Store.ChargePointByIdentifier(ctx, "CP-RESEND")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sess, err := e.csms.Store.SessionByTransactionID(ctx, row.ID, s.txID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sess.Status != store.SessionCompleted || sess.EnergyConsumed != 1.9 {
+			t.Errorf("session %s with %v kWh, want Completed with 1.9", sess.Status, sess.EnergyConsumed)
+		}
+	})
 }
