@@ -307,18 +307,40 @@ var meterColumns = []string{
 var meterColumnList = `charge_point_id, charging_session_id, connector_id, transaction_id, measurand, value,
 	raw_value, unit, phase, context, location, format, "timestamp", created_at`
 
-// meterStaging is the temporary table (one per PostgreSQL connection) that
-// COPY fills before the rows move to ocpp_meter_values with INSERT … ON
-// CONFLICT DO NOTHING: COPY itself cannot skip rows already stored. Its
-// rows go at the end of each transaction.
-const meterStaging = "ocpp_meter_values_incoming"
+// insertMeterArrays inserts a batch on PostgreSQL in one statement: each
+// column travels as one array parameter (binary, like COPY), unnest turns
+// them back into rows, and ON CONFLICT DO NOTHING skips readings already
+// stored — which COPY cannot do.
+var insertMeterArrays = "INSERT INTO " + MeterValuesTable + " (" + meterColumnList + ") SELECT * FROM unnest(" +
+	"$1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::double precision[], $7::text[], " +
+	"$8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::timestamptz[], $14::timestamptz[]" +
+	") ON CONFLICT DO NOTHING"
 
-var (
-	createMeterStaging = "CREATE TEMPORARY TABLE IF NOT EXISTS " + meterStaging +
-		" ON COMMIT DELETE ROWS AS SELECT " + meterColumnList + " FROM " + MeterValuesTable + " WITH NO DATA"
-	moveMeterStaging = "INSERT INTO " + MeterValuesTable + " (" + meterColumnList + ") SELECT " + meterColumnList +
-		" FROM " + meterStaging + " ON CONFLICT DO NOTHING"
-)
+// meterArrays returns the columns of rows as the parameters of
+// insertMeterArrays.
+func meterArrays(rows []MeterValue) []any {
+	n := len(rows)
+	cp, sess, conn, tx := make([]int64, n), make([]*int64, n), make([]int64, n), make([]*int64, n)
+	measurand, value, raw, unit := make([]string, n), make([]float64, n), make([]string, n), make([]string, n)
+	phase, ctx, loc, format := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	ts, created := make([]time.Time, n), make([]time.Time, n)
+	for i := range rows {
+		mv := &rows[i]
+		cp[i], conn[i] = int64(mv.ChargePointID), int64(mv.ConnectorID)
+		if mv.ChargingSessionID != nil {
+			v := int64(*mv.ChargingSessionID)
+			sess[i] = &v
+		}
+		if mv.TransactionID != nil {
+			v := int64(*mv.TransactionID)
+			tx[i] = &v
+		}
+		measurand[i], value[i], raw[i], unit[i] = mv.Measurand, mv.Value, mv.RawValue, mv.Unit
+		phase[i], ctx[i], loc[i], format[i] = mv.Phase, mv.Context, mv.Location, mv.Format
+		ts[i], created[i] = mv.Timestamp, mv.CreatedAt
+	}
+	return []any{cp, sess, conn, tx, measurand, value, raw, unit, phase, ctx, loc, format, ts, created}
+}
 
 // meterArgs appends the values of mv's meterColumns to args.
 func meterArgs(args []any, mv *MeterValue) []any {
@@ -460,12 +482,11 @@ func (w *MeterWriter) commitRows(ctx context.Context, rows []MeterValue) (err er
 	return tx.Commit()
 }
 
-// copyRows is commitRows on PostgreSQL: the rows go in with COPY through the
-// pgx connection under database/sql, which PostgreSQL ingests several times
-// faster than multi-row INSERTs (measured with BenchmarkMeterWriter: the
-// single writer spent most of a batch in INSERT round trips and planning).
-// COPY fills a temporary staging table, and one INSERT … SELECT … ON
-// CONFLICT DO NOTHING moves its rows, skipping readings already stored.
+// copyRows is commitRows on PostgreSQL: the rows go in as column arrays in
+// one INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING through the pgx
+// connection under database/sql. Like the COPY it replaced, one round trip
+// carries the batch in binary (multi-row INSERTs spent most of a batch in
+// round trips and planning); unlike COPY, it skips readings already stored.
 func (w *MeterWriter) copyRows(ctx context.Context, rows []MeterValue) error {
 	if w.sql == nil {
 		db, err := w.db.DB()
@@ -485,16 +506,7 @@ func (w *MeterWriter) copyRows(ctx context.Context, rows []MeterValue) error {
 			return fmt.Errorf("PostgreSQL driver connection is %T, want pgx's stdlib.Conn", dc)
 		}
 		return pgx.BeginFunc(ctx, sc.Conn(), func(tx pgx.Tx) error {
-			if _, err := tx.Exec(ctx, createMeterStaging); err != nil {
-				return err
-			}
-			src := pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
-				return meterArgs(make([]any, 0, len(meterColumns)), &rows[i]), nil
-			})
-			if _, err := tx.CopyFrom(ctx, pgx.Identifier{meterStaging}, meterColumns, src); err != nil {
-				return err
-			}
-			if _, err := tx.Exec(ctx, moveMeterStaging); err != nil {
+			if _, err := tx.Exec(ctx, insertMeterArrays, meterArrays(rows)...); err != nil {
 				return err
 			}
 			return w.updateSessionEnergy(ctx, func(ctx context.Context, query string, args ...any) error {
