@@ -1,8 +1,6 @@
 package ocpp16
 
 import (
-	"reflect"
-
 	"github.com/ocppkit/ocppkit/ocpp/internal/payload"
 )
 
@@ -17,23 +15,19 @@ type enumType interface{ enumValues() []string }
 // openType marks a struct whose schema does not forbid additional properties.
 type openType interface{ openObject() }
 
-var (
-	enumIface = reflect.TypeFor[enumType]()
-	openIface = reflect.TypeFor[openType]()
-)
-
 var codec = payload.New(payload.Options{
 	Name: "ocpp16",
-	EnumValues: func(t reflect.Type) []string {
-		if !t.Implements(enumIface) {
-			return nil
+	EnumValues: func(v any) ([]string, bool) {
+		e, ok := v.(enumType)
+		if !ok {
+			return nil, false
 		}
-		return reflect.Zero(t).Interface().(enumType).enumValues()
+		return e.enumValues(), true
 	},
-	Open: func(t reflect.Type) bool { return t.Implements(openIface) },
+	Open: func(v any) bool { _, ok := v.(openType); return ok },
 })
 
-// Unmarshal decodes the JSON payload into v, which must be a non-nil
+// Unmarshal decodes the JSON payload data into v, which must be a non-nil
 // pointer to a request or response struct of this package (or a struct
 // tagged the same way), and validates it against the schema of its action
 // in the same pass. v is reset first.
@@ -58,16 +52,8 @@ var codec = payload.New(payload.Options{
 // Tolerant mode is described in the package documentation. Decoding
 // allocates only the strings, slices and pointers of the result; per-type
 // metadata is computed once and cached.
-func Unmarshal(payload []byte, v Message, mode Mode) error {
-	return codec.Unmarshal(payload, v, engineMode(mode))
-}
-
-// engineMode converts a Mode; the values are the engine's.
-func engineMode(m Mode) payload.Mode {
-	if m == Tolerant {
-		return payload.Tolerant
-	}
-	return payload.Strict
+func Unmarshal(data []byte, v Message, mode Mode) error {
+	return codec.Unmarshal(data, v, payload.Mode(mode))
 }
 
 // validate checks the struct p points to against its metadata; see

@@ -16,7 +16,8 @@ import (
 const maxDepth = 512
 
 // Mode selects how strictly Unmarshal applies the schemas. The version
-// packages' Mode types have the same values.
+// packages' Mode types have the same values, so they convert; any value
+// other than Tolerant is Strict.
 type Mode int
 
 const (
@@ -57,6 +58,9 @@ func (c *Codec) Unmarshal(payload []byte, v any, mode Mode) error {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
 		return ocpp.NewError(ocpp.InternalError, "%s: Unmarshal needs a non-nil pointer to a struct, got %T", c.opts.Name, v)
+	}
+	if mode != Tolerant {
+		mode = Strict
 	}
 	sv := rv.Elem()
 	si := c.infoFor(sv.Type())

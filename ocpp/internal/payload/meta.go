@@ -97,12 +97,12 @@ func (s *structInfo) lookup(key []byte) int {
 type Options struct {
 	// Name prefixes panics and error descriptions ("ocpp16").
 	Name string
-	// EnumValues returns the values of enum type t, or nil when t is a
-	// plain string type.
-	EnumValues func(t reflect.Type) []string
-	// Open reports whether the schema of struct type t allows properties it
-	// does not list (they are then ignored in both modes).
-	Open func(t reflect.Type) bool
+	// EnumValues returns the values of the enum v (a zero value of a string
+	// type), or false when v's type is a plain string.
+	EnumValues func(v any) ([]string, bool)
+	// Open reports whether the schema of the struct v (a zero value) allows
+	// properties it does not list (they are then ignored in both modes).
+	Open func(v any) bool
 }
 
 // Codec decodes and validates the message structs of one version package.
@@ -153,7 +153,7 @@ func (c *Codec) buildInfo(t reflect.Type) *structInfo {
 	if t.Kind() != reflect.Struct {
 		panic(c.opts.Name + ": not a struct: " + t.String())
 	}
-	si := &structInfo{open: c.opts.Open != nil && c.opts.Open(t), extra: -1}
+	si := &structInfo{open: c.opts.Open != nil && c.opts.Open(reflect.Zero(t).Interface()), extra: -1}
 	for i := 0; i < t.NumField(); i++ {
 		sf := t.Field(i)
 		if !sf.IsExported() {
@@ -255,7 +255,7 @@ func (c *Codec) setKind(f *field, t reflect.Type) {
 	case t.Kind() == reflect.String:
 		f.kind = kindString
 		if c.opts.EnumValues != nil {
-			if values := c.opts.EnumValues(t); values != nil {
+			if values, ok := c.opts.EnumValues(reflect.Zero(t).Interface()); ok {
 				f.enum = map[string]string{}
 				for _, v := range values {
 					f.enum[v] = v
