@@ -275,7 +275,7 @@ func (d *decoder) checkRequired(si *structInfo, seen uint64) *decodeError {
 // decodeField decodes the value at d.i into the struct field fv. present is
 // false for a null that Tolerant mode treats as absence.
 func (d *decoder) decodeField(f *field, fv reflect.Value, depth int) (present bool, err *decodeError) {
-	if d.data[d.i] == 'n' {
+	if d.data[d.i] == 'n' && f.kind != kindRaw {
 		if err := d.literal("null"); err != nil {
 			return false, err
 		}
@@ -313,6 +313,8 @@ func (f *field) want() string {
 		return "date-time string"
 	case kindStruct:
 		return "object"
+	case kindRaw:
+		return "any JSON value"
 	}
 	return "array"
 }
@@ -444,6 +446,13 @@ func (d *decoder) decodeValue(f *field, v reflect.Value, depth int) *decodeError
 			return d.typeError(f, depth)
 		}
 		return d.decodeSlice(f, v, depth)
+	case kindRaw:
+		start := d.i
+		if err := d.skipValue(depth + 1); err != nil {
+			return err
+		}
+		v.SetBytes(append([]byte(nil), d.data[start:d.i]...))
+		return nil
 	}
 	panic("payload: unknown field kind")
 }

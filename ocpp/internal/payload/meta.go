@@ -34,7 +34,9 @@ import (
 //
 // Enum membership comes from the field's type (Options.EnumValues), and a
 // struct whose schema does not forbid additional properties is open
-// (Options.Open, or an extra field). A struct type of the shape
+// (Options.Open, or an extra field). A json.RawMessage field takes any JSON
+// value, null included, verbatim (a schema property without a type). A
+// struct type of the shape
 // struct{ time.Time } is a date-time. The metadata below is built by
 // reflection once per type and cached; decoding and validation then only
 // walk these tables.
@@ -49,6 +51,7 @@ const (
 	kindDateTime
 	kindStruct
 	kindSlice
+	kindRaw // json.RawMessage: any JSON value, kept verbatim
 )
 
 // field is the metadata of one struct field (or, for a slice, of its items).
@@ -138,7 +141,8 @@ func (c *Codec) infoForLocked(t reflect.Type) *structInfo {
 
 var (
 	timeType = reflect.TypeFor[time.Time]()
-	rawType  = reflect.TypeFor[map[string]json.RawMessage]()
+	rawType        = reflect.TypeFor[map[string]json.RawMessage]()
+	rawMessageType = reflect.TypeFor[json.RawMessage]()
 )
 
 // isDateTime reports whether t is a struct{ time.Time } (the DateTime of a
@@ -207,7 +211,7 @@ func (c *Codec) buildInfo(t reflect.Type) *structInfo {
 			}
 		}
 		item := &f
-		if ft.Kind() == reflect.Slice {
+		if ft.Kind() == reflect.Slice && ft != rawMessageType {
 			f.kind = kindSlice
 			f.typ = ft
 			f.elem = &field{decimals: -1}
@@ -252,6 +256,8 @@ func (c *Codec) setKind(f *field, t reflect.Type) {
 	switch {
 	case isDateTime(t):
 		f.kind = kindDateTime
+	case t == rawMessageType:
+		f.kind = kindRaw
 	case t.Kind() == reflect.String:
 		f.kind = kindString
 		if c.opts.EnumValues != nil {

@@ -63,6 +63,13 @@ func validateField(f *field, v reflect.Value) *decodeError {
 		v = v.Elem()
 	}
 	switch f.kind {
+	case kindRaw:
+		if v.Len() == 0 {
+			if f.required {
+				return missing()
+			}
+			return nil // omitempty drops it
+		}
 	case kindSlice:
 		if v.Len() == 0 {
 			switch {
@@ -133,6 +140,10 @@ func validateValue(f *field, v reflect.Value) *decodeError {
 		}
 	case kindStruct:
 		return validateStruct(f.sub, v)
+	case kindRaw:
+		if raw := v.Bytes(); len(raw) > 0 && !json.Valid(raw) {
+			return newErr(ocpp.PropertyConstraintViolation, "not one JSON value")
+		}
 	}
 	return nil
 }
