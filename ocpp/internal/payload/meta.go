@@ -140,7 +140,7 @@ func (c *Codec) infoForLocked(t reflect.Type) *structInfo {
 }
 
 var (
-	timeType = reflect.TypeFor[time.Time]()
+	timeType       = reflect.TypeFor[time.Time]()
 	rawType        = reflect.TypeFor[map[string]json.RawMessage]()
 	rawMessageType = reflect.TypeFor[json.RawMessage]()
 )
