@@ -10,6 +10,13 @@
 // CALLERROR, while any other error becomes InternalError "internal error"
 // (internal error text never goes on the wire).
 //
+// Error codes have one canonical spelling in the library, OCPP-J 1.6's
+// (FormationViolation, OccurenceConstraintViolation). OCPP-J 2.0.1 spells
+// those two FormatViolation and OccurrenceConstraintViolation and adds
+// MessageTypeNotSupported and RpcFrameworkError: ErrorCode.For(OCPP201)
+// gives the spelling for a 2.0.1 wire, ErrorCode.For(OCPP16) maps the 2.0.1
+// codes back to 1.6's, and ErrorCode.Canonical normalises a received code.
+//
 // # Server
 //
 // Server is an http.Handler: mount it on the host's own mux, e.g.
