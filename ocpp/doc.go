@@ -21,10 +21,16 @@
 //
 // Server is an http.Handler: mount it on the host's own mux, e.g.
 // mux.Handle("/ocpp/", srv). The charge point identity is the last path
-// segment, percent-decoded. A handshake must offer the ocpp1.6 subprotocol
-// (400 otherwise) and pass the Authenticator, which runs before the upgrade
-// (404 for ErrUnknownChargePoint, 401 otherwise). ServerConfig's zero value
-// works; every field documents its default.
+// segment, percent-decoded, and must pass ValidIdentity (at most 48
+// characters of printable ASCII, no '/': 400 otherwise). Handshakes are
+// rate limited per remote address (429 with Retry-After; see
+// ServerConfig.HandshakeRate and HandshakeKey for proxies). A request that
+// is not a WebSocket upgrade gets 426. A handshake must offer the ocpp1.6
+// subprotocol (400 otherwise) and pass the Authenticator, which runs before
+// the upgrade (401 for any refusal: an unknown identity answers as a wrong
+// password does). A text message that is not valid UTF-8 closes the
+// connection with 1007. ServerConfig's zero value works; every field
+// documents its default.
 //
 // A second connection with the same identity replaces the first: the old
 // socket is closed with StatusPolicyViolation and reason "replaced by a
