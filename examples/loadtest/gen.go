@@ -80,7 +80,7 @@ type client struct {
 
 	seq      uint64
 	lastTS   time.Time // the last sample timestamp sent (see stamp)
-	energy   int // Wh, the meter register
+	energy   int       // Wh, the meter register
 	txID     int
 	wbuf     []byte
 	rbuf     []byte
