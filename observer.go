@@ -12,6 +12,7 @@ import (
 	"github.com/ocppkit/ocppkit/cluster"
 	"github.com/ocppkit/ocppkit/ocpp"
 	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp201"
 	"github.com/ocppkit/ocppkit/remote"
 )
 
@@ -39,11 +40,13 @@ type Observer struct {
 	// over), "shutdown", "frame_too_big", "protocol_error".
 	Disconnected func(version, cause string)
 	// HandshakeRefused reports a charge point turned away before it was
-	// served; reason is one of "bad_request" (no OCPP subprotocol offered,
-	// malformed identity), "unauthorized", "forbidden",
-	// "unknown_charge_point", "rate_limited", "shutting_down",
-	// "not_websocket", "connect_failed" (the charge point's row could not
-	// be loaded or recorded) or "other".
+	// served, by the HTTP status of the refusal: reason is one of
+	// "bad_request" (no OCPP subprotocol offered, an invalid identity),
+	// "unauthorized" (unknown charge point or wrong password), "forbidden",
+	// "not_found" (no identity in the path), "rate_limited" (too many
+	// handshakes from one address), "shutting_down", "not_websocket",
+	// "connect_failed" (the charge point's row could not be loaded or
+	// recorded) or "other".
 	HandshakeRefused func(reason string)
 	// CallHandled reports a CALL from a charge point answered; outcome is
 	// "ok" for a CALLRESULT, otherwise the CALLERROR's code (e.g.
@@ -82,6 +85,12 @@ var knownActions = func() map[string]bool {
 		m[a] = true
 	}
 	for _, a := range ocpp16.CentralSystemActions {
+		m[a] = true
+	}
+	for _, a := range ocpp201.ChargingStationActions {
+		m[a] = true
+	}
+	for _, a := range ocpp201.CSMSActions {
 		m[a] = true
 	}
 	return m
@@ -138,7 +147,7 @@ func refusalReason(status int) string {
 	case http.StatusForbidden:
 		return "forbidden"
 	case http.StatusNotFound:
-		return "unknown_charge_point"
+		return "not_found"
 	case http.StatusTooManyRequests:
 		return "rate_limited"
 	case http.StatusServiceUnavailable:

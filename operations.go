@@ -159,10 +159,11 @@ func (c *CSMS) startMessageLog() {
 		return
 	}
 	c.msglog = store.NewMessageLog(c.cfg.DB, store.MessageLogConfig{
-		Queue:     c.cfg.MessageLogQueue,
-		Retention: c.cfg.MessageLogRetention,
-		OnWrite:   c.obs.MessageLog,
-		Logger:    c.logger,
+		Queue:        c.cfg.MessageLogQueue,
+		Retention:    c.cfg.MessageLogRetention,
+		WriteTimeout: c.cfg.WriteTimeout,
+		OnWrite:      c.obs.MessageLog,
+		Logger:       c.logger,
 	})
 }
 

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -53,6 +54,9 @@ type MessageLogConfig struct {
 	// PruneInterval is how often frames past Retention are deleted.
 	// Default DefaultMessageLogPrune.
 	PruneInterval time.Duration
+	// WriteTimeout bounds each transaction (and each pruning). Default
+	// DefaultWriteTimeout.
+	WriteTimeout time.Duration
 	// OnWrite, when set, is called with the frames each transaction wrote,
 	// or with dropped frames: Add's (the queue was full; on the caller's
 	// goroutine) and a failed transaction's. It must return at once.
@@ -102,6 +106,7 @@ func NewMessageLog(db *gorm.DB, cfg MessageLogConfig) *MessageLog {
 	cfg.MaxDelay = cmp.Or(max(cfg.MaxDelay, 0), DefaultMessageLogDelay)
 	cfg.Retention = cmp.Or(cfg.Retention, DefaultMessageLogRetention)
 	cfg.PruneInterval = cmp.Or(max(cfg.PruneInterval, 0), DefaultMessageLogPrune)
+	cfg.WriteTimeout = cmp.Or(max(cfg.WriteTimeout, 0), DefaultWriteTimeout)
 	l := &MessageLog{
 		db:      db,
 		cfg:     cfg,
@@ -226,16 +231,28 @@ func (l *MessageLog) take(batch []loggedFrame) []loggedFrame {
 	}
 }
 
-// write stores batch in one transaction and returns it emptied.
-func (l *MessageLog) write(batch []loggedFrame) []loggedFrame {
+// write stores batch in one transaction and returns it emptied. A failure,
+// or a panic (a bug, or a driver's), drops the batch's frames (counted and
+// logged); the writer goes on.
+func (l *MessageLog) write(batch []loggedFrame) (emptied []loggedFrame) {
 	if len(batch) == 0 {
 		return batch
 	}
+	defer func() {
+		if p := recover(); p != nil {
+			l.log.Error("store: message log panicked; frames dropped", "frames", len(batch), "panic", p, "stack", string(debug.Stack()))
+			l.closeStmts()
+			l.drop(len(batch))
+		}
+		clear(batch)
+		l.waiting.Add(-int64(len(batch)))
+		emptied = batch[:0]
+	}()
 	rows := make([]Message, len(batch))
 	for i, f := range batch {
 		rows[i] = l.row(f)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), l.cfg.WriteTimeout)
 	defer cancel()
 	err := l.insert(ctx, rows)
 	switch {
@@ -245,9 +262,7 @@ func (l *MessageLog) write(batch []loggedFrame) []loggedFrame {
 	case l.cfg.OnWrite != nil:
 		l.cfg.OnWrite(len(rows), 0)
 	}
-	clear(batch)
-	l.waiting.Add(-int64(len(batch)))
-	return batch[:0]
+	return nil // set by the deferred function
 }
 
 // messageColumns are the columns write inserts, in order.
@@ -488,12 +503,24 @@ func storable(s string) string {
 	return strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", "\uFFFD"), "\uFFFD")
 }
 
-// prune deletes the frames past the retention.
+// prune deletes the frames past the retention, a chunk per transaction,
+// each bounded by WriteTimeout.
 func (l *MessageLog) prune() {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if _, err := (&Store{db: l.db}).PruneMessages(ctx, time.Now().Add(-l.cfg.Retention)); err != nil {
-		l.log.Error("store: message log: prune", "error", err)
+	defer func() {
+		if p := recover(); p != nil {
+			l.log.Error("store: message log: prune panicked", "panic", p, "stack", string(debug.Stack()))
+		}
+	}()
+	s, cutoff := &Store{db: l.db}, time.Now().Add(-l.cfg.Retention)
+	for more := true; more; {
+		var err error
+		ctx, cancel := context.WithTimeout(context.Background(), l.cfg.WriteTimeout)
+		_, more, err = s.pruneMessagesChunk(ctx, cutoff)
+		cancel()
+		if err != nil {
+			l.log.Error("store: message log: prune", "error", err)
+			return
+		}
 	}
 }
 

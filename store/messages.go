@@ -23,24 +23,53 @@ func (s *Store) LogMessages(ctx context.Context, msgs ...Message) error {
 	return wrap(s.ctx(ctx).CreateInBatches(rows, 500).Error, "log %d messages", len(rows))
 }
 
+// pruneChunk is how many frames one DELETE of PruneMessages removes at
+// most: a busy log holds millions, and one statement deleting them all
+// would hold its locks (and SQLite's write lock) for long.
+const pruneChunk = 10_000
+
 // PruneMessages deletes the frames logged before olderThan and returns how
 // many were deleted. Frames are appended in time order, so it deletes by
 // id, every frame before the first one logged at or after olderThan: the
-// search reads only the rows it deletes, and created_at needs no index.
+// search reads only the rows it deletes, created_at needs no index, and the
+// deleting goes in statements of at most pruneChunk rows.
 func (s *Store) PruneMessages(ctx context.Context, olderThan time.Time) (int64, error) {
-	cutoff := dbTime(olderThan)
-	var first []uint
-	err := s.ctx(ctx).Model(&Message{}).Where("created_at >= ?", cutoff).Order("id").Limit(1).Pluck("id", &first).Error
-	if err != nil {
-		return 0, wrap(err, "prune messages")
+	var total int64
+	for {
+		n, more, err := s.pruneMessagesChunk(ctx, olderThan)
+		total += n
+		if err != nil || !more {
+			return total, err
+		}
 	}
-	q := s.ctx(ctx).Where("created_at < ?", cutoff) // none is newer: all go
+}
+
+// pruneMessagesChunk deletes up to pruneChunk of the frames logged before
+// olderThan; more reports that some may be left.
+func (s *Store) pruneMessagesChunk(ctx context.Context, olderThan time.Time) (n int64, more bool, err error) {
+	cutoff := dbTime(olderThan)
+	var first, oldest []uint
+	if err := s.ctx(ctx).Model(&Message{}).Where("created_at >= ?", cutoff).Order("id").Limit(1).Pluck("id", &first).Error; err != nil {
+		return 0, false, wrap(err, "prune messages")
+	}
+	if err := s.ctx(ctx).Model(&Message{}).Order("id").Limit(1).Pluck("id", &oldest).Error; err != nil {
+		return 0, false, wrap(err, "prune messages")
+	}
+	if len(oldest) == 0 {
+		return 0, false, nil // empty
+	}
+	end := oldest[0] + pruneChunk
+	q := s.ctx(ctx).Where("id < ? AND created_at < ?", end, cutoff) // none is recent: all old ones go
 	if len(first) == 1 {
-		q = s.ctx(ctx).Where("id < ?", first[0])
+		more = first[0] > end
+		end = min(end, first[0])
+		q = s.ctx(ctx).Where("id < ?", end)
+	} else {
+		more = true
 	}
 	res := q.Delete(&Message{})
 	if res.Error != nil {
-		return 0, wrap(res.Error, "prune messages")
+		return 0, false, wrap(res.Error, "prune messages")
 	}
-	return res.RowsAffected, nil
+	return res.RowsAffected, more && res.RowsAffected > 0, nil
 }

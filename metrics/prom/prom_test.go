@@ -234,8 +234,7 @@ func TestFleetMetrics(t *testing.T) {
 		{"ocppkit_connections", []string{"version", "ocpp1.6"}, 3}, // CP-0, CP-1, CP-SLOW
 		{"ocppkit_connects_total", []string{"version", "ocpp1.6"}, 4},
 		{"ocppkit_disconnects_total", []string{"version", "ocpp1.6", "cause", "closed_by_charge_point"}, 1},
-		{"ocppkit_handshakes_refused_total", []string{"reason", "unauthorized"}, 1},
-		{"ocppkit_handshakes_refused_total", []string{"reason", "unknown_charge_point"}, 1},
+		{"ocppkit_handshakes_refused_total", []string{"reason", "unauthorized"}, 2}, // wrong password, unknown charge point
 		{"ocppkit_handshakes_refused_total", []string{"reason", "bad_request"}, 1},
 		{"ocppkit_calls_received_total", []string{"action", "BootNotification", "outcome", "ok"}, 3},
 		{"ocppkit_calls_received_total", []string{"action", "StartTransaction", "outcome", "ok"}, 3},
