@@ -84,7 +84,7 @@ func TestBrowserMessageLog(t *testing.T) {
 	base := startDashboard(t, config{Password: "browser-secret", Simulate: 1, SimRemoteOnly: true,
 		MeterInterval: time.Hour, SessionLength: time.Hour, MessageLog: true})
 	login(t, ctx, base, "browser-secret")
-	step(t, ctx, "open the charge point page", 20*time.Second,
+	step(t, ctx, "open the charge point page", 40*time.Second,
 		chromedp.Click(chromedp.CSS(`#cards a[href^="/charge_points/"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#message-log`)),
 		markPage(),
@@ -92,7 +92,7 @@ func TestBrowserMessageLog(t *testing.T) {
 	)
 	// A command is two new frames: they appear at the top, without reload.
 	identity := eval[string](t, ctx, `document.body.dataset.identity`)
-	step(t, ctx, "send a command from the page's origin", 20*time.Second,
+	step(t, ctx, "send a command from the page's origin", 40*time.Second,
 		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`fetch('/api/charge_points/%s/commands/TriggerMessage', {method: 'POST',
 			headers: {'Content-Type': 'application/json', 'X-CSRF-Token': document.querySelector('meta[name=csrf-token]').content},
 			body: JSON.stringify({requestedMessage: 'Heartbeat'})})`, identity)),
