@@ -143,7 +143,8 @@ type Config struct {
 	// default 0.
 	DrainDelay time.Duration
 	// MessageLog records every frame in both directions (identity,
-	// direction, action, message id, the frame, time) in ocpp_messages,
+	// direction, action, message id, the frame, time) in ocpp_messages (a
+	// CALL and its reply in one row, see store.MessageLog),
 	// through a bounded queue and a batched writer: it never delays a
 	// reply, and when the writer falls behind frames are dropped and
 	// counted (Observer.MessageLog, CSMS.MessageLogDropped). Off by

@@ -22,7 +22,8 @@ const (
 //	GET …/charge_points/{identity}/messages?limit=N            the last N frames
 //	GET …/charge_points/{identity}/messages?after=ID&limit=N   the first N logged after frame ID
 //
-// The answer is {"messages": [store.Message…]}, oldest first; limit is 50
+// The answer is {"messages": [store.Message…]}, oldest first (a row holds a
+// CALL and, in reply_frame, its reply); limit is 50
 // by default, at most 1000. A live tail polls with after set to the last
 // ID it has. 404 for an unknown charge point, 400 for a malformed limit or
 // after, 405 for a method other than GET.

@@ -32,9 +32,13 @@ const (
 // maxMessageField is the longest message id or action stored.
 const maxMessageField = 64
 
-// maxPendingActions bounds the CALLs a MessageLog remembers to name the
-// action of their replies; past it, it forgets them all.
-const maxPendingActions = 100_000
+// maxOpenCalls bounds the CALLs a MessageLog holds while it waits for
+// their replies; past it, a CALL is written alone at once.
+const maxOpenCalls = 10_000
+
+// DefaultMessageLogReplyWait is MessageLogConfig.ReplyWait's default: the
+// call timeout of ocpp.Server.
+const DefaultMessageLogReplyWait = 30 * time.Second
 
 // MessageLogConfig configures a MessageLog. The zero value is usable.
 type MessageLogConfig struct {
@@ -54,6 +58,10 @@ type MessageLogConfig struct {
 	// PruneInterval is how often frames past Retention are deleted.
 	// Default DefaultMessageLogPrune.
 	PruneInterval time.Duration
+	// ReplyWait is how long a CALL waits for its reply to share its row;
+	// then it is written alone (and a later reply gets a row of its own).
+	// Default DefaultMessageLogReplyWait.
+	ReplyWait time.Duration
 	// WriteTimeout bounds each transaction (and each pruning). Default
 	// DefaultWriteTimeout.
 	WriteTimeout time.Duration
@@ -69,8 +77,14 @@ type MessageLogConfig struct {
 // Add queues a frame without ever blocking (a full queue drops it, and
 // counts it), one goroutine writes the queue in batched transactions and
 // deletes frames past the retention. The frame's type, message id and
-// action are parsed by that goroutine, off the caller's path; a reply gets
-// the action of the CALL it answers.
+// action are parsed by that goroutine, off the caller's path.
+//
+// A CALL and its reply share one row (an exchange: the CALL in Frame, the
+// CALLRESULT or CALLERROR in ReplyFrame), written once the reply came: half
+// the rows and index entries of a row per frame, which is most of the
+// log's cost to the database. A CALL without a reply within ReplyWait is
+// written alone, and so are replies to CALLs the log did not see, and
+// frames that are not OCPP-J messages.
 type MessageLog struct {
 	db      *gorm.DB
 	cfg     MessageLogConfig
@@ -86,9 +100,9 @@ type MessageLog struct {
 
 	// The writer goroutine's: CALLs awaiting their reply, by direction,
 	// identity and message id; the prepared INSERTs by row count.
-	pending map[string]string
-	sql     *sql.DB
-	stmts   map[int]*sql.Stmt
+	open  map[string]*Message
+	sql   *sql.DB
+	stmts map[int]*sql.Stmt
 }
 
 type loggedFrame struct {
@@ -107,14 +121,15 @@ func NewMessageLog(db *gorm.DB, cfg MessageLogConfig) *MessageLog {
 	cfg.Retention = cmp.Or(cfg.Retention, DefaultMessageLogRetention)
 	cfg.PruneInterval = cmp.Or(max(cfg.PruneInterval, 0), DefaultMessageLogPrune)
 	cfg.WriteTimeout = cmp.Or(max(cfg.WriteTimeout, 0), DefaultWriteTimeout)
+	cfg.ReplyWait = cmp.Or(max(cfg.ReplyWait, 0), DefaultMessageLogReplyWait)
 	l := &MessageLog{
-		db:      db,
-		cfg:     cfg,
-		log:     cmp.Or(cfg.Logger, slog.Default()),
-		queue:   make(chan loggedFrame, cfg.Queue),
-		stop:    make(chan struct{}),
-		done:    make(chan struct{}),
-		pending: make(map[string]string),
+		db:    db,
+		cfg:   cfg,
+		log:   cmp.Or(cfg.Logger, slog.Default()),
+		queue: make(chan loggedFrame, cfg.Queue),
+		stop:  make(chan struct{}),
+		done:  make(chan struct{}),
+		open:  make(map[string]*Message),
 	}
 	go l.run()
 	return l
@@ -191,6 +206,8 @@ func (l *MessageLog) run() {
 	delay := time.NewTimer(l.cfg.MaxDelay)
 	delay.Stop()
 	defer delay.Stop()
+	expire := time.NewTicker(min(time.Second, l.cfg.ReplyWait))
+	defer expire.Stop()
 	batch := make([]loggedFrame, 0, l.cfg.MaxBatch)
 	for {
 		select {
@@ -199,8 +216,13 @@ func (l *MessageLog) run() {
 		case <-prune:
 			l.prune()
 			continue
+		case <-expire.C: // CALLs whose reply did not come go alone
+			if len(l.open) > 0 {
+				l.write(nil, false)
+			}
+			continue
 		case <-l.stop:
-			l.write(l.take(batch))
+			l.write(l.take(batch), true)
 			return
 		}
 		// Let the batch gather for MaxDelay without waking for every frame
@@ -210,10 +232,10 @@ func (l *MessageLog) run() {
 		case <-delay.C:
 		case <-l.stop:
 			delay.Stop()
-			l.write(l.take(batch))
+			l.write(l.take(batch), true)
 			return
 		}
-		batch = l.write(l.take(batch))
+		batch = l.write(l.take(batch), false)
 	}
 }
 
@@ -223,7 +245,7 @@ func (l *MessageLog) take(batch []loggedFrame) []loggedFrame {
 		select {
 		case f := <-l.queue:
 			if batch = append(batch, f); len(batch) >= l.cfg.MaxBatch {
-				batch = l.write(batch)
+				batch = l.write(batch, false)
 			}
 		default:
 			return batch
@@ -231,42 +253,101 @@ func (l *MessageLog) take(batch []loggedFrame) []loggedFrame {
 	}
 }
 
-// write stores batch in one transaction and returns it emptied. A failure,
-// or a panic (a bug, or a driver's), drops the batch's frames (counted and
-// logged); the writer goes on.
-func (l *MessageLog) write(batch []loggedFrame) (emptied []loggedFrame) {
-	if len(batch) == 0 {
-		return batch
-	}
+// write stores the rows batch completes (see MessageLog) in one
+// transaction and returns batch emptied; all, the CALLs still waiting for
+// their replies too, when final. A failure, or a panic (a bug, or a
+// driver's), drops the rows' frames (counted and logged); the writer goes
+// on.
+func (l *MessageLog) write(batch []loggedFrame, final bool) (emptied []loggedFrame) {
+	var rows []Message
+	frames := 0 // in rows
 	defer func() {
 		if p := recover(); p != nil {
-			l.log.Error("store: message log panicked; frames dropped", "frames", len(batch), "panic", p, "stack", string(debug.Stack()))
+			l.log.Error("store: message log panicked; frames dropped", "frames", frames, "panic", p, "stack", string(debug.Stack()))
 			l.closeStmts()
-			l.drop(len(batch))
+			l.drop(frames)
 		}
 		clear(batch)
-		l.waiting.Add(-int64(len(batch)))
+		l.waiting.Add(-int64(frames))
 		emptied = batch[:0]
 	}()
-	rows := make([]Message, len(batch))
-	for i, f := range batch {
-		rows[i] = l.row(f)
+	rows, frames = l.exchanges(batch, final)
+	if len(rows) == 0 {
+		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), l.cfg.WriteTimeout)
 	defer cancel()
 	err := l.insert(ctx, rows)
 	switch {
 	case err != nil:
-		l.log.Error("store: message log: write failed; frames dropped", "frames", len(rows), "error", err)
-		l.drop(len(rows))
+		l.log.Error("store: message log: write failed; frames dropped", "frames", frames, "error", err)
+		l.drop(frames)
 	case l.cfg.OnWrite != nil:
-		l.cfg.OnWrite(len(rows), 0)
+		l.cfg.OnWrite(frames, 0)
 	}
 	return nil // set by the deferred function
 }
 
+// exchanges turns batch into the rows it completes: a CALL waits (in
+// l.open) for its reply; a reply completes its CALL's row, or makes one of
+// its own; anything else is a row of its own. CALLs past ReplyWait, or all
+// when final, are written alone. frames counts the frames in rows.
+func (l *MessageLog) exchanges(batch []loggedFrame, final bool) (rows []Message, frames int) {
+	rows = make([]Message, 0, len(batch))
+	for _, f := range batch {
+		m := l.row(f)
+		switch m.MessageType {
+		case 2:
+			key := f.direction + "\x00" + f.identity + "\x00" + m.MessageID
+			if old := l.open[key]; old != nil { // a repeated message id: the first goes alone
+				rows, frames = append(rows, *old), frames+1
+				delete(l.open, key)
+			}
+			if len(l.open) >= maxOpenCalls {
+				rows, frames = append(rows, m), frames+1
+				continue
+			}
+			l.open[key] = &m
+		case 3, 4:
+			callDir := DirectionIn
+			if f.direction == DirectionIn {
+				callDir = DirectionOut
+			}
+			key := callDir + "\x00" + f.identity + "\x00" + m.MessageID
+			call := l.open[key]
+			if call == nil {
+				rows, frames = append(rows, m), frames+1
+				continue
+			}
+			delete(l.open, key)
+			call.ReplyType, call.ReplyFrame, call.RepliedAt = m.MessageType, m.Frame, &m.CreatedAt
+			rows, frames = append(rows, *call), frames+2
+		default:
+			rows, frames = append(rows, m), frames+1
+		}
+	}
+	expired := time.Now().Add(-l.cfg.ReplyWait)
+	for key, call := range l.open {
+		if final || call.CreatedAt.Before(expired) {
+			rows, frames = append(rows, *call), frames+1
+			delete(l.open, key)
+		}
+	}
+	return rows, frames
+}
+
 // messageColumns are the columns write inserts, in order.
-var messageColumns = []string{"charge_point_id", "identifier", "direction", "message_type", "message_id", "action", "frame", "created_at"}
+var messageColumns = []string{"charge_point_id", "identifier", "direction", "message_type", "message_id", "action", "frame", "created_at", "reply_type", "reply_frame", "replied_at"}
+
+// messageArgs appends the values of m's messageColumns to args.
+func messageArgs(args []any, m *Message) []any {
+	var repliedAt any
+	if m.RepliedAt != nil {
+		repliedAt = *m.RepliedAt
+	}
+	return append(args, int64(m.ChargePointID), m.Identifier, m.Direction, int64(m.MessageType), m.MessageID, m.Action, m.Frame, m.CreatedAt,
+		int64(m.ReplyType), m.ReplyFrame, repliedAt)
+}
 
 // messageStmtSizes are the rows per prepared INSERT: a batch is written
 // with as many 100-row statements as fit, then 10-row and 1-row ones,
@@ -302,8 +383,8 @@ func (l *MessageLog) insert(ctx context.Context, rows []Message) (err error) {
 		st := tx.StmtContext(ctx, l.stmts[n])
 		for len(rows) >= n {
 			args = args[:0]
-			for _, m := range rows[:n] {
-				args = append(args, int64(m.ChargePointID), m.Identifier, m.Direction, int64(m.MessageType), m.MessageID, m.Action, m.Frame, m.CreatedAt)
+			for i := range rows[:n] {
+				args = messageArgs(args, &rows[i])
 			}
 			if _, err := st.ExecContext(ctx, args...); err != nil {
 				return err
@@ -335,8 +416,7 @@ func (l *MessageLog) copyRows(ctx context.Context, rows []Message) error {
 			return fmt.Errorf("PostgreSQL driver connection is %T, want pgx's stdlib.Conn", dc)
 		}
 		src := pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
-			m := &rows[i]
-			return []any{int64(m.ChargePointID), m.Identifier, m.Direction, int64(m.MessageType), m.MessageID, m.Action, m.Frame, m.CreatedAt}, nil
+			return messageArgs(make([]any, 0, len(messageColumns)), &rows[i]), nil
 		})
 		_, err := sc.Conn().CopyFrom(ctx, pgx.Identifier{MessagesTable}, messageColumns, src)
 		return err
@@ -402,21 +482,6 @@ func (l *MessageLog) closeStmts() {
 func (l *MessageLog) row(f loggedFrame) Message {
 	m := Message{ChargePointID: f.chargePointID, Identifier: storable(f.identity), Direction: f.direction, Frame: storable(f.frame), CreatedAt: dbTime(f.at)}
 	m.MessageType, m.MessageID, m.Action = parseFrameHead([]byte(m.Frame))
-	switch m.MessageType {
-	case 2:
-		if len(l.pending) >= maxPendingActions {
-			clear(l.pending)
-		}
-		l.pending[f.direction+"\x00"+f.identity+"\x00"+m.MessageID] = m.Action
-	case 3, 4:
-		callDir := DirectionIn
-		if f.direction == DirectionIn {
-			callDir = DirectionOut
-		}
-		key := callDir + "\x00" + f.identity + "\x00" + m.MessageID
-		m.Action = l.pending[key]
-		delete(l.pending, key)
-	}
 	return m
 }
 

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -28,11 +29,11 @@ func TestMessageLogStoresAnyFrame(t *testing.T) {
 			t.Fatalf("written %d, dropped %d (%d)", written, dropped, l.Dropped())
 		}
 		msgs, err := s.Messages(ctx, 7, 0, 10)
-		if err != nil || len(msgs) != 2 || msgs[0].Identifier != "CP-\uFFFD" {
-			t.Fatalf("Messages = %+v, %v", msgs, err)
+		if err != nil || len(msgs) != 1 || msgs[0].Identifier != "CP-\uFFFD" || msgs[0].Frames() != 2 {
+			t.Fatalf("Messages = %+v, %v; want one exchange", msgs, err)
 		}
-		if msgs[0].Frame != "[2,\"1\",\"Heartbeat\",{\"x\":\"\uFFFD\uFFFD\"}]" || msgs[0].Action != "Heartbeat" || msgs[1].Action != "Heartbeat" {
-			t.Errorf("frames stored as %+v", msgs)
+		if m := msgs[0]; m.Frame != "[2,\"1\",\"Heartbeat\",{\"x\":\"\uFFFD\uFFFD\"}]" || m.Action != "Heartbeat" || m.ReplyFrame != `[3,"1",{}]` || m.ReplyType != 3 || m.RepliedAt == nil {
+			t.Errorf("exchange stored as %+v", m)
 		}
 		if l.Add(0, "CP", store.DirectionIn, []byte(`[2,"2","Heartbeat",{}]`), now) {
 			t.Error("Add after Close accepted a frame")
@@ -59,6 +60,83 @@ func TestMessageLogRetention(t *testing.T) {
 		left, err := s.Messages(ctx, 3, 0, 10)
 		if err != nil || len(left) != 1 || left[0].Frame != `[3,"1",{}]` {
 			t.Errorf("after pruning: %+v, %v; want the frame of 47 hours ago only", left, err)
+		}
+	})
+}
+
+// TestMessageLogExchanges: a CALL and its reply share a row, in either
+// direction and across batches; a CALL whose reply does not come within
+// ReplyWait is written alone, and so are a late reply, a reply to a CALL
+// never seen and a frame that is not OCPP-J.
+func TestMessageLogExchanges(t *testing.T) {
+	each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		writes := make(chan int, 100) // frames of each write
+		l := store.NewMessageLog(s.DB(), store.MessageLogConfig{MaxDelay: time.Millisecond, ReplyWait: 2 * time.Second,
+			OnWrite: func(w, _ int) { writes <- w }})
+		written := 0
+		add := func(dir, frame string) {
+			if !l.Add(1, "CP", dir, []byte(frame), time.Now()) {
+				t.Fatalf("Add(%s) refused", frame)
+			}
+		}
+		waitWritten := func(n int) {
+			t.Helper()
+			timeout := time.After(10 * time.Second)
+			for written < n {
+				select {
+				case w := <-writes:
+					written += w
+				case <-timeout:
+					t.Fatalf("%d frames written, want %d", written, n)
+				}
+			}
+		}
+		add(store.DirectionIn, `[2,"a","Heartbeat",{}]`)                          // the charge point's CALL…
+		add(store.DirectionOut, `[2,"a","Reset",{"type":"Soft"}]`)                // …ours, with the same id
+		add(store.DirectionOut, `[3,"a",{"currentTime":"2026-12-03T00:00:00Z"}]`) // our reply to its CALL
+		waitWritten(2)
+		add(store.DirectionIn, `[3,"a",{"status":"Accepted"}]`) // its reply to ours, in a later batch
+		add(store.DirectionIn, `[3,"zz",{}]`)                   // a reply to a CALL never seen
+		add(store.DirectionIn, `garbage`)
+		add(store.DirectionOut, `[2,"b","GetConfiguration",{}]`) // never answered
+		waitWritten(7)                                           // b went alone after ReplyWait
+		add(store.DirectionIn, `[4,"b","GenericError","late",{}]`)
+		if err := l.Close(ctx); err != nil {
+			t.Fatal(err)
+		}
+		close(writes)
+		for w := range writes {
+			written += w
+		}
+		rows, err := s.Messages(ctx, 1, 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		type row struct {
+			dir, action, frame string
+			reply              int
+		}
+		var got []row
+		for _, m := range rows {
+			got = append(got, row{m.Direction, m.Action, m.Frame, m.ReplyType})
+		}
+		want := []row{
+			{"in", "Heartbeat", `[2,"a","Heartbeat",{}]`, 3},
+			{"out", "Reset", `[2,"a","Reset",{"type":"Soft"}]`, 3},
+			{"in", "", `[3,"zz",{}]`, 0},
+			{"in", "", `garbage`, 0},
+			{"out", "GetConfiguration", `[2,"b","GetConfiguration",{}]`, 0},
+			{"in", "", `[4,"b","GenericError","late",{}]`, 0},
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("rows\n%v\nwant\n%v", got, want)
+		}
+		if rows[0].ReplyFrame != `[3,"a",{"currentTime":"2026-12-03T00:00:00Z"}]` || rows[1].ReplyFrame != `[3,"a",{"status":"Accepted"}]` {
+			t.Errorf("replies %q, %q", rows[0].ReplyFrame, rows[1].ReplyFrame)
+		}
+		if written != 8 || l.Dropped() != 0 {
+			t.Errorf("%d frames written, %d dropped; want 8, 0", written, l.Dropped())
 		}
 	})
 }

@@ -529,13 +529,17 @@ func (h *dbHandle) countMeterValues() (n int64, err error) {
 	return n, err
 }
 
-// countLoggedFrames counts the frames in the message log by direction.
+// countLoggedFrames counts the frames in the message log by direction (a
+// row holds a CALL in its direction and, with reply_type set, its reply in
+// the other).
 func (h *dbHandle) countLoggedFrames() (in, out int64, err error) {
 	err = h.query(func(db *gorm.DB) error {
-		if err := db.Model(&store.Message{}).Where("direction = ?", store.DirectionIn).Count(&in).Error; err != nil {
-			return err
-		}
-		return db.Model(&store.Message{}).Where("direction = ?", store.DirectionOut).Count(&out).Error
+		var c struct{ In, Out int64 }
+		err := db.Model(&store.Message{}).Select(`
+			COALESCE(SUM(CASE WHEN direction = 'in' THEN 1 ELSE 0 END + CASE WHEN direction = 'out' AND reply_type <> 0 THEN 1 ELSE 0 END), 0) AS "in",
+			COALESCE(SUM(CASE WHEN direction = 'out' THEN 1 ELSE 0 END + CASE WHEN direction = 'in' AND reply_type <> 0 THEN 1 ELSE 0 END), 0) AS "out"`).Scan(&c).Error
+		in, out = c.In, c.Out
+		return err
 	})
 	return in, out, err
 }

@@ -1,5 +1,6 @@
 // The message log panel of the charge point page: the last frames the
-// Central System exchanged with the charge point, newest first, kept
+// Central System exchanged with the charge point (a CALL and its reply per
+// row), newest first, kept
 // current by polling GET /api/charge_points/{identity}/messages?after=<id>
 // (the message log API of ocppkit's commands handler). Plain JavaScript.
 (() => {
@@ -11,7 +12,6 @@
   const rows = document.getElementById('message-log-rows');
   const live = document.getElementById('message-log-follow');
   const MAX_ROWS = 200;
-  const TYPES = { 2: 'CALL', 3: 'CALLRESULT', 4: 'CALLERROR' };
   let last = 0; // id of the newest frame shown
   let timer = 0;
 
@@ -32,20 +32,20 @@
   // add puts frames (oldest first) on top of the table.
   function add(frames) {
     if (frames.length === 0) {
-      if (last === 0) rows.innerHTML = '<tr><td colspan="6" class="empty">No frames logged yet.</td></tr>';
+      if (last === 0) rows.innerHTML = '<tr><td colspan="7" class="empty">No frames logged yet.</td></tr>';
       return;
     }
     if (last === 0) rows.textContent = '';
     for (const m of frames) {
       const tr = document.createElement('tr');
       tr.dataset.id = m.id;
-      if (m.message_type === 4) tr.className = 'error';
       cell(tr, clock(m.created_at));
-      cell(tr, m.direction === 'in' ? 'charge point → CSMS' : 'CSMS → charge point');
-      cell(tr, TYPES[m.message_type] || 'invalid');
-      cell(tr, m.action || '—');
+      cell(tr, m.direction === 'in' ? 'charge point' : 'CSMS');
+      cell(tr, m.action || (m.message_type === 0 ? 'not OCPP-J' : '—'));
       cell(tr, m.message_id || '—', 'mono');
-      cell(tr, m.frame, 'frame');
+      cell(tr, m.frame, m.message_type === 4 ? 'frame error' : 'frame');
+      cell(tr, m.reply_frame || '—', m.reply_type === 4 ? 'frame error' : 'frame');
+      cell(tr, m.replied_at ? String(Math.max(0, new Date(m.replied_at) - new Date(m.created_at))) : '—', 'num');
       rows.insertBefore(tr, rows.firstChild);
       last = Math.max(last, m.id);
     }
