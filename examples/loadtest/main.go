@@ -359,8 +359,11 @@ func printTable(w io.Writer, results []*result) {
 			mark := "OK"
 			if *r.LogRowsIn != int64(r.FramesOut) || *r.LogRowsOut != int64(r.FramesIn) {
 				mark = "MISMATCH"
+				if r.Errors > 0 {
+					mark += fmt.Sprintf(" (the run had %d errors: a connection that failed may have written a frame the server never read)", r.Errors)
+				}
 			}
-			fmt.Fprintf(w, "%s: message log rows: %d in, %d out (the generator wrote %d frames and read %d; the log dropped %d) %s\n",
+			fmt.Fprintf(w, "%s: message log: %d frames in, %d out (the generator wrote %d frames and read %d; the log dropped %d) %s\n",
 				name, *r.LogRowsIn, *r.LogRowsOut, r.FramesOut, r.FramesIn, r.LogDropped, mark)
 		}
 		if r.PersistedRows != nil {
