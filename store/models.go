@@ -138,6 +138,11 @@ type ChargePoint struct {
 	Node                  string     `gorm:"size:255;index:idx_ocpp_charge_points_node" json:"node"`
 	CreatedAt             time.Time  `json:"created_at"`
 	UpdatedAt             time.Time  `json:"updated_at"`
+
+	// OCPPVersion is the OCPP-J version of the charge point's last
+	// connection: "ocpp1.6" or "ocpp2.0.1" (ocpp.OCPP16, ocpp.OCPP201);
+	// empty until it first connects.
+	OCPPVersion string `gorm:"column:ocpp_version;size:20;not null;default:''" json:"ocpp_version"`
 }
 
 // TableName implements gorm's schema.Tabler.

@@ -180,14 +180,27 @@ func (s *Store) SetPasswordDigest(ctx context.Context, identifier, digest string
 }
 
 // MarkConnected records that the charge point's socket is now held by node,
-// connected at at. Keep at: MarkDisconnected compares it.
+// connected at at. Keep at: MarkDisconnected compares it. It leaves the
+// charge point's OCPPVersion as it is; MarkConnectedVersion records it too.
 func (s *Store) MarkConnected(ctx context.Context, id uint, node string, at time.Time) error {
-	res := s.ctx(ctx).Model(&ChargePoint{}).Where("id = ?", id).Updates(map[string]any{
+	return s.MarkConnectedVersion(ctx, id, node, at, "")
+}
+
+// MarkConnectedVersion is MarkConnected for a connection speaking version
+// (e.g. "ocpp2.0.1", the connection's ocpp.Conn.Version), which becomes the
+// charge point's OCPPVersion in the same statement. An empty version leaves
+// OCPPVersion unchanged.
+func (s *Store) MarkConnectedVersion(ctx context.Context, id uint, node string, at time.Time, version string) error {
+	updates := map[string]any{
 		"connected":    true,
 		"connected_at": dbTime(at),
 		"node":         node,
 		"updated_at":   dbTime(time.Now()),
-	})
+	}
+	if version != "" {
+		updates["ocpp_version"] = version
+	}
+	res := s.ctx(ctx).Model(&ChargePoint{}).Where("id = ?", id).Updates(updates)
 	if res.Error != nil {
 		return wrap(res.Error, "mark %d connected", id)
 	}
