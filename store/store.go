@@ -243,11 +243,16 @@ func (s *Store) MarkNodeDisconnected(ctx context.Context, node string, at time.T
 	return res.RowsAffected, nil
 }
 
-// BootInfo is the content of a BootNotification.
+// BootInfo is the content of a BootNotification of either version (2.0.1
+// has no charge box serial number or meter fields, 1.6 no reason).
 type BootInfo struct {
 	Vendor, Model, SerialNumber, ChargeBoxSerialNumber, FirmwareVersion string
 	ICCID, IMSI, MeterType, MeterSerialNumber                           string
 	At                                                                  time.Time // when the charge point booted (receive time)
+
+	// Reason is a 2.0.1 BootNotification's reason (PowerUp, RemoteReset, …),
+	// kept in ChargePoint.BootReason.
+	Reason string
 }
 
 // RecordBoot stores the identification a charge point sent in its
@@ -264,6 +269,7 @@ func (s *Store) RecordBoot(ctx context.Context, id uint, b BootInfo) error {
 		"meter_type":               b.MeterType,
 		"meter_serial_number":      b.MeterSerialNumber,
 		"booted_at":                dbTime(b.At),
+		"boot_reason":              b.Reason,
 		"updated_at":               dbTime(time.Now()),
 	})
 	if res.Error != nil {
