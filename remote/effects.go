@@ -124,6 +124,7 @@ func reservationInfo(r *store.Reservation) broadcast.ReservationInfo {
 		ExpiryDate:    r.ExpiryDate,
 		Status:        r.Status,
 		SessionID:     r.SessionID,
+		EVSEID:        r.EVSEID,
 	}
 }
 

@@ -131,6 +131,14 @@ func (s *Store) UseReservation(ctx context.Context, chargePointID uint, reservat
 // CancelReservation) and returns it. A reservation in another status is
 // returned unchanged. ErrNotFound when there is no such reservation.
 func (s *Store) CancelReservation(ctx context.Context, chargePointID uint, reservationID int) (*Reservation, error) {
+	return s.EndReservation(ctx, chargePointID, reservationID, ReservationCancelled)
+}
+
+// EndReservation marks an Active reservation with status (Cancelled or
+// Expired: a 2.0.1 ReservationStatusUpdate tells that the station removed
+// it or that it expired) and returns it. A reservation in another status
+// is returned unchanged. ErrNotFound when there is no such reservation.
+func (s *Store) EndReservation(ctx context.Context, chargePointID uint, reservationID int, status string) (*Reservation, error) {
 	var r Reservation
 	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := lockRow(tx).Where("charge_point_id = ? AND reservation_id = ?", chargePointID, reservationID).Take(&r).Error; err != nil {
@@ -139,11 +147,11 @@ func (s *Store) CancelReservation(ctx context.Context, chargePointID uint, reser
 		if r.Status != ReservationActive {
 			return nil
 		}
-		r.Status, r.UpdatedAt = ReservationCancelled, dbTime(time.Now())
+		r.Status, r.UpdatedAt = status, dbTime(time.Now())
 		return tx.Model(&Reservation{}).Where("id = ?", r.ID).Updates(map[string]any{"status": r.Status, "updated_at": r.UpdatedAt}).Error
 	})
 	if err != nil {
-		return nil, wrap(err, "cancel reservation %d of charge point %d", reservationID, chargePointID)
+		return nil, wrap(err, "end reservation %d of charge point %d", reservationID, chargePointID)
 	}
 	return &r, nil
 }

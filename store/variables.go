@@ -268,3 +268,11 @@ func (s *Store) Variable(ctx context.Context, chargePointID uint, k VariableKey)
 	}
 	return &v, nil
 }
+
+// IsSecretVariable reports whether the value of a 2.0.1 variable is a
+// secret the library never stores (like 1.6's AuthorizationKey): the HTTP
+// Basic password, SecurityCtrlr.BasicAuthPassword. Its rows keep their
+// status and characteristics with an empty Value.
+func IsSecretVariable(component, name string) bool {
+	return component == "SecurityCtrlr" && name == "BasicAuthPassword"
+}
