@@ -25,13 +25,18 @@
 //
 // Server is an http.Handler: mount it on the host's own mux, e.g.
 // mux.Handle("/ocpp/", srv). The charge point identity is the last path
-// segment, percent-decoded. A handshake must offer one of the server's
-// subprotocols (ServerConfig.Subprotocols; by default ocpp2.0.1 and
-// ocpp1.6, 2.0.1 preferred when both are offered; 400 otherwise) and pass
-// the Authenticator, which runs before the upgrade (404 for
-// ErrUnknownChargePoint, 401 otherwise). The negotiated version is
-// Conn.Version. ServerConfig's zero value works; every field documents its
-// default.
+// segment, percent-decoded, and must pass ValidIdentity (at most 48
+// characters of printable ASCII, no '/': 400 otherwise). Handshakes are
+// rate limited per remote address (429 with Retry-After; see
+// ServerConfig.HandshakeRate and HandshakeKey for proxies). A request that
+// is not a WebSocket upgrade gets 426. A handshake must offer one of the
+// server's subprotocols (ServerConfig.Subprotocols; by default ocpp2.0.1
+// and ocpp1.6, 2.0.1 preferred when both are offered; 400 otherwise) and
+// pass the Authenticator, which runs before the upgrade (401 for any
+// refusal: an unknown identity answers as a wrong password does). The
+// negotiated version is Conn.Version. A text message that is not valid
+// UTF-8 closes the connection with 1007. ServerConfig's zero value works;
+// every field documents its default.
 //
 // A second connection with the same identity replaces the first: the old
 // socket is closed with StatusPolicyViolation and reason "replaced by a

@@ -29,7 +29,7 @@ func TestOpenSQLite(t *testing.T) {
 		{"wal", "PRAGMA journal_mode", "wal"},
 		{"busy timeout", "PRAGMA busy_timeout", "5000"},
 		{"foreign keys", "PRAGMA foreign_keys", "1"},
-		{"synchronous normal", "PRAGMA synchronous", "1"},
+		{"synchronous full: an acknowledged commit is on disk", "PRAGMA synchronous", "2"},
 		{"cache size", "PRAGMA cache_size", "-65536"},
 		{"wal autocheckpoint", "PRAGMA wal_autocheckpoint", "10000"},
 	}
@@ -49,6 +49,25 @@ func TestOpenSQLite(t *testing.T) {
 	}
 	if err := store.Migrate(context.Background(), db); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestOpenSQLiteNormalSync: synchronous=NORMAL is an opt-in through the
+// path's parameters.
+func TestOpenSQLiteNormalSync(t *testing.T) {
+	t.Parallel()
+	db, err := store.Open(filepath.Join(t.TempDir(), "x.db") + "?_synchronous=NORMAL")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sqlDB, _ := db.DB()
+	t.Cleanup(func() { _ = sqlDB.Close() })
+	var got string
+	if err := db.Raw("PRAGMA synchronous").Scan(&got).Error; err != nil {
+		t.Fatal(err)
+	}
+	if got != "1" {
+		t.Errorf("PRAGMA synchronous = %s, want 1 (NORMAL)", got)
 	}
 }
 
@@ -107,7 +126,7 @@ func TestMigrateIdempotentAndIndexes(t *testing.T) {
 			{"idx_ocpp_variables_key", []string{"UNIQUE", "component", "evse_id", "connector_id", "name", "attribute"}},
 			{"idx_ocpp_charging_sessions_transaction_id", []string{"UNIQUE", "transaction_id", "WHERE", "unmatched = false"}},
 			{"idx_ocpp_charging_sessions_unmatched", []string{"UNIQUE", "WHERE", "unmatched = true"}},
-			{"idx_ocpp_meter_values_charge_point", []string{"charge_point_id", "measurand", "timestamp"}},
+			{"idx_ocpp_meter_values_reading", []string{"UNIQUE", "charge_point_id", "measurand", "timestamp", "connector_id", "transaction_id", "phase", "location", "context"}},
 			{"idx_ocpp_meter_values_session", []string{"charging_session_id", "timestamp"}},
 			{"idx_ocpp_id_tags_tag", []string{"UNIQUE", "tag"}},
 			{"idx_ocpp_commands_identifier_status", []string{"identifier", "status"}},

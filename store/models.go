@@ -278,21 +278,28 @@ func (s *ChargingSession) Duration() time.Duration {
 // signed data is not a number at all). A 2.0.1 value is a JSON number:
 // RawValue is its text as sent, Value the number times 10^multiplier of its
 // unitOfMeasure, in Unit.
+//
+// A reading is stored once: charge point, measurand, timestamp, EVSE,
+// connector, transaction, phase, location and context are unique together
+// (idx_ocpp_meter_values_reading; the migrations wrap the nullable ones in
+// COALESCE), and the writers insert with ON CONFLICT DO NOTHING, so a
+// MeterValues or TransactionEvent resent after a lost reply, or a commit
+// retried after its connection broke, stores nothing twice.
 type MeterValue struct {
 	ID                uint             `gorm:"primaryKey" json:"id"`
-	ChargePointID     uint             `gorm:"not null;index:idx_ocpp_meter_values_charge_point,priority:1" json:"charge_point_id"`
+	ChargePointID     uint             `gorm:"not null;uniqueIndex:idx_ocpp_meter_values_reading,priority:1" json:"charge_point_id"`
 	ChargingSessionID *uint            `gorm:"index:idx_ocpp_meter_values_session,priority:1" json:"charging_session_id"`
-	ConnectorID       int              `gorm:"not null" json:"connector_id"`
-	TransactionID     *int             `json:"transaction_id"`
-	Measurand         string           `gorm:"size:50;not null;default:Energy.Active.Import.Register;index:idx_ocpp_meter_values_charge_point,priority:2" json:"measurand"`
+	ConnectorID       int              `gorm:"not null;uniqueIndex:idx_ocpp_meter_values_reading,priority:5" json:"connector_id"`
+	TransactionID     *int             `gorm:"uniqueIndex:idx_ocpp_meter_values_reading,priority:6" json:"transaction_id"`
+	Measurand         string           `gorm:"size:50;not null;default:Energy.Active.Import.Register;uniqueIndex:idx_ocpp_meter_values_reading,priority:2" json:"measurand"`
 	Value             float64          `gorm:"not null" json:"value"`
 	RawValue          string           `gorm:"type:text" json:"raw_value"`
 	Unit              string           `gorm:"size:20;not null;default:Wh" json:"unit"`
-	Phase             string           `gorm:"size:20" json:"phase"`
-	Context           string           `gorm:"size:50" json:"context"`
-	Location          string           `gorm:"size:20" json:"location"`
+	Phase             string           `gorm:"size:20;uniqueIndex:idx_ocpp_meter_values_reading,priority:7" json:"phase"`
+	Context           string           `gorm:"size:50;uniqueIndex:idx_ocpp_meter_values_reading,priority:9" json:"context"`
+	Location          string           `gorm:"size:20;uniqueIndex:idx_ocpp_meter_values_reading,priority:8" json:"location"`
 	Format            string           `gorm:"size:20" json:"format"`
-	Timestamp         time.Time        `gorm:"not null;index:idx_ocpp_meter_values_charge_point,priority:3;index:idx_ocpp_meter_values_session,priority:2" json:"timestamp"`
+	Timestamp         time.Time        `gorm:"not null;uniqueIndex:idx_ocpp_meter_values_reading,priority:3;index:idx_ocpp_meter_values_session,priority:2" json:"timestamp"`
 	CreatedAt         time.Time        `json:"created_at"`
 	ChargePoint       *ChargePoint     `gorm:"constraint:OnDelete:CASCADE" json:"charge_point,omitempty"`
 	ChargingSession   *ChargingSession `gorm:"constraint:OnDelete:CASCADE" json:"charging_session,omitempty"`
@@ -301,7 +308,7 @@ type MeterValue struct {
 	// (EVSEID == ConnectorID), 2.0.1's evseId (0: the station's main
 	// meter). Writers take EVSEID 0 with a ConnectorID > 0 for 1.6's
 	// numbering and store EVSEID = ConnectorID.
-	EVSEID int `gorm:"column:evse_id;not null;default:0" json:"evse_id"`
+	EVSEID int `gorm:"column:evse_id;not null;default:0;uniqueIndex:idx_ocpp_meter_values_reading,priority:4" json:"evse_id"`
 	// SignedData is a 2.0.1 sampledValue's signedMeterValue, as received
 	// (JSON); 1.6 signed data stays in RawValue with Format SignedData.
 	SignedData string `gorm:"type:text" json:"signed_data,omitempty"`

@@ -180,7 +180,7 @@ func (s *Store) RecordTransactionEvent(ctx context.Context, in TransactionUpdate
 			rows[i] = normalizeMeterValue(mv, now)
 		}
 		if len(rows) > 0 {
-			if err := tx.Omit(clause.Associations).CreateInBatches(rows, meterInsertChunk).Error; err != nil {
+			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Omit(clause.Associations).CreateInBatches(rows, meterInsertChunk).Error; err != nil {
 				return err
 			}
 		}

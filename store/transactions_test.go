@@ -309,3 +309,29 @@ func TestVariables(t *testing.T) {
 		wantNotFound(t, err)
 	})
 }
+
+// TestReadingKeyHasTheEVSE: two EVSEs of a 2.0.1 station both have a
+// connector 1; their readings at the same instant are two readings, not a
+// repeat of one.
+func TestReadingKeyHasTheEVSE(t *testing.T) {
+	each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		cp := newCP(t, s, "EVSES")
+		w := newWriter(t, s, store.MeterWriterConfig{})
+		var rows []store.MeterValue
+		for evse := 1; evse <= 2; evse++ {
+			mv := reading(at(1), 100*float64(evse), "Sample.Periodic")
+			mv.ChargePointID, mv.EVSEID, mv.ConnectorID = cp.ID, evse, 1
+			rows = append(rows, mv)
+		}
+		for range 2 { // the second write is a retry: nothing more is stored
+			if err := w.Write(ctx, rows); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var n int64
+		if err := s.DB().Model(&store.MeterValue{}).Where("charge_point_id = ?", cp.ID).Count(&n).Error; err != nil || n != 2 {
+			t.Errorf("%d rows, %v; want one per EVSE", n, err)
+		}
+	})
+}

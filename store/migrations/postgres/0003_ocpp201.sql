@@ -47,6 +47,12 @@ CREATE UNIQUE INDEX idx_ocpp_charging_sessions_station_transaction ON ocpp_charg
 ALTER TABLE ocpp_meter_values ADD COLUMN evse_id bigint NOT NULL DEFAULT 0;
 ALTER TABLE ocpp_meter_values ADD COLUMN signed_data text;
 UPDATE ocpp_meter_values SET evse_id = connector_id;
+-- A reading's identity (0002) gains the EVSE: two EVSEs of a 2.0.1 station
+-- both have a connector 1.
+DROP INDEX IF EXISTS idx_ocpp_meter_values_reading;
+CREATE UNIQUE INDEX idx_ocpp_meter_values_reading ON ocpp_meter_values (
+    charge_point_id, measurand, "timestamp", evse_id, connector_id, (COALESCE(transaction_id, 0)),
+    (COALESCE(phase, '')), (COALESCE(location, '')), (COALESCE(context, '')));
 
 ALTER TABLE ocpp_reservations ADD COLUMN evse_id bigint NOT NULL DEFAULT 0;
 ALTER TABLE ocpp_reservations ALTER COLUMN id_tag TYPE character varying(36);
