@@ -211,11 +211,22 @@ func New(cfg Config) (*CSMS, error) {
 		Timeout:     cfg.CommandTimeout,
 		Logger:      logger,
 		KeyRotator:  keyRotator{c},
+		Versions:    c.connVersion,
 	})
 	if err := c.joinCluster(context.Background()); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// connVersion is the remote.VersionLookup of the wiring: the version of a
+// charge point connected to this node.
+func (c *CSMS) connVersion(identity string) (string, bool) {
+	conn, ok := c.Server.Conn(identity)
+	if !ok {
+		return "", false
+	}
+	return conn.Version(), true
 }
 
 // ServeHTTP accepts a charge point's WebSocket at …/<identity>.

@@ -335,3 +335,30 @@ func TestReadingKeyHasTheEVSE(t *testing.T) {
 		}
 	})
 }
+
+func TestParseVariableKey(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want store.VariableKey
+	}{
+		{"OCPPCommCtrlr.HeartbeatInterval", store.VariableKey{Component: "OCPPCommCtrlr", Name: "HeartbeatInterval", Attribute: "Actual"}},
+		{"EVSE/1.Power:MaxSet", store.VariableKey{Component: "EVSE", EVSEID: 1, Name: "Power", Attribute: "MaxSet"}},
+		{"Connector[CCS]/2/1.AvailabilityState", store.VariableKey{Component: "Connector", ComponentInstance: "CCS", EVSEID: 2, ConnectorID: 1, Name: "AvailabilityState", Attribute: "Actual"}},
+		{"OCPPCommCtrlr.MessageAttempts[TransactionEvent]", store.VariableKey{Component: "OCPPCommCtrlr", Name: "MessageAttempts", Instance: "TransactionEvent", Attribute: "Actual"}},
+	} {
+		got, err := store.ParseVariableKey(tt.in)
+		if err != nil || got != tt.want {
+			t.Errorf("ParseVariableKey(%q) = %+v, %v; want %+v", tt.in, got, err, tt.want)
+		}
+		if err == nil {
+			if back, _ := store.ParseVariableKey(got.String()); back != got {
+				t.Errorf("%q does not round-trip: %q", tt.in, got.String())
+			}
+		}
+	}
+	for _, bad := range []string{"", "HeartbeatInterval", ".X", "C.", "C/x.V", "C/1/2/3.V", "C[i.V", "C.V[i"} {
+		if _, err := store.ParseVariableKey(bad); err == nil {
+			t.Errorf("ParseVariableKey(%q) succeeded", bad)
+		}
+	}
+}

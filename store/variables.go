@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -275,4 +277,76 @@ func (s *Store) Variable(ctx context.Context, chargePointID uint, k VariableKey)
 // status and characteristics with an empty Value.
 func IsSecretVariable(component, name string) bool {
 	return component == "SecurityCtrlr" && name == "BasicAuthPassword"
+}
+
+// ParseVariableKey parses the form VariableKey.String writes:
+// Component[componentInstance]/evse/connector.Variable[instance]:Attribute,
+// every part but the component and variable names optional
+// ("OCPPCommCtrlr.HeartbeatInterval", "EVSE/1.Power:MaxSet",
+// "OCPPCommCtrlr.MessageAttempts[TransactionEvent]"). An absent attribute
+// is Actual.
+func ParseVariableKey(s string) (VariableKey, error) {
+	var k VariableKey
+	bad := func() (VariableKey, error) {
+		return VariableKey{}, fmt.Errorf("store: %q is not a variable (want Component[instance]/evse/connector.Variable[instance]:Attribute)", s)
+	}
+	rest := s
+	if i := strings.LastIndexByte(rest, ':'); i >= 0 && !strings.ContainsRune(rest[i:], ']') {
+		rest, k.Attribute = rest[:i], rest[i+1:]
+	}
+	depth, dot := 0, -1
+	for i, c := range rest {
+		switch c {
+		case '[':
+			depth++
+		case ']':
+			depth--
+		case '.':
+			if depth == 0 && dot < 0 {
+				dot = i
+			}
+		}
+	}
+	if dot <= 0 || dot == len(rest)-1 {
+		return bad()
+	}
+	comp, variable := rest[:dot], rest[dot+1:]
+	var ok bool
+	if k.Name, k.Instance, ok = nameInstance(variable); !ok {
+		return bad()
+	}
+	parts := strings.Split(comp, "/")
+	if len(parts) > 3 {
+		return bad()
+	}
+	if k.Component, k.ComponentInstance, ok = nameInstance(parts[0]); !ok {
+		return bad()
+	}
+	for i, p := range parts[1:] {
+		n, err := strconv.Atoi(p)
+		if err != nil || n <= 0 {
+			return bad()
+		}
+		if i == 0 {
+			k.EVSEID = n
+		} else {
+			k.ConnectorID = n
+		}
+	}
+	if k.Attribute == "" {
+		k.Attribute = AttributeActual
+	}
+	return k, nil
+}
+
+// nameInstance splits "Name[instance]".
+func nameInstance(s string) (name, instance string, ok bool) {
+	name = s
+	if i := strings.IndexByte(s, '['); i >= 0 {
+		if !strings.HasSuffix(s, "]") {
+			return "", "", false
+		}
+		name, instance = s[:i], s[i+1:len(s)-1]
+	}
+	return name, instance, name != "" && !strings.ContainsAny(name, "[]/")
 }
