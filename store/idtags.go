@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
@@ -31,9 +32,11 @@ func (s *Store) UpsertIDTag(ctx context.Context, t IDTag) error {
 	if row.Status == "" {
 		row.Status = IDTagAccepted
 	}
-	err := s.ctx(ctx).Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "tag"}},
-		DoUpdates: clause.AssignmentColumns([]string{"status", "expiry_date", "parent_tag", "updated_at"}),
-	}).Create(&row).Error
+	_, err := s.exec(ctx, func(tx *gorm.DB) *gorm.DB {
+		return tx.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "tag"}},
+			DoUpdates: clause.AssignmentColumns([]string{"status", "expiry_date", "parent_tag", "updated_at"}),
+		}).Create(&row)
+	})
 	return wrap(err, "upsert id tag %q", t.Tag)
 }

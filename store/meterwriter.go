@@ -370,7 +370,25 @@ func (w *MeterWriter) commitRows(ctx context.Context, rows []MeterValue) (err er
 	if err := w.prepare(ctx); err != nil {
 		return err
 	}
-	tx, err := w.sql.BeginTx(ctx, nil)
+	// The store's other writers wait (see write.go). The transaction
+	// begins with an INSERT, so even a deferred BEGIN (a host's default
+	// DSN) takes the write lock before it reads anything: it cannot fail
+	// to upgrade, and database/sql's transaction keeps the prepared
+	// statements usable.
+	unlock, err := lockWrites(ctx, w.sql)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	conn, err := w.sql.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if err := raiseBusyTimeout(ctx, conn); err != nil {
+		return err
+	}
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}

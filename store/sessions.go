@@ -55,7 +55,7 @@ func newTransactionID() int { return int(rand.Int32N(math.MaxInt32)) + 1 }
 // the new StartedAt), keeping one active session per connector.
 func (s *Store) StartSession(ctx context.Context, in StartSession) (sess *ChargingSession, created bool, err error) {
 	startedAt := dbTime(in.StartedAt)
-	err = s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.write(ctx, func(tx *gorm.DB) error {
 		// Serialise transaction messages of one charge point (PostgreSQL).
 		var cp ChargePoint
 		if err := lockRow(tx).Select("id").Take(&cp, in.ChargePointID).Error; err != nil {
@@ -131,7 +131,7 @@ func (s *Store) StartSession(ctx context.Context, in StartSession) (sess *Chargi
 func (s *Store) StopSession(ctx context.Context, in StopSession) (*ChargingSession, error) {
 	stoppedAt := dbTime(in.StoppedAt)
 	var sess ChargingSession
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		var cp ChargePoint
 		if err := lockRow(tx).Select("id").Take(&cp, in.ChargePointID).Error; err != nil {
 			return err

@@ -90,7 +90,7 @@ func (s *Store) UpdateConnectorStatus(ctx context.Context, id uint, st Connector
 	}
 	at = dbTime(at)
 	var cp ChargePoint
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		if err := lockRow(tx).Take(&cp, id).Error; err != nil {
 			return err
 		}

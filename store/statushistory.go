@@ -46,7 +46,7 @@ func (s *Store) RecordStatusReport(ctx context.Context, r *StatusReport) error {
 		r.ReceivedAt = now
 	}
 	r.ReceivedAt, r.CreatedAt = dbTime(r.ReceivedAt), now
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		var cp ChargePoint
 		if err := lockRow(tx).Select("id", "metadata").Take(&cp, r.ChargePointID).Error; err != nil {
 			return err

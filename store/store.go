@@ -137,7 +137,11 @@ func (s *Store) EnsureChargePoint(ctx context.Context, identifier string) (*Char
 		return nil, false, err
 	}
 	cp := &ChargePoint{Identifier: identifier}
-	created, err := insertChargePoint(s.ctx(ctx), cp)
+	var created bool
+	err := s.write(ctx, func(tx *gorm.DB) (err error) {
+		created, err = insertChargePoint(tx, cp)
+		return err
+	})
 	if err != nil {
 		return nil, false, wrap(err, "ensure charge point %q", identifier)
 	}
@@ -150,7 +154,7 @@ func (s *Store) EnsureChargePoint(ctx context.Context, identifier string) (*Char
 // charge point has no password.
 func (s *Store) RegisterChargePoint(ctx context.Context, identifier, passwordDigest string) (*ChargePoint, error) {
 	var cp *ChargePoint
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		cp = &ChargePoint{Identifier: identifier, PasswordDigest: passwordDigest}
 		created, err := insertChargePoint(tx, cp)
 		if err != nil || created || cp.PasswordDigest == passwordDigest {
@@ -168,12 +172,14 @@ func (s *Store) RegisterChargePoint(ctx context.Context, identifier, passwordDig
 // SetPasswordDigest replaces the password digest of a charge point ("" removes
 // the password).
 func (s *Store) SetPasswordDigest(ctx context.Context, identifier, digest string) error {
-	res := s.ctx(ctx).Model(&ChargePoint{}).Where("identifier = ?", identifier).
-		Updates(map[string]any{"password_digest": digest, "updated_at": dbTime(time.Now())})
-	if res.Error != nil {
-		return wrap(res.Error, "set password of %q", identifier)
+	n, err := s.exec(ctx, func(tx *gorm.DB) *gorm.DB {
+		return tx.Model(&ChargePoint{}).Where("identifier = ?", identifier).
+			Updates(map[string]any{"password_digest": digest, "updated_at": dbTime(time.Now())})
+	})
+	if err != nil {
+		return wrap(err, "set password of %q", identifier)
 	}
-	if res.RowsAffected == 0 {
+	if n == 0 {
 		return wrap(gorm.ErrRecordNotFound, "set password of %q", identifier)
 	}
 	return nil
@@ -182,16 +188,18 @@ func (s *Store) SetPasswordDigest(ctx context.Context, identifier, digest string
 // MarkConnected records that the charge point's socket is now held by node,
 // connected at at. Keep at: MarkDisconnected compares it.
 func (s *Store) MarkConnected(ctx context.Context, id uint, node string, at time.Time) error {
-	res := s.ctx(ctx).Model(&ChargePoint{}).Where("id = ?", id).Updates(map[string]any{
-		"connected":    true,
-		"connected_at": dbTime(at),
-		"node":         node,
-		"updated_at":   dbTime(time.Now()),
+	n, err := s.exec(ctx, func(tx *gorm.DB) *gorm.DB {
+		return tx.Model(&ChargePoint{}).Where("id = ?", id).Updates(map[string]any{
+			"connected":    true,
+			"connected_at": dbTime(at),
+			"node":         node,
+			"updated_at":   dbTime(time.Now()),
+		})
 	})
-	if res.Error != nil {
-		return wrap(res.Error, "mark %d connected", id)
+	if err != nil {
+		return wrap(err, "mark %d connected", id)
 	}
-	if res.RowsAffected == 0 {
+	if n == 0 {
 		return wrap(gorm.ErrRecordNotFound, "mark %d connected", id)
 	}
 	return nil
@@ -203,13 +211,15 @@ func (s *Store) MarkConnected(ctx context.Context, id uint, node string, at time
 // differs), so a late disconnect of a replaced socket cannot mark a live
 // charge point disconnected.
 func (s *Store) MarkDisconnected(ctx context.Context, id uint, connectedAt, at time.Time) error {
-	err := s.ctx(ctx).Model(&ChargePoint{}).
-		Where("id = ? AND connected_at = ?", id, dbTime(connectedAt)).
-		Updates(map[string]any{
-			"connected":       false,
-			"disconnected_at": dbTime(at),
-			"updated_at":      dbTime(time.Now()),
-		}).Error
+	_, err := s.exec(ctx, func(tx *gorm.DB) *gorm.DB {
+		return tx.Model(&ChargePoint{}).
+			Where("id = ? AND connected_at = ?", id, dbTime(connectedAt)).
+			Updates(map[string]any{
+				"connected":       false,
+				"disconnected_at": dbTime(at),
+				"updated_at":      dbTime(time.Now()),
+			})
+	})
 	return wrap(err, "mark %d disconnected", id)
 }
 
@@ -217,17 +227,19 @@ func (s *Store) MarkDisconnected(ctx context.Context, id uint, connectedAt, at t
 // at at (a node calls it when it starts, for the sockets it lost when it
 // stopped) and returns how many rows changed.
 func (s *Store) MarkNodeDisconnected(ctx context.Context, node string, at time.Time) (int64, error) {
-	res := s.ctx(ctx).Model(&ChargePoint{}).
-		Where("node = ? AND connected = ?", node, true).
-		Updates(map[string]any{
-			"connected":       false,
-			"disconnected_at": dbTime(at),
-			"updated_at":      dbTime(time.Now()),
-		})
-	if res.Error != nil {
-		return 0, wrap(res.Error, "mark node %q disconnected", node)
+	n, err := s.exec(ctx, func(tx *gorm.DB) *gorm.DB {
+		return tx.Model(&ChargePoint{}).
+			Where("node = ? AND connected = ?", node, true).
+			Updates(map[string]any{
+				"connected":       false,
+				"disconnected_at": dbTime(at),
+				"updated_at":      dbTime(time.Now()),
+			})
+	})
+	if err != nil {
+		return 0, wrap(err, "mark node %q disconnected", node)
 	}
-	return res.RowsAffected, nil
+	return n, nil
 }
 
 // BootInfo is the content of a BootNotification.
@@ -240,23 +252,25 @@ type BootInfo struct {
 // RecordBoot stores the identification a charge point sent in its
 // BootNotification.
 func (s *Store) RecordBoot(ctx context.Context, id uint, b BootInfo) error {
-	res := s.ctx(ctx).Model(&ChargePoint{}).Where("id = ?", id).Updates(map[string]any{
-		"vendor":                   b.Vendor,
-		"model":                    b.Model,
-		"serial_number":            b.SerialNumber,
-		"charge_box_serial_number": b.ChargeBoxSerialNumber,
-		"firmware_version":         b.FirmwareVersion,
-		"iccid":                    b.ICCID,
-		"imsi":                     b.IMSI,
-		"meter_type":               b.MeterType,
-		"meter_serial_number":      b.MeterSerialNumber,
-		"booted_at":                dbTime(b.At),
-		"updated_at":               dbTime(time.Now()),
+	n, err := s.exec(ctx, func(tx *gorm.DB) *gorm.DB {
+		return tx.Model(&ChargePoint{}).Where("id = ?", id).Updates(map[string]any{
+			"vendor":                   b.Vendor,
+			"model":                    b.Model,
+			"serial_number":            b.SerialNumber,
+			"charge_box_serial_number": b.ChargeBoxSerialNumber,
+			"firmware_version":         b.FirmwareVersion,
+			"iccid":                    b.ICCID,
+			"imsi":                     b.IMSI,
+			"meter_type":               b.MeterType,
+			"meter_serial_number":      b.MeterSerialNumber,
+			"booted_at":                dbTime(b.At),
+			"updated_at":               dbTime(time.Now()),
+		})
 	})
-	if res.Error != nil {
-		return wrap(res.Error, "record boot of %d", id)
+	if err != nil {
+		return wrap(err, "record boot of %d", id)
 	}
-	if res.RowsAffected == 0 {
+	if n == 0 {
 		return wrap(gorm.ErrRecordNotFound, "record boot of %d", id)
 	}
 	return nil
@@ -282,7 +296,7 @@ func (s *Store) TouchHeartbeats(ctx context.Context, beats map[uint]time.Time) e
 	if isPostgres(s.db) {
 		tsParam = "CAST(? AS timestamptz)"
 	}
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		for start := 0; start < len(ids); start += heartbeatChunk {
 			chunk := ids[start:min(start+heartbeatChunk, len(ids))]
 			var sql []byte
