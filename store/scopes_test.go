@@ -75,10 +75,10 @@ func TestScopesAreJoinSafe(t *testing.T) {
 			{"connectors joined to their charge point", db.Model(&store.Connector{}).Joins("ChargePoint").
 				Scopes(store.ForChargePoint(cp.ID), store.Connected), 1},
 			{"charge points with a hand-written join", db.Model(&store.ChargePoint{}).
-				Joins("JOIN " + store.ChargingSessionsTable + " ON " + store.ChargingSessionsTable + ".charge_point_id = " + store.ChargePointsTable + ".id").
+				Joins("JOIN "+store.ChargingSessionsTable+" ON "+store.ChargingSessionsTable+".charge_point_id = "+store.ChargePointsTable+".id").
 				Scopes(store.Connected, store.Charging, store.Active), 1},
 			{"sessions with a hand-written join", db.Model(&store.ChargingSession{}).
-				Joins("JOIN " + store.ChargePointsTable + " ON " + store.ChargePointsTable + ".id = " + store.ChargingSessionsTable + ".charge_point_id").
+				Joins("JOIN "+store.ChargePointsTable+" ON "+store.ChargePointsTable+".id = "+store.ChargingSessionsTable+".charge_point_id").
 				Scopes(store.ForChargePoint(cp.ID), store.Connected, store.Active), 1},
 		} {
 			t.Run(tc.name, func(t *testing.T) { count(t, tc.q, tc.want) })
