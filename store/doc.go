@@ -43,7 +43,10 @@
 //   - ChargingSession (ocpp_charging_sessions): one OCPP transaction, with
 //     its TransactionID (random, positive, unique across the system),
 //     meter start/stop in Wh and EnergyConsumed in kWh, kept current while
-//     charging by MeterWriter. One active session per connector.
+//     charging by MeterWriter. One active session per connector. Its Status
+//     follows the connector while it runs (Preparing, Charging,
+//     SuspendedEV, SuspendedEVSE, Finishing) and is Completed once stopped;
+//     the Active and Completed scopes tell the two apart.
 //   - MeterValue (ocpp_meter_values): one sampled value; Value is the
 //     number, RawValue the decimal string as sent.
 //   - IDTag (ocpp_id_tags): authorization identifiers.

@@ -125,7 +125,7 @@ func NewMeterWriter(db *gorm.DB, cfg MeterWriterConfig) *MeterWriter {
 // For every row with a ChargingSessionID that is an energy register reading
 // (Energy.Active.Import.Register, no phase, not SignedData), the session's
 // EnergyConsumed becomes (reading in Wh − MeterStart)/1000 kWh, never
-// negative, if the session is Active and the reading is not older than the
+// negative, if the session is still running and the reading is not older than the
 // one EnergyConsumed was last computed from.
 //
 // If ctx ends while the rows are still queued, Write returns ctx.Err() and
@@ -560,9 +560,9 @@ func (w *MeterWriter) updateSessionEnergy(ctx context.Context, exec execFunc, ro
 			energy_updated_at = v.ts
 			FROM v
 			WHERE ocpp_charging_sessions.id = v.id
-			AND ocpp_charging_sessions.status = ` + w.placeholder(len(args)+1) + `
+			AND ocpp_charging_sessions.status <> ` + w.placeholder(len(args)+1) + `
 			AND (ocpp_charging_sessions.energy_updated_at IS NULL OR ocpp_charging_sessions.energy_updated_at <= v.ts)`)
-		args = append(args, SessionActive)
+		args = append(args, SessionCompleted)
 		if err := exec(ctx, sb.String(), args...); err != nil {
 			return err
 		}

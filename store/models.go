@@ -4,6 +4,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -23,11 +24,38 @@ const (
 	MessagesTable         = "ocpp_messages"
 )
 
-// Session statuses.
+// Session statuses. While a session runs, its status follows its
+// connector's (StatusNotification): Preparing, Charging, SuspendedEV,
+// SuspendedEVSE or Finishing; once it stops it is Completed. The Active and
+// Completed scopes (and IsActive) tell the two apart.
 const (
-	SessionActive    = "Active"
-	SessionCompleted = "Completed"
+	SessionPreparing     = "Preparing"
+	SessionCharging      = "Charging"
+	SessionSuspendedEV   = "SuspendedEV"
+	SessionSuspendedEVSE = "SuspendedEVSE"
+	SessionFinishing     = "Finishing"
+	SessionCompleted     = "Completed"
+	// SessionActive was the status of every running session before
+	// migration 0002 (which converts them); it is still the column's
+	// default, and a session with it counts as running.
+	SessionActive = "Active"
 )
+
+// RunningSessionStatuses are the statuses of a session that has not
+// stopped: what the Active scope selects.
+var RunningSessionStatuses = []string{SessionPreparing, SessionCharging, SessionSuspendedEV, SessionSuspendedEVSE, SessionFinishing, SessionActive}
+
+// sessionStatusOf returns the status a running session takes from its
+// connector's status, and whether the connector's status is one a
+// session follows (Available, Reserved, Unavailable, Faulted … are not: a
+// session keeps its last status through them).
+func sessionStatusOf(connectorStatus string) (string, bool) {
+	switch connectorStatus {
+	case SessionPreparing, SessionCharging, SessionSuspendedEV, SessionSuspendedEVSE, SessionFinishing:
+		return connectorStatus, true
+	}
+	return "", false
+}
 
 // ID tag statuses (OCPP 1.6 AuthorizationStatus values kept in the table).
 const (
@@ -197,6 +225,9 @@ type ChargingSession struct {
 	ConnectorID    int        `gorm:"not null;index:idx_ocpp_charging_sessions_connector,priority:2" json:"connector_id"`
 	TransactionID  int        `gorm:"not null" json:"transaction_id"` // unique: see Migrate
 	IDTag          string     `gorm:"column:id_tag;size:20" json:"id_tag"`
+	// Status follows the connector while the session runs (Preparing,
+	// Charging, SuspendedEV, SuspendedEVSE, Finishing) and is Completed
+	// once it stopped; see the Session… constants.
 	Status         string     `gorm:"size:20;not null;default:Active;index:idx_ocpp_charging_sessions_connector,priority:3;index:idx_ocpp_charging_sessions_status" json:"status"`
 	StartedAt      time.Time  `gorm:"not null;index:idx_ocpp_charging_sessions_started_at" json:"started_at"`
 	StoppedAt      *time.Time `json:"stopped_at"`
@@ -218,8 +249,9 @@ type ChargingSession struct {
 // TableName implements gorm's schema.Tabler.
 func (ChargingSession) TableName() string { return ChargingSessionsTable }
 
-// IsActive reports whether the session is still running.
-func (s *ChargingSession) IsActive() bool { return s.Status == SessionActive }
+// IsActive reports whether the session is still running (its status is
+// one of RunningSessionStatuses, as the Active scope selects).
+func (s *ChargingSession) IsActive() bool { return slices.Contains(RunningSessionStatuses, s.Status) }
 
 // Duration is the time from StartedAt to StoppedAt, or to now while the
 // session has no StoppedAt. It is never negative.

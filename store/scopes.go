@@ -67,10 +67,19 @@ func Charging(db *gorm.DB) *gorm.DB {
 	return db.Where(clause.Eq{Column: col(db, ChargePointsTable, "status"), Value: "Charging"})
 }
 
-// Active selects charging sessions that are still running.
+// Active selects charging sessions that are still running, whatever their
+// status (Preparing, Charging, SuspendedEV …): those not Completed.
 func Active(db *gorm.DB) *gorm.DB {
-	return db.Where(clause.Eq{Column: col(db, ChargingSessionsTable, "status"), Value: SessionActive})
+	return db.Where(clause.IN{Column: col(db, ChargingSessionsTable, "status"), Values: runningStatuses})
 }
+
+var runningStatuses = func() []any {
+	out := make([]any, len(RunningSessionStatuses))
+	for i, s := range RunningSessionStatuses {
+		out[i] = s
+	}
+	return out
+}()
 
 // Completed selects charging sessions that have stopped.
 func Completed(db *gorm.DB) *gorm.DB {

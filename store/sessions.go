@@ -50,9 +50,13 @@ func newTransactionID() int { return int(rand.Int32N(math.MaxInt32)) + 1 }
 // StartedAt and MeterStart returns the existing session (same TransactionID)
 // with created=false. Otherwise a session with a new random TransactionID is
 // created (unique across the system by the database's unique index, so
-// several nodes never hand out the same id); an Active session left on the
+// several nodes never hand out the same id); a running session left on the
 // same connector is closed first (Completed, StopReason "Other", StoppedAt =
 // the new StartedAt), keeping one active session per connector.
+//
+// The new session's Status is its connector's last status when that is
+// Preparing, Charging, SuspendedEV or SuspendedEVSE, else Charging; from
+// then on UpdateConnectorStatus keeps it in step with the connector.
 func (s *Store) StartSession(ctx context.Context, in StartSession) (sess *ChargingSession, created bool, err error) {
 	startedAt := dbTime(in.StartedAt)
 	err = s.write(ctx, func(tx *gorm.DB) error {
@@ -73,8 +77,21 @@ func (s *Store) StartSession(ctx context.Context, in StartSession) (sess *Chargi
 			return err
 		}
 		now := dbTime(time.Now())
+		// The session starts in its connector's status when that is one a
+		// session follows (Preparing, SuspendedEV …), else Charging.
+		var connStatus []string
+		if err := tx.Model(&Connector{}).Where("charge_point_id = ? AND connector_id = ?", in.ChargePointID, in.ConnectorID).
+			Limit(1).Pluck("status", &connStatus).Error; err != nil {
+			return err
+		}
+		status := SessionCharging
+		if len(connStatus) == 1 {
+			if st, ok := sessionStatusOf(connStatus[0]); ok && st != SessionFinishing {
+				status = st
+			}
+		}
 		err = tx.Model(&ChargingSession{}).
-			Where("charge_point_id = ? AND connector_id = ? AND status = ?", in.ChargePointID, in.ConnectorID, SessionActive).
+			Where("charge_point_id = ? AND connector_id = ? AND status IN ?", in.ChargePointID, in.ConnectorID, RunningSessionStatuses).
 			Updates(map[string]any{
 				"status":      SessionCompleted,
 				"stop_reason": "Other",
@@ -90,7 +107,7 @@ func (s *Store) StartSession(ctx context.Context, in StartSession) (sess *Chargi
 				ConnectorID:   in.ConnectorID,
 				TransactionID: newTransactionID(),
 				IDTag:         in.IDTag,
-				Status:        SessionActive,
+				Status:        status,
 				StartedAt:     startedAt,
 				MeterStart:    in.MeterStart,
 				ReservationID: in.ReservationID,
@@ -175,7 +192,7 @@ func (s *Store) StopSession(ctx context.Context, in StopSession) (*ChargingSessi
 				"stop_reason":     in.Reason,
 				"updated_at":      now,
 			}
-			if sess.Status == SessionActive || sess.StoppedAt == nil {
+			if sess.IsActive() || sess.StoppedAt == nil {
 				updates["stopped_at"] = stoppedAt
 				sess.StoppedAt = &stoppedAt
 				sess.StopReason = in.Reason
@@ -259,7 +276,7 @@ func (s *Store) EnergyToday(ctx context.Context, since time.Time) (float64, erro
 	var total *float64
 	t := dbTime(since)
 	err := s.ctx(ctx).Model(&ChargingSession{}).
-		Where("started_at >= ? OR stopped_at >= ? OR status = ?", t, t, SessionActive).
+		Where("started_at >= ? OR stopped_at >= ? OR status IN ?", t, t, RunningSessionStatuses).
 		Select("SUM(energy_consumed)").Scan(&total).Error
 	if err != nil {
 		return 0, wrap(err, "energy since %s", since.Format(time.RFC3339))
