@@ -5,15 +5,31 @@
 //
 // # Opening and migrating
 //
-// The host hands over its own *gorm.DB, or opens one with Open (a
-// "postgres://…" URL, or an SQLite file path with WAL and sensible pragmas).
-// Migrate creates and upgrades the tables; it is explicit, idempotent and
-// never drops anything:
+// The host hands over its own *gorm.DB, opened as it likes: any PostgreSQL
+// pool, or SQLite with the driver's defaults (gorm.Open(sqlite.Open(path))),
+// WAL or not. The leaf packages sqlitedb and pgdb open one tuned for
+// ocppkit (WAL and a larger cache on SQLite, a bounded pool on
+// PostgreSQL); this package imports no database driver, so a
+// PostgreSQL-only host builds without cgo. Migrate creates and upgrades the
+// tables; it is explicit, idempotent and never drops anything:
 //
-//	db, err := store.Open("ocpp.db")
+//	db, err := gorm.Open(sqlite.Open("app.db"), &gorm.Config{}) // or sqlitedb.Open, pgdb.Open
 //	if err != nil { … }
 //	if err := store.Migrate(ctx, db); err != nil { … }
 //	st := store.New(db)
+//
+// # SQLite writes
+//
+// SQLite has one writer. A transaction that begins reading (go-sqlite3's
+// default, deferred BEGIN) and writes later fails with "database is locked"
+// when another connection wrote in between, whatever the busy timeout. So
+// the store runs each of its SQLite writes inside BEGIN IMMEDIATE on one
+// connection of the pool (it never lets gorm begin them), its own writers
+// (every Store and MeterWriter on one *sql.DB) take turns in Go, and it
+// raises a connection's busy timeout to MinBusyTimeout when lower. A host's
+// own writes that read first should use BEGIN IMMEDIATE too (sqlitedb.Open
+// sets _txlock=immediate for them). Check reports the one handle the store
+// refuses: an in-memory database in a pool of several connections.
 //
 // # Migrations
 //

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
 )
 
@@ -439,9 +438,12 @@ func (w *MeterWriter) copyRows(ctx context.Context, rows []MeterValue) error {
 	}
 	defer conn.Close()
 	return conn.Raw(func(dc any) error {
-		sc, ok := dc.(*stdlib.Conn)
+		// pgx's database/sql driver (gorm.io/driver/postgres) exposes its
+		// *pgx.Conn; asserting the method, not the type, keeps the store
+		// free of the driver package.
+		sc, ok := dc.(interface{ Conn() *pgx.Conn })
 		if !ok {
-			return fmt.Errorf("PostgreSQL driver connection is %T, want pgx's stdlib.Conn", dc)
+			return fmt.Errorf("PostgreSQL driver connection is %T, want pgx's (stdlib.Conn)", dc)
 		}
 		return pgx.BeginFunc(ctx, sc.Conn(), func(tx pgx.Tx) error {
 			src := pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/ocppkit/ocppkit/internal/testdb"
 	"github.com/ocppkit/ocppkit/store"
+	"github.com/ocppkit/ocppkit/store/sqlitedb"
 )
 
 func TestMigrateRecordsEveryVersion(t *testing.T) {
@@ -152,8 +153,8 @@ func TestMigrateConcurrently(t *testing.T) {
 				var err error
 				if i%2 == 0 { // a host's plain handle …
 					db, err = gorm.Open(sqlite.Open(path), &gorm.Config{Logger: logger.Discard})
-				} else { // … and store.Open's
-					db, err = store.Open(path)
+				} else { // … and sqlitedb.Open's
+					db, err = sqlitedb.Open(path)
 				}
 				if err != nil {
 					t.Fatal(err)

@@ -220,11 +220,11 @@ func (Connector) TableName() string { return ConnectorsTable }
 // StopTransaction whose transactionId the central system never issued: it
 // carries the reported id (unique per charge point among unmatched sessions).
 type ChargingSession struct {
-	ID             uint       `gorm:"primaryKey" json:"id"`
-	ChargePointID  uint       `gorm:"not null;index:idx_ocpp_charging_sessions_connector,priority:1" json:"charge_point_id"`
-	ConnectorID    int        `gorm:"not null;index:idx_ocpp_charging_sessions_connector,priority:2" json:"connector_id"`
-	TransactionID  int        `gorm:"not null" json:"transaction_id"` // unique: see Migrate
-	IDTag          string     `gorm:"column:id_tag;size:20" json:"id_tag"`
+	ID            uint   `gorm:"primaryKey" json:"id"`
+	ChargePointID uint   `gorm:"not null;index:idx_ocpp_charging_sessions_connector,priority:1" json:"charge_point_id"`
+	ConnectorID   int    `gorm:"not null;index:idx_ocpp_charging_sessions_connector,priority:2" json:"connector_id"`
+	TransactionID int    `gorm:"not null" json:"transaction_id"` // unique: see Migrate
+	IDTag         string `gorm:"column:id_tag;size:20" json:"id_tag"`
 	// Status follows the connector while the session runs (Preparing,
 	// Charging, SuspendedEV, SuspendedEVSE, Finishing) and is Completed
 	// once it stopped; see the Session… constants.
