@@ -301,14 +301,16 @@ func TestMigrateSessionStatus(t *testing.T) {
 			{"CREATE TABLE " + store.SchemaMigrationsTable + " (version bigint PRIMARY KEY, name varchar(255) NOT NULL, applied_at timestamp NOT NULL)", nil},
 			{"INSERT INTO " + store.SchemaMigrationsTable + " (version, name, applied_at) VALUES (1, 'baseline', ?)", []any{at}},
 			{`INSERT INTO ocpp_charge_points (identifier, connected, metadata, created_at, updated_at) VALUES ('V1', false, '{}', ?, ?)`, []any{at, at}},
-			{`INSERT INTO ocpp_connectors (charge_point_id, connector_id, status, created_at, updated_at)
-				SELECT id, 1, 'SuspendedEV', ?, ? FROM ocpp_charge_points UNION ALL
-				SELECT id, 2, 'Available', ?, ? FROM ocpp_charge_points`, []any{at, at, at, at}},
+			{`INSERT INTO ocpp_connectors (charge_point_id, connector_id, status, created_at, updated_at) SELECT id, 1, 'SuspendedEV', ?, ? FROM ocpp_charge_points`, []any{at, at}},
+			{`INSERT INTO ocpp_connectors (charge_point_id, connector_id, status, created_at, updated_at) SELECT id, 2, 'Available', ?, ? FROM ocpp_charge_points`, []any{at, at}},
 			{`INSERT INTO ocpp_charging_sessions (charge_point_id, connector_id, transaction_id, status, started_at, meter_start, energy_consumed, unmatched, created_at, updated_at)
-				SELECT id, 1, 1, 'Active', ?, 0, 0, false, ?, ? FROM ocpp_charge_points UNION ALL
-				SELECT id, 2, 2, 'Active', ?, 0, 0, false, ?, ? FROM ocpp_charge_points UNION ALL
-				SELECT id, 3, 3, 'Active', ?, 0, 0, false, ?, ? FROM ocpp_charge_points UNION ALL
-				SELECT id, 1, 4, 'Completed', ?, 0, 0, false, ?, ? FROM ocpp_charge_points`, []any{at, at, at, at, at, at, at, at, at, at, at, at}},
+				SELECT id, 1, 1, 'Active', ?, 0, 0, false, ?, ? FROM ocpp_charge_points`, []any{at, at, at}},
+			{`INSERT INTO ocpp_charging_sessions (charge_point_id, connector_id, transaction_id, status, started_at, meter_start, energy_consumed, unmatched, created_at, updated_at)
+				SELECT id, 2, 2, 'Active', ?, 0, 0, false, ?, ? FROM ocpp_charge_points`, []any{at, at, at}},
+			{`INSERT INTO ocpp_charging_sessions (charge_point_id, connector_id, transaction_id, status, started_at, meter_start, energy_consumed, unmatched, created_at, updated_at)
+				SELECT id, 3, 3, 'Active', ?, 0, 0, false, ?, ? FROM ocpp_charge_points`, []any{at, at, at}},
+			{`INSERT INTO ocpp_charging_sessions (charge_point_id, connector_id, transaction_id, status, started_at, meter_start, energy_consumed, unmatched, created_at, updated_at)
+				SELECT id, 1, 4, 'Completed', ?, 0, 0, false, ?, ? FROM ocpp_charge_points`, []any{at, at, at}},
 		} {
 			if err := db.Exec(stmt.sql, stmt.args...).Error; err != nil {
 				t.Fatalf("%.60s: %v", stmt.sql, err)
