@@ -13,6 +13,7 @@ import (
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
 
 	"github.com/ocppkit/ocppkit"
 	"github.com/ocppkit/ocppkit/internal/testdb"
@@ -169,5 +170,74 @@ func TestNewChecksInMemorySQLite(t *testing.T) {
 	defer cancel()
 	if err := hostCharge(ctx, e.url, "MEM-1"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// gormRecorder is a host's gorm logger that records what it is asked to
+// log: messages, and statements that failed.
+type gormRecorder struct {
+	mu     sync.Mutex
+	logged []string
+	traces int
+}
+
+func (r *gormRecorder) LogMode(logger.LogLevel) logger.Interface { return r }
+func (r *gormRecorder) Info(_ context.Context, msg string, args ...any) {
+	r.record("info: " + fmt.Sprintf(msg, args...))
+}
+func (r *gormRecorder) Warn(_ context.Context, msg string, args ...any) {
+	r.record("warn: " + fmt.Sprintf(msg, args...))
+}
+func (r *gormRecorder) Error(_ context.Context, msg string, args ...any) {
+	r.record("error: " + fmt.Sprintf(msg, args...))
+}
+func (r *gormRecorder) Trace(_ context.Context, _ time.Time, fc func() (string, int64), err error) {
+	r.mu.Lock()
+	r.traces++
+	r.mu.Unlock()
+	if err != nil {
+		sql, _ := fc()
+		r.record(err.Error() + ": " + sql)
+	}
+}
+
+func (r *gormRecorder) record(s string) {
+	r.mu.Lock()
+	r.logged = append(r.logged, s)
+	r.mu.Unlock()
+}
+
+// TestExpectedMissesStayOutOfTheHostsGormLog: lookups that miss in normal
+// operation (an unknown charge point registering itself, an unknown id
+// tag, the first StartTransaction of a session, a StopTransaction for a
+// transaction the CSMS never issued) are not errors for the host's gorm
+// logger, which used to print "record not found" with the SQL for each.
+func TestExpectedMissesStayOutOfTheHostsGormLog(t *testing.T) {
+	rec := &gormRecorder{}
+	db, err := gorm.Open(sqlite.Open(filepath.Join(t.TempDir(), "app.db")), &gorm.Config{Logger: rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	closeOnCleanup(t, db)
+	e := newEnv(t, db, ocppkit.Config{AutoRegister: true})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := hostCharge(ctx, e.url, "MISS-1"); err != nil { // unknown identity, unknown id tag
+		t.Fatal(err)
+	}
+	cp := e.dial(t, "MISS-1", "")
+	if _, err := cp.StopTransaction(ctx, ocpp16.StopTransactionRequest{TransactionId: 987654, MeterStop: 10, Timestamp: ocpp16.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.csms.Remote.ClearCache(ctx, "NOBODY", ocpp16.ClearCacheRequest{}); err == nil {
+		t.Fatal("a command to an unknown charge point succeeded")
+	}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if rec.traces == 0 {
+		t.Fatal("the host's gorm logger saw no statement at all")
+	}
+	for _, l := range rec.logged {
+		t.Errorf("the host's gorm logger was asked to log: %s", l)
 	}
 }

@@ -34,7 +34,7 @@ func (s *Store) PendingCommands(ctx context.Context, identifier string, now time
 // CommandByID returns the command with database id id.
 func (s *Store) CommandByID(ctx context.Context, id uint) (*Command, error) {
 	var cmd Command
-	if err := s.ctx(ctx).Take(&cmd, id).Error; err != nil {
+	if err := take(s.ctx(ctx), &cmd, id); err != nil {
 		return nil, wrap(err, "command %d", id)
 	}
 	return &cmd, nil

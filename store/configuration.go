@@ -99,7 +99,7 @@ func (s *Store) Configuration(ctx context.Context, chargePointID uint) ([]Config
 // point; ErrNotFound when it was never reported or changed.
 func (s *Store) ConfigurationValue(ctx context.Context, chargePointID uint, key string) (*ConfigurationKey, error) {
 	var k ConfigurationKey
-	if err := s.ctx(ctx).Where("charge_point_id = ? AND key = ?", chargePointID, key).Take(&k).Error; err != nil {
+	if err := take(s.ctx(ctx).Where("charge_point_id = ? AND key = ?", chargePointID, key), &k); err != nil {
 		return nil, wrap(err, "configuration %q of charge point %d", key, chargePointID)
 	}
 	return &k, nil

@@ -11,7 +11,7 @@ import (
 // LookupIDTag returns the id tag tag.
 func (s *Store) LookupIDTag(ctx context.Context, tag string) (*IDTag, error) {
 	var t IDTag
-	if err := s.ctx(ctx).Where("tag = ?", tag).Take(&t).Error; err != nil {
+	if err := take(s.ctx(ctx).Where("tag = ?", tag), &t); err != nil {
 		return nil, wrap(err, "id tag %q", tag)
 	}
 	return &t, nil

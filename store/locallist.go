@@ -123,7 +123,7 @@ func upsertLocalListVersion(tx *gorm.DB, chargePointID uint, version int, now ti
 // point; ErrNotFound when none is known.
 func (s *Store) LocalListVersion(ctx context.Context, chargePointID uint) (int, error) {
 	var l LocalList
-	if err := s.ctx(ctx).Where("charge_point_id = ?", chargePointID).Take(&l).Error; err != nil {
+	if err := take(s.ctx(ctx).Where("charge_point_id = ?", chargePointID), &l); err != nil {
 		return 0, wrap(err, "local list version of charge point %d", chargePointID)
 	}
 	return l.Version, nil

@@ -13,7 +13,7 @@ import (
 func (s *Store) SetMetadata(ctx context.Context, id uint, values map[string]any) error {
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var cp ChargePoint
-		if err := lockRow(tx).Select("id", "metadata").Take(&cp, id).Error; err != nil {
+		if err := take(lockRow(tx).Select("id", "metadata"), &cp, id); err != nil {
 			return err
 		}
 		if cp.Metadata == nil {

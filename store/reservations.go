@@ -79,7 +79,7 @@ func (s *Store) SaveReservation(ctx context.Context, r Reservation) (*Reservatio
 		if err != nil {
 			return err
 		}
-		return tx.Where("charge_point_id = ? AND reservation_id = ?", r.ChargePointID, r.ReservationID).Take(&row).Error
+		return take(tx.Where("charge_point_id = ? AND reservation_id = ?", r.ChargePointID, r.ReservationID), &row)
 	})
 	if err != nil {
 		return nil, wrap(err, "save reservation %d of charge point %d", r.ReservationID, r.ChargePointID)
@@ -97,7 +97,7 @@ func (s *Store) SaveReservation(ctx context.Context, r Reservation) (*Reservatio
 func (s *Store) UseReservation(ctx context.Context, chargePointID uint, reservationID int, sessionID uint, at time.Time) (r *Reservation, changed bool, err error) {
 	r = &Reservation{}
 	err = s.write(ctx, func(tx *gorm.DB) error {
-		if err := lockRow(tx).Where("charge_point_id = ? AND reservation_id = ?", chargePointID, reservationID).Take(r).Error; err != nil {
+		if err := take(lockRow(tx).Where("charge_point_id = ? AND reservation_id = ?", chargePointID, reservationID), r); err != nil {
 			return err
 		}
 		if r.Status != ReservationActive {
@@ -122,7 +122,7 @@ func (s *Store) UseReservation(ctx context.Context, chargePointID uint, reservat
 func (s *Store) CancelReservation(ctx context.Context, chargePointID uint, reservationID int) (*Reservation, error) {
 	var r Reservation
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		if err := lockRow(tx).Where("charge_point_id = ? AND reservation_id = ?", chargePointID, reservationID).Take(&r).Error; err != nil {
+		if err := take(lockRow(tx).Where("charge_point_id = ? AND reservation_id = ?", chargePointID, reservationID), &r); err != nil {
 			return err
 		}
 		if r.Status != ReservationActive {
@@ -192,7 +192,7 @@ func (s *Store) Reservations(ctx context.Context, chargePointID uint, now time.T
 // charge point.
 func (s *Store) ReservationByID(ctx context.Context, chargePointID uint, reservationID int) (*Reservation, error) {
 	var r Reservation
-	err := s.ctx(ctx).Where("charge_point_id = ? AND reservation_id = ?", chargePointID, reservationID).Take(&r).Error
+	err := take(s.ctx(ctx).Where("charge_point_id = ? AND reservation_id = ?", chargePointID, reservationID), &r)
 	if err != nil {
 		return nil, wrap(err, "reservation %d of charge point %d", reservationID, chargePointID)
 	}

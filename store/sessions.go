@@ -62,13 +62,13 @@ func (s *Store) StartSession(ctx context.Context, in StartSession) (sess *Chargi
 	err = s.write(ctx, func(tx *gorm.DB) error {
 		// Serialise transaction messages of one charge point (PostgreSQL).
 		var cp ChargePoint
-		if err := lockRow(tx).Select("id").Take(&cp, in.ChargePointID).Error; err != nil {
+		if err := take(lockRow(tx).Select("id"), &cp, in.ChargePointID); err != nil {
 			return err
 		}
 		var existing ChargingSession
-		err := tx.Where("charge_point_id = ? AND connector_id = ? AND id_tag = ? AND started_at = ? AND meter_start = ? AND unmatched = ?",
+		err := take(tx.Where("charge_point_id = ? AND connector_id = ? AND id_tag = ? AND started_at = ? AND meter_start = ? AND unmatched = ?",
 			in.ChargePointID, in.ConnectorID, in.IDTag, startedAt, in.MeterStart, false).
-			Order("id").Take(&existing).Error
+			Order("id"), &existing)
 		if err == nil {
 			sess = &existing
 			return nil
@@ -150,11 +150,11 @@ func (s *Store) StopSession(ctx context.Context, in StopSession) (*ChargingSessi
 	var sess ChargingSession
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var cp ChargePoint
-		if err := lockRow(tx).Select("id").Take(&cp, in.ChargePointID).Error; err != nil {
+		if err := take(lockRow(tx).Select("id"), &cp, in.ChargePointID); err != nil {
 			return err
 		}
-		err := tx.Where("charge_point_id = ? AND transaction_id = ?", in.ChargePointID, in.TransactionID).
-			Order("unmatched, id").Take(&sess).Error
+		err := take(tx.Where("charge_point_id = ? AND transaction_id = ?", in.ChargePointID, in.TransactionID).
+			Order("unmatched, id"), &sess)
 		now := dbTime(time.Now())
 		switch {
 		case errors.Is(err, gorm.ErrRecordNotFound):
@@ -227,8 +227,8 @@ func (s *Store) StopSession(ctx context.Context, in StopSession) (*ChargingSessi
 // transaction id (a matched session if there is one, else an unmatched one).
 func (s *Store) SessionByTransactionID(ctx context.Context, chargePointID uint, transactionID int) (*ChargingSession, error) {
 	var sess ChargingSession
-	err := s.ctx(ctx).Where("charge_point_id = ? AND transaction_id = ?", chargePointID, transactionID).
-		Order("unmatched, id").Take(&sess).Error
+	err := take(s.ctx(ctx).Where("charge_point_id = ? AND transaction_id = ?", chargePointID, transactionID).
+		Order("unmatched, id"), &sess)
 	if err != nil {
 		return nil, wrap(err, "transaction %d of charge point %d", transactionID, chargePointID)
 	}
@@ -238,7 +238,7 @@ func (s *Store) SessionByTransactionID(ctx context.Context, chargePointID uint, 
 // SessionByID returns the session with database id id.
 func (s *Store) SessionByID(ctx context.Context, id uint) (*ChargingSession, error) {
 	var sess ChargingSession
-	if err := s.ctx(ctx).Take(&sess, id).Error; err != nil {
+	if err := take(s.ctx(ctx), &sess, id); err != nil {
 		return nil, wrap(err, "session %d", id)
 	}
 	return &sess, nil
@@ -247,9 +247,9 @@ func (s *Store) SessionByID(ctx context.Context, id uint) (*ChargingSession, err
 // ActiveSession returns the active session on a connector of a charge point.
 func (s *Store) ActiveSession(ctx context.Context, chargePointID uint, connectorID int) (*ChargingSession, error) {
 	var sess ChargingSession
-	err := s.ctx(ctx).Scopes(Active).
+	err := take(s.ctx(ctx).Scopes(Active).
 		Where("charge_point_id = ? AND connector_id = ?", chargePointID, connectorID).
-		Order("started_at DESC, id DESC").Take(&sess).Error
+		Order("started_at DESC, id DESC"), &sess)
 	if err != nil {
 		return nil, wrap(err, "active session of charge point %d connector %d", chargePointID, connectorID)
 	}
@@ -260,8 +260,8 @@ func (s *Store) ActiveSession(ctx context.Context, chargePointID uint, connector
 // session, or an error wrapping ErrNotFound.
 func (cp *ChargePoint) CurrentSession(ctx context.Context, db *gorm.DB) (*ChargingSession, error) {
 	var sess ChargingSession
-	err := db.WithContext(ctx).Scopes(Active).Where("charge_point_id = ?", cp.ID).
-		Order("started_at DESC, id DESC").Take(&sess).Error
+	err := take(db.WithContext(ctx).Scopes(Active).Where("charge_point_id = ?", cp.ID).
+		Order("started_at DESC, id DESC"), &sess)
 	if err != nil {
 		return nil, wrap(err, "current session of charge point %d", cp.ID)
 	}

@@ -93,7 +93,7 @@ func (s *Store) UpdateConnectorStatus(ctx context.Context, id uint, st Connector
 	at = dbTime(at)
 	var cp ChargePoint
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		if err := lockRow(tx).Take(&cp, id).Error; err != nil {
+		if err := take(lockRow(tx), &cp, id); err != nil {
 			return err
 		}
 		conn := Connector{

@@ -51,6 +51,24 @@ func lockRow(tx *gorm.DB) *gorm.DB {
 	return tx.Clauses(clause.Locking{Strength: "NO KEY UPDATE"})
 }
 
+// take reads the first row q selects into dest, like gorm's Take, but a
+// miss is not an error to gorm: take returns gorm.ErrRecordNotFound itself
+// (which wrap turns into ErrNotFound). Many lookups miss in normal
+// operation (an unknown id tag, the first StartTransaction of a session,
+// a StopTransaction for an unknown transaction), and gorm's Take would
+// make a host's gorm logger print "record not found" with the SQL for
+// each.
+func take(q *gorm.DB, dest any, conds ...any) error {
+	res := q.Limit(1).Find(dest, conds...)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return gorm.ErrRecordNotFound
+	}
+	return nil
+}
+
 // wrap prefixes err with "store: " and the operation's description, mapping
 // gorm.ErrRecordNotFound to ErrNotFound. It returns nil for a nil err.
 func wrap(err error, format string, args ...any) error {
@@ -68,7 +86,7 @@ func wrap(err error, format string, args ...any) error {
 // identity.
 func (s *Store) ChargePointByIdentifier(ctx context.Context, identifier string) (*ChargePoint, error) {
 	var cp ChargePoint
-	err := s.ctx(ctx).Where("identifier = ?", identifier).Take(&cp).Error
+	err := take(s.ctx(ctx).Where("identifier = ?", identifier), &cp)
 	if err != nil {
 		return nil, wrap(err, "charge point %q", identifier)
 	}
@@ -78,7 +96,7 @@ func (s *Store) ChargePointByIdentifier(ctx context.Context, identifier string) 
 // ChargePointByID returns the charge point with database id id.
 func (s *Store) ChargePointByID(ctx context.Context, id uint) (*ChargePoint, error) {
 	var cp ChargePoint
-	if err := s.ctx(ctx).Take(&cp, id).Error; err != nil {
+	if err := take(s.ctx(ctx), &cp, id); err != nil {
 		return nil, wrap(err, "charge point %d", id)
 	}
 	return &cp, nil
@@ -120,7 +138,7 @@ func insertChargePoint(tx *gorm.DB, cp *ChargePoint) (created bool, err error) {
 	if !created || cp.ID == 0 {
 		identifier := cp.Identifier
 		*cp = ChargePoint{}
-		if err := tx.Where("identifier = ?", identifier).Take(cp).Error; err != nil {
+		if err := take(tx.Where("identifier = ?", identifier), cp); err != nil {
 			return false, err
 		}
 	}
