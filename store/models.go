@@ -4,6 +4,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"time"
@@ -265,6 +266,21 @@ func (s *ChargingSession) Duration() time.Duration {
 	}
 	return 0
 }
+
+// MarshalJSON encodes the session with EnergyConsumed rounded to whole Wh
+// (RoundKWh): computed from fractional readings, the kWh carry float noise
+// (0.001745999999984633) that has no place in an API.
+func (s ChargingSession) MarshalJSON() ([]byte, error) {
+	type plain ChargingSession // without this method
+	p := plain(s)
+	p.EnergyConsumed = RoundKWh(p.EnergyConsumed)
+	return json.Marshal(p)
+}
+
+// RoundKWh rounds an energy in kWh to whole Wh (three decimals), the
+// precision of OCPP's meterStart and meterStop: RoundKWh(0.0017459999) is
+// 0.002.
+func RoundKWh(kwh float64) float64 { return math.Round(kwh*1000) / 1000 }
 
 // MeterValue is one sampled value of a MeterValues or StopTransaction message.
 //
