@@ -17,9 +17,9 @@ import (
 
 	"github.com/ocppkit/ocppkit"
 	"github.com/ocppkit/ocppkit/broadcast"
-	"github.com/ocppkit/ocppkit/examples/internal/sim"
 	"github.com/ocppkit/ocppkit/handlers"
 	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpptest/sim"
 	"github.com/ocppkit/ocppkit/store"
 	"github.com/ocppkit/ocppkit/store/anydb"
 )

@@ -34,6 +34,7 @@ type chargePoint struct {
 
 	mu      sync.Mutex
 	conn    *ocpptest.ChargePoint // nil until booted, and while disconnected
+	ready   bool                  // booted and connectors reported on conn (WaitReady)
 	changed chan struct{}         // closed and replaced when conn or a connector's session changes
 	config  map[string]string     // writable configuration keys
 	reset   chan ocpp16.ResetType // a Reset was accepted
@@ -123,6 +124,9 @@ func (cp *chargePoint) setConn(conn *ocpptest.ChargePoint) {
 	cp.mu.Lock()
 	defer cp.mu.Unlock()
 	cp.conn = conn
+	if conn == nil {
+		cp.ready = false
+	}
 	cp.notifyLocked()
 }
 
@@ -272,6 +276,10 @@ func (cp *chargePoint) serve(ctx context.Context, conn *ocpptest.ChargePoint) (w
 	cp.setConn(conn)
 	cp.log.Debug("sim: booted", "connectors", len(cp.connectors))
 	cp.statusAll(connCtx, conn, true)
+	cp.mu.Lock()
+	cp.ready = true
+	cp.notifyLocked()
+	cp.mu.Unlock()
 
 	hb := cp.heartbeatInterval()
 	ticker := time.NewTicker(hb)
