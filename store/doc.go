@@ -79,6 +79,12 @@
 //	db.Scopes(store.ForSession(s.ID), store.Energy, store.Recent).Limit(10).Find(&mvs)
 //	db.Scopes(store.Power, store.Since(time.Now().Add(-time.Hour))).Find(&mvs)
 //
+// A ChargePoint's Connectors, ChargingSessions and MeterValues are gorm
+// associations: db.Preload("ChargingSessions", store.Active).Find(&cps)
+// loads the active session of every charge point in one more query.
+// EnergySince, EnergyBetween and EnergyByDay total the energy delivered,
+// spread over time by each session's register readings.
+//
 // ChargePoint: Connected, Available, Charging. ChargingSession: Active,
 // Completed. MeterValue: Recent (newest first), Energy, Power, Current,
 // Voltage, SoC, Since, ForSession. Any table with charge_point_id:

@@ -167,6 +167,16 @@ type ChargePoint struct {
 	Node                  string     `gorm:"size:255;index:idx_ocpp_charge_points_node" json:"node"`
 	CreatedAt             time.Time  `json:"created_at"`
 	UpdatedAt             time.Time  `json:"updated_at"`
+
+	// Associations, filled only when preloaded, e.g. the active session
+	// of every charge point in one query for the lot:
+	//
+	//	db.Preload("ChargingSessions", store.Active).Find(&cps)
+	//
+	// The store never writes through them.
+	Connectors       []Connector       `json:"connectors,omitempty"`
+	ChargingSessions []ChargingSession `json:"charging_sessions,omitempty"`
+	MeterValues      []MeterValue      `json:"meter_values,omitempty"`
 }
 
 // TableName implements gorm's schema.Tabler.
