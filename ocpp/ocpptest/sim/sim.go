@@ -27,7 +27,8 @@
 //
 //	fleet := sim.New(sim.Config{URL: wsURL, Password: pw, RemoteOnly: true,
 //		MinConnectors: 1, MaxConnectors: 1, MeterInterval: 100 * time.Millisecond, StatsInterval: -1})
-//	t.Cleanup(func() { _ = fleet.Start(context.Background())() })
+//	stop := fleet.Start(context.Background())
+//	t.Cleanup(func() { _ = stop() }) // stops its sessions, closes its socket
 //	if err := fleet.WaitReady(ctx); err != nil { … }
 //	res, err := csms.Remote.RemoteStartTransaction(ctx, "SIM001", 1, "RFID1") // it starts charging
 package sim
