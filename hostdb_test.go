@@ -16,6 +16,7 @@ import (
 	"gorm.io/gorm/logger"
 
 	"github.com/ocppkit/ocppkit"
+	"github.com/ocppkit/ocppkit/handlers"
 	"github.com/ocppkit/ocppkit/internal/testdb"
 	"github.com/ocppkit/ocppkit/ocpp"
 	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
@@ -32,7 +33,8 @@ const hostCPs = 50
 // host opened as hosts do: gorm.Open with the driver's defaults, no pragmas,
 // no pool sizing. No message may fail (an SQLite handle without
 // immediate transactions used to answer most of them InternalError,
-// "database is locked").
+// "database is locked"). The host's own writes (through store.Write) run
+// among them.
 func TestHostOpenedDatabase(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -55,7 +57,21 @@ func TestHostOpenedDatabase(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := tc.open(t)
+			if err := db.AutoMigrate(&hostNote{}); err != nil { // the host's own table
+				t.Fatal(err)
+			}
 			e := newEnv(t, db, ocppkit.Config{AutoRegister: true, AcceptUnknownIDTags: true})
+			// The host's override writes a row of its own per status,
+			// through store.Write, in turn with the library's writers.
+			handlers.On(e.csms.Handlers, func(ctx context.Context, c *handlers.Call, req ocpp16.StatusNotificationRequest) (ocpp16.StatusNotificationResponse, error) {
+				err := store.Write(ctx, db, func(tx *gorm.DB) error {
+					return tx.Create(&hostNote{Text: c.Identity + " " + string(req.Status)}).Error
+				})
+				if err != nil {
+					return ocpp16.StatusNotificationResponse{}, err
+				}
+				return e.csms.Defaults.StatusNotification(ctx, c, req)
+			})
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
 			cps := make([]chan error, hostCPs)
@@ -87,8 +103,17 @@ func TestHostOpenedDatabase(t *testing.T) {
 			if n != hostCPs {
 				t.Errorf("completed sessions = %d, want %d", n, hostCPs)
 			}
+			if err := db.Model(&hostNote{}).Count(&n).Error; err != nil || n != 4*hostCPs {
+				t.Errorf("the host's notes = %d, %v; want %d", n, err, 4*hostCPs)
+			}
 		})
 	}
+}
+
+// hostNote is a table of the host's own.
+type hostNote struct {
+	ID   uint
+	Text string
 }
 
 // hostSQLite opens an SQLite file the way a host's own code does.

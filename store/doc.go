@@ -26,10 +26,11 @@
 // the store runs each of its SQLite writes inside BEGIN IMMEDIATE on one
 // connection of the pool (it never lets gorm begin them), its own writers
 // (every Store and MeterWriter on one *sql.DB) take turns in Go, and it
-// raises a connection's busy timeout to MinBusyTimeout when lower. A host's
-// own writes that read first should use BEGIN IMMEDIATE too (sqlitedb.Open
-// sets _txlock=immediate for them). Check reports the one handle the store
-// refuses: an in-memory database in a pool of several connections.
+// raises a connection's busy timeout to MinBusyTimeout when lower. Write
+// runs a host's own writes the same way, in turn with the store's: without
+// it they wait in SQLite's busy handler, which a busy CSMS may outlast.
+// Check reports the one handle the store refuses: an in-memory database in
+// a pool of several connections.
 //
 // # Migrations
 //

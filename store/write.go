@@ -28,9 +28,10 @@ import (
 //     which takes the write lock before the first read (and waits for it in
 //     SQLite's busy handler);
 //   - the store's own writers (every Store and MeterWriter on the same
-//     *sql.DB) take turns on a lock in Go first, so they queue in order
-//     instead of sleeping and polling in SQLite's busy handler; only other
-//     writers of the host's still meet the busy handler;
+//     *sql.DB, and the host's writes through Write) take turns on a lock
+//     in Go first, so they queue in order instead of sleeping and polling
+//     in SQLite's busy handler; only other writers of the host's still
+//     meet the busy handler;
 //   - the connection's busy timeout is raised to MinBusyTimeout when lower
 //     (pure-Go drivers default to none), so a write of the host's, or a
 //     checkpoint, makes the store wait rather than fail.
@@ -41,18 +42,30 @@ import (
 // SQLite connection it writes on when the connection's own is lower.
 const MinBusyTimeout = 5000
 
-// write runs fn in one write transaction: committed if fn returns nil,
-// rolled back otherwise. fn must use only tx.
+// write runs fn in one write transaction (see Write).
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	if s.db.Dialector.Name() != DialectSQLite {
-		return s.ctx(ctx).Transaction(fn)
+	return Write(ctx, s.db, fn)
+}
+
+// Write runs fn in one write transaction on db, the way the store runs its
+// own: committed if fn returns nil, rolled back otherwise; fn must use
+// only tx. On SQLite the transaction begins with BEGIN IMMEDIATE, so it
+// never fails to upgrade from reading to writing, and it takes its turn
+// with the store's own writers of the same *sql.DB, first come first
+// served: use Write for the host's own writes to an SQLite database it
+// shares with a busy CSMS, or they may starve in SQLite's busy handler
+// ("database is locked") while the store keeps the write lock busy. On
+// PostgreSQL it is db.Transaction(fn).
+func Write(ctx context.Context, db *gorm.DB, fn func(tx *gorm.DB) error) error {
+	if db.Dialector.Name() != DialectSQLite {
+		return db.WithContext(ctx).Transaction(fn)
 	}
-	sqlDB, err := s.db.DB()
+	sqlDB, err := db.DB()
 	if err != nil {
 		return err
 	}
 	return writeSQLite(ctx, sqlDB, func(conn *sql.Conn) error {
-		tx := s.db.WithContext(ctx)
+		tx := db.WithContext(ctx)
 		tx.Statement.ConnPool = connPool{conn}
 		return fn(tx)
 	})

@@ -225,8 +225,11 @@ func trackBays(app *App) {
 		if err != nil || req.ConnectorId == 0 {
 			return res, err
 		}
-		bay := Bay{ChargePointID: c.ChargePoint.ID, ConnectorID: req.ConnectorId}
-		err = app.DB.WithContext(ctx).Where(bay).Assign(Bay{LastStatus: string(req.Status)}).FirstOrCreate(&bay).Error
+		// store.Write: on SQLite, the write takes its turn with ocppkit's own.
+		err = store.Write(ctx, app.DB, func(tx *gorm.DB) error {
+			bay := Bay{ChargePointID: c.ChargePoint.ID, ConnectorID: req.ConnectorId}
+			return tx.Where(bay).Assign(Bay{LastStatus: string(req.Status)}).FirstOrCreate(&bay).Error
+		})
 		return res, err // an error answers InternalError: the charge point sends it again
 	})
 }

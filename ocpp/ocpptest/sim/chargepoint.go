@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -92,6 +93,9 @@ func newChargePoint(s *Simulator, index int) *chargePoint {
 	}
 	for range 4 {
 		cp.idTags = append(cp.idTags, fmt.Sprintf("TAG%08X", cp.rng.Uint32()))
+	}
+	if len(s.cfg.IDTags) > 0 {
+		cp.idTags = slices.Clone(s.cfg.IDTags)
 	}
 	return cp
 }

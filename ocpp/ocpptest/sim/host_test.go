@@ -118,3 +118,57 @@ func nextSession(ctx context.Context, t *testing.T, ch <-chan broadcast.Message)
 	}
 	return broadcast.SessionEvent{}
 }
+
+// TestSimulatedSessionsUseTheGivenIDTags: charge points that charge on
+// their own present Config.IDTags, so a CSMS that knows only its
+// registered tags lets them charge.
+func TestSimulatedSessionsUseTheGivenIDTags(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	db := testdb.SQLite(t)
+	if err := store.Migrate(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	csms, err := ocppkit.New(ocppkit.Config{DB: db, AutoRegister: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(csms)
+	t.Cleanup(func() {
+		srv.Close()
+		_ = csms.Shutdown(context.Background())
+	})
+	if err := csms.Store.UpsertIDTag(ctx, store.IDTag{Tag: "RFID-KNOWN"}); err != nil {
+		t.Fatal(err)
+	}
+	all, err := csms.Broadcaster.Subscribe(ctx, broadcast.AllChargePointsTopic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fleet := sim.New(sim.Config{URL: "ws" + strings.TrimPrefix(srv.URL, "http") + "/ocpp", IDTags: []string{"RFID-KNOWN"},
+		MinConnectors: 1, MaxConnectors: 1, StartDelay: 10 * time.Millisecond, MeterInterval: 50 * time.Millisecond, StatsInterval: -1})
+	stop := fleet.Start(ctx)
+	t.Cleanup(func() { _ = stop() })
+	for {
+		var env broadcast.Envelope
+		select {
+		case m := <-all:
+			if err := json.Unmarshal(m.Data, &env); err != nil {
+				t.Fatal(err)
+			}
+		case <-ctx.Done():
+			t.Fatal("no session started")
+		}
+		if env.Kind != broadcast.KindSessions {
+			continue
+		}
+		var ev broadcast.SessionEvent
+		if err := json.Unmarshal(env.Data, &ev); err != nil {
+			t.Fatal(err)
+		}
+		if ev.Event != broadcast.SessionStarted || ev.Session.IDTag != "RFID-KNOWN" {
+			t.Fatalf("session event %+v", ev)
+		}
+		return
+	}
+}

@@ -74,6 +74,11 @@ type Config struct {
 	StartDelay time.Duration
 	// RemoteOnly makes connectors charge only on RemoteStartTransaction.
 	RemoteOnly bool
+	// IDTags are the id tags the charge points present (Authorize, then
+	// StartTransaction) for the sessions they start on their own, one drawn
+	// at random per session. By default four random tags per charge point,
+	// which a Central System knows only if it accepts unknown tags.
+	IDTags []string
 	// Seed of the random choices. By default 1.
 	Seed int64
 	// StatsInterval between summary log lines. By default 10s; negative
