@@ -36,6 +36,10 @@ var (
 	ErrInvalidResponse    = errors.New("remote: invalid response from charge point")
 	ErrNoActiveSession    = errors.New("remote: session is not active")
 	ErrClosed             = errors.New("remote: client is closed")
+	// ErrBusy: the charge point has as many commands waiting as its
+	// connection queues (ocpp.ServerConfig.CallQueueSize); this one was not
+	// sent. Retry later. The JSON API answers 503 with Retry-After.
+	ErrBusy = errors.New("remote: charge point is busy: too many commands waiting")
 )
 
 // Caller sends one CALL to a connected charge point and returns the payload
@@ -67,6 +71,10 @@ type Config struct {
 	// expired in the database, and reservations past their expiry date
 	// Expired. By default one minute.
 	ExpireInterval time.Duration
+	// KeyRotator takes part in every change of a charge point's
+	// AuthorizationKey (see secrets.go); the root package sets it. By
+	// default nil: such a change is refused with ErrNoKeyRotator.
+	KeyRotator KeyRotator
 }
 
 // Client sends commands to charge points and awaits their replies.
@@ -87,6 +95,10 @@ type Client struct {
 	mu         sync.Mutex
 	delivering map[string]bool
 	again      map[string]bool
+
+	keys      KeyRotator
+	secretsMu sync.Mutex
+	secrets   map[uint]string // enqueued AuthorizationKeys by command id, never stored
 }
 
 // New returns a Client. It starts one goroutine, which expires commands
@@ -108,6 +120,8 @@ func New(cfg Config) *Client {
 		cancel:     cancel,
 		delivering: make(map[string]bool),
 		again:      make(map[string]bool),
+		keys:       cfg.KeyRotator,
+		secrets:    make(map[uint]string),
 	}
 	if c.logger == nil {
 		c.logger = slog.Default()
@@ -143,9 +157,15 @@ func (c *Client) Send(ctx context.Context, identity string, req ocpp16.Request) 
 	if err := req.Validate(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidRequest, err)
 	}
+	if err := checkSecrets(req); err != nil {
+		return nil, err
+	}
 	payload, err := json.Marshal(req)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidRequest, err)
+	}
+	if key, ok := authorizationKeyOf(req); ok {
+		return c.sendAuthorizationKey(ctx, identity, key, payload)
 	}
 	raw, err := c.send(ctx, identity, req.Action(), payload)
 	if err != nil {
@@ -175,6 +195,8 @@ func (c *Client) send(ctx context.Context, identity, action string, payload json
 			return nil, fmt.Errorf("%w: %s", ErrUnknownChargePoint, identity)
 		}
 		return nil, fmt.Errorf("%w: %s", ErrNotConnected, identity)
+	case errors.Is(err, ocpp.ErrCallQueueFull):
+		return nil, fmt.Errorf("%w: %s %s", ErrBusy, identity, action)
 	case errors.Is(err, ocpp.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
 		return nil, fmt.Errorf("%w: %s %s", ErrTimeout, identity, action)
 	case errors.Is(err, ocpp.ErrClosed):

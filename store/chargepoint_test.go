@@ -46,7 +46,7 @@ func TestMigrateIdempotentAndIndexes(t *testing.T) {
 			{"idx_ocpp_connectors_charge_point_connector", []string{"UNIQUE", "charge_point_id", "connector_id"}},
 			{"idx_ocpp_charging_sessions_transaction_id", []string{"UNIQUE", "transaction_id", "WHERE", "unmatched = false"}},
 			{"idx_ocpp_charging_sessions_unmatched", []string{"UNIQUE", "WHERE", "unmatched = true"}},
-			{"idx_ocpp_meter_values_charge_point", []string{"charge_point_id", "measurand", "timestamp"}},
+			{"idx_ocpp_meter_values_reading", []string{"UNIQUE", "charge_point_id", "measurand", "timestamp", "connector_id", "transaction_id", "phase", "location", "context"}},
 			{"idx_ocpp_meter_values_session", []string{"charging_session_id", "timestamp"}},
 			{"idx_ocpp_id_tags_tag", []string{"UNIQUE", "tag"}},
 			{"idx_ocpp_commands_identifier_status", []string{"identifier", "status"}},

@@ -279,7 +279,7 @@ func TestMigrateUpgradesALegacyDatabase(t *testing.T) {
 	})
 }
 
-// TestMigrateSessionStatus: migration 0002 gives running sessions, which
+// TestMigrateSessionStatus: migration 0003_session_status gives running sessions, which
 // version 1 marked "Active", their connector's status (Charging when the
 // connector's status is not one a session follows), and leaves stopped
 // sessions Completed.

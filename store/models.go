@@ -37,7 +37,7 @@ const (
 	SessionFinishing     = "Finishing"
 	SessionCompleted     = "Completed"
 	// SessionActive was the status of every running session before
-	// migration 0002 (which converts them); it is still the column's
+	// migration 0003_session_status (which converts them); it is still the column's
 	// default, and a session with it counts as running.
 	SessionActive = "Active"
 )
@@ -297,21 +297,28 @@ func RoundKWh(kwh float64) float64 { return math.Round(kwh*1000) / 1000 }
 // Value is the parsed number; RawValue keeps the decimal string exactly as the
 // charge point sent it (sampledValue.value is a string on the wire, and signed
 // data is not a number at all).
+//
+// A reading is stored once: charge point, measurand, timestamp, connector,
+// transaction, phase, location and context are unique together
+// (idx_ocpp_meter_values_reading; the migration wraps the nullable ones in
+// COALESCE), and the writers insert with ON CONFLICT DO NOTHING, so a
+// MeterValues resent after a lost reply, or a commit retried after its
+// connection broke, stores nothing twice.
 type MeterValue struct {
 	ID                uint             `gorm:"primaryKey" json:"id"`
-	ChargePointID     uint             `gorm:"not null;index:idx_ocpp_meter_values_charge_point,priority:1" json:"charge_point_id"`
+	ChargePointID     uint             `gorm:"not null;uniqueIndex:idx_ocpp_meter_values_reading,priority:1" json:"charge_point_id"`
 	ChargingSessionID *uint            `gorm:"index:idx_ocpp_meter_values_session,priority:1" json:"charging_session_id"`
-	ConnectorID       int              `gorm:"not null" json:"connector_id"`
-	TransactionID     *int             `json:"transaction_id"`
-	Measurand         string           `gorm:"size:50;not null;default:Energy.Active.Import.Register;index:idx_ocpp_meter_values_charge_point,priority:2" json:"measurand"`
+	ConnectorID       int              `gorm:"not null;uniqueIndex:idx_ocpp_meter_values_reading,priority:4" json:"connector_id"`
+	TransactionID     *int             `gorm:"uniqueIndex:idx_ocpp_meter_values_reading,priority:5" json:"transaction_id"`
+	Measurand         string           `gorm:"size:50;not null;default:Energy.Active.Import.Register;uniqueIndex:idx_ocpp_meter_values_reading,priority:2" json:"measurand"`
 	Value             float64          `gorm:"not null" json:"value"`
 	RawValue          string           `gorm:"type:text" json:"raw_value"`
 	Unit              string           `gorm:"size:20;not null;default:Wh" json:"unit"`
-	Phase             string           `gorm:"size:20" json:"phase"`
-	Context           string           `gorm:"size:50" json:"context"`
-	Location          string           `gorm:"size:20" json:"location"`
+	Phase             string           `gorm:"size:20;uniqueIndex:idx_ocpp_meter_values_reading,priority:6" json:"phase"`
+	Context           string           `gorm:"size:50;uniqueIndex:idx_ocpp_meter_values_reading,priority:8" json:"context"`
+	Location          string           `gorm:"size:20;uniqueIndex:idx_ocpp_meter_values_reading,priority:7" json:"location"`
 	Format            string           `gorm:"size:20" json:"format"`
-	Timestamp         time.Time        `gorm:"not null;index:idx_ocpp_meter_values_charge_point,priority:3;index:idx_ocpp_meter_values_session,priority:2" json:"timestamp"`
+	Timestamp         time.Time        `gorm:"not null;uniqueIndex:idx_ocpp_meter_values_reading,priority:3;index:idx_ocpp_meter_values_session,priority:2" json:"timestamp"`
 	CreatedAt         time.Time        `json:"created_at"`
 	ChargePoint       *ChargePoint     `gorm:"constraint:OnDelete:CASCADE" json:"charge_point,omitempty"`
 	ChargingSession   *ChargingSession `gorm:"constraint:OnDelete:CASCADE" json:"charging_session,omitempty"`

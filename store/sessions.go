@@ -215,7 +215,8 @@ func (s *Store) StopSession(ctx context.Context, in StopSession) (*ChargingSessi
 			mv.TransactionID = &txID
 			rows[i] = normalizeMeterValue(mv, now)
 		}
-		return tx.Omit(clause.Associations).CreateInBatches(rows, meterInsertChunk).Error
+		// A reading the charge point also sent in a MeterValues is kept once.
+		return tx.Clauses(clause.OnConflict{DoNothing: true}).Omit(clause.Associations).CreateInBatches(rows, meterInsertChunk).Error
 	})
 	if err != nil {
 		return nil, wrap(err, "stop transaction %d of charge point %d", in.TransactionID, in.ChargePointID)

@@ -352,7 +352,7 @@ func (b *bench) startNode(name string, bp cluster.Backplane, bc broadcast.Broadc
 		Broadcaster:  bc,
 		AutoRegister: true,
 		Logger:       slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
-		Server:       ocpp.ServerConfig{RateLimit: rate.Inf},
+		Server:       ocpp.ServerConfig{RateLimit: rate.Inf, HandshakeRate: rate.Inf}, // all from 127.0.0.1
 	})
 	if err != nil {
 		return nil, err

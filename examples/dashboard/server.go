@@ -18,6 +18,7 @@ import (
 	"github.com/ocppkit/ocppkit"
 	"github.com/ocppkit/ocppkit/broadcast"
 	"github.com/ocppkit/ocppkit/handlers"
+	"github.com/ocppkit/ocppkit/ocpp"
 	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/ocpp/ocpptest/sim"
 	"github.com/ocppkit/ocppkit/store"
@@ -86,6 +87,9 @@ func newServer(ctx context.Context, cfg config) (*server, error) {
 	if cfg.Simulate > 0 {
 		// Frequent heartbeats keep the "last heartbeat" column lively.
 		ocfg.HeartbeatInterval = 30 * time.Second
+		// The simulated charge points all dial from this host: let them
+		// connect at once, past the per-address handshake burst.
+		ocfg.Server.HandshakeBurst = max(ocpp.DefaultHandshakeBurst, 2*cfg.Simulate)
 	}
 	if s.closeCluster, err = s.setupCluster(ctx, &ocfg); err != nil {
 		s.closeDB()

@@ -145,7 +145,9 @@ func setupCSMS(cfg serveConfig, logger *slog.Logger) (*ocppkit.CSMS, error) {
 		Logger:       logger,
 		AutoRegister: !cfg.auth,
 		NodeID:       "loadtest",
-		Server:       ocpp.ServerConfig{RateLimit: limit},
+		// Every simulated charge point dials from 127.0.0.1: no per-address
+		// handshake limit.
+		Server: ocpp.ServerConfig{RateLimit: limit, HandshakeRate: rate.Inf},
 	})
 }
 

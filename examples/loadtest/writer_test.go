@@ -29,7 +29,7 @@ func BenchmarkMeterWriter(b *testing.B) {
 		{name: "sqlite no foreign keys", params: "?_foreign_keys=off"},
 		{name: "sqlite cache 64MiB", params: "?_cache_size=-65536"},
 		{name: "sqlite no secondary indexes", ddl: []string{
-			"DROP INDEX IF EXISTS idx_ocpp_meter_values_charge_point",
+			"DROP INDEX IF EXISTS idx_ocpp_meter_values_reading",
 			"DROP INDEX IF EXISTS idx_ocpp_meter_values_session",
 		}},
 	} {

@@ -200,7 +200,7 @@ func startHost(t *testing.T, dbPath, dsn string) *host {
 		cancel:   cancel,
 		done:     make(chan error, 1),
 	}
-	go func() { h.done <- serve(ctx, logger, ln, dbPath, dsn, true, nil) }()
+	go func() { h.done <- serve(ctx, logger, ln, dbPath, dsn, true, nil, testToken) }()
 	t.Cleanup(func() {
 		h.stop(t)
 		if t.Failed() {
@@ -368,6 +368,9 @@ func runConformanceClient(t *testing.T, node, dir, wsBase, httpBase, identity st
 	return sum
 }
 
+// testToken is the operator token of the hosts the tests start.
+const testToken = "test-operator-token"
+
 // postCommand sends one command through the host's commands API and returns
 // the charge point's reply.
 func postCommand(ctx context.Context, httpBase, identity, action, payload string) (map[string]any, error) {
@@ -379,6 +382,7 @@ func postCommand(ctx context.Context, httpBase, identity, action, payload string
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+testToken)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return nil, err

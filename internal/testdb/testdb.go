@@ -27,7 +27,7 @@ import (
 const EnvDatabaseURL = "OCPP_TEST_DATABASE_URL"
 
 // SQLite opens a new SQLite database file in t.TempDir() with sqlitedb.Open
-// (WAL, synchronous=NORMAL, busy_timeout=5000, foreign keys on, immediate
+// (WAL, synchronous=FULL, busy_timeout=5000, foreign keys on, immediate
 // transactions, a pool of one connection). It is closed in t.Cleanup.
 //
 // With one connection, code that uses the *gorm.DB while it holds a

@@ -24,7 +24,7 @@ func TestOpen(t *testing.T) {
 		{"wal", "PRAGMA journal_mode", "wal"},
 		{"busy timeout", "PRAGMA busy_timeout", "5000"},
 		{"foreign keys", "PRAGMA foreign_keys", "1"},
-		{"synchronous normal", "PRAGMA synchronous", "1"},
+		{"synchronous full: an acknowledged commit is on disk", "PRAGMA synchronous", "2"},
 		{"cache size", "PRAGMA cache_size", "-65536"},
 		{"wal autocheckpoint", "PRAGMA wal_autocheckpoint", "10000"},
 	}
@@ -53,5 +53,24 @@ func TestDSNKeepsGivenParameters(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("DSN = %q, lacks %q", got, want)
 		}
+	}
+}
+
+// TestOpenNormalSync: synchronous=NORMAL is an opt-in through the path's
+// parameters.
+func TestOpenNormalSync(t *testing.T) {
+	t.Parallel()
+	db, err := sqlitedb.Open(filepath.Join(t.TempDir(), "x.db") + "?_synchronous=NORMAL")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sqlDB, _ := db.DB()
+	t.Cleanup(func() { _ = sqlDB.Close() })
+	var got string
+	if err := db.Raw("PRAGMA synchronous").Scan(&got).Error; err != nil {
+		t.Fatal(err)
+	}
+	if got != "1" {
+		t.Errorf("PRAGMA synchronous = %s, want 1 (NORMAL)", got)
 	}
 }
