@@ -427,11 +427,16 @@ func (cp *chargePoint) reserve(c *connector, idTag string, remote bool) (*sessio
 	return c.sess, true
 }
 
-// schedule starts sessions on c: the first after about StartDelay, the
-// next ones after idle pauses of about IdleTime.
+// schedule starts sessions on c: the first about StartDelay after the
+// charge point booted, the next ones after idle pauses of about IdleTime.
+// Pauses count while connected: a charge point still booting (or
+// redialling) does not spend its StartDelay waiting.
 func (cp *chargePoint) schedule(ctx context.Context, c *connector) {
 	pause := cp.s.cfg.StartDelay
 	for {
+		if _, err := cp.waitConn(ctx); err != nil {
+			return
+		}
 		if !sleep(ctx, cp.jitter(2*pause)) {
 			return
 		}

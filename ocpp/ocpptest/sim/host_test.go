@@ -146,7 +146,7 @@ func TestSimulatedSessionsUseTheGivenIDTags(t *testing.T) {
 		t.Fatal(err)
 	}
 	fleet := sim.New(sim.Config{URL: "ws" + strings.TrimPrefix(srv.URL, "http") + "/ocpp", IDTags: []string{"RFID-KNOWN"},
-		MinConnectors: 1, MaxConnectors: 1, StartDelay: 10 * time.Millisecond, MeterInterval: 50 * time.Millisecond, StatsInterval: -1})
+		MinConnectors: 1, MaxConnectors: 1, StartDelay: 10 * time.Millisecond, IdleTime: 10 * time.Millisecond, MeterInterval: 50 * time.Millisecond, StatsInterval: -1})
 	stop := fleet.Start(ctx)
 	t.Cleanup(func() { _ = stop() })
 	for {

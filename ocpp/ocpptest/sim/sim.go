@@ -69,7 +69,7 @@ type Config struct {
 	// IdleTime is the mean pause between two sessions on a connector.
 	// By default SessionLength / 2.
 	IdleTime time.Duration
-	// StartDelay is the mean pause before a connector's first session. By
+	// StartDelay is the mean pause, once booted, before a connector's first session. By
 	// default IdleTime.
 	StartDelay time.Duration
 	// RemoteOnly makes connectors charge only on RemoteStartTransaction.
