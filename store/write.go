@@ -55,7 +55,9 @@ func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 // served: use Write for the host's own writes to an SQLite database it
 // shares with a busy CSMS, or they may starve in SQLite's busy handler
 // ("database is locked") while the store keeps the write lock busy. On
-// PostgreSQL it is db.Transaction(fn).
+// PostgreSQL it is db.Transaction(fn). Call it with the handle itself, not
+// with a transaction of it: on SQLite the write would wait for the lock
+// that transaction holds.
 func Write(ctx context.Context, db *gorm.DB, fn func(tx *gorm.DB) error) error {
 	if db.Dialector.Name() != DialectSQLite {
 		return db.WithContext(ctx).Transaction(fn)
