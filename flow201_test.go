@@ -103,7 +103,7 @@ func TestChargingFlow201(t *testing.T) {
 			t.Fatal(err)
 		}
 		if sev.Event != "started" || sev.Session["evse_id"] != 1.0 || sev.Session["station_transaction_id"] != tx.ID ||
-			sev.Session["id_tag"] != "04A2B3C4D5E6F7" || sev.Session["status"] != store.SessionActive {
+			sev.Session["id_tag"] != "04A2B3C4D5E6F7" || sev.Session["status"] != store.SessionCharging {
 			t.Errorf("started event = %+v", sev)
 		}
 		for _, k := range []string{"id", "transaction_id", "connector_id", "started_at", "stopped_at", "energy_consumed", "duration_seconds"} {

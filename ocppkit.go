@@ -166,6 +166,9 @@ func New(cfg Config) (*CSMS, error) {
 		host, _ := os.Hostname()
 		cfg.NodeID = cmp.Or(host, "ocppkit")
 	}
+	if err := store.Check(context.Background(), cfg.DB); err != nil {
+		return nil, fmt.Errorf("ocppkit: Config.DB: %w", err)
+	}
 	c := &CSMS{cfg: cfg, logger: logger, Store: store.New(cfg.DB), authed: make(map[string]*store.ChargePoint)}
 
 	if n, err := c.Store.MarkNodeDisconnected(context.Background(), cfg.NodeID, time.Now().UTC()); err != nil {

@@ -12,10 +12,12 @@
 // A command is sent over the charge point's socket through a Caller
 // (*ocpp.Server on a single node); the reply is validated and returned as
 // the action's typed response, of the request's version. Errors say what
-// happened: ErrNotConnected, ErrTimeout, *ocpp.Error for a CALLERROR,
-// ErrInvalidRequest, ErrInvalidResponse, ErrWrongVersion for a command of
-// the version the charge point does not speak (refused before anything is
-// sent: never a malformed frame).
+// happened: ErrUnknownChargePoint (the store has no such charge point),
+// ErrNotConnected (it has, but the charge point holds no socket),
+// ErrTimeout, *ocpp.Error for a CALLERROR, ErrInvalidRequest,
+// ErrInvalidResponse, ErrWrongVersion for a command of the version the
+// charge point does not speak (refused before anything is sent: never a
+// malformed frame).
 //
 // # Naming
 //

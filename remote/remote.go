@@ -26,7 +26,9 @@ const DefaultTimeout = 30 * time.Second
 const DefaultExpiry = 24 * time.Hour
 
 // Errors returned by the commands. A CALLERROR from the charge point is
-// returned as an *ocpp.Error (test with errors.As).
+// returned as an *ocpp.Error (test with errors.As). A charge point the
+// store does not know is ErrUnknownChargePoint, for the awaited commands
+// as for Enqueue; a known one without a connection is ErrNotConnected.
 var (
 	ErrNotConnected       = errors.New("remote: charge point is not connected")
 	ErrTimeout            = errors.New("remote: charge point did not answer in time")
@@ -203,6 +205,11 @@ func (c *Client) send(ctx context.Context, identity, action string, payload json
 	case err == nil:
 		return raw, nil
 	case errors.Is(err, ocpp.ErrNotConnected):
+		// Unknown or only away? Asked only now, so a command to a
+		// connected charge point costs no query.
+		if _, lerr := c.store.ChargePointByIdentifier(ctx, identity); errors.Is(lerr, store.ErrNotFound) {
+			return nil, fmt.Errorf("%w: %s", ErrUnknownChargePoint, identity)
+		}
 		return nil, fmt.Errorf("%w: %s", ErrNotConnected, identity)
 	case errors.Is(err, ocpp.ErrCallQueueFull):
 		return nil, fmt.Errorf("%w: %s %s", ErrBusy, identity, action)

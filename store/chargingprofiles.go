@@ -49,7 +49,7 @@ func (s *Store) SaveChargingProfile(ctx context.Context, p ChargingProfile) (*Ch
 	if p.EVSEID == 0 && p.ConnectorID > 0 {
 		p.EVSEID = p.ConnectorID // 1.6's numbering
 	}
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		err := tx.Where("charge_point_id = ? AND (profile_id = ? OR (evse_id = ? AND stack_level = ? AND purpose = ?))",
 			p.ChargePointID, p.ProfileID, p.EVSEID, p.StackLevel, p.Purpose).Delete(&ChargingProfile{}).Error
 		if err != nil {

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
 )
 
@@ -146,7 +145,7 @@ func NewMeterWriter(db *gorm.DB, cfg MeterWriterConfig) *MeterWriter {
 // For every row with a ChargingSessionID that is an energy register reading
 // (Energy.Active.Import.Register, no phase, not SignedData), the session's
 // EnergyConsumed becomes (reading in Wh − MeterStart)/1000 kWh, never
-// negative, if the session is Active and the reading is not older than the
+// negative, if the session is still running and the reading is not older than the
 // one EnergyConsumed was last computed from.
 //
 // If ctx ends while the rows are still queued, Write returns ctx.Err() and
@@ -496,7 +495,25 @@ func (w *MeterWriter) commitRows(ctx context.Context, reqs []*meterRequest, now 
 	if err := w.prepare(ctx); err != nil {
 		return 0, err
 	}
-	tx, err := w.sql.BeginTx(ctx, nil)
+	// The store's other writers wait (see write.go). The transaction
+	// begins with an INSERT, so even a deferred BEGIN (a host's default
+	// DSN) takes the write lock before it reads anything: it cannot fail
+	// to upgrade, and database/sql's transaction keeps the prepared
+	// statements usable.
+	unlock, err := lockWrites(ctx, w.sql)
+	if err != nil {
+		return 0, err
+	}
+	defer unlock()
+	conn, err := w.sql.Conn(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	if err := raiseBusyTimeout(ctx, conn); err != nil {
+		return 0, err
+	}
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err
 	}
@@ -553,9 +570,12 @@ func (w *MeterWriter) copyRows(ctx context.Context, reqs []*meterRequest, now ti
 	}
 	defer conn.Close()
 	err = conn.Raw(func(dc any) error {
-		sc, ok := dc.(*stdlib.Conn)
+		// pgx's database/sql driver (gorm.io/driver/postgres) exposes its
+		// *pgx.Conn; asserting the method, not the type, keeps the store
+		// free of the driver package.
+		sc, ok := dc.(interface{ Conn() *pgx.Conn })
 		if !ok {
-			return fmt.Errorf("PostgreSQL driver connection is %T, want pgx's stdlib.Conn", dc)
+			return fmt.Errorf("PostgreSQL driver connection is %T, want pgx's (stdlib.Conn)", dc)
 		}
 		return pgx.BeginFunc(ctx, sc.Conn(), func(tx pgx.Tx) error {
 			if err := w.claimEvents(ctx, pgxKeys(tx), reqs, now); err != nil {
@@ -680,9 +700,9 @@ func (w *MeterWriter) updateSessionEnergy(ctx context.Context, exec execFunc, ro
 			energy_updated_at = v.ts
 			FROM v
 			WHERE ocpp_charging_sessions.id = v.id
-			AND ocpp_charging_sessions.status = ` + w.placeholder(len(args)+1) + `
+			AND ocpp_charging_sessions.status <> ` + w.placeholder(len(args)+1) + `
 			AND (ocpp_charging_sessions.energy_updated_at IS NULL OR ocpp_charging_sessions.energy_updated_at <= v.ts)`)
-		args = append(args, SessionActive)
+		args = append(args, SessionCompleted)
 		if err := exec(ctx, sb.String(), args...); err != nil {
 			return err
 		}

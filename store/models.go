@@ -4,6 +4,8 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"math"
+	"slices"
 	"strconv"
 	"time"
 
@@ -23,11 +25,38 @@ const (
 	MessagesTable         = "ocpp_messages"
 )
 
-// Session statuses.
+// Session statuses. While a session runs, its status follows its
+// connector's (StatusNotification): Preparing, Charging, SuspendedEV,
+// SuspendedEVSE or Finishing; once it stops it is Completed. The Active and
+// Completed scopes (and IsActive) tell the two apart.
 const (
-	SessionActive    = "Active"
-	SessionCompleted = "Completed"
+	SessionPreparing     = "Preparing"
+	SessionCharging      = "Charging"
+	SessionSuspendedEV   = "SuspendedEV"
+	SessionSuspendedEVSE = "SuspendedEVSE"
+	SessionFinishing     = "Finishing"
+	SessionCompleted     = "Completed"
+	// SessionActive was the status of every running session before
+	// migration 0003_session_status (which converts them); it is still the column's
+	// default, and a session with it counts as running.
+	SessionActive = "Active"
 )
+
+// RunningSessionStatuses are the statuses of a session that has not
+// stopped: what the Active scope selects.
+var RunningSessionStatuses = []string{SessionPreparing, SessionCharging, SessionSuspendedEV, SessionSuspendedEVSE, SessionFinishing, SessionActive}
+
+// sessionStatusOf returns the status a running session takes from its
+// connector's status, and whether the connector's status is one a
+// session follows (Available, Reserved, Unavailable, Faulted … are not: a
+// session keeps its last status through them).
+func sessionStatusOf(connectorStatus string) (string, bool) {
+	switch connectorStatus {
+	case SessionPreparing, SessionCharging, SessionSuspendedEV, SessionSuspendedEVSE, SessionFinishing:
+		return connectorStatus, true
+	}
+	return "", false
+}
 
 // ID tag statuses (OCPP 1.6 AuthorizationStatus values kept in the table).
 const (
@@ -146,6 +175,16 @@ type ChargePoint struct {
 	// BootReason is the reason of the last OCPP 2.0.1 BootNotification
 	// (PowerUp, RemoteReset, FirmwareUpdate, …); empty for 1.6.
 	BootReason string `gorm:"size:30;not null;default:''" json:"boot_reason"`
+
+	// Associations, filled only when preloaded, e.g. the active session
+	// of every charge point in one query for the lot:
+	//
+	//	db.Preload("ChargingSessions", store.Active).Find(&cps)
+	//
+	// The store never writes through them.
+	Connectors       []Connector       `json:"connectors,omitempty"`
+	ChargingSessions []ChargingSession `json:"charging_sessions,omitempty"`
+	MeterValues      []MeterValue      `json:"meter_values,omitempty"`
 }
 
 // TableName implements gorm's schema.Tabler.
@@ -220,11 +259,14 @@ func (Connector) TableName() string { return ConnectorsTable }
 // Offline says that some of its events happened while the station was
 // offline.
 type ChargingSession struct {
-	ID             uint       `gorm:"primaryKey" json:"id"`
-	ChargePointID  uint       `gorm:"not null;index:idx_ocpp_charging_sessions_evse,priority:1" json:"charge_point_id"`
-	ConnectorID    int        `gorm:"not null" json:"connector_id"`
-	TransactionID  int        `gorm:"not null" json:"transaction_id"` // unique: see Migrate
-	IDTag          string     `gorm:"column:id_tag;size:36" json:"id_tag"`
+	ID            uint   `gorm:"primaryKey" json:"id"`
+	ChargePointID uint   `gorm:"not null;index:idx_ocpp_charging_sessions_evse,priority:1" json:"charge_point_id"`
+	ConnectorID   int    `gorm:"not null" json:"connector_id"`
+	TransactionID int    `gorm:"not null" json:"transaction_id"` // unique: see Migrate
+	IDTag         string `gorm:"column:id_tag;size:36" json:"id_tag"`
+	// Status follows the connector while the session runs (Preparing,
+	// Charging, SuspendedEV, SuspendedEVSE, Finishing) and is Completed
+	// once it stopped; see the Session… constants.
 	Status         string     `gorm:"size:20;not null;default:Active;index:idx_ocpp_charging_sessions_evse,priority:3;index:idx_ocpp_charging_sessions_status" json:"status"`
 	StartedAt      time.Time  `gorm:"not null;index:idx_ocpp_charging_sessions_started_at" json:"started_at"`
 	StoppedAt      *time.Time `json:"stopped_at"`
@@ -254,8 +296,9 @@ type ChargingSession struct {
 // TableName implements gorm's schema.Tabler.
 func (ChargingSession) TableName() string { return ChargingSessionsTable }
 
-// IsActive reports whether the session is still running.
-func (s *ChargingSession) IsActive() bool { return s.Status == SessionActive }
+// IsActive reports whether the session is still running (its status is
+// one of RunningSessionStatuses, as the Active scope selects).
+func (s *ChargingSession) IsActive() bool { return slices.Contains(RunningSessionStatuses, s.Status) }
 
 // Duration is the time from StartedAt to StoppedAt, or to now while the
 // session has no StoppedAt. It is never negative.
@@ -269,6 +312,21 @@ func (s *ChargingSession) Duration() time.Duration {
 	}
 	return 0
 }
+
+// MarshalJSON encodes the session with EnergyConsumed rounded to whole Wh
+// (RoundKWh): computed from fractional readings, the kWh carry float noise
+// (0.001745999999984633) that has no place in an API.
+func (s ChargingSession) MarshalJSON() ([]byte, error) {
+	type plain ChargingSession // without this method
+	p := plain(s)
+	p.EnergyConsumed = RoundKWh(p.EnergyConsumed)
+	return json.Marshal(p)
+}
+
+// RoundKWh rounds an energy in kWh to whole Wh (three decimals), the
+// precision of OCPP's meterStart and meterStop: RoundKWh(0.0017459999) is
+// 0.002.
+func RoundKWh(kwh float64) float64 { return math.Round(kwh*1000) / 1000 }
 
 // MeterValue is one sampled value of a MeterValues, StopTransaction or
 // TransactionEvent message.

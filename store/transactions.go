@@ -87,10 +87,24 @@ type TransactionResult struct {
 	MeterValues []MeterValue
 }
 
-// RunningStatus is the Status a running 2.0.1 session takes for a
-// transactionInfo.chargingState ("" when the event carries none).
-func RunningStatus(chargingState string) string {
-	return SessionActive
+// statusOfChargingState returns the Status a running 2.0.1 session takes
+// for a transactionInfo.chargingState, in the vocabulary of 1.6's
+// connector statuses that sessions of both versions share: Charging,
+// SuspendedEV and SuspendedEVSE as they are, EVConnected and Idle (a
+// vehicle plugged in, or a token presented, not yet charging) Preparing.
+// ok is false for an empty or unknown state: the status stays.
+func statusOfChargingState(chargingState string) (status string, ok bool) {
+	switch chargingState {
+	case "Charging":
+		return SessionCharging, true
+	case "SuspendedEV":
+		return SessionSuspendedEV, true
+	case "SuspendedEVSE":
+		return SessionSuspendedEVSE, true
+	case "EVConnected", "Idle":
+		return SessionPreparing, true
+	}
+	return "", false
 }
 
 // RecordTransactionEvent records an OCPP 2.0.1 TransactionEvent in one
@@ -110,7 +124,9 @@ func RunningStatus(chargingState string) string {
 //     nothing and returns Duplicate.
 //   - State follows seqNo, not arrival: the EVSE, connector, id token and
 //     charging state of an event are taken unless a later event (higher
-//     seqNo) has already set them, so events that arrive late and out of
+//     seqNo) has already set them (the charging state gives the running
+//     session's Status in the vocabulary 1.6 sessions share: Charging,
+//     SuspendedEV, SuspendedEVSE, Preparing for EVConnected and Idle), so events that arrive late and out of
 //     order (an offline station's backlog) never roll a session back. An
 //     Ended closes the session whenever it arrives: Completed, StoppedAt =
 //     its timestamp, StopReason its stoppedReason (DefaultStoppedReason when
@@ -128,14 +144,14 @@ func (s *Store) RecordTransactionEvent(ctx context.Context, in TransactionUpdate
 		received = dbTime(in.ReceivedAt)
 	}
 	var res TransactionResult
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		res = TransactionResult{}
 		var cp ChargePoint
-		if err := lockRow(tx).Select("id").Take(&cp, in.ChargePointID).Error; err != nil {
+		if err := take(lockRow(tx).Select("id"), &cp, in.ChargePointID); err != nil {
 			return err
 		}
 		var sess ChargingSession
-		err := tx.Where("charge_point_id = ? AND station_transaction_id = ?", in.ChargePointID, in.TransactionID).Take(&sess).Error
+		err := take(tx.Where("charge_point_id = ? AND station_transaction_id = ?", in.ChargePointID, in.TransactionID), &sess)
 		switch {
 		case errors.Is(err, gorm.ErrRecordNotFound):
 			if err := createTransactionSession(tx, &sess, in, ts, now); err != nil {
@@ -235,11 +251,15 @@ func (s *Store) RecordTransactionEvent(ctx context.Context, in TransactionUpdate
 func createTransactionSession(tx *gorm.DB, sess *ChargingSession, in TransactionUpdate, ts, now time.Time) error {
 	if in.EventType == TransactionStarted && in.EVSEID > 0 {
 		err := tx.Model(&ChargingSession{}).
-			Where("charge_point_id = ? AND evse_id = ? AND status = ? AND started_at <= ?", in.ChargePointID, in.EVSEID, SessionActive, ts).
+			Where("charge_point_id = ? AND evse_id = ? AND status IN ? AND started_at <= ?", in.ChargePointID, in.EVSEID, RunningSessionStatuses, ts).
 			Updates(map[string]any{"status": SessionCompleted, "stop_reason": "Other", "stopped_at": ts, "updated_at": now}).Error
 		if err != nil {
 			return err
 		}
+	}
+	status, ok := statusOfChargingState(in.ChargingState)
+	if !ok {
+		status = SessionCharging // as a 1.6 session whose connector says nothing more
 	}
 	for range maxTransactionIDAttempts {
 		*sess = ChargingSession{
@@ -250,7 +270,7 @@ func createTransactionSession(tx *gorm.DB, sess *ChargingSession, in Transaction
 			StationTransactionID: in.TransactionID,
 			IDTag:                in.IDTag,
 			IDTokenType:          in.IDTokenType,
-			Status:               RunningStatus(in.ChargingState),
+			Status:               status,
 			StartedAt:            ts,
 			SeqNo:                in.SeqNo,
 			Offline:              in.Offline,
@@ -301,8 +321,8 @@ func applyTransactionState(sess *ChargingSession, in TransactionUpdate, ts time.
 	}
 	if newer {
 		sess.SeqNo = in.SeqNo
-		if sess.IsActive() {
-			sess.Status = RunningStatus(in.ChargingState)
+		if st, ok := statusOfChargingState(in.ChargingState); ok && sess.IsActive() {
+			sess.Status = st
 		}
 	}
 }
@@ -342,7 +362,7 @@ func applyReadings(sess *ChargingSession, rows []MeterValue) {
 // the given 2.0.1 transactionId (ChargingSession.StationTransactionID).
 func (s *Store) SessionByStationTransactionID(ctx context.Context, chargePointID uint, transactionID string) (*ChargingSession, error) {
 	var sess ChargingSession
-	err := s.ctx(ctx).Where("charge_point_id = ? AND station_transaction_id = ?", chargePointID, transactionID).Take(&sess).Error
+	err := take(s.ctx(ctx).Where("charge_point_id = ? AND station_transaction_id = ?", chargePointID, transactionID), &sess)
 	if err != nil {
 		return nil, wrap(err, "transaction %q of charge point %d", transactionID, chargePointID)
 	}

@@ -362,3 +362,38 @@ func TestParseVariableKey(t *testing.T) {
 		}
 	}
 }
+
+// TestTransactionEventSessionStatus: a running 2.0.1 session's status
+// follows its charging state in the vocabulary 1.6 sessions use, in seqNo
+// order.
+func TestTransactionEventSessionStatus(t *testing.T) {
+	each(t, func(t *testing.T, s *store.Store) {
+		cp := newCP(t, s, "TX-STATE")
+		ev := func(kind string, seq int, state string) store.TransactionUpdate {
+			return store.TransactionUpdate{ChargePointID: cp.ID, TransactionID: "st", EventType: kind, SeqNo: seq,
+				Timestamp: at(seq), EVSEID: 1, ChargingState: state}
+		}
+		for _, step := range []struct {
+			in   store.TransactionUpdate
+			want string
+		}{
+			{ev(store.TransactionStarted, 0, "EVConnected"), store.SessionPreparing},
+			{ev(store.TransactionUpdated, 1, "Charging"), store.SessionCharging},
+			{ev(store.TransactionUpdated, 3, "SuspendedEV"), store.SessionSuspendedEV},
+			{ev(store.TransactionUpdated, 2, "Charging"), store.SessionSuspendedEV}, // late: older than seq 3
+			{ev(store.TransactionUpdated, 4, ""), store.SessionSuspendedEV},         // no state: unchanged
+			{ev(store.TransactionUpdated, 5, "SuspendedEVSE"), store.SessionSuspendedEVSE},
+			{ev(store.TransactionEnded, 6, "EVConnected"), store.SessionCompleted},
+		} {
+			got := record(t, s, step.in).Session
+			if got.Status != step.want {
+				t.Errorf("after %s %d (%q): status %s, want %s", step.in.EventType, step.in.SeqNo, step.in.ChargingState, got.Status, step.want)
+			}
+		}
+		var active int64
+		s.DB().Model(&store.ChargingSession{}).Scopes(store.Active).Where("charge_point_id = ?", cp.ID).Count(&active)
+		if active != 0 {
+			t.Errorf("%d active sessions after Ended", active)
+		}
+	})
+}

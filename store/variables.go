@@ -154,11 +154,13 @@ func (s *Store) RecordVariableReport(ctx context.Context, chargePointID uint, va
 	for i := range rows {
 		rows[i].ReportedAt = &t
 	}
-	err := s.ctx(ctx).Clauses(clause.OnConflict{
-		Columns: variableKeyColumns,
-		DoUpdates: clause.AssignmentColumns([]string{"value", "mutability", "persistent", "constant", "data_type", "unit",
-			"min_limit", "max_limit", "values_list", "supports_monitoring", "reported_at", "updated_at"}),
-	}).Omit(clause.Associations).CreateInBatches(rows, 200).Error
+	_, err := s.exec(ctx, func(tx *gorm.DB) *gorm.DB {
+		return tx.Clauses(clause.OnConflict{
+			Columns: variableKeyColumns,
+			DoUpdates: clause.AssignmentColumns([]string{"value", "mutability", "persistent", "constant", "data_type", "unit",
+				"min_limit", "max_limit", "values_list", "supports_monitoring", "reported_at", "updated_at"}),
+		}).Omit(clause.Associations).CreateInBatches(rows, 200)
+	})
 	return wrap(err, "record device model report of charge point %d", chargePointID)
 }
 
@@ -205,7 +207,7 @@ func (s *Store) RecordVariableValues(ctx context.Context, chargePointID uint, va
 			values = append(values, r)
 		}
 	}
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		if len(values) > 0 {
 			err := tx.Clauses(clause.OnConflict{
 				Columns:   variableKeyColumns,
@@ -264,7 +266,10 @@ func (s *Store) Variable(ctx context.Context, chargePointID uint, k VariableKey)
 	}
 	var v Variable
 	err := s.ctx(ctx).Where("charge_point_id = ? AND component = ? AND component_instance = ? AND evse_id = ? AND connector_id = ? AND name = ? AND instance = ? AND attribute = ?",
-		chargePointID, k.Component, k.ComponentInstance, k.EVSEID, k.ConnectorID, k.Name, k.Instance, k.Attribute).Take(&v).Error
+		chargePointID, k.Component, k.ComponentInstance, k.EVSEID, k.ConnectorID, k.Name, k.Instance, k.Attribute).Limit(1).Find(&v).Error
+	if err == nil && v.ID == 0 {
+		err = gorm.ErrRecordNotFound
+	}
 	if err != nil {
 		return nil, wrap(err, "variable %s of charge point %d", k, chargePointID)
 	}

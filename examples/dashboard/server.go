@@ -17,11 +17,11 @@ import (
 
 	"github.com/ocppkit/ocppkit"
 	"github.com/ocppkit/ocppkit/broadcast"
-	"github.com/ocppkit/ocppkit/examples/internal/sim"
 	"github.com/ocppkit/ocppkit/handlers"
 	"github.com/ocppkit/ocppkit/ocpp"
-	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpptest/sim"
 	"github.com/ocppkit/ocppkit/store"
+	"github.com/ocppkit/ocppkit/store/anydb"
 )
 
 // files holds the templates and the static assets: the binary needs nothing
@@ -64,7 +64,7 @@ func newServer(ctx context.Context, cfg config) (*server, error) {
 	} else {
 		s.dbName = "PostgreSQL"
 	}
-	db, err := store.Open(cmp.Or(cfg.DSN, cfg.DBPath))
+	db, err := anydb.Open(cmp.Or(cfg.DSN, cfg.DBPath))
 	if err != nil {
 		return nil, err
 	}

@@ -37,6 +37,7 @@ import (
 
 	"github.com/ocppkit/ocppkit"
 	"github.com/ocppkit/ocppkit/store"
+	"github.com/ocppkit/ocppkit/store/anydb"
 )
 
 type registrations []string
@@ -109,7 +110,7 @@ func serve(ctx context.Context, logger *slog.Logger, ln net.Listener, dbPath, ds
 	if dsn != "" {
 		target = dsn
 	}
-	db, err := store.Open(target)
+	db, err := anydb.Open(target)
 	if err != nil {
 		return err
 	}
