@@ -29,11 +29,21 @@ func NotificationsTopic(chargePointID uint) string {
 // the host's own use:
 //
 //	{"action":"NotifyEVChargingNeeds","payload":{"evseId":1,"chargingNeeds":{…}},"timestamp":"…"}
+//
+// A payload longer than MaxNotificationPayload is left out (null, with
+// truncated true), so that events stay small enough for every backplane
+// (PostgreSQL NOTIFY takes less than 8000 bytes): a host that needs such
+// messages whole overrides their handler.
 type NotificationEvent struct {
 	Action    string          `json:"action"`
 	Payload   json.RawMessage `json:"payload"`
+	Truncated bool            `json:"truncated,omitempty"`
 	Timestamp time.Time       `json:"timestamp"` // receive time
 }
+
+// MaxNotificationPayload bounds the payload a NotificationEvent carries, in
+// bytes.
+const MaxNotificationPayload = 4096
 
 // ReservationsTopic returns "charge_point_<id>_reservations", carrying
 // ReservationEvent.

@@ -80,16 +80,19 @@ func (v *Defaults201) timestamp(t ocpp201.DateTime) time.Time {
 }
 
 // notify publishes a message with no neutral meaning, as received, on
-// charge_point_<id>_notifications.
+// charge_point_<id>_notifications (without its payload beyond
+// broadcast.MaxNotificationPayload).
 func (v *Defaults201) notify(c *Call, req ocpp.Request) {
 	raw, err := json.Marshal(req)
 	if err != nil {
 		c.Logger.Error("encode notification", "action", c.Action, "err", err)
 		return
 	}
-	v.d.Publish(c.ChargePoint.ID, broadcast.KindNotifications, broadcast.NotificationEvent{
-		Action: req.Action(), Payload: raw, Timestamp: v.d.now().UTC(),
-	})
+	ev := broadcast.NotificationEvent{Action: req.Action(), Payload: raw, Timestamp: v.d.now().UTC()}
+	if len(raw) > broadcast.MaxNotificationPayload {
+		ev.Payload, ev.Truncated = nil, true
+	}
+	v.d.Publish(c.ChargePoint.ID, broadcast.KindNotifications, ev)
 }
 
 // forget drops what the 2.0.1 handlers cache about a charge point.
