@@ -145,3 +145,27 @@ func TestOfflineTransaction201(t *testing.T) {
 		}
 	})
 }
+
+// TestLateEventOfAClosedSession201: a Started on an EVSE closes the
+// session still running there; a late event of the closed one still
+// counts its readings into its energy.
+func TestLateEventOfAClosedSession201(t *testing.T) {
+	e := newEnv(t, testdb.SQLite(t), ocppkit.Config{})
+	row := e.register(t, "CS-LATE", "pw-0123456789abcdef")
+	v := e.dial201(t, "CS-LATE", "pw-0123456789abcdef").V201()
+	ctx := context.Background()
+	at := time.Date(2026, 6, 3, 8, 0, 0, 0, time.UTC)
+	for _, ev := range []ocpp201.TransactionEventRequest{
+		txEvent("tx-a", ocpp201.TransactionEventStarted, 0, at, 1000, false),
+		txEvent("tx-b", ocpp201.TransactionEventStarted, 0, at.Add(10*time.Minute), 5000, false),
+		txEvent("tx-a", ocpp201.TransactionEventUpdated, 1, at.Add(5*time.Minute), 3000, false),
+	} {
+		if _, err := v.TransactionEvent(ctx, ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, err := e.csms.Store.SessionByStationTransactionID(ctx, row.ID, "tx-a")
+	if err != nil || a.Status != store.SessionCompleted || a.StopReason != "Other" || math.Abs(a.EnergyConsumed-2) > 1e-9 {
+		t.Errorf("the closed session %+v, %v; want Completed (Other) with 2 kWh", a, err)
+	}
+}

@@ -153,6 +153,18 @@ func (c *txCache) put(cpID uint, txID string, ref txRef) {
 	m[txID] = ref
 }
 
+// removeEVSE forgets the sessions cached on an EVSE but keep: a Started
+// there closed them.
+func (c *txCache) removeEVSE(cpID uint, evseID int, keep string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for id, ref := range c.cp[cpID] {
+		if ref.evseID == evseID && id != keep {
+			delete(c.cp[cpID], id)
+		}
+	}
+}
+
 func (c *txCache) remove(cpID uint, txID string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

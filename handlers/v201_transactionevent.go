@@ -74,6 +74,9 @@ func (v *Defaults201) TransactionEvent(ctx context.Context, c *Call, req ocpp201
 		return ocpp201.TransactionEventResponse{}, err
 	}
 	sess := out.Session
+	if out.Created && in.EventType == string(ocpp201.TransactionEventStarted) && sess.EVSEID > 0 {
+		v.sessions.removeEVSE(cpID, sess.EVSEID, in.TransactionID) // the store closed their sessions
+	}
 	if sess.IsActive() {
 		ref := txRef{id: sess.ID, transactionID: sess.TransactionID, evseID: sess.EVSEID, connectorID: sess.ConnectorID,
 			idTag: sess.IDTag, status: sess.Status, offline: sess.Offline, meterStartAt: sess.MeterStartAt}
