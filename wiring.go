@@ -71,7 +71,7 @@ type basicAuth struct{ c *CSMS }
 
 func (a basicAuth) Authenticate(ctx context.Context, r *http.Request, identity string) error {
 	c := a.c
-	cp, err := c.chargePointFor(ctx, identity)
+	cp, err := c.chargePointFor(ctx, r, identity)
 	switch {
 	case err != nil:
 		return err
@@ -91,11 +91,12 @@ func (a basicAuth) Authenticate(ctx context.Context, r *http.Request, identity s
 
 // chargePointFor loads the charge point a handshake names, creating it when
 // AutoRegister is on; otherwise an unknown identity is
-// ocpp.ErrUnknownChargePoint (404).
-func (c *CSMS) chargePointFor(ctx context.Context, identity string) (*store.ChargePoint, error) {
+// ocpp.ErrUnknownChargePoint (404), and recorded (see unknownRecorder).
+func (c *CSMS) chargePointFor(ctx context.Context, r *http.Request, identity string) (*store.ChargePoint, error) {
 	cp, err := c.Store.ChargePointByIdentifier(ctx, identity)
 	if errors.Is(err, store.ErrNotFound) {
 		if !c.cfg.AutoRegister {
+			c.unknown.record(ctx, r, identity)
 			return nil, ocpp.ErrUnknownChargePoint
 		}
 		cp, _, err = c.Store.EnsureChargePoint(ctx, identity)
