@@ -2,6 +2,7 @@
 // Central System, for demos and load:
 //
 //	go run ./examples/simulator -url ws://127.0.0.1:8080/ocpp -n 50
+//	go run ./examples/simulator -url ws://127.0.0.1:8080/ocpp -id CP-7 -password …
 //
 // Each charge point (SIM001, SIM002, …) boots, reports its connectors,
 // heartbeats, charges with realistic meter values and answers remote
@@ -36,6 +37,7 @@ func run() error {
 		url        = flag.String("url", "ws://127.0.0.1:8080/ocpp", "Central System base URL; each charge point dials <url>/<identity>")
 		n          = flag.Int("n", 10, "number of charge points")
 		prefix     = flag.String("prefix", "SIM", "identity prefix (identities are <prefix>001, <prefix>002, …)")
+		ids        = flag.String("id", "", "comma-separated identities of the charge points, instead of -n and -prefix")
 		password   = flag.String("password", "", "HTTP Basic password of every charge point (security profile 1)")
 		meter      = flag.Duration("meter-interval", 10*time.Second, "interval between MeterValues while charging")
 		session    = flag.Duration("session", 2*time.Minute, "typical length of a charging session")
@@ -60,8 +62,15 @@ func run() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
+	var identities []string
+	for id := range strings.SplitSeq(*ids, ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			identities = append(identities, id)
+		}
+	}
 	s := sim.New(sim.Config{
 		URL:           *url,
+		Identities:    identities,
 		Password:      *password,
 		Count:         *n,
 		Prefix:        *prefix,
@@ -74,7 +83,7 @@ func run() error {
 		Seed:          *seed,
 		Logger:        logger,
 	})
-	logger.Info("simulator starting", "url", *url, "charge_points", *n, "connectors", *connectors)
+	logger.Info("simulator starting", "url", *url, "charge_points", len(s.Identities()), "connectors", *connectors)
 	if err := s.Run(ctx); err != nil {
 		return err
 	}
