@@ -26,12 +26,18 @@ func (s *server) dashboardPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	unknown, err := s.csms.Store.UnknownChargePoints(ctx, 100)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.renderPage(w, r, "dashboard", page{Title: "Dashboard", Nav: "dashboard", Data: struct {
 		Stats        stats
 		ChargePoints []chargePointView
 		Active       []*sessionView
 		Pager        pager
-	}{st, views, active, newPager(r.URL, pg, activePerPage, total)}})
+		Unknown      int
+	}{st, views, active, newPager(r.URL, pg, activePerPage, total), len(unknown)}})
 }
 
 // cardFragment renders one charge point card: app.js swaps it in when the

@@ -688,6 +688,7 @@
           if (!energyBase.has(c)) energyBase.set(c, kwh);
           energy.add(c, ts, kwh - energyBase.get(c));
         }
+        sessionEnergy(mv);
         later('gauges', showGauges);
       } else if (t === topic('commands')) {
         commandToast(body.dataset.identity, mv);
