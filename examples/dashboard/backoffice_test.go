@@ -80,7 +80,7 @@ func TestBackOfficeChargePoints(t *testing.T) {
 	if code != http.StatusOK || len(password) != 40 {
 		t.Fatalf("adopt = %d with password %q", code, password)
 	}
-	if !strings.Contains(body, "-id NEWCOMER -password "+password) {
+	if !strings.Contains(body, "-id NEWCOMER -password "+password+" -id-tags DASHBOARD") {
 		t.Error("no simulator command line with the password")
 	}
 	if _, page := e.get(t, "/charge_points"); strings.Contains(page, `data-unknown="NEWCOMER"`) || !strings.Contains(page, "Bay 4") {

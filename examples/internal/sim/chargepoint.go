@@ -95,6 +95,9 @@ func newChargePoint(s *Simulator, index int) *chargePoint {
 	for range 4 {
 		cp.idTags = append(cp.idTags, fmt.Sprintf("TAG%08X", cp.rng.Uint32()))
 	}
+	if len(s.cfg.IDTags) > 0 {
+		cp.idTags = s.cfg.IDTags
+	}
 	return cp
 }
 

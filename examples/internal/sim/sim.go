@@ -44,6 +44,10 @@ type Config struct {
 	// Identities, when set, are the charge points' identities instead:
 	// Count and Prefix are then ignored.
 	Identities []string
+	// IDTags are the RFID cards the simulated drivers present. By default
+	// four random ones per charge point, which a Central System accepts
+	// only when it accepts unknown id tags.
+	IDTags []string
 	// MinConnectors and MaxConnectors bound each charge point's number of
 	// connectors, drawn from the seed. By default 1 and 3.
 	MinConnectors, MaxConnectors int
