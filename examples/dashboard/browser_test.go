@@ -511,7 +511,7 @@ func TestBrowserResponsive(t *testing.T) {
 	pages := []string{"/", cpPath, cpPath + "/commands?action=SetChargingProfile", cpPath + "/configuration", cpPath + "/reservations",
 		cpPath + "/profiles", cpPath + "/edit", "/sessions", fmt.Sprintf("/sessions/%d", sess.ID), "/charge_points",
 		"/charge_points/new", "/id_tags", "/reservations"}
-	for _, width := range []int{360, 1400} {
+	for _, width := range []int{360, 1300, 1400} {
 		t.Run(fmt.Sprint(width), func(t *testing.T) {
 			ctx := e.browse(t, width)
 			for _, p := range pages {
@@ -525,6 +525,14 @@ func TestBrowserResponsive(t *testing.T) {
 				if inner != width || scroll > inner || barScroll > barClient || logoutRight > inner || logoutLeft < 0 {
 					t.Errorf("%s at %dpx: viewport %d, page %d wide, top bar %d in %d, Log out at %d–%d",
 						p, width, inner, scroll, barScroll, barClient, logoutLeft, logoutRight)
+				}
+				// Nothing sticks out of its panel (tables scroll inside theirs).
+				if out := eval[string](t, ctx, `[...document.querySelectorAll('.panel')].flatMap(p => {
+						const r = p.getBoundingClientRect();
+						return [...p.querySelectorAll('*')].filter(e => !e.closest('.table-wrap, .command-menu, pre') &&
+							e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().right > r.right + 1)
+							.map(e => e.tagName + '.' + e.className + ' "' + e.textContent.trim().slice(0, 30) + '"'); }).slice(0, 3).join('; ')`); out != "" {
+					t.Errorf("%s at %dpx: out of their panel: %s", p, width, out)
 				}
 			}
 		})

@@ -382,6 +382,10 @@
         out += `<text x="${x(t)}" y="${H - 6}" text-anchor="${anchor}">${label}</text>`;
       }
       out += '</g>';
+      // The legend fits between the unit and the zone label: full labels
+      // when there is room, the bare keys otherwise (a phone).
+      const short = L + 6 + keys.length * 96 > W - R - 70;
+      const gap = short ? 36 : 96;
       keys.forEach((k, i) => {
         const color = keys.length > 1 ? PALETTE[i % PALETTE.length] : this.color;
         const shown = this.series.get(k).filter((p) => p.t >= t0 && p.t <= t1);
@@ -393,8 +397,8 @@
         const last = shown[shown.length - 1];
         out += `<path class="line" stroke="${color}" d="${line}"/><circle cx="${x(last.t)}" cy="${y(last.v)}" r="3.5" fill="${color}"/>`;
         if (keys.length > 1) {
-          const lx = L + 6 + i * 96;
-          out += `<g class="legend"><rect x="${lx}" y="6" width="12" height="4" rx="2" fill="${color}"/><text x="${lx + 17}" y="12">${this.label(k)}</text></g>`;
+          const lx = L + 6 + i * gap;
+          out += `<g class="legend"><rect x="${lx}" y="6" width="12" height="4" rx="2" fill="${color}"/><text x="${lx + 17}" y="12">${short ? k : this.label(k)}</text></g>`;
         }
       });
       el.innerHTML = `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${this.unit} over time">${out}</svg>`;
