@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -823,13 +824,45 @@ func TestPages(t *testing.T) {
 		{"id tags", "/id_tags", `data-tag="DASHBOARD"`},
 		{"reservations", "/reservations", "Reservations"},
 	}
+	postForm := regexp.MustCompile(`(?s)<form[^>]*method="post"[^>]*>.*?</form>`)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, body := e.get(t, tt.path)
 			if code != http.StatusOK || !strings.Contains(body, tt.want) {
 				t.Errorf("GET %s = %d, body contains %q: %v", tt.path, code, tt.want, strings.Contains(body, tt.want))
 			}
+			for _, form := range postForm.FindAllString(body, -1) {
+				if !strings.Contains(form, `name="csrf_token"`) {
+					t.Errorf("GET %s: a form without the CSRF token: %.120s…", tt.path, form)
+				}
+			}
 		})
+	}
+}
+
+// TestUncleanRestart: a node that restarts after a crash marks the charge
+// points it held offline; their sessions are interrupted, nothing counts
+// as live until they reconnect.
+func TestUncleanRestart(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "dashboard.db")
+	srv, ts := startServer(t, config{DBPath: dbPath, Node: "node-1"})
+	a := &testEnv{srv: srv, ts: ts}
+	cp, _ := a.dial(t, "CP-3", 2)
+	charge(t, cp, 1, "TAG-A", 7000)
+	charge(t, cp, 2, "TAG-B", 11000)
+
+	// The same node starts again while the old process's rows still say
+	// connected, as after a crash.
+	srv2, ts2 := startServer(t, config{DBPath: dbPath, Node: "node-1"})
+	b := &testEnv{srv: srv2, ts: ts2}
+	var st stats
+	b.do(t, "GET", "/api/stats", "", &st)
+	if want := (stats{ChargePoints: 1, Interrupted: 2, EnergyToday: st.EnergyToday}); st != want {
+		t.Errorf("stats after the restart = %+v, want %+v", st, want)
+	}
+	_, page := b.get(t, "/")
+	if strings.Contains(page, "data-since") || strings.Count(page, "Interrupted?") < 4 || !strings.Contains(page, `data-field="status">Offline`) {
+		t.Error("the dashboard after the restart shows live sessions")
 	}
 }
 
