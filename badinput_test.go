@@ -8,6 +8,8 @@ import (
 	"github.com/ocppkit/ocppkit"
 	"github.com/ocppkit/ocppkit/internal/testdb"
 	"github.com/ocppkit/ocppkit/ocpp"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
+	"github.com/ocppkit/ocppkit/store"
 )
 
 // TestBadInputGetsPreciseErrors sends malformed frames and payloads from one
@@ -81,5 +83,57 @@ func TestBadInputGetsPreciseErrors(t *testing.T) {
 	}
 	if beats == 0 {
 		t.Fatal("the other charge point sent no heartbeat")
+	}
+}
+
+// TestOutOfRangeValues: connector and transaction ids outside the ranges
+// the OCPP 1.6 specification gives (connectorId > 0 for StartTransaction,
+// >= 0 for StatusNotification and MeterValues; transaction ids are
+// positive) are refused in strict mode with PropertyConstraintViolation,
+// and nothing is stored (before: a connector -1 row, sessions on connector
+// -7 and 0, meter values on connector -3). A charge point in tolerant mode
+// is still served.
+func TestOutOfRangeValues(t *testing.T) {
+	e := newEnv(t, testdb.SQLite(t), ocppkit.Config{AcceptUnknownIDTags: true})
+	e.register(t, "CP-RANGE", "pw-0123456789abcdef")
+	cp := e.dial(t, "CP-RANGE", "pw-0123456789abcdef")
+	ctx := context.Background()
+	tests := []struct {
+		name  string
+		frame string
+	}{
+		{"status of connector -1", `[2,"r1","StatusNotification",{"connectorId":-1,"errorCode":"NoError","status":"Available"}]`},
+		{"transaction on connector -7", `[2,"r2","StartTransaction",{"connectorId":-7,"idTag":"T","meterStart":0,"timestamp":"2026-01-01T00:00:00Z"}]`},
+		{"transaction on connector 0", `[2,"r3","StartTransaction",{"connectorId":0,"idTag":"T","meterStart":0,"timestamp":"2026-01-01T00:00:00Z"}]`},
+		{"meter values of connector -3", `[2,"r4","MeterValues",{"connectorId":-3,"meterValue":[{"timestamp":"2026-01-01T00:00:00Z","sampledValue":[{"value":"1"}]}]}]`},
+		{"meter values of transaction -5", `[2,"r5","MeterValues",{"connectorId":1,"transactionId":-5,"meterValue":[{"timestamp":"2026-01-01T00:00:00Z","sampledValue":[{"value":"1"}]}]}]`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := cp.CallRaw(ctx, []byte(tt.frame))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.Type != ocpp.CallError || f.ErrorCode != ocpp.PropertyConstraintViolation {
+				t.Errorf("reply = %+v, want CALLERROR PropertyConstraintViolation", f)
+			}
+		})
+	}
+	db := e.csms.Store.DB()
+	for _, model := range []any{&store.Connector{}, &store.ChargingSession{}, &store.MeterValue{}} {
+		var n int64
+		db.Model(model).Count(&n)
+		if n != 0 {
+			t.Errorf("%T: %d rows stored from out-of-range values", model, n)
+		}
+	}
+	// Connector 0 (the charge point as a whole) is in range for status.
+	if f, err := cp.CallRaw(ctx, []byte(`[2,"r6","StatusNotification",{"connectorId":0,"errorCode":"NoError","status":"Available"}]`)); err != nil || f.Type != ocpp.CallResult {
+		t.Errorf("status of connector 0: %+v, %v", f, err)
+	}
+	// Tolerant mode, for a charger known to misbehave, takes it.
+	e.csms.Handlers.SetChargePointMode("CP-RANGE", ocpp16.Tolerant)
+	if f, err := cp.CallRaw(ctx, []byte(tests[0].frame)); err != nil || f.Type != ocpp.CallResult {
+		t.Errorf("tolerant mode: %+v, %v", f, err)
 	}
 }

@@ -1,10 +1,10 @@
 // Package ocppkit is an embeddable OCPP 1.6J Central System (CSMS) for Go
 // web applications.
 //
-// A host opens a *gorm.DB (SQLite or PostgreSQL), migrates it, builds a
-// CSMS and mounts it:
+// A host opens a *gorm.DB (SQLite or PostgreSQL) as it always does,
+// migrates it, builds a CSMS and mounts it:
 //
-//	db, err := store.Open("ocpp.db")            // or "postgres://…"
+//	db, err := gorm.Open(sqlite.Open("app.db"), &gorm.Config{}) // or postgres.Open(dsn)
 //	if err != nil { … }
 //	if err := store.Migrate(ctx, db); err != nil { … }
 //	csms, err := ocppkit.New(ocppkit.Config{DB: db})

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -128,6 +129,7 @@ func next(t *testing.T, ch <-chan broadcast.Message) broadcast.Message {
 // frameLog is a slog.Handler keeping the frames the server logs at debug
 // level (attributes direction and frame).
 type frameLog struct {
+	errs     atomic.Int64 // records at Error level
 	mu       sync.Mutex
 	sent     [][]byte
 	received [][]byte
@@ -148,6 +150,9 @@ func (l *frameLog) Handle(_ context.Context, r slog.Record) error {
 		return true
 	})
 	if frame == "" {
+		if r.Level >= slog.LevelError {
+			l.errs.Add(1)
+		}
 		if r.Level >= slog.LevelWarn && testing.Verbose() {
 			fmt.Fprintf(os.Stderr, "%s %s %s\n", r.Level, r.Message, attrsOf(r))
 		}
@@ -163,6 +168,9 @@ func (l *frameLog) Handle(_ context.Context, r slog.Record) error {
 	}
 	return nil
 }
+
+// errorsLogged returns how many records were logged at Error level.
+func (l *frameLog) errorsLogged() int64 { return l.errs.Load() }
 
 func attrsOf(r slog.Record) string {
 	var b strings.Builder

@@ -16,6 +16,7 @@ import (
 	"github.com/ocppkit/ocppkit/broadcast"
 	"github.com/ocppkit/ocppkit/cluster"
 	"github.com/ocppkit/ocppkit/handlers"
+	"github.com/ocppkit/ocppkit/internal/loglimit"
 	"github.com/ocppkit/ocppkit/ocpp"
 	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/remote"
@@ -31,13 +32,25 @@ type Config struct {
 	// Broadcaster carries the live events. By default an in-memory
 	// broadcast.Memory (single node).
 	Broadcaster broadcast.Broadcaster
-	// Logger. By default slog.Default().
+	// Logger. By default slog.Default(). Repeated warnings and errors are
+	// limited before they reach it: see LogBurst.
 	Logger *slog.Logger
+	// LogBurst and LogInterval keep repeated warnings and errors from
+	// flooding the log: at most LogBurst records with the same level and
+	// message pass per LogInterval (whatever their attributes, e.g. the
+	// charge point); the rest are counted, and the first record of the next
+	// interval carries suppressed=<count>. A database outage under load then
+	// logs a bounded number of lines instead of one per message. By default
+	// 10 per 10 s; a negative LogBurst turns the limit off. Debug and Info
+	// records are never limited.
+	LogBurst    int
+	LogInterval time.Duration
 	// AutoRegister lets unknown charge points connect: they are created on
-	// their first connection, and charge points without a password are let
-	// in without one. Off by default: unknown identities are refused (404)
-	// and charge points must authenticate with HTTP Basic (401 otherwise).
-	// Meant for development.
+	// their first connection (once the WebSocket upgrade has succeeded: a
+	// request that does not upgrade creates nothing), and charge points
+	// without a password are let in without one. Off by default: unknown
+	// identities and wrong passwords are refused alike (401) and charge
+	// points must authenticate with HTTP Basic. Meant for development.
 	AutoRegister bool
 	// AcceptUnknownIDTags accepts id tags that are not in the id_tags
 	// table. Off by default. Ignored when Authorizer is set.
@@ -87,6 +100,16 @@ type Config struct {
 	// CommandTimeout bounds every remote command. By default
 	// remote.DefaultTimeout.
 	CommandTimeout time.Duration
+	// WriteTimeout bounds the database work done for a charge point: the
+	// handling of each message (its handler's context ends after it; the
+	// charge point then gets InternalError and retries later, instead of
+	// waiting for an answer that a hung database never gives), each
+	// handshake's lookup, the bookkeeping of each connect and disconnect,
+	// and each write of the background writers (a meter value transaction, a
+	// batch of heartbeat times, the hand-over of an event to the
+	// Broadcaster). By default store.DefaultWriteTimeout (5 s). Host
+	// handlers run within it too.
+	WriteTimeout time.Duration
 	// Mode is the validation mode for charge points' messages. By default
 	// ocpp16.Strict; see Registry.SetChargePointMode for one quirky charger.
 	Mode ocpp16.Mode
@@ -136,9 +159,16 @@ func New(cfg Config) (*CSMS, error) {
 		return nil, errors.New("ocppkit: Config.DB is required")
 	}
 	logger := cmp.Or(cfg.Logger, slog.Default())
+	if cfg.LogBurst >= 0 {
+		logger = slog.New(loglimit.New(logger.Handler(), loglimit.Config{Burst: cfg.LogBurst, Interval: cfg.LogInterval}))
+	}
+	cfg.WriteTimeout = cmp.Or(cfg.WriteTimeout, store.DefaultWriteTimeout)
 	if cfg.NodeID == "" {
 		host, _ := os.Hostname()
 		cfg.NodeID = cmp.Or(host, "ocppkit")
+	}
+	if err := store.Check(context.Background(), cfg.DB); err != nil {
+		return nil, fmt.Errorf("ocppkit: Config.DB: %w", err)
 	}
 	c := &CSMS{cfg: cfg, logger: logger, Store: store.New(cfg.DB), authed: make(map[string]*store.ChargePoint)}
 	c.unknown = newUnknownRecorder(c, cfg.KeepUnknownChargePoints)
@@ -166,6 +196,7 @@ func New(cfg Config) (*CSMS, error) {
 		Logger:            logger,
 		Signer:            cfg.Signer,
 		Sender:            remoteSender{c},
+		WriteTimeout:      cfg.WriteTimeout,
 	})
 	c.Handlers = handlers.NewRegistry(logger)
 	c.Handlers.SetMode(cfg.Mode)
@@ -184,6 +215,7 @@ func New(cfg Config) (*CSMS, error) {
 		Broadcaster: c.Broadcaster,
 		Timeout:     cfg.CommandTimeout,
 		Logger:      logger,
+		KeyRotator:  keyRotator{c},
 	})
 	if err := c.joinCluster(context.Background()); err != nil {
 		return nil, err

@@ -167,7 +167,7 @@ func TestAuthentication(t *testing.T) {
 		name, identity, password string
 		status                   int
 	}{
-		{"unknown identity", "CP-NOBODY", "x", http.StatusNotFound},
+		{"unknown identity: as a wrong password", "CP-NOBODY", "x", http.StatusUnauthorized},
 		{"wrong password", "CP-A", "wrong", http.StatusUnauthorized},
 		{"no password", "CP-A", "", http.StatusUnauthorized},
 		{"right password", "CP-A", "right-password-0123", 0},

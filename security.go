@@ -86,7 +86,7 @@ func (a certAuth) Authenticate(ctx context.Context, r *http.Request, identity st
 		return fmt.Errorf("%w: certificate of %q presented for %q", ocpp.ErrUnauthorized, leaf.Subject.CommonName, identity)
 	}
 	cp, err := a.c.chargePointFor(ctx, r, identity)
-	if err != nil {
+	if err != nil || cp == nil { // nil: AutoRegister creates it in Connected
 		return err
 	}
 	a.c.rememberAuthenticated(cp)
@@ -172,6 +172,11 @@ func (p *passwordRotation) end(identity string) {
 // several nodes, the one running the rotation accepts it early. A charge
 // point that authenticates with the new password during the rotation has
 // adopted it: the rotation succeeds even if its answer was lost.
+//
+// A ChangeConfiguration of AuthorizationKey sent any other way (the
+// Remote methods, remote.Call, Enqueue, the JSON API) goes through the same
+// rotation: the digest follows the key the charge point took, and the key
+// itself is never stored (see package remote).
 func (c *CSMS) RotatePassword(ctx context.Context, identity string) (string, error) {
 	if _, err := c.Store.ChargePointByIdentifier(ctx, identity); err != nil {
 		return "", fmt.Errorf("ocppkit: rotate password of %q: %w", identity, err)
@@ -180,30 +185,54 @@ func (c *CSMS) RotatePassword(ctx context.Context, identity string) (string, err
 	if err != nil {
 		return "", err
 	}
-	digest, err := ocpp.HashPassword(password)
-	if err != nil {
-		return "", err
-	}
-	if !c.rotation.begin(identity, digest) {
-		return "", fmt.Errorf("%w: %s", ErrRotationInProgress, identity)
-	}
-	defer c.rotation.end(identity)
-
 	res, err := c.Remote.ChangeConfiguration(ctx, identity, ocpp16.ChangeConfigurationRequest{Key: AuthorizationKey, Value: password})
 	switch {
-	case c.rotation.adopted(identity):
-		// It reconnected with the new key: whatever became of its answer,
-		// the new password is the one it uses.
+	case errors.Is(err, errDigestNotStored):
+		return password, fmt.Errorf("ocppkit: rotate password of %q: charge point accepted, but storing failed (retry with SetPassword): %w", identity, err)
 	case err != nil && !errors.Is(err, remote.ErrNotRecorded):
 		return "", fmt.Errorf("ocppkit: rotate password of %q: %w", identity, err)
 	case res.Status != ocpp16.ConfigurationStatusAccepted && res.Status != ocpp16.ConfigurationStatusRebootRequired:
 		return "", fmt.Errorf("%w: %s answered %s", ErrPasswordRejected, identity, res.Status)
 	}
-	// The charge point has the new key: record it even if ctx ends now.
-	if err := c.Store.SetPasswordDigest(context.WithoutCancel(ctx), identity, digest); err != nil {
-		return password, fmt.Errorf("ocppkit: rotate password of %q: charge point accepted, but storing failed (retry with SetPassword): %w", identity, err)
-	}
 	return password, nil
+}
+
+// errDigestNotStored: the charge point took a new AuthorizationKey, but its
+// digest could not be stored.
+var errDigestNotStored = errors.New("ocppkit: new password's digest not stored")
+
+// keyRotator is the remote.KeyRotator of the wiring: every change of a
+// charge point's AuthorizationKey, whichever way it is sent, accepts the
+// new key while in flight and stores its digest once the charge point has
+// it.
+type keyRotator struct{ c *CSMS }
+
+func (k keyRotator) BeginKeyRotation(_ context.Context, identity, key string) (func(context.Context, ocpp16.ConfigurationStatus, error) (bool, error), error) {
+	c := k.c
+	digest, err := ocpp.HashPassword(key)
+	if err != nil {
+		return nil, err
+	}
+	if !c.rotation.begin(identity, digest) {
+		return nil, fmt.Errorf("%w: %s", ErrRotationInProgress, identity)
+	}
+	return func(ctx context.Context, status ocpp16.ConfigurationStatus, sendErr error) (bool, error) {
+		defer c.rotation.end(identity)
+		switch {
+		case c.rotation.adopted(identity):
+			// It reconnected with the new key: whatever became of its
+			// answer, the new password is the one it uses.
+		case sendErr != nil:
+			return false, nil
+		case status != ocpp16.ConfigurationStatusAccepted && status != ocpp16.ConfigurationStatusRebootRequired:
+			return false, nil
+		}
+		// The charge point has the new key: record it even if ctx ends now.
+		if err := c.Store.SetPasswordDigest(context.WithoutCancel(ctx), identity, digest); err != nil {
+			return true, fmt.Errorf("%w: %w", errDigestNotStored, err)
+		}
+		return true, nil
+	}, nil
 }
 
 // remoteSender is the handlers.Sender the wiring gives the default

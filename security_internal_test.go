@@ -3,11 +3,15 @@ package ocppkit
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/http/httptest"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/ocppkit/ocppkit/internal/testdb"
 	"github.com/ocppkit/ocppkit/ocpp"
+	"github.com/ocppkit/ocppkit/ocpp/ocpptest"
 	"github.com/ocppkit/ocppkit/store"
 )
 
@@ -68,5 +72,65 @@ func TestRotationAcceptsBothPasswords(t *testing.T) {
 				t.Errorf("%s: %s: %v, want ErrUnauthorized", st.name, pw, err)
 			}
 		}
+	}
+}
+
+// TestDevModeRegistersOnlyAfterUpgrade: with AutoRegister, a request that
+// never becomes a WebSocket (a plain GET, with or without the
+// subprotocol header) creates no charge point and leaves nothing in the
+// authenticated map; a real connection registers the charge point.
+func TestDevModeRegistersOnlyAfterUpgrade(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.SQLite(t)
+	if err := store.Migrate(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(Config{DB: db, NodeID: "dev", AutoRegister: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(c)
+	t.Cleanup(func() {
+		c.Shutdown(context.Background())
+		srv.Close()
+	})
+	for i := range 50 {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/ocpp/GHOST-"+strconv.Itoa(i), nil)
+		if i%2 == 0 {
+			req.Header.Set("Sec-WebSocket-Protocol", "ocpp1.6")
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode == http.StatusSwitchingProtocols {
+			t.Fatalf("plain GET upgraded")
+		}
+	}
+	// The Authenticator itself, called for a handshake that then fails,
+	// creates and remembers nothing either.
+	r := httptest.NewRequest(http.MethodGet, "/ocpp/GHOST-AUTH", nil)
+	if err := c.defaultAuthenticator().Authenticate(ctx, r, "GHOST-AUTH"); err != nil {
+		t.Fatalf("AutoRegister refused an unknown identity: %v", err)
+	}
+	var n int64
+	db.Model(&store.ChargePoint{}).Count(&n)
+	c.authMu.Lock()
+	remembered := len(c.authed)
+	c.authMu.Unlock()
+	if n != 0 || remembered != 0 {
+		t.Fatalf("%d charge points created, %d remembered by requests that never upgraded", n, remembered)
+	}
+	cp, err := ocpptest.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+"/ocpp", "REAL-1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cp.Close()
+	if _, err := cp.Heartbeat(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Store.ChargePointByIdentifier(ctx, "REAL-1"); err != nil {
+		t.Errorf("a real connection was not registered: %v", err)
 	}
 }

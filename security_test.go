@@ -195,7 +195,7 @@ func TestSecurityProfile3(t *testing.T) {
 		{"no certificate", "CP-A", with(), "401"},
 		{"no certificate, but a password", "CP-A", &ocpptest.Options{Password: "pw-0123456789abcdef", TLSConfig: &tls.Config{RootCAs: roots}}, "401"},
 		{"certificate from another CA", "CP-A", forced(rogue.clientCert(t, "CP-A")), "tls"},
-		{"certificate for an unknown charge point", "CP-C", with(ca.clientCert(t, "CP-C")), "404"},
+		{"certificate for an unknown charge point", "CP-C", with(ca.clientCert(t, "CP-C")), "401"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

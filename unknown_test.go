@@ -19,8 +19,8 @@ func TestUnknownChargePointsRecorded(t *testing.T) {
 	ctx := context.Background()
 
 	for range 2 {
-		if err := dialErr(t, e.url, "NEWCOMER", &ocpptest.Options{Password: "whatever-0123456789"}); err == nil || !strings.Contains(err.Error(), "404") {
-			t.Fatalf("unknown identity: dial = %v, want HTTP 404", err)
+		if err := dialErr(t, e.url, "NEWCOMER", &ocpptest.Options{Password: "whatever-0123456789"}); err == nil || !strings.Contains(err.Error(), "401") {
+			t.Fatalf("unknown identity: dial = %v, want HTTP 401", err)
 		}
 	}
 	// A known identity with a wrong password is not "unknown".

@@ -19,11 +19,15 @@ import (
 type connHandler struct{ c *CSMS }
 
 func (h connHandler) HandleCall(ctx context.Context, conn *ocpp.Conn, action string, payload json.RawMessage) (json.RawMessage, error) {
+	ctx, cancel := context.WithTimeout(ctx, h.c.cfg.WriteTimeout)
+	defer cancel()
 	return h.c.Handlers.HandleCall(ctx, conn, action, payload)
 }
 
 func (h connHandler) Connected(ctx context.Context, conn *ocpp.Conn) error {
 	c := h.c
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.WriteTimeout)
+	defer cancel()
 	cp, err := c.authenticated(conn.Identity())
 	if cp == nil {
 		cp, err = c.Store.ChargePointByIdentifier(ctx, conn.Identity())
@@ -52,6 +56,8 @@ func (h connHandler) Ready(_ context.Context, conn *ocpp.Conn) {
 
 func (h connHandler) Disconnected(ctx context.Context, conn *ocpp.Conn, cause error) {
 	c := h.c
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.WriteTimeout)
+	defer cancel()
 	c.clusterDisconnected(ctx, conn)
 	cp := handlers.ChargePointOf(conn)
 	if cp == nil {
@@ -75,7 +81,9 @@ func (a basicAuth) Authenticate(ctx context.Context, r *http.Request, identity s
 	switch {
 	case err != nil:
 		return err
-	case cp.PasswordDigest == "": // registered without a password, or just auto-registered
+	case cp == nil: // unknown, AutoRegister: created once the upgrade succeeded (Connected)
+		return nil
+	case cp.PasswordDigest == "": // registered without a password
 		if !c.cfg.AutoRegister {
 			return fmt.Errorf("%w: charge point %q has no password", ocpp.ErrUnauthorized, identity)
 		}
@@ -89,17 +97,21 @@ func (a basicAuth) Authenticate(ctx context.Context, r *http.Request, identity s
 	return nil
 }
 
-// chargePointFor loads the charge point a handshake names, creating it when
-// AutoRegister is on; otherwise an unknown identity is
-// ocpp.ErrUnknownChargePoint (404), and recorded (see unknownRecorder).
+// chargePointFor loads the charge point a handshake names. An unknown
+// identity is ocpp.ErrUnknownChargePoint (401), recorded (see
+// unknownRecorder), or, with AutoRegister, nil and no error: Connected
+// creates it once the WebSocket upgrade has succeeded, so a request that
+// never upgrades creates nothing.
 func (c *CSMS) chargePointFor(ctx context.Context, r *http.Request, identity string) (*store.ChargePoint, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.WriteTimeout)
+	defer cancel()
 	cp, err := c.Store.ChargePointByIdentifier(ctx, identity)
 	if errors.Is(err, store.ErrNotFound) {
 		if !c.cfg.AutoRegister {
 			c.unknown.record(ctx, r, identity)
 			return nil, ocpp.ErrUnknownChargePoint
 		}
-		cp, _, err = c.Store.EnsureChargePoint(ctx, identity)
+		return nil, nil
 	}
 	return cp, err
 }

@@ -40,9 +40,9 @@ type SessionInfo struct {
 	IDTag           string     `json:"id_tag"`           //
 	StartedAt       time.Time  `json:"started_at"`       //
 	StoppedAt       *time.Time `json:"stopped_at"`       // null while active
-	EnergyConsumed  float64    `json:"energy_consumed"`  // kWh
+	EnergyConsumed  float64    `json:"energy_consumed"`  // kWh, rounded to whole Wh (three decimals)
 	DurationSeconds int64      `json:"duration_seconds"` // so far while active
-	Status          string     `json:"status"`           // e.g. "active", "completed"
+	Status          string     `json:"status"`           // the connector's while running ("Preparing", "Charging", "SuspendedEV", "SuspendedEVSE", "Finishing"), "Completed" once stopped
 	StopReason      string     `json:"stop_reason"`      // OCPP Reason, empty while active
 	MeterStart      int        `json:"meter_start"`      // Wh
 	MeterStop       *int       `json:"meter_stop"`       // Wh, null while active

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -16,6 +17,7 @@ import (
 // events of one charge point keep their order.
 type publisher struct {
 	b       broadcast.Broadcaster
+	timeout time.Duration // bounds each Publish
 	events  chan event
 	stop    chan struct{} // closed by close; events is never closed, so a late send cannot panic
 	done    chan struct{}
@@ -31,8 +33,8 @@ type event struct {
 	flushed       chan struct{} // set on a flush marker only
 }
 
-func newPublisher(b broadcast.Broadcaster, size int, logger *slog.Logger) *publisher {
-	p := &publisher{b: b, events: make(chan event, size), stop: make(chan struct{}), done: make(chan struct{}), logger: logger}
+func newPublisher(b broadcast.Broadcaster, size int, timeout time.Duration, logger *slog.Logger) *publisher {
+	p := &publisher{b: b, timeout: timeout, events: make(chan event, size), stop: make(chan struct{}), done: make(chan struct{}), logger: logger}
 	if b == nil {
 		close(p.done)
 		return p
@@ -73,13 +75,28 @@ func (p *publisher) run() {
 	}
 }
 
+// handle hands one event to the broadcaster, within the publisher's
+// timeout. A panic in the broadcaster loses that event only: it is logged
+// and the publisher goes on.
 func (p *publisher) handle(ev event) {
 	if ev.flushed != nil {
 		close(ev.flushed)
 		return
 	}
-	if err := broadcast.PublishEvent(context.Background(), p.b, ev.chargePointID, ev.kind, ev.v); err != nil {
+	defer recoverAndLog(p.logger, "publish event")
+	ctx, cancel := context.WithTimeout(context.Background(), p.timeout)
+	defer cancel()
+	if err := broadcast.PublishEvent(ctx, p.b, ev.chargePointID, ev.kind, ev.v); err != nil {
 		p.logger.Error("publish event", "kind", ev.kind, "charge_point_id", ev.chargePointID, "err", err)
+	}
+}
+
+// recoverAndLog, deferred in a background goroutine's unit of work,
+// recovers a panic and logs it with its stack, so one bad event or batch
+// does not take the process down (nobody could recover it elsewhere).
+func recoverAndLog(logger *slog.Logger, what string) {
+	if v := recover(); v != nil {
+		logger.Error(what+" panicked", "panic", v, "stack", string(debug.Stack()))
 	}
 }
 
@@ -122,6 +139,7 @@ func (p *publisher) close(ctx context.Context) error {
 // its own path.
 type heartbeatBatcher struct {
 	store   *store.Store
+	timeout time.Duration // bounds each flush
 	logger  *slog.Logger
 	mu      sync.Mutex
 	pending map[uint]time.Time
@@ -130,9 +148,10 @@ type heartbeatBatcher struct {
 	once    sync.Once
 }
 
-func newHeartbeatBatcher(s *store.Store, every time.Duration, logger *slog.Logger) *heartbeatBatcher {
+func newHeartbeatBatcher(s *store.Store, every, timeout time.Duration, logger *slog.Logger) *heartbeatBatcher {
 	h := &heartbeatBatcher{
 		store:   s,
+		timeout: timeout,
 		logger:  logger,
 		pending: make(map[uint]time.Time),
 		stop:    make(chan struct{}),
@@ -157,15 +176,17 @@ func (h *heartbeatBatcher) run(every time.Duration) {
 	for {
 		select {
 		case <-t.C:
-			h.flush(context.Background())
+			h.flush()
 		case <-h.stop:
-			h.flush(context.Background())
+			h.flush()
 			return
 		}
 	}
 }
 
-func (h *heartbeatBatcher) flush(ctx context.Context) {
+// flush writes the pending heartbeat times within the batcher's timeout; on
+// failure (or a panic, logged) they wait for the next flush.
+func (h *heartbeatBatcher) flush() {
 	h.mu.Lock()
 	if len(h.pending) == 0 {
 		h.mu.Unlock()
@@ -174,13 +195,22 @@ func (h *heartbeatBatcher) flush(ctx context.Context) {
 	batch := h.pending
 	h.pending = make(map[uint]time.Time, len(batch))
 	h.mu.Unlock()
+	ok := false
+	defer func() {
+		if !ok { // failed or panicked: keep them for the next flush unless newer ones arrived
+			for id, at := range batch {
+				h.touch(id, at)
+			}
+		}
+	}()
+	defer recoverAndLog(h.logger, "record heartbeats")
+	ctx, cancel := context.WithTimeout(context.Background(), h.timeout)
+	defer cancel()
 	if err := h.store.TouchHeartbeats(ctx, batch); err != nil {
 		h.logger.Error("record heartbeats", "charge_points", len(batch), "err", err)
-		// Keep them for the next flush unless newer ones arrived.
-		for id, at := range batch {
-			h.touch(id, at)
-		}
+		return
 	}
+	ok = true
 }
 
 func (h *heartbeatBatcher) close(ctx context.Context) error {

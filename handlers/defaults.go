@@ -41,6 +41,12 @@ type DefaultsConfig struct {
 	// is full, events are dropped (and counted) rather than delaying a
 	// charge point's reply. By default 8192.
 	PublishBuffer int
+	// WriteTimeout bounds each write of the background writers: a meter
+	// value transaction of the default MeterWriter, a batch of heartbeat
+	// times, the hand-over of one event to the Broadcaster. By default
+	// store.DefaultWriteTimeout. (The handlers themselves run within their
+	// caller's context: the root package gives each message a deadline.)
+	WriteTimeout time.Duration
 	// Now returns the current time. By default time.Now.
 	Now func() time.Time
 	// Logger is used for the handlers' own failures. By default slog.Default().
@@ -105,12 +111,13 @@ func NewDefaults(cfg DefaultsConfig) *Defaults {
 	if d.authorizer == nil {
 		d.authorizer = &StoreAuthorizer{Store: cfg.Store}
 	}
+	timeout := cmp.Or(cfg.WriteTimeout, store.DefaultWriteTimeout)
 	if d.meter == nil {
-		d.meter = store.NewMeterWriter(cfg.Store.DB(), store.MeterWriterConfig{Logger: d.logger})
+		d.meter = store.NewMeterWriter(cfg.Store.DB(), store.MeterWriterConfig{Logger: d.logger, WriteTimeout: timeout})
 		d.ownMeter = true
 	}
-	d.publisher = newPublisher(cfg.Broadcaster, cmp.Or(cfg.PublishBuffer, 8192), d.logger)
-	d.heartbeats = newHeartbeatBatcher(cfg.Store, cmp.Or(cfg.HeartbeatFlush, time.Second), d.logger)
+	d.publisher = newPublisher(cfg.Broadcaster, cmp.Or(cfg.PublishBuffer, 8192), timeout, d.logger)
+	d.heartbeats = newHeartbeatBatcher(cfg.Store, cmp.Or(cfg.HeartbeatFlush, time.Second), timeout, d.logger)
 	return d
 }
 

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/coder/websocket"
 	"golang.org/x/time/rate"
@@ -200,8 +201,9 @@ func (c *Conn) Done() <-chan struct{} { return c.done }
 // ErrTimeout. If ctx is cancelled first, Call returns ctx.Err(); if its
 // deadline passes first, an error wrapping both ErrTimeout and
 // context.DeadlineExceeded. A Call still waiting for its turn when it ends is
-// never sent. If the connection closes, Call returns an error wrapping
-// ErrClosed.
+// never sent, nor is one whose turn comes with less than
+// ServerConfig.MinCallTime left (it returns ErrTimeout at once). If the
+// connection closes, Call returns an error wrapping ErrClosed.
 //
 // Call may be used from a handler, including for the same charge point: a
 // CALL the charge point sends meanwhile is still received (and handled once
@@ -219,18 +221,35 @@ func (c *Conn) Call(ctx context.Context, action string, payload json.RawMessage)
 	}
 	defer c.waiting.Add(-1)
 
+	start := time.Now()
 	timeout := time.NewTimer(c.srv.cfg.CallTimeout)
 	defer timeout.Stop()
+	queued := false
 	select {
 	case c.slot <- struct{}{}:
-	case <-ctx.Done():
-		return nil, c.ctxErr(ctx, action)
-	case <-timeout.C:
-		return nil, c.timeoutErr(action)
-	case <-c.ctx.Done():
-		return nil, c.closedErr()
+	default:
+		queued = true
+		select {
+		case c.slot <- struct{}{}:
+		case <-ctx.Done():
+			return nil, c.ctxErr(ctx, action)
+		case <-timeout.C:
+			return nil, c.timeoutErr(action)
+		case <-c.ctx.Done():
+			return nil, c.closedErr()
+		}
 	}
 	defer func() { <-c.slot }()
+	if queued && c.srv.cfg.MinCallTime > 0 {
+		deadline := start.Add(c.srv.cfg.CallTimeout)
+		if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+			deadline = d
+		}
+		if left := time.Until(deadline); left < c.srv.cfg.MinCallTime {
+			return nil, fmt.Errorf("%w: %s not sent: its turn came with %v left, less than MinCallTime %v",
+				ErrTimeout, action, left.Round(time.Millisecond), c.srv.cfg.MinCallTime)
+		}
+	}
 	// Our turn came, but the caller or the connection may have ended at
 	// the same moment: such a call is never sent.
 	if ctx.Err() != nil {
@@ -680,6 +699,12 @@ func (c *Conn) readFrame(typ websocket.MessageType, r io.Reader) (f Frame, call,
 		c.logger.Warn("ocpp: binary WebSocket message; closing")
 		c.closeGraceful(websocket.StatusUnsupportedData, "OCPP-J frames must be text messages",
 			NewError(ProtocolError, "binary WebSocket message"))
+		return f, false, false, nil
+	}
+	if !utf8.Valid(*bp) {
+		c.logger.Warn("ocpp: text message is not valid UTF-8; closing")
+		c.closeGraceful(websocket.StatusInvalidFramePayloadData, "text message is not valid UTF-8",
+			NewError(ProtocolError, "invalid UTF-8 in a text message"))
 		return f, false, false, nil
 	}
 	debug = c.debug()

@@ -10,14 +10,27 @@
 // CALLERROR, while any other error becomes InternalError "internal error"
 // (internal error text never goes on the wire).
 //
+// Error codes have one canonical spelling in the library, OCPP-J 1.6's
+// (FormationViolation, OccurenceConstraintViolation). OCPP-J 2.0.1 spells
+// those two FormatViolation and OccurrenceConstraintViolation and adds
+// MessageTypeNotSupported and RpcFrameworkError: ErrorCode.For(OCPP201)
+// gives the spelling for a 2.0.1 wire, ErrorCode.For(OCPP16) maps the 2.0.1
+// codes back to 1.6's, and ErrorCode.Canonical normalises a received code.
+//
 // # Server
 //
 // Server is an http.Handler: mount it on the host's own mux, e.g.
 // mux.Handle("/ocpp/", srv). The charge point identity is the last path
-// segment, percent-decoded. A handshake must offer the ocpp1.6 subprotocol
-// (400 otherwise) and pass the Authenticator, which runs before the upgrade
-// (404 for ErrUnknownChargePoint, 401 otherwise). ServerConfig's zero value
-// works; every field documents its default.
+// segment, percent-decoded, and must pass ValidIdentity (at most 48
+// characters of printable ASCII, no '/': 400 otherwise). Handshakes are
+// rate limited per remote address (429 with Retry-After; see
+// ServerConfig.HandshakeRate and HandshakeKey for proxies). A request that
+// is not a WebSocket upgrade gets 426. A handshake must offer the ocpp1.6
+// subprotocol (400 otherwise) and pass the Authenticator, which runs before
+// the upgrade (401 for any refusal: an unknown identity answers as a wrong
+// password does). A text message that is not valid UTF-8 closes the
+// connection with 1007. ServerConfig's zero value works; every field
+// documents its default.
 //
 // A second connection with the same identity replaces the first: the old
 // socket is closed with StatusPolicyViolation and reason "replaced by a

@@ -96,11 +96,13 @@ type DisconnectHandler interface {
 }
 
 // Authenticator decides whether a charge point may connect. It runs before
-// the WebSocket upgrade, with the identity already taken from the URL.
-// Returning an error wrapping ErrUnknownChargePoint refuses the handshake
-// with 404 Not Found; any other error (ErrUnauthorized in particular) with
-// 401 Unauthorized and a WWW-Authenticate: Basic realm="ocpp" challenge.
-// Authenticate is called concurrently for different handshakes.
+// the WebSocket upgrade, with the identity already taken from the URL and
+// validated, and only for requests that are WebSocket handshakes. Any error
+// refuses the handshake with 401 Unauthorized and a WWW-Authenticate: Basic
+// realm="ocpp" challenge — ErrUnknownChargePoint and ErrUnauthorized alike,
+// so that a stranger cannot tell which identities exist (the log says
+// which). Authenticate is called concurrently for different handshakes. It
+// must not create anything for an identity: the upgrade may still fail.
 type Authenticator interface {
 	Authenticate(ctx context.Context, r *http.Request, identity string) error
 }
@@ -119,7 +121,8 @@ var (
 	// point whose credentials are missing or wrong (HTTP 401).
 	ErrUnauthorized = errors.New("ocpp: unauthorized")
 	// ErrUnknownChargePoint is returned by an Authenticator to refuse an
-	// identity it does not know (HTTP 404).
+	// identity it does not know (HTTP 401, as ErrUnauthorized: only the log
+	// tells them apart).
 	ErrUnknownChargePoint = errors.New("ocpp: unknown charge point")
 	// ErrNotConnected is returned by Server.Call when no charge point with
 	// that identity is connected.
@@ -227,10 +230,42 @@ type ServerConfig struct {
 	// at once. By default, 64; a negative value lets no call wait.
 	CallQueueSize int
 
+	// MinCallTime is the least time a Conn.Call that had to wait for its
+	// turn must have left (of CallTimeout and its context's deadline) to be
+	// sent. A call whose turn comes later than that returns ErrTimeout
+	// without being sent: its answer could hardly arrive in time, and a
+	// charge point that is slow already would only get a longer backlog.
+	// By default, CallTimeout/10 (3 s with the default CallTimeout); a
+	// negative value sends every call whose turn comes.
+	MinCallTime time.Duration
+
 	// NodeID names this server node; handlers read it through
 	// Server.NodeID, e.g. to record which node holds a charge point's
 	// socket. By default, the host name.
 	NodeID string
+
+	// CheckIdentity validates the identity taken from the URL before
+	// anything else looks at it; an error refuses the handshake with 400
+	// Bad Request. By default, ValidIdentity (at most 48 characters of
+	// printable ASCII, no '/').
+	CheckIdentity func(identity string) error
+
+	// HandshakeRate limits handshakes per remote address: HandshakeRate a
+	// second on average, in bursts of HandshakeBurst; a handshake over the
+	// limit is refused with 429 Too Many Requests and a Retry-After header,
+	// before authentication. By default DefaultHandshakeRate (10/s) and
+	// DefaultHandshakeBurst (100); a negative HandshakeRate or rate.Inf
+	// turns the limit off.
+	HandshakeRate  rate.Limit
+	HandshakeBurst int
+
+	// HandshakeKey returns the address HandshakeRate counts a handshake
+	// against. By default RemoteHost (the peer's IP address). Behind a
+	// reverse proxy or load balancer every handshake comes from the proxy:
+	// return the client address the proxy vouches for instead (e.g. the
+	// last X-Forwarded-For entry your own proxy appended) — never a header
+	// a client can set freely.
+	HandshakeKey func(r *http.Request) string
 
 	// AcceptOptions are passed to websocket.Accept (origin checks,
 	// compression, …). Its Subprotocols field is ignored: use Subprotocols.
@@ -255,6 +290,7 @@ type Server struct {
 	logger     *slog.Logger
 	accept     websocket.AcceptOptions
 	frameLimit int64
+	handshakes *handshakeLimiter // nil without a handshake rate limit
 	idPrefix   string
 	idCounter  atomic.Uint64
 
@@ -280,6 +316,12 @@ func NewServer(cfg ServerConfig) *Server {
 	cfg.RateLimit = cmp.Or(cfg.RateLimit, DefaultRateLimit)
 	cfg.RateBurst = cmp.Or(cfg.RateBurst, DefaultRateBurst)
 	cfg.CallQueueSize = cmp.Or(cfg.CallQueueSize, DefaultCallQueueSize)
+	cfg.MinCallTime = cmp.Or(cfg.MinCallTime, cfg.CallTimeout/10)
+	if cfg.CheckIdentity == nil {
+		cfg.CheckIdentity = ValidIdentity
+	}
+	cfg.HandshakeRate = cmp.Or(cfg.HandshakeRate, DefaultHandshakeRate)
+	cfg.HandshakeBurst = cmp.Or(cfg.HandshakeBurst, DefaultHandshakeBurst)
 	if cfg.CallQueueSize < 0 {
 		cfg.CallQueueSize = 0
 	}
@@ -291,6 +333,7 @@ func NewServer(cfg ServerConfig) *Server {
 		handler:    cfg.Handler,
 		logger:     cfg.Logger,
 		frameLimit: cfg.MaxFrameSize,
+		handshakes: newHandshakeLimiter(cfg.HandshakeRate, cfg.HandshakeBurst, cfg.HandshakeKey),
 		conns:      make(map[string]*Conn),
 		all:        make(map[*Conn]struct{}),
 	}
@@ -361,6 +404,25 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) *Conn {
 		http.Error(w, "ocpp: the URL path must end with the charge point identity", http.StatusNotFound)
 		return nil
 	}
+	if s.handshakes != nil {
+		if ok, retry := s.handshakes.allow(r); !ok {
+			s.logger.Warn("ocpp: handshake refused: rate limit", "remote_addr", r.RemoteAddr)
+			w.Header().Set("Retry-After", strconv.Itoa(int(retry/time.Second)+1))
+			http.Error(w, "ocpp: too many handshakes", http.StatusTooManyRequests)
+			return nil
+		}
+	}
+	if err := s.cfg.CheckIdentity(identity); err != nil {
+		s.logger.Warn("ocpp: handshake refused: invalid identity", "identity", truncate(identity, 64), "remote_addr", r.RemoteAddr, "error", err)
+		http.Error(w, "ocpp: invalid charge point identity", http.StatusBadRequest)
+		return nil
+	}
+	if !isWebSocketHandshake(r) {
+		w.Header().Set("Connection", "Upgrade")
+		w.Header().Set("Upgrade", "websocket")
+		http.Error(w, "ocpp: charge points connect with a WebSocket handshake", http.StatusUpgradeRequired)
+		return nil
+	}
 	logger := s.logger.With("charge_point", identity)
 
 	subprotocol := selectSubprotocol(r.Header, s.cfg.Subprotocols)
@@ -377,16 +439,15 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) *Conn {
 			switch {
 			case errors.Is(err, ErrUnknownChargePoint):
 				logger.Warn("ocpp: handshake refused: unknown charge point", "remote_addr", r.RemoteAddr)
-				http.Error(w, "ocpp: unknown charge point", http.StatusNotFound)
+			case errors.Is(err, ErrUnauthorized):
+				logger.Warn("ocpp: handshake refused: unauthorized", "remote_addr", r.RemoteAddr, "error", err)
 			default:
-				if errors.Is(err, ErrUnauthorized) {
-					logger.Warn("ocpp: handshake refused: unauthorized", "remote_addr", r.RemoteAddr, "error", err)
-				} else {
-					logger.Error("ocpp: authenticator failed", "remote_addr", r.RemoteAddr, "error", err)
-				}
-				w.Header().Set("WWW-Authenticate", `Basic realm="ocpp"`)
-				http.Error(w, "ocpp: unauthorized", http.StatusUnauthorized)
+				logger.Error("ocpp: authenticator failed", "remote_addr", r.RemoteAddr, "error", err)
 			}
+			// One answer for every refusal: which identities exist is not
+			// for strangers to learn.
+			w.Header().Set("WWW-Authenticate", `Basic realm="ocpp"`)
+			http.Error(w, "ocpp: unauthorized", http.StatusUnauthorized)
 			return nil
 		}
 	}
@@ -416,6 +477,35 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) *Conn {
 	}
 	ws.SetReadLimit(s.frameLimit)
 	return c
+}
+
+// isWebSocketHandshake reports whether r asks for a WebSocket upgrade
+// (RFC 6455 §4.2.1), so that a plain request never reaches the
+// Authenticator.
+func isWebSocketHandshake(r *http.Request) bool {
+	return r.Method == http.MethodGet &&
+		headerHasToken(r.Header, "Connection", "upgrade") &&
+		headerHasToken(r.Header, "Upgrade", "websocket") &&
+		r.Header.Get("Sec-WebSocket-Key") != ""
+}
+
+func headerHasToken(h http.Header, name, token string) bool {
+	for _, v := range h.Values(name) {
+		for t := range strings.SplitSeq(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(t), token) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// truncate shortens s for a log line.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
 }
 
 // upgradeHook calls onSwitch just before the 101 Switching Protocols

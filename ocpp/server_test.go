@@ -109,7 +109,7 @@ func TestAuthentication(t *testing.T) {
 		{name: "wrong password", identity: "CP1", user: "CP1", pass: "nope", wantStatus: http.StatusUnauthorized},
 		{name: "no credentials", identity: "CP1", wantStatus: http.StatusUnauthorized},
 		{name: "user is not the identity", identity: "CP1", user: "CP2", pass: "s3cret-key", wantStatus: http.StatusUnauthorized},
-		{name: "unknown charge point", identity: "CP9", user: "CP9", pass: "x", wantStatus: http.StatusNotFound},
+		{name: "unknown charge point: as a wrong password", identity: "CP9", user: "CP9", pass: "x", wantStatus: http.StatusUnauthorized},
 		{name: "authenticator failure", identity: "broken", user: "broken", pass: "x", wantStatus: http.StatusUnauthorized},
 	}
 	ts := newTestServer(t, ocpp.ServerConfig{Authenticator: auth})
@@ -142,10 +142,19 @@ func TestIdentity(t *testing.T) {
 		wantStatus int
 	}{
 		{name: "plain", path: "CP-001", want: "CP-001", wantStatus: http.StatusSwitchingProtocols},
-		{name: "percent-encoded", path: "CP%201%2Fa%C3%A9", want: "CP 1/aé", wantStatus: http.StatusSwitchingProtocols},
+		{name: "percent-encoded", path: "DE%2AABC%2AE1%3A2", want: "DE*ABC*E1:2", wantStatus: http.StatusSwitchingProtocols},
 		{name: "last segment", path: "site/CP7", want: "CP7", wantStatus: http.StatusSwitchingProtocols},
+		{name: "48 characters", path: strings.Repeat("x", 48), want: strings.Repeat("x", 48), wantStatus: http.StatusSwitchingProtocols},
 		{name: "empty", path: "", wantStatus: http.StatusNotFound},
 		{name: "trailing slash", path: "CP1/", wantStatus: http.StatusNotFound},
+		{name: "49 characters", path: strings.Repeat("x", 49), wantStatus: http.StatusBadRequest},
+		{name: "5000 characters", path: strings.Repeat("x", 5000), wantStatus: http.StatusBadRequest},
+		{name: "encoded slash", path: "CP%2F1", wantStatus: http.StatusBadRequest},
+		{name: "space", path: "CP%201", wantStatus: http.StatusBadRequest},
+		{name: "newline", path: "CP%0A1", wantStatus: http.StatusBadRequest},
+		{name: "NUL", path: "CP%001", wantStatus: http.StatusBadRequest},
+		{name: "markup", path: "%22%3E%3Cscript%3E", wantStatus: http.StatusBadRequest},
+		{name: "not ASCII", path: "a%C3%A9", wantStatus: http.StatusBadRequest},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -988,4 +997,124 @@ func TestShutdownContextExpires(t *testing.T) {
 		t.Fatalf("Shutdown: %v, want DeadlineExceeded", err)
 	}
 	h.waitDisconnect(t) // the forced close cancelled the handler, and Disconnected ran
+}
+
+// TestQueuedCallWithTooLittleTimeIsNotSent: a call that waited behind an
+// unanswered one and whose turn comes with less than MinCallTime left is
+// failed with ErrTimeout without reaching the charge point (before, a burst
+// of such calls reached a silent station just as each timed out).
+func TestQueuedCallWithTooLittleTimeIsNotSent(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, ocpp.ServerConfig{Handler: ocpp.HandlerFunc(heartbeat), MinCallTime: time.Second})
+	cl, c := connectedConn(t, ts, "CP1")
+	firstCtx, cancelFirst := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancelFirst()
+	first := make(chan error, 1)
+	go func() { _, err := c.Call(firstCtx, "Unanswered", nil); first <- err }()
+	if f := cl.recv(); f.Action != "Unanswered" {
+		t.Fatalf("got %+v", f)
+	}
+	// Queued behind it, with a deadline soon after the first one's: its
+	// turn comes with less than a second left.
+	lateCtx, cancelLate := context.WithTimeout(context.Background(), 800*time.Millisecond)
+	defer cancelLate()
+	late := make(chan error, 1)
+	go func() { _, err := c.Call(lateCtx, "Late", nil); late <- err }()
+	if err := <-first; !errors.Is(err, ocpp.ErrTimeout) {
+		t.Fatalf("first: %v, want ErrTimeout", err)
+	}
+	if err := <-late; !errors.Is(err, ocpp.ErrTimeout) {
+		t.Fatalf("late: %v, want ErrTimeout", err)
+	}
+	// The next frame the charge point gets is the reply to its own
+	// Heartbeat: Late was never sent.
+	if f := cl.call("hb", "Heartbeat", "{}"); f.Type != ocpp.CallResult || f.ID != "hb" {
+		t.Fatalf("got %+v, want the Heartbeat's reply (Late must not be sent)", f)
+	}
+	// A call that did not wait is sent whatever its deadline.
+	shortCtx, cancelShort := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancelShort()
+	go func() { _, _ = c.Call(shortCtx, "Prompt", nil) }()
+	if f := cl.recv(); f.Action != "Prompt" {
+		t.Fatalf("got %+v, want Prompt", f)
+	}
+}
+
+// TestPlainRequestNeverReachesAuthenticator: a request that is not a
+// WebSocket handshake (a browser's GET, a scanner's POST) is answered 426
+// before the Authenticator, which may load or create rows, sees it.
+func TestPlainRequestNeverReachesAuthenticator(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int64
+	auth := ocpp.AuthenticatorFunc(func(context.Context, *http.Request, string) error {
+		calls.Add(1)
+		return nil
+	})
+	ts := newTestServer(t, ocpp.ServerConfig{Authenticator: auth})
+	base := strings.Replace(ts.url, "ws://", "http://", 1)
+	for _, method := range []string{http.MethodGet, http.MethodPost} {
+		req, _ := http.NewRequest(method, base+"CP-PLAIN", nil)
+		req.Header.Set("Sec-WebSocket-Protocol", "ocpp1.6")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusUpgradeRequired {
+			t.Errorf("%s: status %d, want 426", method, res.StatusCode)
+		}
+	}
+	if n := calls.Load(); n != 0 {
+		t.Errorf("the Authenticator ran %d times for plain requests", n)
+	}
+}
+
+// TestHandshakeRateLimit: handshakes from one address beyond the burst are
+// refused with 429 and Retry-After, before authentication; HandshakeKey
+// decides what counts as one address (behind a proxy).
+func TestHandshakeRateLimit(t *testing.T) {
+	t.Parallel()
+	var auths atomic.Int64
+	auth := ocpp.AuthenticatorFunc(func(context.Context, *http.Request, string) error {
+		auths.Add(1)
+		return ocpp.ErrUnauthorized
+	})
+	ts := newTestServer(t, ocpp.ServerConfig{
+		Authenticator:  auth,
+		HandshakeRate:  0.001, // one per 1000 s: the burst is all there is
+		HandshakeBurst: 3,
+		HandshakeKey:   func(r *http.Request) string { return r.Header.Get("X-Test-Client") },
+	})
+	dial := func(client string) (int, http.Header) {
+		status, _, h := ts.dialStatus(t, "CP-RL", &websocket.DialOptions{Subprotocols: []string{"ocpp1.6"}, HTTPHeader: http.Header{"X-Test-Client": {client}}})
+		return status, h
+	}
+	for i := range 3 {
+		if status, _ := dial("a"); status != http.StatusUnauthorized {
+			t.Fatalf("handshake %d: %d, want 401", i, status)
+		}
+	}
+	status, h := dial("a")
+	if status != http.StatusTooManyRequests || h.Get("Retry-After") == "" {
+		t.Fatalf("4th handshake: %d (Retry-After %q), want 429 with Retry-After", status, h.Get("Retry-After"))
+	}
+	if n := auths.Load(); n != 3 {
+		t.Errorf("Authenticator ran %d times, want 3", n)
+	}
+	if status, _ := dial("b"); status != http.StatusUnauthorized {
+		t.Errorf("another client: %d, want 401", status)
+	}
+}
+
+// TestInvalidUTF8ClosesWith1007: a text message that is not UTF-8 is not
+// answered; the connection closes with 1007 (RFC 6455 §8.1).
+func TestInvalidUTF8ClosesWith1007(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, ocpp.ServerConfig{Handler: ocpp.HandlerFunc(heartbeat)})
+	cl := ts.dial(t, "CP-UTF8")
+	cl.send("[2,\"1\",\"Heartbeat\",{\"x\":\"\xff\xfe\"}]")
+	err := cl.recvErr()
+	if got := websocket.CloseStatus(err); got != websocket.StatusInvalidFramePayloadData {
+		t.Fatalf("read after invalid UTF-8: %v (close status %d), want 1007", err, got)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -40,9 +41,19 @@ func (c *Client) Enqueue(ctx context.Context, identity string, req ocpp16.Reques
 	if err := req.Validate(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidRequest, err)
 	}
+	if err := checkSecrets(req); err != nil {
+		return nil, err
+	}
 	payload, err := json.Marshal(req)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidRequest, err)
+	}
+	key, isKey := authorizationKeyOf(req)
+	if isKey {
+		if c.keys == nil {
+			return nil, fmt.Errorf("%w: %w", ErrInvalidRequest, ErrNoKeyRotator)
+		}
+		payload = json.RawMessage(redactedPayload()) // the key itself stays in memory
 	}
 	cp, err := c.store.ChargePointByIdentifier(ctx, identity)
 	if errors.Is(err, store.ErrNotFound) {
@@ -67,6 +78,9 @@ func (c *Client) Enqueue(ctx context.Context, identity string, req ocpp16.Reques
 	}
 	if err := c.store.CreateCommand(ctx, cmd); err != nil {
 		return nil, err
+	}
+	if isKey {
+		c.keepSecret(cmd.ID, key)
 	}
 	c.publish(cmd)
 	c.DeliverPending(identity)
@@ -94,7 +108,7 @@ func (c *Client) DeliverPending(identity string) {
 	go func() {
 		defer c.wg.Done()
 		for {
-			c.deliver(identity)
+			c.deliverSafely(identity)
 			c.mu.Lock()
 			if !c.again[identity] || c.ctx.Err() != nil {
 				delete(c.delivering, identity)
@@ -106,6 +120,18 @@ func (c *Client) DeliverPending(identity string) {
 			c.mu.Unlock()
 		}
 	}()
+}
+
+// deliverSafely is deliver on a background goroutine: a panic (a bug, or
+// in a Caller or store hook) is logged, and the commands it did not reach
+// stay pending.
+func (c *Client) deliverSafely(identity string) {
+	defer func() {
+		if v := recover(); v != nil {
+			c.logger.Error("deliver queued commands panicked", "charge_point", identity, "panic", v, "stack", string(debug.Stack()))
+		}
+	}()
+	c.deliver(identity)
 }
 
 func (c *Client) deliver(identity string) {
@@ -129,7 +155,7 @@ func (c *Client) deliver(identity string) {
 		} else if !ok {
 			continue // another delivery (on another node) has it
 		}
-		raw, err := c.send(ctx, identity, cmd.Action, json.RawMessage(cmd.Payload))
+		raw, err := c.sendStored(ctx, identity, cmd)
 		if errors.Is(err, ErrNotConnected) {
 			// Not delivered: back to the queue for the next connection.
 			cmd.Status, cmd.SentAt = StatusPending, nil
@@ -139,8 +165,44 @@ func (c *Client) deliver(identity string) {
 			c.retryIfReconnected(ctx, identity, since)
 			return
 		}
+		if isKeyCommand(cmd) {
+			c.takeSecret(cmd.ID)
+		}
 		c.complete(context.WithoutCancel(ctx), cmd, raw, err)
 	}
+}
+
+// errSecretLost fails an enqueued AuthorizationKey change whose key this
+// process does not hold.
+var errSecretLost = errors.New("remote: the new AuthorizationKey is never stored and is not held by this process (it restarted, or another node enqueued it): enqueue it again")
+
+// sendStored sends a stored command; an AuthorizationKey change goes with
+// the key held in memory, through the KeyRotator.
+func (c *Client) sendStored(ctx context.Context, identity string, cmd *store.Command) (json.RawMessage, error) {
+	if !isKeyCommand(cmd) {
+		return c.send(ctx, identity, cmd.Action, json.RawMessage(cmd.Payload))
+	}
+	key, ok := c.peekSecret(cmd.ID)
+	if !ok {
+		return nil, errSecretLost
+	}
+	payload, err := json.Marshal(ocpp16.ChangeConfigurationRequest{Key: AuthorizationKey, Value: key})
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.sendAuthorizationKey(ctx, identity, key, payload)
+	if res == nil {
+		return nil, err
+	}
+	raw, merr := json.Marshal(res)
+	if merr != nil {
+		return nil, merr
+	}
+	if errors.Is(err, ErrNotRecorded) {
+		c.logger.Error("record new AuthorizationKey", "charge_point", identity, "command_id", cmd.ID, "err", err)
+		err = nil // the charge point took it: the command succeeded
+	}
+	return raw, err
 }
 
 // expireLoop marks commands past their expiry as expired, every interval,
@@ -155,13 +217,24 @@ func (c *Client) expireLoop(every time.Duration) {
 		case <-c.ctx.Done():
 			return
 		case <-t.C:
-			if _, err := c.store.ExpireCommands(c.ctx, c.now().UTC()); err != nil && c.ctx.Err() == nil {
-				c.logger.Error("expire commands", "err", err)
-			}
-			if err := c.ExpireReservations(c.ctx); err != nil && c.ctx.Err() == nil {
-				c.logger.Error("expire reservations", "err", err)
-			}
+			c.expire()
 		}
+	}
+}
+
+// expire runs one round of expireLoop; a panic is logged, and the next
+// round tries again.
+func (c *Client) expire() {
+	defer func() {
+		if v := recover(); v != nil {
+			c.logger.Error("expire commands panicked", "panic", v, "stack", string(debug.Stack()))
+		}
+	}()
+	if _, err := c.store.ExpireCommands(c.ctx, c.now().UTC()); err != nil && c.ctx.Err() == nil {
+		c.logger.Error("expire commands", "err", err)
+	}
+	if err := c.ExpireReservations(c.ctx); err != nil && c.ctx.Err() == nil {
+		c.logger.Error("expire reservations", "err", err)
 	}
 }
 

@@ -6,7 +6,9 @@
 //
 // A command is sent over the charge point's socket through a Caller
 // (*ocpp.Server on a single node); the reply is validated and returned as
-// the action's typed response. Errors say what happened: ErrNotConnected,
+// the action's typed response. Errors say what happened:
+// ErrUnknownChargePoint (the store has no such charge point),
+// ErrNotConnected (it has, but the charge point holds no socket),
 // ErrTimeout, *ocpp.Error for a CALLERROR, ErrInvalidRequest,
 // ErrInvalidResponse.
 //

@@ -50,8 +50,10 @@ func TestUndeliveredCommandExpires(t *testing.T) {
 			}
 			return
 		}
-		if got.Status != remote.StatusPending {
-			t.Fatalf("status = %s, want pending then expired", got.Status)
+		// A delivery attempt claims it (sent) before it finds the charge
+		// point absent and puts it back (pending).
+		if got.Status != remote.StatusPending && got.Status != remote.StatusSent {
+			t.Fatalf("status = %s, want pending (or briefly sent) then expired", got.Status)
 		}
 		select {
 		case <-deadline:

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -30,11 +31,28 @@ const maxBody = 1 << 20
 // 404 for an unknown charge point or action, 400 for an invalid payload
 // (code is the OCPP validation code), 409 when the charge point is not
 // connected, 502 when it answers CALLERROR (code is its error code) or an
-// invalid reply, 504 when it does not answer in time, 405 for a method
-// other than POST. The host wraps the handler in its own authentication.
+// invalid reply, 504 when it does not answer in time, 503 with Retry-After
+// when the charge point already has a full queue of commands waiting
+// (ErrBusy), 405 for a method other than POST.
+//
+// It is safe by default against a web page the operator happens to visit:
+// the body must be Content-Type application/json (415 otherwise: an HTML
+// form cannot send that), and cross-origin requests are refused with 403
+// (http.CrossOriginProtection: Sec-Fetch-Site, or Origin against Host).
+// It does no authentication of its own: the host must wrap it in its own
+// (an operator session, a token, HTTP Basic), never mount it bare.
+// AuthorizationKey set through it goes through the password rotation (see
+// Config.Secrets) and is never stored or echoed.
 func (c *Client) HTTPHandler() http.Handler {
 	return http.HandlerFunc(c.serveHTTP)
 }
+
+// crossOrigin refuses cross-origin requests to the JSON API.
+var crossOrigin = http.NewCrossOriginProtection()
+
+// retryAfter is the Retry-After of a 503 for a busy charge point, in
+// seconds.
+const retryAfter = "5"
 
 type apiError struct {
 	Error string `json:"error"`
@@ -50,6 +68,14 @@ func (c *Client) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		writeJSON(w, http.StatusMethodNotAllowed, apiError{Error: "method not allowed: use POST"})
+		return
+	}
+	if err := crossOrigin.Check(r); err != nil {
+		writeJSON(w, http.StatusForbidden, apiError{Error: "cross-origin request refused"})
+		return
+	}
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		writeJSON(w, http.StatusUnsupportedMediaType, apiError{Error: "the body must be Content-Type: application/json"})
 		return
 	}
 	if !slices.Contains(ocpp16.CentralSystemActions, action) {
@@ -111,6 +137,10 @@ func (c *Client) writeError(w http.ResponseWriter, err error) {
 		writeJSON(w, http.StatusConflict, apiError{Error: err.Error()})
 	case errors.Is(err, ErrTimeout):
 		writeJSON(w, http.StatusGatewayTimeout, apiError{Error: err.Error()})
+	case errors.Is(err, ErrBusy):
+		c.logger.Warn("commands API: charge point busy", "err", err)
+		w.Header().Set("Retry-After", retryAfter)
+		writeJSON(w, http.StatusServiceUnavailable, apiError{Error: err.Error()})
 	case errors.Is(err, ErrInvalidResponse):
 		writeJSON(w, http.StatusBadGateway, apiError{Error: err.Error(), Code: string(ocpp.CodeOf(err))})
 	case errors.As(err, &oe):

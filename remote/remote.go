@@ -25,7 +25,9 @@ const DefaultTimeout = 30 * time.Second
 const DefaultExpiry = 24 * time.Hour
 
 // Errors returned by the commands. A CALLERROR from the charge point is
-// returned as an *ocpp.Error (test with errors.As).
+// returned as an *ocpp.Error (test with errors.As). A charge point the
+// store does not know is ErrUnknownChargePoint, for the awaited commands
+// as for Enqueue; a known one without a connection is ErrNotConnected.
 var (
 	ErrNotConnected       = errors.New("remote: charge point is not connected")
 	ErrTimeout            = errors.New("remote: charge point did not answer in time")
@@ -34,6 +36,10 @@ var (
 	ErrInvalidResponse    = errors.New("remote: invalid response from charge point")
 	ErrNoActiveSession    = errors.New("remote: session is not active")
 	ErrClosed             = errors.New("remote: client is closed")
+	// ErrBusy: the charge point has as many commands waiting as its
+	// connection queues (ocpp.ServerConfig.CallQueueSize); this one was not
+	// sent. Retry later. The JSON API answers 503 with Retry-After.
+	ErrBusy = errors.New("remote: charge point is busy: too many commands waiting")
 )
 
 // Caller sends one CALL to a connected charge point and returns the payload
@@ -65,6 +71,10 @@ type Config struct {
 	// expired in the database, and reservations past their expiry date
 	// Expired. By default one minute.
 	ExpireInterval time.Duration
+	// KeyRotator takes part in every change of a charge point's
+	// AuthorizationKey (see secrets.go); the root package sets it. By
+	// default nil: such a change is refused with ErrNoKeyRotator.
+	KeyRotator KeyRotator
 }
 
 // Client sends commands to charge points and awaits their replies.
@@ -85,6 +95,10 @@ type Client struct {
 	mu         sync.Mutex
 	delivering map[string]bool
 	again      map[string]bool
+
+	keys      KeyRotator
+	secretsMu sync.Mutex
+	secrets   map[uint]string // enqueued AuthorizationKeys by command id, never stored
 }
 
 // New returns a Client. It starts one goroutine, which expires commands
@@ -106,6 +120,8 @@ func New(cfg Config) *Client {
 		cancel:     cancel,
 		delivering: make(map[string]bool),
 		again:      make(map[string]bool),
+		keys:       cfg.KeyRotator,
+		secrets:    make(map[uint]string),
 	}
 	if c.logger == nil {
 		c.logger = slog.Default()
@@ -141,9 +157,15 @@ func (c *Client) Send(ctx context.Context, identity string, req ocpp16.Request) 
 	if err := req.Validate(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidRequest, err)
 	}
+	if err := checkSecrets(req); err != nil {
+		return nil, err
+	}
 	payload, err := json.Marshal(req)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidRequest, err)
+	}
+	if key, ok := authorizationKeyOf(req); ok {
+		return c.sendAuthorizationKey(ctx, identity, key, payload)
 	}
 	raw, err := c.send(ctx, identity, req.Action(), payload)
 	if err != nil {
@@ -167,7 +189,14 @@ func (c *Client) send(ctx context.Context, identity, action string, payload json
 	case err == nil:
 		return raw, nil
 	case errors.Is(err, ocpp.ErrNotConnected):
+		// Unknown or only away? Asked only now, so a command to a
+		// connected charge point costs no query.
+		if _, lerr := c.store.ChargePointByIdentifier(ctx, identity); errors.Is(lerr, store.ErrNotFound) {
+			return nil, fmt.Errorf("%w: %s", ErrUnknownChargePoint, identity)
+		}
 		return nil, fmt.Errorf("%w: %s", ErrNotConnected, identity)
+	case errors.Is(err, ocpp.ErrCallQueueFull):
+		return nil, fmt.Errorf("%w: %s %s", ErrBusy, identity, action)
 	case errors.Is(err, ocpp.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
 		return nil, fmt.Errorf("%w: %s %s", ErrTimeout, identity, action)
 	case errors.Is(err, ocpp.ErrClosed):

@@ -81,7 +81,7 @@ func BenchmarkInsertOneByOne(b *testing.B) {
 					return err
 				}
 				return tx.Model(&store.ChargingSession{}).
-					Where("id = ? AND status = ? AND (energy_updated_at IS NULL OR energy_updated_at <= ?)", *rows[0].ChargingSessionID, store.SessionActive, rows[0].Timestamp).
+					Where("id = ? AND status <> ? AND (energy_updated_at IS NULL OR energy_updated_at <= ?)", *rows[0].ChargingSessionID, store.SessionCompleted, rows[0].Timestamp).
 					Updates(map[string]any{"energy_consumed": rows[0].Value / 1000, "energy_updated_at": rows[0].Timestamp}).Error
 			})
 		})

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -14,63 +13,6 @@ import (
 	"github.com/ocppkit/ocppkit/internal/testdb"
 	"github.com/ocppkit/ocppkit/store"
 )
-
-func TestOpenSQLite(t *testing.T) {
-	t.Parallel()
-	db, err := store.Open(filepath.Join(t.TempDir(), "x.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sqlDB, _ := db.DB()
-	t.Cleanup(func() { _ = sqlDB.Close() })
-	tests := []struct {
-		name, pragma, want string
-	}{
-		{"wal", "PRAGMA journal_mode", "wal"},
-		{"busy timeout", "PRAGMA busy_timeout", "5000"},
-		{"foreign keys", "PRAGMA foreign_keys", "1"},
-		{"synchronous normal", "PRAGMA synchronous", "1"},
-		{"cache size", "PRAGMA cache_size", "-65536"},
-		{"wal autocheckpoint", "PRAGMA wal_autocheckpoint", "10000"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var got string
-			if err := db.Raw(tt.pragma).Scan(&got).Error; err != nil {
-				t.Fatal(err)
-			}
-			if got != tt.want {
-				t.Errorf("%s = %q, want %q", tt.pragma, got, tt.want)
-			}
-		})
-	}
-	if got := sqlDB.Stats().MaxOpenConnections; got != 1 {
-		t.Errorf("MaxOpenConnections = %d, want 1", got)
-	}
-	if err := store.Migrate(context.Background(), db); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func TestOpenPostgres(t *testing.T) {
-	t.Parallel()
-	db, err := store.Open(testdb.PostgresURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sqlDB, _ := db.DB()
-	t.Cleanup(func() { _ = sqlDB.Close() })
-	var one int
-	if err := db.Raw("SELECT 1").Scan(&one).Error; err != nil || one != 1 {
-		t.Fatalf("SELECT 1 = %d, %v", one, err)
-	}
-	if db.Dialector.Name() != "postgres" {
-		t.Errorf("dialect = %s", db.Dialector.Name())
-	}
-	if got := sqlDB.Stats().MaxOpenConnections; got != store.PostgresMaxConns {
-		t.Errorf("MaxOpenConnections = %d, want %d", got, store.PostgresMaxConns)
-	}
-}
 
 func TestMigrateIdempotentAndIndexes(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
@@ -104,7 +46,7 @@ func TestMigrateIdempotentAndIndexes(t *testing.T) {
 			{"idx_ocpp_connectors_charge_point_connector", []string{"UNIQUE", "charge_point_id", "connector_id"}},
 			{"idx_ocpp_charging_sessions_transaction_id", []string{"UNIQUE", "transaction_id", "WHERE", "unmatched = false"}},
 			{"idx_ocpp_charging_sessions_unmatched", []string{"UNIQUE", "WHERE", "unmatched = true"}},
-			{"idx_ocpp_meter_values_charge_point", []string{"charge_point_id", "measurand", "timestamp"}},
+			{"idx_ocpp_meter_values_reading", []string{"UNIQUE", "charge_point_id", "measurand", "timestamp", "connector_id", "transaction_id", "phase", "location", "context"}},
 			{"idx_ocpp_meter_values_session", []string{"charging_session_id", "timestamp"}},
 			{"idx_ocpp_id_tags_tag", []string{"UNIQUE", "tag"}},
 			{"idx_ocpp_commands_identifier_status", []string{"identifier", "status"}},

@@ -40,7 +40,7 @@ func (ChargingProfile) TableName() string { return ChargingProfilesTable }
 func (s *Store) SaveChargingProfile(ctx context.Context, p ChargingProfile) (*ChargingProfile, error) {
 	now := dbTime(time.Now())
 	p.ID, p.CreatedAt, p.UpdatedAt, p.ChargePoint = 0, now, now, nil
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		err := tx.Where("charge_point_id = ? AND (profile_id = ? OR (connector_id = ? AND stack_level = ? AND purpose = ?))",
 			p.ChargePointID, p.ProfileID, p.ConnectorID, p.StackLevel, p.Purpose).Delete(&ChargingProfile{}).Error
 		if err != nil {

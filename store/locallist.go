@@ -61,7 +61,7 @@ type LocalListUpdate struct {
 // Differential one upserts and removes).
 func (s *Store) ApplyLocalList(ctx context.Context, chargePointID uint, u LocalListUpdate) error {
 	now := dbTime(time.Now())
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		if err := upsertLocalListVersion(tx, chargePointID, u.Version, now); err != nil {
 			return err
 		}
@@ -106,7 +106,9 @@ func (s *Store) ApplyLocalList(ctx context.Context, chargePointID uint, u LocalL
 // SetLocalListVersion records the list version a charge point reported
 // (GetLocalListVersion), leaving the entries as they are.
 func (s *Store) SetLocalListVersion(ctx context.Context, chargePointID uint, version int) error {
-	err := upsertLocalListVersion(s.ctx(ctx), chargePointID, version, dbTime(time.Now()))
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		return upsertLocalListVersion(tx, chargePointID, version, dbTime(time.Now()))
+	})
 	return wrap(err, "set local list version of charge point %d", chargePointID)
 }
 
@@ -121,7 +123,7 @@ func upsertLocalListVersion(tx *gorm.DB, chargePointID uint, version int, now ti
 // point; ErrNotFound when none is known.
 func (s *Store) LocalListVersion(ctx context.Context, chargePointID uint) (int, error) {
 	var l LocalList
-	if err := s.ctx(ctx).Where("charge_point_id = ?", chargePointID).Take(&l).Error; err != nil {
+	if err := take(s.ctx(ctx).Where("charge_point_id = ?", chargePointID), &l); err != nil {
 		return 0, wrap(err, "local list version of charge point %d", chargePointID)
 	}
 	return l.Version, nil

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // LogMessages appends frames to the raw frame log (CreatedAt defaults to now).
@@ -20,15 +22,18 @@ func (s *Store) LogMessages(ctx context.Context, msgs ...Message) error {
 		m.CreatedAt = dbTime(m.CreatedAt)
 		rows[i] = m
 	}
-	return wrap(s.ctx(ctx).CreateInBatches(rows, 500).Error, "log %d messages", len(rows))
+	_, err := s.exec(ctx, func(tx *gorm.DB) *gorm.DB { return tx.CreateInBatches(rows, 500) })
+	return wrap(err, "log %d messages", len(rows))
 }
 
 // PruneMessages deletes the frames logged before olderThan and returns how
 // many were deleted.
 func (s *Store) PruneMessages(ctx context.Context, olderThan time.Time) (int64, error) {
-	res := s.ctx(ctx).Where("created_at < ?", dbTime(olderThan)).Delete(&Message{})
-	if res.Error != nil {
-		return 0, wrap(res.Error, "prune messages")
+	n, err := s.exec(ctx, func(tx *gorm.DB) *gorm.DB {
+		return tx.Where("created_at < ?", dbTime(olderThan)).Delete(&Message{})
+	})
+	if err != nil {
+		return 0, wrap(err, "prune messages")
 	}
-	return res.RowsAffected, nil
+	return n, nil
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,7 +16,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
 )
 
@@ -26,6 +26,11 @@ var ErrWriterClosed = errors.New("store: meter writer closed")
 const (
 	DefaultMeterMaxBatch = 2000
 	DefaultMeterMaxDelay = 2 * time.Millisecond
+	// DefaultWriteTimeout bounds one database write of the library's
+	// background writers (a meter value transaction, a batch of heartbeat
+	// times): a database that hangs fails the write instead of wedging the
+	// writer.
+	DefaultWriteTimeout = 5 * time.Second
 )
 
 // meterInsertChunk is the number of rows per gorm multi-row INSERT: 500 rows × 14
@@ -55,6 +60,12 @@ type MeterWriterConfig struct {
 	QueueSize int
 	// Logger receives batch failures. Default slog.Default().
 	Logger *slog.Logger
+	// WriteTimeout bounds each transaction: when the database does not
+	// commit within it (a hung connection, a lock that is never released),
+	// the transaction is abandoned, the callers of its batch get an error
+	// wrapping context.DeadlineExceeded, and the writer goes on with the
+	// next batch. Default DefaultWriteTimeout (5s).
+	WriteTimeout time.Duration
 }
 
 // MeterWriter writes meter values with group commit: rows of many concurrent
@@ -69,6 +80,12 @@ type MeterWriterConfig struct {
 // in a transaction of its own, so one caller's bad rows (say, a charge point
 // id that does not exist) fail only that caller, and every caller learns the
 // true outcome of its own rows: committed entirely, or not at all.
+//
+// Writes are idempotent: a row whose reading is already stored (see
+// MeterValue) is skipped (ON CONFLICT DO NOTHING). So a retry after a commit
+// whose outcome was lost with its connection (PostgreSQL may have committed
+// when COMMIT's answer never arrived), or a charge point resending a
+// MeterValues whose reply it lost, never stores a reading twice.
 type MeterWriter struct {
 	db     *gorm.DB
 	pg     bool
@@ -101,6 +118,7 @@ func NewMeterWriter(db *gorm.DB, cfg MeterWriterConfig) *MeterWriter {
 	cfg.MaxBatch = cmp.Or(cfg.MaxBatch, DefaultMeterMaxBatch)
 	cfg.QueueSize = cmp.Or(cfg.QueueSize, 4096)
 	cfg.MaxDelay = cmp.Or(cfg.MaxDelay, DefaultMeterMaxDelay)
+	cfg.WriteTimeout = cmp.Or(cfg.WriteTimeout, DefaultWriteTimeout)
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -125,7 +143,7 @@ func NewMeterWriter(db *gorm.DB, cfg MeterWriterConfig) *MeterWriter {
 // For every row with a ChargingSessionID that is an energy register reading
 // (Energy.Active.Import.Register, no phase, not SignedData), the session's
 // EnergyConsumed becomes (reading in Wh − MeterStart)/1000 kWh, never
-// negative, if the session is Active and the reading is not older than the
+// negative, if the session is still running and the reading is not older than the
 // one EnergyConsumed was last computed from.
 //
 // If ctx ends while the rows are still queued, Write returns ctx.Err() and
@@ -230,7 +248,23 @@ func (w *MeterWriter) run() {
 }
 
 // flush writes the requests of batch that their callers still wait for.
+// A panic (a bug, or a driver's) fails the batch and is logged; the writer
+// goes on.
 func (w *MeterWriter) flush(batch []*meterRequest) {
+	defer func() {
+		if p := recover(); p != nil {
+			w.log.Error("store: meter writer panicked; batch failed", "panic", p, "stack", string(debug.Stack()))
+			w.closeStmts()
+			for _, r := range batch {
+				if r.state.Load() == reqTaken {
+					select {
+					case r.done <- fmt.Errorf("store: meter writer panicked: %v", p):
+					default: // already answered
+					}
+				}
+			}
+		}
+	}()
 	live := batch[:0:0]
 	for _, r := range batch {
 		if r.state.CompareAndSwap(reqQueued, reqTaken) {
@@ -249,6 +283,8 @@ func (w *MeterWriter) flush(batch []*meterRequest) {
 	}
 	w.log.Error("store: meter values batch failed, retrying each request alone",
 		"requests", len(live), "error", err)
+	// Safe even if the batch did commit (its COMMIT's answer lost with the
+	// connection): rows already stored are skipped.
 	for _, r := range live {
 		r.done <- w.commit([]*meterRequest{r})
 	}
@@ -264,6 +300,45 @@ var meterStmtSizes = []int{100, 10, 1}
 var meterColumns = []string{
 	"charge_point_id", "charging_session_id", "connector_id", "transaction_id", "measurand", "value",
 	"raw_value", "unit", "phase", "context", "location", "format", "timestamp", "created_at",
+}
+
+// meterColumnList is meterColumns for SQL.
+var meterColumnList = `charge_point_id, charging_session_id, connector_id, transaction_id, measurand, value,
+	raw_value, unit, phase, context, location, format, "timestamp", created_at`
+
+// insertMeterArrays inserts a batch on PostgreSQL in one statement: each
+// column travels as one array parameter (binary, like COPY), unnest turns
+// them back into rows, and ON CONFLICT DO NOTHING skips readings already
+// stored — which COPY cannot do.
+var insertMeterArrays = "INSERT INTO " + MeterValuesTable + " (" + meterColumnList + ") SELECT * FROM unnest(" +
+	"$1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::double precision[], $7::text[], " +
+	"$8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::timestamptz[], $14::timestamptz[]" +
+	") ON CONFLICT DO NOTHING"
+
+// meterArrays returns the columns of rows as the parameters of
+// insertMeterArrays.
+func meterArrays(rows []MeterValue) []any {
+	n := len(rows)
+	cp, sess, conn, tx := make([]int64, n), make([]*int64, n), make([]int64, n), make([]*int64, n)
+	measurand, value, raw, unit := make([]string, n), make([]float64, n), make([]string, n), make([]string, n)
+	phase, ctx, loc, format := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	ts, created := make([]time.Time, n), make([]time.Time, n)
+	for i := range rows {
+		mv := &rows[i]
+		cp[i], conn[i] = int64(mv.ChargePointID), int64(mv.ConnectorID)
+		if mv.ChargingSessionID != nil {
+			v := int64(*mv.ChargingSessionID)
+			sess[i] = &v
+		}
+		if mv.TransactionID != nil {
+			v := int64(*mv.TransactionID)
+			tx[i] = &v
+		}
+		measurand[i], value[i], raw[i], unit[i] = mv.Measurand, mv.Value, mv.RawValue, mv.Unit
+		phase[i], ctx[i], loc[i], format[i] = mv.Phase, mv.Context, mv.Location, mv.Format
+		ts[i], created[i] = mv.Timestamp, mv.CreatedAt
+	}
+	return []any{cp, sess, conn, tx, measurand, value, raw, unit, phase, ctx, loc, format, ts, created}
 }
 
 // meterArgs appends the values of mv's meterColumns to args.
@@ -294,7 +369,7 @@ func (w *MeterWriter) prepare(ctx context.Context) error {
 	stmts := make(map[int]*sql.Stmt, len(meterStmtSizes))
 	for _, n := range meterStmtSizes {
 		var sb strings.Builder
-		sb.WriteString("INSERT INTO " + MeterValuesTable + " (" + strings.Join(meterColumns, ", ") + ") VALUES ")
+		sb.WriteString("INSERT INTO " + MeterValuesTable + " (" + meterColumnList + ") VALUES ")
 		p := 0
 		for r := range n {
 			if r > 0 {
@@ -310,6 +385,7 @@ func (w *MeterWriter) prepare(ctx context.Context) error {
 			}
 			sb.WriteByte(')')
 		}
+		sb.WriteString(" ON CONFLICT DO NOTHING")
 		st, err := w.sql.PrepareContext(ctx, sb.String())
 		if err != nil {
 			for _, st := range stmts {
@@ -354,7 +430,9 @@ func (w *MeterWriter) commit(reqs []*meterRequest) error {
 			rows = append(rows, normalizeMeterValue(mv, now))
 		}
 	}
-	err := w.commitRows(context.Background(), rows)
+	ctx, cancel := context.WithTimeout(context.Background(), w.cfg.WriteTimeout)
+	defer cancel()
+	err := w.commitRows(ctx, rows)
 	if err != nil {
 		// Prepare afresh next time: the failure may have been the schema
 		// changing under the statements, or their connection breaking.
@@ -370,7 +448,25 @@ func (w *MeterWriter) commitRows(ctx context.Context, rows []MeterValue) (err er
 	if err := w.prepare(ctx); err != nil {
 		return err
 	}
-	tx, err := w.sql.BeginTx(ctx, nil)
+	// The store's other writers wait (see write.go). The transaction
+	// begins with an INSERT, so even a deferred BEGIN (a host's default
+	// DSN) takes the write lock before it reads anything: it cannot fail
+	// to upgrade, and database/sql's transaction keeps the prepared
+	// statements usable.
+	unlock, err := lockWrites(ctx, w.sql)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	conn, err := w.sql.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if err := raiseBusyTimeout(ctx, conn); err != nil {
+		return err
+	}
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -403,10 +499,11 @@ func (w *MeterWriter) commitRows(ctx context.Context, rows []MeterValue) (err er
 	return tx.Commit()
 }
 
-// copyRows is commitRows on PostgreSQL: the rows go in with COPY through the
-// pgx connection under database/sql, which PostgreSQL ingests several times
-// faster than multi-row INSERTs (measured with BenchmarkMeterWriter: the
-// single writer spent most of a batch in INSERT round trips and planning).
+// copyRows is commitRows on PostgreSQL: the rows go in as column arrays in
+// one INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING through the pgx
+// connection under database/sql. Like the COPY it replaced, one round trip
+// carries the batch in binary (multi-row INSERTs spent most of a batch in
+// round trips and planning); unlike COPY, it skips readings already stored.
 func (w *MeterWriter) copyRows(ctx context.Context, rows []MeterValue) error {
 	if w.sql == nil {
 		db, err := w.db.DB()
@@ -421,15 +518,15 @@ func (w *MeterWriter) copyRows(ctx context.Context, rows []MeterValue) error {
 	}
 	defer conn.Close()
 	return conn.Raw(func(dc any) error {
-		sc, ok := dc.(*stdlib.Conn)
+		// pgx's database/sql driver (gorm.io/driver/postgres) exposes its
+		// *pgx.Conn; asserting the method, not the type, keeps the store
+		// free of the driver package.
+		sc, ok := dc.(interface{ Conn() *pgx.Conn })
 		if !ok {
-			return fmt.Errorf("PostgreSQL driver connection is %T, want pgx's stdlib.Conn", dc)
+			return fmt.Errorf("PostgreSQL driver connection is %T, want pgx's (stdlib.Conn)", dc)
 		}
 		return pgx.BeginFunc(ctx, sc.Conn(), func(tx pgx.Tx) error {
-			src := pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
-				return meterArgs(make([]any, 0, len(meterColumns)), &rows[i]), nil
-			})
-			if _, err := tx.CopyFrom(ctx, pgx.Identifier{MeterValuesTable}, meterColumns, src); err != nil {
+			if _, err := tx.Exec(ctx, insertMeterArrays, meterArrays(rows)...); err != nil {
 				return err
 			}
 			return w.updateSessionEnergy(ctx, func(ctx context.Context, query string, args ...any) error {
@@ -542,9 +639,9 @@ func (w *MeterWriter) updateSessionEnergy(ctx context.Context, exec execFunc, ro
 			energy_updated_at = v.ts
 			FROM v
 			WHERE ocpp_charging_sessions.id = v.id
-			AND ocpp_charging_sessions.status = ` + w.placeholder(len(args)+1) + `
+			AND ocpp_charging_sessions.status <> ` + w.placeholder(len(args)+1) + `
 			AND (ocpp_charging_sessions.energy_updated_at IS NULL OR ocpp_charging_sessions.energy_updated_at <= v.ts)`)
-		args = append(args, SessionActive)
+		args = append(args, SessionCompleted)
 		if err := exec(ctx, sb.String(), args...); err != nil {
 			return err
 		}

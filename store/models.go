@@ -4,6 +4,8 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"math"
+	"slices"
 	"strconv"
 	"time"
 
@@ -23,11 +25,38 @@ const (
 	MessagesTable         = "ocpp_messages"
 )
 
-// Session statuses.
+// Session statuses. While a session runs, its status follows its
+// connector's (StatusNotification): Preparing, Charging, SuspendedEV,
+// SuspendedEVSE or Finishing; once it stops it is Completed. The Active and
+// Completed scopes (and IsActive) tell the two apart.
 const (
-	SessionActive    = "Active"
-	SessionCompleted = "Completed"
+	SessionPreparing     = "Preparing"
+	SessionCharging      = "Charging"
+	SessionSuspendedEV   = "SuspendedEV"
+	SessionSuspendedEVSE = "SuspendedEVSE"
+	SessionFinishing     = "Finishing"
+	SessionCompleted     = "Completed"
+	// SessionActive was the status of every running session before
+	// migration 0003_session_status (which converts them); it is still the column's
+	// default, and a session with it counts as running.
+	SessionActive = "Active"
 )
+
+// RunningSessionStatuses are the statuses of a session that has not
+// stopped: what the Active scope selects.
+var RunningSessionStatuses = []string{SessionPreparing, SessionCharging, SessionSuspendedEV, SessionSuspendedEVSE, SessionFinishing, SessionActive}
+
+// sessionStatusOf returns the status a running session takes from its
+// connector's status, and whether the connector's status is one a
+// session follows (Available, Reserved, Unavailable, Faulted … are not: a
+// session keeps its last status through them).
+func sessionStatusOf(connectorStatus string) (string, bool) {
+	switch connectorStatus {
+	case SessionPreparing, SessionCharging, SessionSuspendedEV, SessionSuspendedEVSE, SessionFinishing:
+		return connectorStatus, true
+	}
+	return "", false
+}
 
 // ID tag statuses (OCPP 1.6 AuthorizationStatus values kept in the table).
 const (
@@ -138,6 +167,16 @@ type ChargePoint struct {
 	Node                  string     `gorm:"size:255;index:idx_ocpp_charge_points_node" json:"node"`
 	CreatedAt             time.Time  `json:"created_at"`
 	UpdatedAt             time.Time  `json:"updated_at"`
+
+	// Associations, filled only when preloaded, e.g. the active session
+	// of every charge point in one query for the lot:
+	//
+	//	db.Preload("ChargingSessions", store.Active).Find(&cps)
+	//
+	// The store never writes through them.
+	Connectors       []Connector       `json:"connectors,omitempty"`
+	ChargingSessions []ChargingSession `json:"charging_sessions,omitempty"`
+	MeterValues      []MeterValue      `json:"meter_values,omitempty"`
 }
 
 // TableName implements gorm's schema.Tabler.
@@ -192,11 +231,14 @@ func (Connector) TableName() string { return ConnectorsTable }
 // StopTransaction whose transactionId the central system never issued: it
 // carries the reported id (unique per charge point among unmatched sessions).
 type ChargingSession struct {
-	ID             uint       `gorm:"primaryKey" json:"id"`
-	ChargePointID  uint       `gorm:"not null;index:idx_ocpp_charging_sessions_connector,priority:1" json:"charge_point_id"`
-	ConnectorID    int        `gorm:"not null;index:idx_ocpp_charging_sessions_connector,priority:2" json:"connector_id"`
-	TransactionID  int        `gorm:"not null" json:"transaction_id"` // unique: see Migrate
-	IDTag          string     `gorm:"column:id_tag;size:20" json:"id_tag"`
+	ID            uint   `gorm:"primaryKey" json:"id"`
+	ChargePointID uint   `gorm:"not null;index:idx_ocpp_charging_sessions_connector,priority:1" json:"charge_point_id"`
+	ConnectorID   int    `gorm:"not null;index:idx_ocpp_charging_sessions_connector,priority:2" json:"connector_id"`
+	TransactionID int    `gorm:"not null" json:"transaction_id"` // unique: see Migrate
+	IDTag         string `gorm:"column:id_tag;size:20" json:"id_tag"`
+	// Status follows the connector while the session runs (Preparing,
+	// Charging, SuspendedEV, SuspendedEVSE, Finishing) and is Completed
+	// once it stopped; see the Session… constants.
 	Status         string     `gorm:"size:20;not null;default:Active;index:idx_ocpp_charging_sessions_connector,priority:3;index:idx_ocpp_charging_sessions_status" json:"status"`
 	StartedAt      time.Time  `gorm:"not null;index:idx_ocpp_charging_sessions_started_at" json:"started_at"`
 	StoppedAt      *time.Time `json:"stopped_at"`
@@ -218,8 +260,9 @@ type ChargingSession struct {
 // TableName implements gorm's schema.Tabler.
 func (ChargingSession) TableName() string { return ChargingSessionsTable }
 
-// IsActive reports whether the session is still running.
-func (s *ChargingSession) IsActive() bool { return s.Status == SessionActive }
+// IsActive reports whether the session is still running (its status is
+// one of RunningSessionStatuses, as the Active scope selects).
+func (s *ChargingSession) IsActive() bool { return slices.Contains(RunningSessionStatuses, s.Status) }
 
 // Duration is the time from StartedAt to StoppedAt, or to now while the
 // session has no StoppedAt. It is never negative.
@@ -234,26 +277,48 @@ func (s *ChargingSession) Duration() time.Duration {
 	return 0
 }
 
+// MarshalJSON encodes the session with EnergyConsumed rounded to whole Wh
+// (RoundKWh): computed from fractional readings, the kWh carry float noise
+// (0.001745999999984633) that has no place in an API.
+func (s ChargingSession) MarshalJSON() ([]byte, error) {
+	type plain ChargingSession // without this method
+	p := plain(s)
+	p.EnergyConsumed = RoundKWh(p.EnergyConsumed)
+	return json.Marshal(p)
+}
+
+// RoundKWh rounds an energy in kWh to whole Wh (three decimals), the
+// precision of OCPP's meterStart and meterStop: RoundKWh(0.0017459999) is
+// 0.002.
+func RoundKWh(kwh float64) float64 { return math.Round(kwh*1000) / 1000 }
+
 // MeterValue is one sampled value of a MeterValues or StopTransaction message.
 //
 // Value is the parsed number; RawValue keeps the decimal string exactly as the
 // charge point sent it (sampledValue.value is a string on the wire, and signed
 // data is not a number at all).
+//
+// A reading is stored once: charge point, measurand, timestamp, connector,
+// transaction, phase, location and context are unique together
+// (idx_ocpp_meter_values_reading; the migration wraps the nullable ones in
+// COALESCE), and the writers insert with ON CONFLICT DO NOTHING, so a
+// MeterValues resent after a lost reply, or a commit retried after its
+// connection broke, stores nothing twice.
 type MeterValue struct {
 	ID                uint             `gorm:"primaryKey" json:"id"`
-	ChargePointID     uint             `gorm:"not null;index:idx_ocpp_meter_values_charge_point,priority:1" json:"charge_point_id"`
+	ChargePointID     uint             `gorm:"not null;uniqueIndex:idx_ocpp_meter_values_reading,priority:1" json:"charge_point_id"`
 	ChargingSessionID *uint            `gorm:"index:idx_ocpp_meter_values_session,priority:1" json:"charging_session_id"`
-	ConnectorID       int              `gorm:"not null" json:"connector_id"`
-	TransactionID     *int             `json:"transaction_id"`
-	Measurand         string           `gorm:"size:50;not null;default:Energy.Active.Import.Register;index:idx_ocpp_meter_values_charge_point,priority:2" json:"measurand"`
+	ConnectorID       int              `gorm:"not null;uniqueIndex:idx_ocpp_meter_values_reading,priority:4" json:"connector_id"`
+	TransactionID     *int             `gorm:"uniqueIndex:idx_ocpp_meter_values_reading,priority:5" json:"transaction_id"`
+	Measurand         string           `gorm:"size:50;not null;default:Energy.Active.Import.Register;uniqueIndex:idx_ocpp_meter_values_reading,priority:2" json:"measurand"`
 	Value             float64          `gorm:"not null" json:"value"`
 	RawValue          string           `gorm:"type:text" json:"raw_value"`
 	Unit              string           `gorm:"size:20;not null;default:Wh" json:"unit"`
-	Phase             string           `gorm:"size:20" json:"phase"`
-	Context           string           `gorm:"size:50" json:"context"`
-	Location          string           `gorm:"size:20" json:"location"`
+	Phase             string           `gorm:"size:20;uniqueIndex:idx_ocpp_meter_values_reading,priority:6" json:"phase"`
+	Context           string           `gorm:"size:50;uniqueIndex:idx_ocpp_meter_values_reading,priority:8" json:"context"`
+	Location          string           `gorm:"size:20;uniqueIndex:idx_ocpp_meter_values_reading,priority:7" json:"location"`
 	Format            string           `gorm:"size:20" json:"format"`
-	Timestamp         time.Time        `gorm:"not null;index:idx_ocpp_meter_values_charge_point,priority:3;index:idx_ocpp_meter_values_session,priority:2" json:"timestamp"`
+	Timestamp         time.Time        `gorm:"not null;uniqueIndex:idx_ocpp_meter_values_reading,priority:3;index:idx_ocpp_meter_values_session,priority:2" json:"timestamp"`
 	CreatedAt         time.Time        `json:"created_at"`
 	ChargePoint       *ChargePoint     `gorm:"constraint:OnDelete:CASCADE" json:"charge_point,omitempty"`
 	ChargingSession   *ChargingSession `gorm:"constraint:OnDelete:CASCADE" json:"charging_session,omitempty"`

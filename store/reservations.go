@@ -62,7 +62,7 @@ func (s *Store) SaveReservation(ctx context.Context, r Reservation) (*Reservatio
 		CreatedAt:     now,
 		UpdatedAt:     now,
 	}
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		err := tx.Clauses(clause.OnConflict{
 			Columns: []clause.Column{{Name: "charge_point_id"}, {Name: "reservation_id"}},
 			DoUpdates: clause.Assignments(map[string]any{
@@ -79,7 +79,7 @@ func (s *Store) SaveReservation(ctx context.Context, r Reservation) (*Reservatio
 		if err != nil {
 			return err
 		}
-		return tx.Where("charge_point_id = ? AND reservation_id = ?", r.ChargePointID, r.ReservationID).Take(&row).Error
+		return take(tx.Where("charge_point_id = ? AND reservation_id = ?", r.ChargePointID, r.ReservationID), &row)
 	})
 	if err != nil {
 		return nil, wrap(err, "save reservation %d of charge point %d", r.ReservationID, r.ChargePointID)
@@ -96,8 +96,8 @@ func (s *Store) SaveReservation(ctx context.Context, r Reservation) (*Reservatio
 // ErrNotFound when there is no such reservation.
 func (s *Store) UseReservation(ctx context.Context, chargePointID uint, reservationID int, sessionID uint, at time.Time) (r *Reservation, changed bool, err error) {
 	r = &Reservation{}
-	err = s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := lockRow(tx).Where("charge_point_id = ? AND reservation_id = ?", chargePointID, reservationID).Take(r).Error; err != nil {
+	err = s.write(ctx, func(tx *gorm.DB) error {
+		if err := take(lockRow(tx).Where("charge_point_id = ? AND reservation_id = ?", chargePointID, reservationID), r); err != nil {
 			return err
 		}
 		if r.Status != ReservationActive {
@@ -121,8 +121,8 @@ func (s *Store) UseReservation(ctx context.Context, chargePointID uint, reservat
 // returned unchanged. ErrNotFound when there is no such reservation.
 func (s *Store) CancelReservation(ctx context.Context, chargePointID uint, reservationID int) (*Reservation, error) {
 	var r Reservation
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := lockRow(tx).Where("charge_point_id = ? AND reservation_id = ?", chargePointID, reservationID).Take(&r).Error; err != nil {
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		if err := take(lockRow(tx).Where("charge_point_id = ? AND reservation_id = ?", chargePointID, reservationID), &r); err != nil {
 			return err
 		}
 		if r.Status != ReservationActive {
@@ -142,7 +142,7 @@ func (s *Store) CancelReservation(ctx context.Context, chargePointID uint, reser
 // remote client calls it periodically; Reservations calls it lazily.
 func (s *Store) ExpireReservations(ctx context.Context, now time.Time) ([]Reservation, error) {
 	var rs []Reservation
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		if err := lockRow(tx).Where("status = ? AND expiry_date <= ?", ReservationActive, dbTime(now)).Order("id").Find(&rs).Error; err != nil {
 			return err
 		}
@@ -169,9 +169,11 @@ func (s *Store) ExpireReservations(ctx context.Context, now time.Time) ([]Reserv
 // restricts the result to Active ones.
 func (s *Store) Reservations(ctx context.Context, chargePointID uint, now time.Time, activeOnly bool) ([]Reservation, error) {
 	t := dbTime(now)
-	err := s.ctx(ctx).Model(&Reservation{}).
-		Where("charge_point_id = ? AND status = ? AND expiry_date <= ?", chargePointID, ReservationActive, t).
-		Updates(map[string]any{"status": ReservationExpired, "updated_at": dbTime(time.Now())}).Error
+	_, err := s.exec(ctx, func(tx *gorm.DB) *gorm.DB {
+		return tx.Model(&Reservation{}).
+			Where("charge_point_id = ? AND status = ? AND expiry_date <= ?", chargePointID, ReservationActive, t).
+			Updates(map[string]any{"status": ReservationExpired, "updated_at": dbTime(time.Now())})
+	})
 	if err != nil {
 		return nil, wrap(err, "expire reservations of charge point %d", chargePointID)
 	}
@@ -190,7 +192,7 @@ func (s *Store) Reservations(ctx context.Context, chargePointID uint, now time.T
 // charge point.
 func (s *Store) ReservationByID(ctx context.Context, chargePointID uint, reservationID int) (*Reservation, error) {
 	var r Reservation
-	err := s.ctx(ctx).Where("charge_point_id = ? AND reservation_id = ?", chargePointID, reservationID).Take(&r).Error
+	err := take(s.ctx(ctx).Where("charge_point_id = ? AND reservation_id = ?", chargePointID, reservationID), &r)
 	if err != nil {
 		return nil, wrap(err, "reservation %d of charge point %d", reservationID, chargePointID)
 	}

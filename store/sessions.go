@@ -50,21 +50,25 @@ func newTransactionID() int { return int(rand.Int32N(math.MaxInt32)) + 1 }
 // StartedAt and MeterStart returns the existing session (same TransactionID)
 // with created=false. Otherwise a session with a new random TransactionID is
 // created (unique across the system by the database's unique index, so
-// several nodes never hand out the same id); an Active session left on the
+// several nodes never hand out the same id); a running session left on the
 // same connector is closed first (Completed, StopReason "Other", StoppedAt =
 // the new StartedAt), keeping one active session per connector.
+//
+// The new session's Status is its connector's last status when that is
+// Preparing, Charging, SuspendedEV or SuspendedEVSE, else Charging; from
+// then on UpdateConnectorStatus keeps it in step with the connector.
 func (s *Store) StartSession(ctx context.Context, in StartSession) (sess *ChargingSession, created bool, err error) {
 	startedAt := dbTime(in.StartedAt)
-	err = s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.write(ctx, func(tx *gorm.DB) error {
 		// Serialise transaction messages of one charge point (PostgreSQL).
 		var cp ChargePoint
-		if err := lockRow(tx).Select("id").Take(&cp, in.ChargePointID).Error; err != nil {
+		if err := take(lockRow(tx).Select("id"), &cp, in.ChargePointID); err != nil {
 			return err
 		}
 		var existing ChargingSession
-		err := tx.Where("charge_point_id = ? AND connector_id = ? AND id_tag = ? AND started_at = ? AND meter_start = ? AND unmatched = ?",
+		err := take(tx.Where("charge_point_id = ? AND connector_id = ? AND id_tag = ? AND started_at = ? AND meter_start = ? AND unmatched = ?",
 			in.ChargePointID, in.ConnectorID, in.IDTag, startedAt, in.MeterStart, false).
-			Order("id").Take(&existing).Error
+			Order("id"), &existing)
 		if err == nil {
 			sess = &existing
 			return nil
@@ -73,8 +77,21 @@ func (s *Store) StartSession(ctx context.Context, in StartSession) (sess *Chargi
 			return err
 		}
 		now := dbTime(time.Now())
+		// The session starts in its connector's status when that is one a
+		// session follows (Preparing, SuspendedEV …), else Charging.
+		var connStatus []string
+		if err := tx.Model(&Connector{}).Where("charge_point_id = ? AND connector_id = ?", in.ChargePointID, in.ConnectorID).
+			Limit(1).Pluck("status", &connStatus).Error; err != nil {
+			return err
+		}
+		status := SessionCharging
+		if len(connStatus) == 1 {
+			if st, ok := sessionStatusOf(connStatus[0]); ok && st != SessionFinishing {
+				status = st
+			}
+		}
 		err = tx.Model(&ChargingSession{}).
-			Where("charge_point_id = ? AND connector_id = ? AND status = ?", in.ChargePointID, in.ConnectorID, SessionActive).
+			Where("charge_point_id = ? AND connector_id = ? AND status IN ?", in.ChargePointID, in.ConnectorID, RunningSessionStatuses).
 			Updates(map[string]any{
 				"status":      SessionCompleted,
 				"stop_reason": "Other",
@@ -90,7 +107,7 @@ func (s *Store) StartSession(ctx context.Context, in StartSession) (sess *Chargi
 				ConnectorID:   in.ConnectorID,
 				TransactionID: newTransactionID(),
 				IDTag:         in.IDTag,
-				Status:        SessionActive,
+				Status:        status,
 				StartedAt:     startedAt,
 				MeterStart:    in.MeterStart,
 				ReservationID: in.ReservationID,
@@ -131,13 +148,13 @@ func (s *Store) StartSession(ctx context.Context, in StartSession) (sess *Chargi
 func (s *Store) StopSession(ctx context.Context, in StopSession) (*ChargingSession, error) {
 	stoppedAt := dbTime(in.StoppedAt)
 	var sess ChargingSession
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		var cp ChargePoint
-		if err := lockRow(tx).Select("id").Take(&cp, in.ChargePointID).Error; err != nil {
+		if err := take(lockRow(tx).Select("id"), &cp, in.ChargePointID); err != nil {
 			return err
 		}
-		err := tx.Where("charge_point_id = ? AND transaction_id = ?", in.ChargePointID, in.TransactionID).
-			Order("unmatched, id").Take(&sess).Error
+		err := take(tx.Where("charge_point_id = ? AND transaction_id = ?", in.ChargePointID, in.TransactionID).
+			Order("unmatched, id"), &sess)
 		now := dbTime(time.Now())
 		switch {
 		case errors.Is(err, gorm.ErrRecordNotFound):
@@ -175,7 +192,7 @@ func (s *Store) StopSession(ctx context.Context, in StopSession) (*ChargingSessi
 				"stop_reason":     in.Reason,
 				"updated_at":      now,
 			}
-			if sess.Status == SessionActive || sess.StoppedAt == nil {
+			if sess.IsActive() || sess.StoppedAt == nil {
 				updates["stopped_at"] = stoppedAt
 				sess.StoppedAt = &stoppedAt
 				sess.StopReason = in.Reason
@@ -198,7 +215,8 @@ func (s *Store) StopSession(ctx context.Context, in StopSession) (*ChargingSessi
 			mv.TransactionID = &txID
 			rows[i] = normalizeMeterValue(mv, now)
 		}
-		return tx.Omit(clause.Associations).CreateInBatches(rows, meterInsertChunk).Error
+		// A reading the charge point also sent in a MeterValues is kept once.
+		return tx.Clauses(clause.OnConflict{DoNothing: true}).Omit(clause.Associations).CreateInBatches(rows, meterInsertChunk).Error
 	})
 	if err != nil {
 		return nil, wrap(err, "stop transaction %d of charge point %d", in.TransactionID, in.ChargePointID)
@@ -210,8 +228,8 @@ func (s *Store) StopSession(ctx context.Context, in StopSession) (*ChargingSessi
 // transaction id (a matched session if there is one, else an unmatched one).
 func (s *Store) SessionByTransactionID(ctx context.Context, chargePointID uint, transactionID int) (*ChargingSession, error) {
 	var sess ChargingSession
-	err := s.ctx(ctx).Where("charge_point_id = ? AND transaction_id = ?", chargePointID, transactionID).
-		Order("unmatched, id").Take(&sess).Error
+	err := take(s.ctx(ctx).Where("charge_point_id = ? AND transaction_id = ?", chargePointID, transactionID).
+		Order("unmatched, id"), &sess)
 	if err != nil {
 		return nil, wrap(err, "transaction %d of charge point %d", transactionID, chargePointID)
 	}
@@ -221,7 +239,7 @@ func (s *Store) SessionByTransactionID(ctx context.Context, chargePointID uint, 
 // SessionByID returns the session with database id id.
 func (s *Store) SessionByID(ctx context.Context, id uint) (*ChargingSession, error) {
 	var sess ChargingSession
-	if err := s.ctx(ctx).Take(&sess, id).Error; err != nil {
+	if err := take(s.ctx(ctx), &sess, id); err != nil {
 		return nil, wrap(err, "session %d", id)
 	}
 	return &sess, nil
@@ -230,9 +248,9 @@ func (s *Store) SessionByID(ctx context.Context, id uint) (*ChargingSession, err
 // ActiveSession returns the active session on a connector of a charge point.
 func (s *Store) ActiveSession(ctx context.Context, chargePointID uint, connectorID int) (*ChargingSession, error) {
 	var sess ChargingSession
-	err := s.ctx(ctx).Scopes(Active).
+	err := take(s.ctx(ctx).Scopes(Active).
 		Where("charge_point_id = ? AND connector_id = ?", chargePointID, connectorID).
-		Order("started_at DESC, id DESC").Take(&sess).Error
+		Order("started_at DESC, id DESC"), &sess)
 	if err != nil {
 		return nil, wrap(err, "active session of charge point %d connector %d", chargePointID, connectorID)
 	}
@@ -243,8 +261,8 @@ func (s *Store) ActiveSession(ctx context.Context, chargePointID uint, connector
 // session, or an error wrapping ErrNotFound.
 func (cp *ChargePoint) CurrentSession(ctx context.Context, db *gorm.DB) (*ChargingSession, error) {
 	var sess ChargingSession
-	err := db.WithContext(ctx).Scopes(Active).Where("charge_point_id = ?", cp.ID).
-		Order("started_at DESC, id DESC").Take(&sess).Error
+	err := take(db.WithContext(ctx).Scopes(Active).Where("charge_point_id = ?", cp.ID).
+		Order("started_at DESC, id DESC"), &sess)
 	if err != nil {
 		return nil, wrap(err, "current session of charge point %d", cp.ID)
 	}
@@ -259,7 +277,7 @@ func (s *Store) EnergyToday(ctx context.Context, since time.Time) (float64, erro
 	var total *float64
 	t := dbTime(since)
 	err := s.ctx(ctx).Model(&ChargingSession{}).
-		Where("started_at >= ? OR stopped_at >= ? OR status = ?", t, t, SessionActive).
+		Where("started_at >= ? OR stopped_at >= ? OR status IN ?", t, t, RunningSessionStatuses).
 		Select("SUM(energy_consumed)").Scan(&total).Error
 	if err != nil {
 		return 0, wrap(err, "energy since %s", since.Format(time.RFC3339))

@@ -81,7 +81,9 @@ func AggregateStatus(connectors map[int]string) string {
 // upserts the connector's row, sets the metadata keys connector_<n>_status,
 // connector_<n>_error_code and connector_<n>_updated_at (RFC 3339, UTC) of the
 // charge point, and recomputes the charge point's Status with
-// AggregateStatus. It returns the updated charge point.
+// AggregateStatus. A running session on the connector takes the status
+// when it is one a session follows (Preparing, Charging, SuspendedEV,
+// SuspendedEVSE, Finishing). It returns the updated charge point.
 func (s *Store) UpdateConnectorStatus(ctx context.Context, id uint, st ConnectorStatus) (*ChargePoint, error) {
 	now := dbTime(time.Now())
 	at := now
@@ -90,8 +92,8 @@ func (s *Store) UpdateConnectorStatus(ctx context.Context, id uint, st Connector
 	}
 	at = dbTime(at)
 	var cp ChargePoint
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := lockRow(tx).Take(&cp, id).Error; err != nil {
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		if err := take(lockRow(tx), &cp, id); err != nil {
 			return err
 		}
 		conn := Connector{
@@ -137,6 +139,14 @@ func (s *Store) UpdateConnectorStatus(ctx context.Context, id uint, st Connector
 		}
 		cp.Status = AggregateStatus(statuses)
 		cp.UpdatedAt = now
+		if sessionStatus, ok := sessionStatusOf(st.Status); ok && st.ConnectorID > 0 {
+			err := tx.Model(&ChargingSession{}).
+				Where("charge_point_id = ? AND connector_id = ? AND status IN ? AND status <> ?", id, st.ConnectorID, RunningSessionStatuses, sessionStatus).
+				Updates(map[string]any{"status": sessionStatus, "updated_at": now}).Error
+			if err != nil {
+				return err
+			}
+		}
 		return tx.Model(&ChargePoint{}).Where("id = ?", id).Updates(map[string]any{
 			"status":     cp.Status,
 			"metadata":   cp.Metadata,

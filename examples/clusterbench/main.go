@@ -53,6 +53,7 @@ import (
 	"github.com/ocppkit/ocppkit/ocpp/ocpptest"
 	"github.com/ocppkit/ocppkit/remote"
 	"github.com/ocppkit/ocppkit/store"
+	"github.com/ocppkit/ocppkit/store/pgdb"
 )
 
 type options struct {
@@ -272,7 +273,7 @@ func (b *bench) openDB(ctx context.Context) error {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	b.o.dsn = u.String()
-	db, err := store.Open(b.o.dsn)
+	db, err := pgdb.Open(b.o.dsn)
 	if err != nil {
 		return err
 	}
@@ -351,7 +352,7 @@ func (b *bench) startNode(name string, bp cluster.Backplane, bc broadcast.Broadc
 		Broadcaster:  bc,
 		AutoRegister: true,
 		Logger:       slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
-		Server:       ocpp.ServerConfig{RateLimit: rate.Inf},
+		Server:       ocpp.ServerConfig{RateLimit: rate.Inf, HandshakeRate: rate.Inf}, // all from 127.0.0.1
 	})
 	if err != nil {
 		return nil, err

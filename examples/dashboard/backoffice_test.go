@@ -67,8 +67,8 @@ func (e *testEnv) dialWith(t *testing.T, identity, password string) (*ocpptest.C
 // and replaced; the charge point is renamed and removed.
 func TestBackOfficeChargePoints(t *testing.T) {
 	e := newTestEnv(t)
-	if _, err := e.dialWith(t, "NEWCOMER", "factory-password-0123"); err == nil || !strings.Contains(err.Error(), "404") {
-		t.Fatalf("unknown station: %v, want refused with 404", err)
+	if _, err := e.dialWith(t, "NEWCOMER", "factory-password-0123"); err == nil || !strings.Contains(err.Error(), "401") {
+		t.Fatalf("unknown station: %v, want refused with 401", err)
 	}
 	_, page := e.get(t, "/charge_points")
 	if !strings.Contains(page, `data-unknown="NEWCOMER"`) || !strings.Contains(page, `/charge_points/new?identity=NEWCOMER`) {
@@ -154,8 +154,8 @@ func TestBackOfficeChargePoints(t *testing.T) {
 	if _, err := e.srv.csms.Store.ChargePointByIdentifier(t.Context(), "NEWCOMER"); err == nil {
 		t.Error("the charge point is still there")
 	}
-	if _, err := e.dialWith(t, "NEWCOMER", fresh); err == nil || !strings.Contains(err.Error(), "404") {
-		t.Errorf("removed charge point dials: %v, want 404", err)
+	if _, err := e.dialWith(t, "NEWCOMER", fresh); err == nil || !strings.Contains(err.Error(), "401") {
+		t.Errorf("removed charge point dials: %v, want 401", err)
 	}
 
 	// Offline, a charge point can be renamed.

@@ -16,10 +16,12 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ocppkit/ocppkit"
-	"github.com/ocppkit/ocppkit/examples/internal/sim"
 	"github.com/ocppkit/ocppkit/handlers"
+	"github.com/ocppkit/ocppkit/ocpp"
 	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpptest/sim"
 	"github.com/ocppkit/ocppkit/store"
+	"github.com/ocppkit/ocppkit/store/anydb"
 )
 
 // files holds the templates and the static assets: the binary needs nothing
@@ -64,7 +66,7 @@ func newServer(ctx context.Context, cfg config) (*server, error) {
 	} else {
 		s.dbName = "PostgreSQL"
 	}
-	db, err := store.Open(cmp.Or(cfg.DSN, cfg.DBPath))
+	db, err := anydb.Open(cmp.Or(cfg.DSN, cfg.DBPath))
 	if err != nil {
 		return nil, err
 	}
@@ -86,6 +88,9 @@ func newServer(ctx context.Context, cfg config) (*server, error) {
 	if cfg.Simulate > 0 {
 		// Frequent heartbeats keep the "last heartbeat" column lively.
 		ocfg.HeartbeatInterval = 30 * time.Second
+		// The simulated charge points all dial from this host: let them
+		// connect at once, past the per-address handshake burst.
+		ocfg.Server.HandshakeBurst = max(ocpp.DefaultHandshakeBurst, 2*cfg.Simulate)
 	}
 	if s.closeCluster, err = s.setupCluster(ctx, &ocfg); err != nil {
 		s.closeDB()

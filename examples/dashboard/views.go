@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"slices"
 	"strconv"
@@ -133,6 +134,58 @@ func newSessionView(s *store.ChargingSession, cp *store.ChargePoint) *sessionVie
 	}
 	v.DurationSeconds = int64(d / time.Second)
 	return v
+}
+
+// MarshalJSON encodes the session as the store does (store.ChargingSession
+// has its own MarshalJSON, which embedding would otherwise promote over
+// this view's fields) with the view's fields added.
+func (v sessionView) MarshalJSON() ([]byte, error) {
+	return mergeJSON(v.ChargingSession, struct {
+		ChargePointIdentifier string     `json:"charge_point_identifier"`
+		EnergyConsumed        float64    `json:"energy_consumed"`
+		State                 string     `json:"state"`
+		DurationSeconds       int64      `json:"duration_seconds"`
+		LastSeenAt            *time.Time `json:"last_seen_at,omitempty"`
+	}{v.ChargePointIdentifier, v.EnergyConsumed, v.State, v.DurationSeconds, v.LastSeenAt})
+}
+
+// MarshalJSON encodes the charge point as the store does with the view's
+// fields added, whatever methods store.ChargePoint gains.
+func (v chargePointView) MarshalJSON() ([]byte, error) {
+	return mergeJSON(v.ChargePoint, struct {
+		Online         bool            `json:"online"`
+		LastSeenAt     *time.Time      `json:"last_seen_at"`
+		StationStatus  string          `json:"station_status"`
+		Connectors     []connectorView `json:"connectors"`
+		SitePowerW     *float64        `json:"site_power_w"`
+		SessionEnergy  float64         `json:"session_energy"`
+		ActiveSessions int             `json:"active_sessions"`
+		Interrupted    int             `json:"interrupted_sessions"`
+		Available      bool            `json:"available"`
+	}{v.Online, v.LastSeenAt, v.StationStatus, v.Connectors, v.SitePowerW, v.SessionEnergy, v.ActiveSessions, v.Interrupted, v.Available})
+}
+
+// mergeJSON encodes base and extra, two objects, as one; extra's keys come
+// last and win in decoders that keep the last duplicate.
+func mergeJSON(base, extra any) ([]byte, error) {
+	b, err := json.Marshal(base)
+	if err != nil {
+		return nil, err
+	}
+	e, err := json.Marshal(extra)
+	if err != nil {
+		return nil, err
+	}
+	if string(b) == "null" || string(b) == "{}" {
+		return e, nil
+	}
+	if len(b) < 2 || b[0] != '{' || len(e) < 2 || e[0] != '{' {
+		return nil, errors.New("dashboard: mergeJSON wants two objects")
+	}
+	if string(e) == "{}" {
+		return b, nil
+	}
+	return append(append(b[:len(b)-1:len(b)-1], ','), e[1:]...), nil
 }
 
 // Ticking reports whether the duration runs live (an active session of an

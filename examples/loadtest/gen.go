@@ -79,7 +79,8 @@ type client struct {
 	win      *window
 
 	seq      uint64
-	energy   int // Wh, the meter register
+	lastTS   time.Time // the last sample timestamp sent (see stamp)
+	energy   int       // Wh, the meter register
 	txID     int
 	wbuf     []byte
 	rbuf     []byte
@@ -148,6 +149,19 @@ func appendNow(b []byte) []byte {
 	return time.Now().UTC().AppendFormat(b, "2006-01-02T15:04:05.000Z")
 }
 
+// stamp appends the timestamp of a new meter sample: now, but at least a
+// millisecond after the previous one. A real meter never samples twice in a
+// millisecond, and the store keeps one reading per (charge point, measurand,
+// timestamp, …): two messages in the same millisecond would be one reading.
+func (c *client) stamp(b []byte) []byte {
+	t := time.Now().UTC().Truncate(time.Millisecond)
+	if !t.After(c.lastTS) {
+		t = c.lastTS.Add(time.Millisecond)
+	}
+	c.lastTS = t
+	return t.AppendFormat(b, "2006-01-02T15:04:05.000Z")
+}
+
 func (c *client) bootFrame(b []byte) []byte {
 	b = c.begin(b, "BootNotification")
 	b = append(b, `{"chargePointVendor":"ocppkit","chargePointModel":"loadtest","chargePointSerialNumber":"`...)
@@ -177,7 +191,7 @@ func (c *client) meterFrame(b []byte) []byte {
 	b = append(b, `{"connectorId":1,"transactionId":`...)
 	b = strconv.AppendInt(b, int64(c.txID), 10)
 	b = append(b, `,"meterValue":[{"timestamp":"`...)
-	b = appendNow(b)
+	b = c.stamp(b)
 	b = append(b, `","sampledValue":[{"value":"`...)
 	b = strconv.AppendInt(b, int64(c.energy), 10)
 	b = append(b, `","context":"Sample.Periodic","measurand":"Energy.Active.Import.Register","unit":"Wh"},`+

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/ocppkit/ocppkit/store"
+	"github.com/ocppkit/ocppkit/store/anydb"
+	"github.com/ocppkit/ocppkit/store/pgdb"
 )
 
 // result is one target's figures.
@@ -464,7 +466,7 @@ func prepareDB(ctx context.Context, o *options) (*dbHandle, error) {
 		return h, nil
 	case "postgres":
 		schema := fmt.Sprintf("loadtest_%d_%d", os.Getpid(), time.Now().UnixNano()%1_000_000_000)
-		admin, err := store.Open(o.dsn)
+		admin, err := pgdb.Open(o.dsn)
 		if err != nil {
 			return nil, err
 		}
@@ -500,7 +502,7 @@ func prepareDB(ctx context.Context, o *options) (*dbHandle, error) {
 
 // countMeterValues counts the meter value rows the server committed.
 func (h *dbHandle) countMeterValues() (int64, error) {
-	db, err := store.Open(h.dsn)
+	db, err := anydb.Open(h.dsn)
 	if err != nil {
 		return 0, err
 	}

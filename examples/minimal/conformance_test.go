@@ -28,6 +28,7 @@ import (
 
 	"github.com/ocppkit/ocppkit/internal/testdb"
 	"github.com/ocppkit/ocppkit/store"
+	"github.com/ocppkit/ocppkit/store/sqlitedb"
 )
 
 // The scripted session of conformance/client.mjs.
@@ -89,7 +90,7 @@ func TestConformanceOCPPRPC(t *testing.T) {
 		sum := runConformanceClient(t, node, dir, h.wsBase, h.httpBase, "CONF-SQLITE-1")
 		h.stop(t) // flushes and closes everything before the database is read
 
-		db, err := store.Open(path)
+		db, err := sqlitedb.Open(path)
 		if err != nil {
 			t.Fatalf("open %s: %v", path, err)
 		}
@@ -199,7 +200,7 @@ func startHost(t *testing.T, dbPath, dsn string) *host {
 		cancel:   cancel,
 		done:     make(chan error, 1),
 	}
-	go func() { h.done <- serve(ctx, logger, ln, dbPath, dsn, true, nil) }()
+	go func() { h.done <- serve(ctx, logger, ln, dbPath, dsn, true, nil, testToken) }()
 	t.Cleanup(func() {
 		h.stop(t)
 		if t.Failed() {
@@ -367,6 +368,9 @@ func runConformanceClient(t *testing.T, node, dir, wsBase, httpBase, identity st
 	return sum
 }
 
+// testToken is the operator token of the hosts the tests start.
+const testToken = "test-operator-token"
+
 // postCommand sends one command through the host's commands API and returns
 // the charge point's reply.
 func postCommand(ctx context.Context, httpBase, identity, action, payload string) (map[string]any, error) {
@@ -378,6 +382,7 @@ func postCommand(ctx context.Context, httpBase, identity, action, payload string
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+testToken)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return nil, err

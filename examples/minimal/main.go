@@ -8,11 +8,21 @@
 // (-register ID:PASSWORD, repeatable); with -dev unknown charge points are
 // registered on their first connection and unknown id tags are accepted.
 // Commands: POST /api/charge_points/<identity>/commands/<Action> with the
-// action's JSON payload.
+// action's JSON payload, Content-Type: application/json and the operator
+// token as "Authorization: Bearer <token>". The token comes from -api-token
+// or OCPPKIT_API_TOKEN; without either a random one is generated and
+// printed at start. The commands API is never served without it.
+//
+// On SIGINT or SIGTERM it stops accepting connections, lets every charge
+// point finish the message it is handling and closes its socket (each is
+// marked disconnected), waits for the API requests under way, then closes
+// the database, and exits 0.
 package main
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/subtle"
 	"errors"
 	"flag"
 	"fmt"
@@ -27,6 +37,7 @@ import (
 
 	"github.com/ocppkit/ocppkit"
 	"github.com/ocppkit/ocppkit/store"
+	"github.com/ocppkit/ocppkit/store/anydb"
 )
 
 type registrations []string
@@ -41,6 +52,7 @@ func main() {
 		dsn      = flag.String("dsn", "", "PostgreSQL URL (postgres://…); overrides -db")
 		dev      = flag.Bool("dev", false, "auto-register unknown charge points and accept unknown id tags")
 		verbose  = flag.Bool("v", false, "log every OCPP frame at debug level")
+		token    = flag.String("api-token", os.Getenv("OCPPKIT_API_TOKEN"), "operator token of the commands API (default $OCPPKIT_API_TOKEN, or a random one printed at start)")
 		register registrations
 	)
 	flag.Var(&register, "register", "register a charge point as IDENTITY:PASSWORD (repeatable)")
@@ -54,30 +66,51 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, logger, *addr, *dbPath, *dsn, *dev, register); err != nil {
+	if *token == "" {
+		*token = rand.Text()
+		fmt.Fprintf(os.Stderr, "\n  commands API token  %s   (Authorization: Bearer …; choose one with -api-token or OCPPKIT_API_TOKEN)\n\n", *token)
+	}
+	if err := run(ctx, logger, *addr, *dbPath, *dsn, *dev, register, *token); err != nil {
 		logger.Error("minimal", "err", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, logger *slog.Logger, addr, dbPath, dsn string, dev bool, register []string) error {
+func run(ctx context.Context, logger *slog.Logger, addr, dbPath, dsn string, dev bool, register []string, token string) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
-	return serve(ctx, logger, ln, dbPath, dsn, dev, register)
+	return serve(ctx, logger, ln, dbPath, dsn, dev, register, token)
+}
+
+// requireToken serves h only to requests carrying "Authorization: Bearer
+// <token>" (compared in constant time); others get 401.
+func requireToken(token string, h http.Handler) http.Handler {
+	want := []byte("Bearer " + token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if token == "" || subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="ocppkit commands"`)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // serve runs the host on ln until ctx ends, then shuts it down and closes
 // ln and the database. Tests pass a listener on 127.0.0.1:0.
-func serve(ctx context.Context, logger *slog.Logger, ln net.Listener, dbPath, dsn string, dev bool, register []string) error {
+func serve(ctx context.Context, logger *slog.Logger, ln net.Listener, dbPath, dsn string, dev bool, register []string, token string) error {
+	if token == "" {
+		return errors.New("the commands API needs an operator token")
+	}
 	defer ln.Close()
 	addr := ln.Addr().String()
 	target := dbPath
 	if dsn != "" {
 		target = dsn
 	}
-	db, err := store.Open(target)
+	db, err := anydb.Open(target)
 	if err != nil {
 		return err
 	}
@@ -113,23 +146,36 @@ func serve(ctx context.Context, logger *slog.Logger, ln net.Listener, dbPath, ds
 
 	mux := http.NewServeMux()
 	mux.Handle("/ocpp/", csms)
-	mux.Handle("/api/charge_points/", csms.Remote.HTTPHandler())
+	mux.Handle("/api/charge_points/", requireToken(token, csms.Remote.HTTPHandler()))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	logger.Info("ocppkit minimal CSMS listening", "charge_points", "ws://"+addr+"/ocpp/<identity>", "commands", "http://"+addr+"/api/charge_points/<identity>/commands/<Action>", "dev", dev)
 
+	var serveErr error
 	select {
-	case err := <-errc:
-		return err
+	case serveErr = <-errc:
 	case <-ctx.Done():
 	}
+	// The order matters: stop accepting (the HTTP server closes its
+	// listener, then waits for the API requests under way), drain the CSMS
+	// meanwhile (every charge point finishes its message and is closed and
+	// marked disconnected; commands in flight end at once instead of
+	// holding the HTTP server up), and only then close the database (the
+	// deferred Close above), which the CSMS needed until the end.
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	err = errors.Join(srv.Shutdown(shutdown), csms.Shutdown(shutdown))
-	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+	httpDone := make(chan error, 1)
+	go func() { httpDone <- srv.Shutdown(shutdown) }()
+	csmsErr := csms.Shutdown(shutdown)
+	httpErr := <-httpDone
+	if errors.Is(serveErr, http.ErrServerClosed) {
+		serveErr = nil
+	}
+	if err := errors.Join(serveErr, csmsErr, httpErr); err != nil {
 		return err
 	}
+	logger.Info("ocppkit minimal CSMS stopped")
 	return nil
 }

@@ -6,7 +6,7 @@
 //
 // Each charge point (SIM001, SIM002, …) boots, reports its connectors,
 // heartbeats, charges with realistic meter values and answers remote
-// commands; see package examples/internal/sim. A summary line is logged
+// commands; see package ocpp/ocpptest/sim. A summary line is logged
 // every 10s; SIGINT stops the sessions and exits.
 package main
 
@@ -22,7 +22,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/ocppkit/ocppkit/examples/internal/sim"
+	"github.com/ocppkit/ocppkit/ocpp/ocpptest/sim"
 )
 
 func main() {

@@ -4,7 +4,7 @@ package ocpp16
 // (connectorId 0), operative or inoperative (Core profile; Central System →
 // charge point). Schema: ChangeAvailability.json.
 type ChangeAvailabilityRequest struct {
-	ConnectorId int              `json:"connectorId" ocpp:"required"`
+	ConnectorId int              `json:"connectorId" ocpp:"required,min=0"`
 	Type        AvailabilityType `json:"type" ocpp:"required"`
 }
 

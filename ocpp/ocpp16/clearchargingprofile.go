@@ -5,7 +5,7 @@ package ocpp16
 // Schema: ClearChargingProfile.json.
 type ClearChargingProfileRequest struct {
 	Id                     *int                   `json:"id,omitempty"`
-	ConnectorId            *int                   `json:"connectorId,omitempty"`
+	ConnectorId            *int                   `json:"connectorId,omitempty" ocpp:"min=0"`
 	ChargingProfilePurpose ChargingProfilePurpose `json:"chargingProfilePurpose,omitempty"`
 	StackLevel             *int                   `json:"stackLevel,omitempty"`
 }

@@ -15,7 +15,7 @@
 // typed strings with constants <Type><Value>, dots and hyphens dropped
 // (MeasurandEnergyActiveImportRegister, UnitOfMeasureKWh, PhaseL1N); each
 // has a Valid method. The schema constraints of every field are struct tags
-// (see meta.go), the single source for both [Unmarshal] and Validate.
+// (see decode.go), the single source for both [Unmarshal] and Validate.
 //
 // [NewRequest] and [NewResponse] return a zero message for an action name;
 // [ChargePointActions] and [CentralSystemActions] list the actions by the

@@ -4,8 +4,8 @@ package ocpp16
 // active charging profiles of a connector (SmartCharging profile; Central
 // System → charge point). Schema: GetCompositeSchedule.json.
 type GetCompositeScheduleRequest struct {
-	ConnectorId      int              `json:"connectorId" ocpp:"required"`
-	Duration         int              `json:"duration" ocpp:"required"`
+	ConnectorId      int              `json:"connectorId" ocpp:"required,min=0"`
+	Duration         int              `json:"duration" ocpp:"required,min=0"`
 	ChargingRateUnit ChargingRateUnit `json:"chargingRateUnit,omitempty"`
 }
 

@@ -5,8 +5,8 @@ package ocpp16
 // Schema: GetDiagnostics.json.
 type GetDiagnosticsRequest struct {
 	Location      string    `json:"location" ocpp:"required,uri"`
-	Retries       *int      `json:"retries,omitempty"`
-	RetryInterval *int      `json:"retryInterval,omitempty"`
+	Retries       *int      `json:"retries,omitempty" ocpp:"min=0"`
+	RetryInterval *int      `json:"retryInterval,omitempty" ocpp:"min=0"`
 	StartTime     *DateTime `json:"startTime,omitempty"`
 	StopTime      *DateTime `json:"stopTime,omitempty"`
 }

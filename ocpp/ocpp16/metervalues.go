@@ -3,8 +3,8 @@ package ocpp16
 // MeterValuesRequest reports sampled meter values of a connector (Core
 // profile; charge point → Central System). Schema: MeterValues.json.
 type MeterValuesRequest struct {
-	ConnectorId   int          `json:"connectorId" ocpp:"required"`
-	TransactionId *int         `json:"transactionId,omitempty"`
+	ConnectorId   int          `json:"connectorId" ocpp:"required,min=0"`
+	TransactionId *int         `json:"transactionId,omitempty" ocpp:"min=1"`
 	MeterValue    []MeterValue `json:"meterValue" ocpp:"required"`
 }
 

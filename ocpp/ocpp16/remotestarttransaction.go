@@ -4,7 +4,7 @@ package ocpp16
 // (Core profile; Central System → charge point). Schema:
 // RemoteStartTransaction.json.
 type RemoteStartTransactionRequest struct {
-	ConnectorId     *int             `json:"connectorId,omitempty"`
+	ConnectorId     *int             `json:"connectorId,omitempty" ocpp:"min=1"`
 	IdTag           string           `json:"idTag" ocpp:"required,max=20"`
 	ChargingProfile *ChargingProfile `json:"chargingProfile,omitempty"`
 }

@@ -4,7 +4,7 @@ package ocpp16
 // (Core profile; Central System → charge point). Schema:
 // RemoteStopTransaction.json.
 type RemoteStopTransactionRequest struct {
-	TransactionId int `json:"transactionId" ocpp:"required"`
+	TransactionId int `json:"transactionId" ocpp:"required,min=1"`
 }
 
 // RemoteStopTransactionResponse answers a RemoteStopTransactionRequest.

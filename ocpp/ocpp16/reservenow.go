@@ -4,7 +4,7 @@ package ocpp16
 // (Reservation profile; Central System → charge point). Schema:
 // ReserveNow.json.
 type ReserveNowRequest struct {
-	ConnectorId   int      `json:"connectorId" ocpp:"required"`
+	ConnectorId   int      `json:"connectorId" ocpp:"required,min=0"`
 	ExpiryDate    DateTime `json:"expiryDate" ocpp:"required"`
 	IdTag         string   `json:"idTag" ocpp:"required,max=20"`
 	ParentIdTag   string   `json:"parentIdTag,omitempty" ocpp:"max=20"`

@@ -3,7 +3,7 @@ package ocpp16
 // SetChargingProfileRequest installs a charging profile (SmartCharging
 // profile; Central System → charge point). Schema: SetChargingProfile.json.
 type SetChargingProfileRequest struct {
-	ConnectorId        int             `json:"connectorId" ocpp:"required"`
+	ConnectorId        int             `json:"connectorId" ocpp:"required,min=0"`
 	CsChargingProfiles ChargingProfile `json:"csChargingProfiles" ocpp:"required"`
 }
 

@@ -4,7 +4,7 @@ package ocpp16
 // transaction id (Core profile; charge point → Central System). Schema:
 // StartTransaction.json.
 type StartTransactionRequest struct {
-	ConnectorId   int      `json:"connectorId" ocpp:"required"`
+	ConnectorId   int      `json:"connectorId" ocpp:"required,min=1"`
 	IdTag         string   `json:"idTag" ocpp:"required,max=20"`
 	MeterStart    int      `json:"meterStart" ocpp:"required"`
 	ReservationId *int     `json:"reservationId,omitempty"`

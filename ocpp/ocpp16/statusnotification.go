@@ -4,7 +4,7 @@ package ocpp16
 // (connectorId 0: the charge point itself) (Core profile; charge point →
 // Central System). Schema: StatusNotification.json.
 type StatusNotificationRequest struct {
-	ConnectorId     int                  `json:"connectorId" ocpp:"required"`
+	ConnectorId     int                  `json:"connectorId" ocpp:"required,min=0"`
 	ErrorCode       ChargePointErrorCode `json:"errorCode" ocpp:"required"`
 	Info            string               `json:"info,omitempty" ocpp:"max=50"`
 	Status          ChargePointStatus    `json:"status" ocpp:"required"`

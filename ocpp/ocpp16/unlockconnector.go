@@ -3,7 +3,7 @@ package ocpp16
 // UnlockConnectorRequest asks the charge point to unlock a connector (Core
 // profile; Central System → charge point). Schema: UnlockConnector.json.
 type UnlockConnectorRequest struct {
-	ConnectorId int `json:"connectorId" ocpp:"required"`
+	ConnectorId int `json:"connectorId" ocpp:"required,min=1"`
 }
 
 // UnlockConnectorResponse answers a UnlockConnectorRequest.

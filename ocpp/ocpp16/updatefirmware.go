@@ -5,9 +5,9 @@ package ocpp16
 // UpdateFirmware.json.
 type UpdateFirmwareRequest struct {
 	Location      string   `json:"location" ocpp:"required,uri"`
-	Retries       *int     `json:"retries,omitempty" ocpp:"number"`
+	Retries       *int     `json:"retries,omitempty" ocpp:"number,min=0"`
 	RetrieveDate  DateTime `json:"retrieveDate" ocpp:"required"`
-	RetryInterval *int     `json:"retryInterval,omitempty" ocpp:"number"`
+	RetryInterval *int     `json:"retryInterval,omitempty" ocpp:"number,min=0"`
 }
 
 // UpdateFirmwareResponse answers a UpdateFirmwareRequest.

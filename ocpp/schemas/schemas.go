@@ -4,9 +4,9 @@
 // The files are the Open Charge Alliance's, unchanged: ocpp16/<Action>.json
 // and ocpp16/<Action>Response.json, ocpp201/<Action>Request.json and
 // ocpp201/<Action>Response.json. The library's own validators (ocpp/ocpp16,
-// ocpp/ocpp201) are hand-written for speed and precise error codes; the tests
-// cross-check them against these schemas, and a host may validate with them
-// too (see Set.Validate).
+// ocpp/ocpp201) are written (1.6) or generated (2.0.1) from these files for
+// speed and precise error codes; the tests cross-check them against these
+// schemas, and a host may validate with them too (see Set.Validate).
 package schemas
 
 import (

@@ -1,19 +1,24 @@
-package ocpp16
+package payload
 
 import (
+	"encoding/json"
 	"math"
 	"reflect"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/ocppkit/ocppkit/ocpp"
 )
 
-// validate checks the struct p points to against its metadata; see
-// [Message] for what absence means on a Go value.
-func validate(p any) error {
+// Validate checks the struct p points to against its metadata and returns
+// nil or an *ocpp.Error. On a Go value absence is the zero value: a
+// required string (unless allowempty), enum, date-time or nil array counts
+// as missing (OccurenceConstraintViolation); a required number or bool is
+// always present.
+func (c *Codec) Validate(p any) error {
 	v := reflect.ValueOf(p).Elem()
-	if err := validateStruct(infoFor(v.Type()), v); err != nil {
+	if err := validateStruct(c.infoFor(v.Type()), v); err != nil {
 		return err.toError()
 	}
 	return nil
@@ -24,6 +29,23 @@ func validateStruct(si *structInfo, v reflect.Value) *decodeError {
 		f := &si.fields[i]
 		if err := validateField(f, v.Field(f.index)); err != nil {
 			return err.in(f.name)
+		}
+	}
+	if si.extra >= 0 {
+		return validateExtra(si, v.Field(si.extra).Interface().(map[string]json.RawMessage))
+	}
+	return nil
+}
+
+// validateExtra checks the kept unknown properties of an open object: each
+// holds one JSON value and none shadows a declared property.
+func validateExtra(si *structInfo, extra map[string]json.RawMessage) *decodeError {
+	for k, raw := range extra {
+		if si.lookup([]byte(k)) >= 0 {
+			return newErr(ocpp.PropertyConstraintViolation, "extra property shadows a declared one").in(k)
+		}
+		if !json.Valid(raw) {
+			return newErr(ocpp.PropertyConstraintViolation, "extra property is not one JSON value").in(k)
 		}
 	}
 	return nil
@@ -41,6 +63,13 @@ func validateField(f *field, v reflect.Value) *decodeError {
 		v = v.Elem()
 	}
 	switch f.kind {
+	case kindRaw:
+		if v.Len() == 0 {
+			if f.required {
+				return missing()
+			}
+			return nil // omitempty drops it
+		}
 	case kindSlice:
 		if v.Len() == 0 {
 			switch {
@@ -50,8 +79,8 @@ func validateField(f *field, v reflect.Value) *decodeError {
 				return nil // omitempty drops it
 			}
 		}
-		if v.Len() < f.minItems {
-			return newErr(ocpp.PropertyConstraintViolation, "has "+strconv.Itoa(v.Len())+" items, want at least "+strconv.Itoa(f.minItems))
+		if err := checkItems(f, v.Len()); err != nil {
+			return err
 		}
 		for i := 0; i < v.Len(); i++ {
 			if err := validateValue(f.elem, v.Index(i)); err != nil {
@@ -67,7 +96,7 @@ func validateField(f *field, v reflect.Value) *decodeError {
 			return nil // optional "" is dropped by omitempty
 		}
 	case kindDateTime:
-		if f.required && v.Interface().(DateTime).IsZero() {
+		if f.required && v.Field(0).Interface().(time.Time).IsZero() {
 			return missing()
 		}
 	}
@@ -102,12 +131,19 @@ func validateValue(f *field, v reflect.Value) *decodeError {
 		if f.decimals >= 0 && !hasDecimals(strconv.AppendFloat(nil, x, 'e', -1, 64), f.decimals) {
 			return newErr(ocpp.PropertyConstraintViolation, multipleOfMsg(f.decimals))
 		}
+		return checkBounds(f, x)
+	case kindInt:
+		return checkBounds(f, float64(v.Int()))
 	case kindDateTime:
-		if y := v.Interface().(DateTime).UTC().Year(); y < 0 || y > 9999 {
+		if y := v.Field(0).Interface().(time.Time).UTC().Year(); y < 0 || y > 9999 {
 			return newErr(ocpp.PropertyConstraintViolation, "year "+strconv.Itoa(y)+" outside 0000-9999")
 		}
 	case kindStruct:
 		return validateStruct(f.sub, v)
+	case kindRaw:
+		if raw := v.Bytes(); len(raw) > 0 && !json.Valid(raw) {
+			return newErr(ocpp.PropertyConstraintViolation, "not one JSON value")
+		}
 	}
 	return nil
 }

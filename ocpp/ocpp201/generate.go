@@ -1,0 +1,3 @@
+package ocpp201
+
+//go:generate go run ./internal/gen/run
