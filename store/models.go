@@ -379,5 +379,6 @@ func (Message) TableName() string { return MessagesTable }
 // Models lists every model of the package, in migration order.
 func Models() []any {
 	return []any{&ChargePoint{}, &Connector{}, &ChargingSession{}, &MeterValue{}, &IDTag{}, &Command{}, &Message{},
-		&Reservation{}, &LocalList{}, &LocalListEntry{}, &ChargingProfile{}, &ConfigurationKey{}, &StatusReport{}, &SecurityEvent{}}
+		&Reservation{}, &LocalList{}, &LocalListEntry{}, &ChargingProfile{}, &ConfigurationKey{}, &StatusReport{}, &SecurityEvent{},
+		&UnknownChargePoint{}}
 }
