@@ -70,6 +70,16 @@ type Config struct {
 	// whose CommonName is the identity). See security.go. Ignored when
 	// Authenticator is set.
 	SecurityProfile int
+	// KeepUnknownChargePoints is how many identities the default
+	// Authenticator records when it refuses them as unknown (their last
+	// address, first and last attempt, number of attempts; see
+	// store.UnknownChargePoints), so a back office can list new stations
+	// and adopt them with RegisterChargePoint. The most recently seen are
+	// kept; recording is rate limited, so a flood of made-up identities
+	// costs bounded work. By default DefaultKeepUnknownChargePoints (1000);
+	// negative records none. Unused with AutoRegister or a host
+	// Authenticator.
+	KeepUnknownChargePoints int
 	// Signer signs the CSRs charge points send with SignCertificate
 	// (security extension); CertificateSigned follows. By default there is
 	// none and SignCertificate is answered Rejected.
@@ -142,6 +152,7 @@ type CSMS struct {
 	authed map[string]*store.ChargePoint // see rememberAuthenticated
 
 	rotation passwordRotation // see RotatePassword
+	unknown  *unknownRecorder // see KeepUnknownChargePoints
 }
 
 // New wires a CSMS. It starts the background writers (meter values,
@@ -170,6 +181,7 @@ func New(cfg Config) (*CSMS, error) {
 		return nil, fmt.Errorf("ocppkit: Config.DB: %w", err)
 	}
 	c := &CSMS{cfg: cfg, logger: logger, Store: store.New(cfg.DB), authed: make(map[string]*store.ChargePoint)}
+	c.unknown = newUnknownRecorder(c, cfg.KeepUnknownChargePoints)
 
 	if n, err := c.Store.MarkNodeDisconnected(context.Background(), cfg.NodeID, time.Now().UTC()); err != nil {
 		return nil, fmt.Errorf("ocppkit: mark charge points of node %q disconnected: %w", cfg.NodeID, err)
@@ -249,12 +261,21 @@ func (c *CSMS) Shutdown(ctx context.Context) error {
 
 // RegisterChargePoint creates a charge point that authenticates with
 // password (HTTP Basic, user = identity). Only a salted digest is stored.
+// An identity refused earlier as unknown (store.UnknownChargePoints) is
+// adopted: its record is forgotten.
 func (c *CSMS) RegisterChargePoint(ctx context.Context, identity, password string) (*store.ChargePoint, error) {
 	digest, err := digestOf(password)
 	if err != nil {
 		return nil, err
 	}
-	return c.Store.RegisterChargePoint(ctx, identity, digest)
+	cp, err := c.Store.RegisterChargePoint(ctx, identity, digest)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Store.ForgetUnknownChargePoint(ctx, identity); err != nil {
+		c.logger.Warn("forget adopted charge point", "charge_point", identity, "err", err)
+	}
+	return cp, nil
 }
 
 // SetPassword replaces a charge point's password. Connections already open

@@ -84,7 +84,7 @@ func (a certAuth) Authenticate(ctx context.Context, r *http.Request, identity st
 	if leaf.Subject.CommonName != identity {
 		return fmt.Errorf("%w: certificate of %q presented for %q", ocpp.ErrUnauthorized, leaf.Subject.CommonName, identity)
 	}
-	cp, err := a.c.chargePointFor(ctx, identity)
+	cp, err := a.c.chargePointFor(ctx, r, identity)
 	if err != nil || cp == nil { // nil: AutoRegister creates it in Connected
 		return err
 	}

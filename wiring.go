@@ -78,7 +78,7 @@ type basicAuth struct{ c *CSMS }
 
 func (a basicAuth) Authenticate(ctx context.Context, r *http.Request, identity string) error {
 	c := a.c
-	cp, err := c.chargePointFor(ctx, identity)
+	cp, err := c.chargePointFor(ctx, r, identity)
 	switch {
 	case err != nil:
 		return err
@@ -99,15 +99,17 @@ func (a basicAuth) Authenticate(ctx context.Context, r *http.Request, identity s
 }
 
 // chargePointFor loads the charge point a handshake names. An unknown
-// identity is ocpp.ErrUnknownChargePoint (401), or, with AutoRegister, nil
-// and no error: Connected creates it once the WebSocket upgrade has
-// succeeded, so a request that never upgrades creates nothing.
-func (c *CSMS) chargePointFor(ctx context.Context, identity string) (*store.ChargePoint, error) {
+// identity is ocpp.ErrUnknownChargePoint (401), recorded (see
+// unknownRecorder), or, with AutoRegister, nil and no error: Connected
+// creates it once the WebSocket upgrade has succeeded, so a request that
+// never upgrades creates nothing.
+func (c *CSMS) chargePointFor(ctx context.Context, r *http.Request, identity string) (*store.ChargePoint, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.WriteTimeout)
 	defer cancel()
 	cp, err := c.Store.ChargePointByIdentifier(ctx, identity)
 	if errors.Is(err, store.ErrNotFound) {
 		if !c.cfg.AutoRegister {
+			c.unknown.record(ctx, r, identity)
 			return nil, ocpp.ErrUnknownChargePoint
 		}
 		return nil, nil

@@ -69,6 +69,9 @@
 //   - IDTag (ocpp_id_tags): authorization identifiers.
 //   - Command (ocpp_commands): persisted remote commands and their outcome.
 //   - Message (ocpp_messages): an optional raw frame log (PruneMessages).
+//   - UnknownChargePoint (ocpp_unknown_charge_points): identities whose
+//     handshake was refused as unknown, for adoption (bounded: see
+//     RecordUnknownChargePoint).
 //   - TransactionEvent (ocpp_transaction_events): the OCPP 2.0.1
 //     TransactionEvents received, one row each (what makes their retries
 //     idempotent).

@@ -434,5 +434,5 @@ func (Message) TableName() string { return MessagesTable }
 func Models() []any {
 	return []any{&ChargePoint{}, &Connector{}, &ChargingSession{}, &MeterValue{}, &IDTag{}, &Command{}, &Message{},
 		&Reservation{}, &LocalList{}, &LocalListEntry{}, &ChargingProfile{}, &ConfigurationKey{}, &StatusReport{}, &SecurityEvent{},
-		&TransactionEvent{}, &Variable{}}
+		&TransactionEvent{}, &Variable{}, &UnknownChargePoint{}}
 }

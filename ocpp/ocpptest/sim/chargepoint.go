@@ -67,6 +67,9 @@ type session struct {
 
 func newChargePoint(s *Simulator, index int) *chargePoint {
 	id := fmt.Sprintf("%s%03d", s.cfg.Prefix, index+1)
+	if index < len(s.cfg.Identities) {
+		id = s.cfg.Identities[index]
+	}
 	cp := &chargePoint{
 		s:       s,
 		id:      id,

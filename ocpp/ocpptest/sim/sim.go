@@ -56,6 +56,9 @@ type Config struct {
 	// Prefix of the identities, numbered from 001: SIM001, SIM002, …
 	// By default "SIM".
 	Prefix string
+	// Identities, when set, are the charge points' identities instead:
+	// Count and Prefix are then ignored.
+	Identities []string
 	// MinConnectors and MaxConnectors bound each charge point's number of
 	// connectors, drawn from the seed. By default 1 and 3.
 	MinConnectors, MaxConnectors int
@@ -117,6 +120,9 @@ type Simulator struct {
 
 // New returns a simulator for cfg; nothing runs until [Simulator.Run].
 func New(cfg Config) *Simulator {
+	if len(cfg.Identities) > 0 {
+		cfg.Count = len(cfg.Identities)
+	}
 	cfg.Count = max(cfg.Count, 1)
 	cfg.Prefix = cmp.Or(cfg.Prefix, "SIM")
 	cfg.MinConnectors = max(cmp.Or(cfg.MinConnectors, 1), 1)
