@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -110,18 +111,22 @@ type Config struct {
 	// Broadcaster). By default store.DefaultWriteTimeout (5 s). Host
 	// handlers run within it too.
 	WriteTimeout time.Duration
-	// Mode is the validation mode for charge points' messages. By default
-	// ocpp16.Strict; see Registry.SetChargePointMode for one quirky charger.
+	// Mode is the validation mode for charge points' messages, of both
+	// versions. By default ocpp16.Strict; see Registry.SetVersionMode for
+	// one version and Registry.SetChargePointMode for one quirky charger.
 	Mode ocpp16.Mode
 	// Server tunes the socket server (timeouts, frame size, rate limit,
 	// ping interval). Its Handler, Authenticator, Logger and NodeID are set
-	// by New.
+	// by New. Its Subprotocols choose the OCPP versions accepted, in order
+	// of preference: by default ocpp.DefaultSubprotocols, 2.0.1 then 1.6
+	// (a charge point offering both speaks 2.0.1); only ocpp2.0.1 and
+	// ocpp1.6 may be listed.
 	Server ocpp.ServerConfig
 }
 
-// CSMS is an OCPP 1.6J Central System: an http.Handler for charge point
-// sockets with everything behind it. Its fields are the parts a host uses
-// directly.
+// CSMS is an OCPP Central System for charge points speaking 1.6J and 2.0.1
+// alike: an http.Handler for charge point sockets with everything behind
+// it. Its fields are the parts a host uses directly.
 type CSMS struct {
 	// Store queries and updates the data.
 	Store *store.Store
@@ -157,6 +162,11 @@ type CSMS struct {
 func New(cfg Config) (*CSMS, error) {
 	if cfg.DB == nil {
 		return nil, errors.New("ocppkit: Config.DB is required")
+	}
+	for _, sp := range cfg.Server.Subprotocols {
+		if !strings.EqualFold(sp, ocpp.OCPP16) && !strings.EqualFold(sp, ocpp.OCPP201) {
+			return nil, fmt.Errorf("ocppkit: Config.Server.Subprotocols: %q is not an OCPP version ocppkit speaks (%s, %s)", sp, ocpp.OCPP201, ocpp.OCPP16)
+		}
 	}
 	logger := cmp.Or(cfg.Logger, slog.Default())
 	if cfg.LogBurst >= 0 {
@@ -216,11 +226,22 @@ func New(cfg Config) (*CSMS, error) {
 		Timeout:     cfg.CommandTimeout,
 		Logger:      logger,
 		KeyRotator:  keyRotator{c},
+		Versions:    c.connVersion,
 	})
 	if err := c.joinCluster(context.Background()); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// connVersion is the remote.VersionLookup of the wiring: the version of a
+// charge point connected to this node.
+func (c *CSMS) connVersion(identity string) (string, bool) {
+	conn, ok := c.Server.Conn(identity)
+	if !ok {
+		return "", false
+	}
+	return conn.Version(), true
 }
 
 // ServeHTTP accepts a charge point's WebSocket at …/<identity>.

@@ -40,9 +40,10 @@ func (h connHandler) Connected(ctx context.Context, conn *ocpp.Conn) error {
 	}
 	c.clusterConnected(ctx, conn) // several nodes: claim it, close its socket elsewhere
 	at := conn.ConnectedAt().UTC()
-	if err := c.Store.MarkConnected(ctx, cp.ID, c.cfg.NodeID, at); err != nil {
+	if err := c.Store.MarkConnectedVersion(ctx, cp.ID, c.cfg.NodeID, at, conn.Version()); err != nil {
 		return fmt.Errorf("ocppkit: mark connected: %w", err)
 	}
+	cp.OCPPVersion = conn.Version()
 	handlers.Attach(conn, cp)
 	c.Defaults.Publish(cp.ID, broadcast.KindConnection, broadcast.ConnectionEvent{Connected: true, Timestamp: at, Node: c.cfg.NodeID, Identity: conn.Identity()})
 	return nil

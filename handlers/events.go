@@ -31,5 +31,8 @@ func SessionInfo(s *store.ChargingSession, now time.Time) broadcast.SessionInfo 
 		StopReason:      s.StopReason,
 		MeterStart:      s.MeterStart,
 		MeterStop:       s.MeterStop,
+
+		EVSEID:               s.EVSEID,
+		StationTransactionID: s.StationTransactionID,
 	}
 }

@@ -43,7 +43,10 @@ func TestMigrateIdempotentAndIndexes(t *testing.T) {
 			contains []string
 		}{
 			{"idx_ocpp_charge_points_identifier", []string{"UNIQUE", "identifier"}},
-			{"idx_ocpp_connectors_charge_point_connector", []string{"UNIQUE", "charge_point_id", "connector_id"}},
+			{"idx_ocpp_connectors_charge_point_evse_connector", []string{"UNIQUE", "charge_point_id", "evse_id", "connector_id"}},
+			{"idx_ocpp_charging_sessions_station_transaction", []string{"UNIQUE", "charge_point_id", "station_transaction_id", "WHERE"}},
+			{"idx_ocpp_transaction_events_event", []string{"UNIQUE", "charging_session_id", "seq_no", "timestamp"}},
+			{"idx_ocpp_variables_key", []string{"UNIQUE", "component", "evse_id", "connector_id", "name", "attribute"}},
 			{"idx_ocpp_charging_sessions_transaction_id", []string{"UNIQUE", "transaction_id", "WHERE", "unmatched = false"}},
 			{"idx_ocpp_charging_sessions_unmatched", []string{"UNIQUE", "WHERE", "unmatched = true"}},
 			{"idx_ocpp_meter_values_reading", []string{"UNIQUE", "charge_point_id", "measurand", "timestamp", "connector_id", "transaction_id", "phase", "location", "context"}},

@@ -72,6 +72,26 @@
 //   - UnknownChargePoint (ocpp_unknown_charge_points): identities whose
 //     handshake was refused as unknown, for adoption (bounded: see
 //     RecordUnknownChargePoint).
+//   - TransactionEvent (ocpp_transaction_events): the OCPP 2.0.1
+//     TransactionEvents received, one row each (what makes their retries
+//     idempotent).
+//   - Variable (ocpp_variables): the device model of 2.0.1 charge points,
+//     per component, variable and attribute (what 1.6's configuration keys
+//     are to ConfigurationKey).
+//
+// # OCPP 1.6 and 2.0.1
+//
+// The model is the same for both versions. ChargePoint.OCPPVersion says
+// which one a charge point speaks. Outlets are numbered by EVSEID on
+// connectors, sessions, meter values, reservations and charging profiles:
+// 1.6's connectorId (EVSEID == ConnectorID on every 1.6 row), 2.0.1's
+// evse.id, 0 for the station as a whole; ConnectorID keeps the protocol's
+// connector number (2.0.1: the connector within its EVSE). A 2.0.1 session
+// has the station's string transactionId in StationTransactionID (unique
+// per charge point) beside the integer TransactionID every session has;
+// RecordTransactionEvent drives it from TransactionEvents, and
+// MeterWriter.WriteTransactionEvent records the Updated events that only
+// carry meter values with group commit.
 //
 // # Scopes
 //

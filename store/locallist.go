@@ -33,10 +33,10 @@ func (LocalList) TableName() string { return LocalListsTable }
 type LocalListEntry struct {
 	ID            uint         `gorm:"primaryKey" json:"id"`
 	ChargePointID uint         `gorm:"not null;uniqueIndex:idx_ocpp_local_list_entries_tag,priority:1" json:"charge_point_id"`
-	IDTag         string       `gorm:"column:id_tag;size:20;not null;uniqueIndex:idx_ocpp_local_list_entries_tag,priority:2" json:"id_tag"`
+	IDTag         string       `gorm:"column:id_tag;size:36;not null;uniqueIndex:idx_ocpp_local_list_entries_tag,priority:2" json:"id_tag"`
 	Status        string       `gorm:"size:20;not null" json:"status"` // OCPP AuthorizationStatus
 	ExpiryDate    *time.Time   `json:"expiry_date"`
-	ParentIDTag   string       `gorm:"column:parent_id_tag;size:20" json:"parent_id_tag"`
+	ParentIDTag   string       `gorm:"column:parent_id_tag;size:36" json:"parent_id_tag"`
 	CreatedAt     time.Time    `json:"created_at"`
 	UpdatedAt     time.Time    `json:"updated_at"`
 	ChargePoint   *ChargePoint `gorm:"constraint:OnDelete:CASCADE" json:"charge_point,omitempty"`

@@ -27,8 +27,8 @@ type Reservation struct {
 	ChargePointID uint         `gorm:"not null;uniqueIndex:idx_ocpp_reservations_charge_point_reservation,priority:1;index:idx_ocpp_reservations_status,priority:2" json:"charge_point_id"`
 	ReservationID int          `gorm:"not null;uniqueIndex:idx_ocpp_reservations_charge_point_reservation,priority:2" json:"reservation_id"`
 	ConnectorID   int          `gorm:"not null" json:"connector_id"`
-	IDTag         string       `gorm:"column:id_tag;size:20;not null" json:"id_tag"`
-	ParentIDTag   string       `gorm:"column:parent_id_tag;size:20" json:"parent_id_tag"`
+	IDTag         string       `gorm:"column:id_tag;size:36;not null" json:"id_tag"`
+	ParentIDTag   string       `gorm:"column:parent_id_tag;size:36" json:"parent_id_tag"`
 	ExpiryDate    time.Time    `gorm:"not null;index:idx_ocpp_reservations_expiry" json:"expiry_date"`
 	Status        string       `gorm:"size:20;not null;default:Active;index:idx_ocpp_reservations_status,priority:1" json:"status"`
 	SessionID     *uint        `json:"session_id"` // the charging session that used it
@@ -36,6 +36,12 @@ type Reservation struct {
 	CreatedAt     time.Time    `json:"created_at"`
 	UpdatedAt     time.Time    `json:"updated_at"`
 	ChargePoint   *ChargePoint `gorm:"constraint:OnDelete:CASCADE" json:"charge_point,omitempty"`
+
+	// EVSEID is the outlet reserved (0: any), as for Connector: 1.6's
+	// connectorId, 2.0.1's evseId. A 2.0.1 reservation has ConnectorID 0.
+	// SaveReservation takes EVSEID 0 with a ConnectorID > 0 for 1.6's
+	// numbering.
+	EVSEID int `gorm:"column:evse_id;not null;default:0" json:"evse_id"`
 }
 
 // TableName implements gorm's schema.Tabler.
@@ -51,9 +57,13 @@ func (r *Reservation) IsActive(now time.Time) bool {
 // that id (whatever its status), as Active.
 func (s *Store) SaveReservation(ctx context.Context, r Reservation) (*Reservation, error) {
 	now := dbTime(time.Now())
+	if r.EVSEID == 0 && r.ConnectorID > 0 {
+		r.EVSEID = r.ConnectorID // 1.6's numbering
+	}
 	row := Reservation{
 		ChargePointID: r.ChargePointID,
 		ReservationID: r.ReservationID,
+		EVSEID:        r.EVSEID,
 		ConnectorID:   r.ConnectorID,
 		IDTag:         r.IDTag,
 		ParentIDTag:   r.ParentIDTag,
@@ -67,6 +77,7 @@ func (s *Store) SaveReservation(ctx context.Context, r Reservation) (*Reservatio
 			Columns: []clause.Column{{Name: "charge_point_id"}, {Name: "reservation_id"}},
 			DoUpdates: clause.Assignments(map[string]any{
 				"connector_id":  row.ConnectorID,
+				"evse_id":       row.EVSEID,
 				"id_tag":        row.IDTag,
 				"parent_id_tag": row.ParentIDTag,
 				"expiry_date":   row.ExpiryDate,
@@ -120,6 +131,14 @@ func (s *Store) UseReservation(ctx context.Context, chargePointID uint, reservat
 // CancelReservation) and returns it. A reservation in another status is
 // returned unchanged. ErrNotFound when there is no such reservation.
 func (s *Store) CancelReservation(ctx context.Context, chargePointID uint, reservationID int) (*Reservation, error) {
+	return s.EndReservation(ctx, chargePointID, reservationID, ReservationCancelled)
+}
+
+// EndReservation marks an Active reservation with status (Cancelled or
+// Expired: a 2.0.1 ReservationStatusUpdate tells that the station removed
+// it or that it expired) and returns it. A reservation in another status
+// is returned unchanged. ErrNotFound when there is no such reservation.
+func (s *Store) EndReservation(ctx context.Context, chargePointID uint, reservationID int, status string) (*Reservation, error) {
 	var r Reservation
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		if err := take(lockRow(tx).Where("charge_point_id = ? AND reservation_id = ?", chargePointID, reservationID), &r); err != nil {
@@ -128,11 +147,11 @@ func (s *Store) CancelReservation(ctx context.Context, chargePointID uint, reser
 		if r.Status != ReservationActive {
 			return nil
 		}
-		r.Status, r.UpdatedAt = ReservationCancelled, dbTime(time.Now())
+		r.Status, r.UpdatedAt = status, dbTime(time.Now())
 		return tx.Model(&Reservation{}).Where("id = ?", r.ID).Updates(map[string]any{"status": r.Status, "updated_at": r.UpdatedAt}).Error
 	})
 	if err != nil {
-		return nil, wrap(err, "cancel reservation %d of charge point %d", reservationID, chargePointID)
+		return nil, wrap(err, "end reservation %d of charge point %d", reservationID, chargePointID)
 	}
 	return &r, nil
 }

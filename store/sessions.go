@@ -66,7 +66,7 @@ func (s *Store) StartSession(ctx context.Context, in StartSession) (sess *Chargi
 			return err
 		}
 		var existing ChargingSession
-		err := take(tx.Where("charge_point_id = ? AND connector_id = ? AND id_tag = ? AND started_at = ? AND meter_start = ? AND unmatched = ?",
+		err := take(tx.Where("charge_point_id = ? AND connector_id = ? AND id_tag = ? AND started_at = ? AND meter_start = ? AND unmatched = ? AND station_transaction_id = ''",
 			in.ChargePointID, in.ConnectorID, in.IDTag, startedAt, in.MeterStart, false).
 			Order("id"), &existing)
 		if err == nil {
@@ -80,7 +80,7 @@ func (s *Store) StartSession(ctx context.Context, in StartSession) (sess *Chargi
 		// The session starts in its connector's status when that is one a
 		// session follows (Preparing, SuspendedEV …), else Charging.
 		var connStatus []string
-		if err := tx.Model(&Connector{}).Where("charge_point_id = ? AND connector_id = ?", in.ChargePointID, in.ConnectorID).
+		if err := tx.Model(&Connector{}).Where("charge_point_id = ? AND evse_id = ? AND connector_id = ?", in.ChargePointID, in.ConnectorID, in.ConnectorID).
 			Limit(1).Pluck("status", &connStatus).Error; err != nil {
 			return err
 		}
@@ -91,7 +91,7 @@ func (s *Store) StartSession(ctx context.Context, in StartSession) (sess *Chargi
 			}
 		}
 		err = tx.Model(&ChargingSession{}).
-			Where("charge_point_id = ? AND connector_id = ? AND status IN ?", in.ChargePointID, in.ConnectorID, RunningSessionStatuses).
+			Where("charge_point_id = ? AND evse_id = ? AND status IN ?", in.ChargePointID, in.ConnectorID, RunningSessionStatuses).
 			Updates(map[string]any{
 				"status":      SessionCompleted,
 				"stop_reason": "Other",
@@ -104,6 +104,7 @@ func (s *Store) StartSession(ctx context.Context, in StartSession) (sess *Chargi
 		for range maxTransactionIDAttempts {
 			ns := &ChargingSession{
 				ChargePointID: in.ChargePointID,
+				EVSEID:        in.ConnectorID, // 1.6: the outlet is the connector
 				ConnectorID:   in.ConnectorID,
 				TransactionID: newTransactionID(),
 				IDTag:         in.IDTag,
@@ -245,14 +246,16 @@ func (s *Store) SessionByID(ctx context.Context, id uint) (*ChargingSession, err
 	return &sess, nil
 }
 
-// ActiveSession returns the active session on a connector of a charge point.
-func (s *Store) ActiveSession(ctx context.Context, chargePointID uint, connectorID int) (*ChargingSession, error) {
+// ActiveSession returns the active session on an outlet of a charge point:
+// the connector of a 1.6 charge point, the EVSE of a 2.0.1 one (evseID is
+// the sessions' EVSEID).
+func (s *Store) ActiveSession(ctx context.Context, chargePointID uint, evseID int) (*ChargingSession, error) {
 	var sess ChargingSession
 	err := take(s.ctx(ctx).Scopes(Active).
-		Where("charge_point_id = ? AND connector_id = ?", chargePointID, connectorID).
+		Where("charge_point_id = ? AND evse_id = ?", chargePointID, evseID).
 		Order("started_at DESC, id DESC"), &sess)
 	if err != nil {
-		return nil, wrap(err, "active session of charge point %d connector %d", chargePointID, connectorID)
+		return nil, wrap(err, "active session of charge point %d evse %d", chargePointID, evseID)
 	}
 	return &sess, nil
 }

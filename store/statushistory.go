@@ -18,6 +18,8 @@ const (
 	ReportDiagnostics    = "diagnostics"     // DiagnosticsStatusNotification
 	ReportSignedFirmware = "signed_firmware" // SignedFirmwareStatusNotification
 	ReportLog            = "log"             // LogStatusNotification
+
+	ReportPublishFirmware = "publish_firmware" // 2.0.1 PublishFirmwareStatusNotification
 )
 
 // StatusReport is one status notification of a firmware update (plain or

@@ -204,15 +204,28 @@ func (s *Store) SetPasswordDigest(ctx context.Context, identifier, digest string
 }
 
 // MarkConnected records that the charge point's socket is now held by node,
-// connected at at. Keep at: MarkDisconnected compares it.
+// connected at at. Keep at: MarkDisconnected compares it. It leaves the
+// charge point's OCPPVersion as it is; MarkConnectedVersion records it too.
 func (s *Store) MarkConnected(ctx context.Context, id uint, node string, at time.Time) error {
+	return s.MarkConnectedVersion(ctx, id, node, at, "")
+}
+
+// MarkConnectedVersion is MarkConnected for a connection speaking version
+// (e.g. "ocpp2.0.1", the connection's ocpp.Conn.Version), which becomes the
+// charge point's OCPPVersion in the same statement. An empty version leaves
+// OCPPVersion unchanged.
+func (s *Store) MarkConnectedVersion(ctx context.Context, id uint, node string, at time.Time, version string) error {
+	updates := map[string]any{
+		"connected":    true,
+		"connected_at": dbTime(at),
+		"node":         node,
+		"updated_at":   dbTime(time.Now()),
+	}
+	if version != "" {
+		updates["ocpp_version"] = version
+	}
 	n, err := s.exec(ctx, func(tx *gorm.DB) *gorm.DB {
-		return tx.Model(&ChargePoint{}).Where("id = ?", id).Updates(map[string]any{
-			"connected":    true,
-			"connected_at": dbTime(at),
-			"node":         node,
-			"updated_at":   dbTime(time.Now()),
-		})
+		return tx.Model(&ChargePoint{}).Where("id = ?", id).Updates(updates)
 	})
 	if err != nil {
 		return wrap(err, "mark %d connected", id)
@@ -260,11 +273,16 @@ func (s *Store) MarkNodeDisconnected(ctx context.Context, node string, at time.T
 	return n, nil
 }
 
-// BootInfo is the content of a BootNotification.
+// BootInfo is the content of a BootNotification of either version (2.0.1
+// has no charge box serial number or meter fields, 1.6 no reason).
 type BootInfo struct {
 	Vendor, Model, SerialNumber, ChargeBoxSerialNumber, FirmwareVersion string
 	ICCID, IMSI, MeterType, MeterSerialNumber                           string
 	At                                                                  time.Time // when the charge point booted (receive time)
+
+	// Reason is a 2.0.1 BootNotification's reason (PowerUp, RemoteReset, …),
+	// kept in ChargePoint.BootReason.
+	Reason string
 }
 
 // RecordBoot stores the identification a charge point sent in its
@@ -282,6 +300,7 @@ func (s *Store) RecordBoot(ctx context.Context, id uint, b BootInfo) error {
 			"meter_type":               b.MeterType,
 			"meter_serial_number":      b.MeterSerialNumber,
 			"booted_at":                dbTime(b.At),
+			"boot_reason":              b.Reason,
 			"updated_at":               dbTime(time.Now()),
 		})
 	})

@@ -18,7 +18,6 @@ import (
 	"github.com/ocppkit/ocppkit"
 	"github.com/ocppkit/ocppkit/handlers"
 	"github.com/ocppkit/ocppkit/ocpp"
-	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/ocpp/ocpptest/sim"
 	"github.com/ocppkit/ocppkit/store"
 	"github.com/ocppkit/ocppkit/store/anydb"
@@ -175,17 +174,17 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // authorize is the CSMS's Authorizer: the id_tags table decides (every tag
 // with -dev), but the simulated charge points present random RFID cards,
 // which are accepted on them and only on them.
-func (s *server) authorize(ctx context.Context, cp *store.ChargePoint, idTag string) (ocpp16.IdTagInfo, error) {
+func (s *server) authorize(ctx context.Context, cp *store.ChargePoint, token handlers.Token) (handlers.Authorization, error) {
 	s.mu.Lock()
 	simulated := s.simulated[cp.Identifier]
 	s.mu.Unlock()
-	if simulated && idTag != s.cfg.IDTag {
-		if _, err := s.csms.Store.LookupIDTag(ctx, idTag); errors.Is(err, store.ErrNotFound) {
-			return ocpp16.IdTagInfo{Status: ocpp16.AuthorizationStatusAccepted}, nil
+	if simulated && token.Value != s.cfg.IDTag {
+		if _, err := s.csms.Store.LookupIDTag(ctx, token.Value); errors.Is(err, store.ErrNotFound) {
+			return handlers.Authorization{Status: handlers.AuthAccepted}, nil
 		}
 	}
 	def := &handlers.StoreAuthorizer{Store: s.csms.Store, AcceptUnknown: s.cfg.Dev}
-	return def.Authorize(ctx, cp, idTag)
+	return def.Authorize(ctx, cp, token)
 }
 
 // simulate registers cfg.Simulate charge points with a password (so

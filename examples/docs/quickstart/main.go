@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ocppkit/ocppkit"
+	"github.com/ocppkit/ocppkit/broadcast"
 	"github.com/ocppkit/ocppkit/store"
 )
 
@@ -32,8 +33,18 @@ func main() {
 		log.Fatal(err)
 	}
 
+	events, err := csms.Broadcaster.Subscribe(ctx, broadcast.AllChargePointsTopic)
+	if err != nil {
+		log.Fatal(err)
+	}
+	go func() {
+		for m := range events { // status, sessions, meter values: one shape for 1.6 and 2.0.1
+			log.Printf("%s", m.Data)
+		}
+	}()
+
 	mux := http.NewServeMux()
-	mux.Handle("/ocpp/", csms) // charge points dial ws://host:8080/ocpp/CP-001, subprotocol ocpp1.6
+	mux.Handle("/ocpp/", csms) // charge points dial ws://host:8080/ocpp/CP-001, subprotocol ocpp2.0.1 or ocpp1.6
 	log.Fatal(http.ListenAndServe(":8080", mux))
 }
 
