@@ -254,7 +254,9 @@ func TestClusterRouting(t *testing.T) {
 				return errors.As(err, &oe) && oe.Code == ocpp.NotSupported && oe.Description == "reset is not supported here"
 			}},
 			{"not connected", "CP-AWAY", nil, 0, func(err error) bool { return errors.Is(err, remote.ErrNotConnected) }},
-			{"unknown", "CP-NOBODY", nil, 0, func(err error) bool { return errors.Is(err, remote.ErrNotConnected) }},
+			{"unknown", "CP-NOBODY", nil, 0, func(err error) bool {
+				return errors.Is(err, remote.ErrUnknownChargePoint) && !errors.Is(err, remote.ErrNotConnected)
+			}},
 			{"timeout", "CP-1", func(ctx context.Context, _ json.RawMessage) (any, error) {
 				<-ctx.Done() // never answers while connected
 				return nil, ctx.Err()

@@ -1,10 +1,11 @@
-// Package ocppkit is an embeddable OCPP 1.6J Central System (CSMS) for Go
-// web applications.
+// Package ocppkit is an embeddable OCPP Central System (CSMS) for Go web
+// applications, for charge points speaking OCPP 1.6J and 2.0.1 behind one
+// host API.
 //
-// A host opens a *gorm.DB (SQLite or PostgreSQL), migrates it, builds a
-// CSMS and mounts it:
+// A host opens a *gorm.DB (SQLite or PostgreSQL) as it always does,
+// migrates it, builds a CSMS and mounts it:
 //
-//	db, err := store.Open("ocpp.db")            // or "postgres://…"
+//	db, err := gorm.Open(sqlite.Open("app.db"), &gorm.Config{}) // or postgres.Open(dsn)
 //	if err != nil { … }
 //	if err := store.Migrate(ctx, db); err != nil { … }
 //	csms, err := ocppkit.New(ocppkit.Config{DB: db})
@@ -22,8 +23,22 @@
 // charge_point_<id>_status, charge_point_<id>_sessions and
 // charge_point_<id>_meter_values, <id> being the charge point's database id.
 // A host overrides any handler with handlers.On and reaches the default
-// with CSMS.Handlers.Default. Commands go to charge points through
-// CSMS.Remote.
+// with CSMS.Defaults (CSMS.Defaults.V201 for 2.0.1). Commands go to charge
+// points through CSMS.Remote.
+//
+// # Versions
+//
+// The same handler accepts the subprotocols ocpp2.0.1 and ocpp1.6
+// (Config.Server.Subprotocols, 2.0.1 preferred by default). The version a
+// charge point negotiated is on its connection (ocpp.Conn.Version) and its
+// row (store.ChargePoint.OCPPVersion); the store, the topics and the
+// version-neutral commands (remote.Client.StartSession, StopSession,
+// ResetStation, Unlock, SetAvailability, SetChargingLimit, ReadSetting,
+// WriteSetting) are the same for both, with outlets numbered by evse_id
+// (1.6's connectorId, 2.0.1's EVSE id). handlers.On takes the version from
+// the request type; remote.Client.V201 sends the typed 2.0.1 commands; a
+// command of the version a charge point does not speak is refused with
+// remote.ErrWrongVersion.
 //
 // # Operations
 //

@@ -14,6 +14,7 @@ import (
 	"github.com/ocppkit/ocppkit/handlers"
 	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/store"
+	"github.com/ocppkit/ocppkit/store/sqlitedb"
 )
 
 // Example shows a host: open and migrate the database, build the CSMS,
@@ -24,7 +25,7 @@ func Example() {
 	dir, _ := os.MkdirTemp("", "ocppkit-example")
 	defer os.RemoveAll(dir)
 
-	db, err := store.Open(filepath.Join(dir, "ocpp.db")) // or "postgres://…"
+	db, err := sqlitedb.Open(filepath.Join(dir, "ocpp.db")) // or pgdb.Open("postgres://…"), or your own gorm.Open
 	if err != nil {
 		log.Fatal(err)
 	}

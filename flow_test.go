@@ -62,6 +62,10 @@ func TestChargingFlow(t *testing.T) {
 			t.Fatalf("authorize unknown tag = %+v, %v", a, err)
 		}
 
+		// The EV is plugged in: the session starts in its connector's status.
+		if _, err := cp.StatusNotification(ctx, 1, ocpp16.ChargePointStatusPreparing, ocpp16.ChargePointErrorCodeNoError); err != nil {
+			t.Fatal(err)
+		}
 		started := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
 		start, err := cp.StartTransaction(ctx, ocpp16.StartTransactionRequest{ConnectorId: 1, IdTag: "RFID-OK", MeterStart: 1000, Timestamp: ocpp16.NewDateTime(started)})
 		if err != nil {
@@ -77,7 +81,7 @@ func TestChargingFlow(t *testing.T) {
 		if err := json.Unmarshal(next(t, sessions).Data, &sev); err != nil {
 			t.Fatal(err)
 		}
-		if sev.Event != "started" || sev.Session["connector_id"] != 1.0 || sev.Session["id_tag"] != "RFID-OK" || sev.Session["status"] != "Active" {
+		if sev.Event != "started" || sev.Session["connector_id"] != 1.0 || sev.Session["id_tag"] != "RFID-OK" || sev.Session["status"] != "Preparing" {
 			t.Errorf("started event = %+v", sev)
 		}
 		for _, k := range []string{"id", "started_at", "stopped_at", "energy_consumed", "duration_seconds"} {
@@ -87,6 +91,9 @@ func TestChargingFlow(t *testing.T) {
 		}
 
 		tx := start.TransactionId
+		if _, err := cp.StatusNotification(ctx, 1, ocpp16.ChargePointStatusCharging, ocpp16.ChargePointErrorCodeNoError); err != nil {
+			t.Fatal(err)
+		}
 		sample := func(at time.Time, wh string) ocpp16.MeterValue {
 			return ocpp16.MeterValue{Timestamp: ocpp16.NewDateTime(at), SampledValue: []ocpp16.SampledValue{
 				{Value: wh, Measurand: ocpp16.MeasurandEnergyActiveImportRegister, Unit: ocpp16.UnitOfMeasureWh, Context: ocpp16.ReadingContextSamplePeriodic},
@@ -117,6 +124,9 @@ func TestChargingFlow(t *testing.T) {
 		}
 		if got := sess.EnergyConsumed; math.Abs(got-1.5) > 1e-9 {
 			t.Errorf("energy consumed while charging = %v kWh, want 1.5", got)
+		}
+		if sess.Status != store.SessionCharging || !sess.IsActive() {
+			t.Errorf("session status while charging = %q, want Charging", sess.Status)
 		}
 
 		if _, err := cp.StopTransaction(ctx, ocpp16.StopTransactionRequest{TransactionId: tx, MeterStop: 4600, Timestamp: ocpp16.NewDateTime(started.Add(30 * time.Minute)), Reason: ocpp16.ReasonLocal, IdTag: "RFID-OK"}); err != nil {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -70,6 +71,16 @@ type Config struct {
 	// whose CommonName is the identity). See security.go. Ignored when
 	// Authenticator is set.
 	SecurityProfile int
+	// KeepUnknownChargePoints is how many identities the default
+	// Authenticator records when it refuses them as unknown (their last
+	// address, first and last attempt, number of attempts; see
+	// store.UnknownChargePoints), so a back office can list new stations
+	// and adopt them with RegisterChargePoint. The most recently seen are
+	// kept; recording is rate limited, so a flood of made-up identities
+	// costs bounded work. By default DefaultKeepUnknownChargePoints (1000);
+	// negative records none. Unused with AutoRegister or a host
+	// Authenticator.
+	KeepUnknownChargePoints int
 	// Signer signs the CSRs charge points send with SignCertificate
 	// (security extension); CertificateSigned follows. By default there is
 	// none and SignCertificate is answered Rejected.
@@ -117,12 +128,16 @@ type Config struct {
 	// Broadcaster). By default store.DefaultWriteTimeout (5 s). Host
 	// handlers run within it too.
 	WriteTimeout time.Duration
-	// Mode is the validation mode for charge points' messages. By default
-	// ocpp16.Strict; see Registry.SetChargePointMode for one quirky charger.
+	// Mode is the validation mode for charge points' messages, of both
+	// versions. By default ocpp16.Strict; see Registry.SetVersionMode for
+	// one version and Registry.SetChargePointMode for one quirky charger.
 	Mode ocpp16.Mode
 	// Server tunes the socket server (timeouts, frame size, rate limit,
 	// ping interval). Its Handler, Authenticator, Logger and NodeID are set
-	// by New.
+	// by New. Its Subprotocols choose the OCPP versions accepted, in order
+	// of preference: by default ocpp.DefaultSubprotocols, 2.0.1 then 1.6
+	// (a charge point offering both speaks 2.0.1); only ocpp2.0.1 and
+	// ocpp1.6 may be listed.
 	Server ocpp.ServerConfig
 
 	// Operations (see operations.go and the README's "Operating ocppkit").
@@ -161,9 +176,9 @@ type Config struct {
 	MessageLogQueue int
 }
 
-// CSMS is an OCPP 1.6J Central System: an http.Handler for charge point
-// sockets with everything behind it. Its fields are the parts a host uses
-// directly.
+// CSMS is an OCPP Central System for charge points speaking 1.6J and 2.0.1
+// alike: an http.Handler for charge point sockets with everything behind
+// it. Its fields are the parts a host uses directly.
 type CSMS struct {
 	// Store queries and updates the data.
 	Store *store.Store
@@ -198,6 +213,7 @@ type CSMS struct {
 	authed map[string]*store.ChargePoint // see rememberAuthenticated
 
 	rotation passwordRotation // see RotatePassword
+	unknown  *unknownRecorder // see KeepUnknownChargePoints
 }
 
 // New wires a CSMS. It starts the background writers (meter values,
@@ -207,6 +223,11 @@ type CSMS struct {
 func New(cfg Config) (*CSMS, error) {
 	if cfg.DB == nil {
 		return nil, errors.New("ocppkit: Config.DB is required")
+	}
+	for _, sp := range cfg.Server.Subprotocols {
+		if !strings.EqualFold(sp, ocpp.OCPP16) && !strings.EqualFold(sp, ocpp.OCPP201) {
+			return nil, fmt.Errorf("ocppkit: Config.Server.Subprotocols: %q is not an OCPP version ocppkit speaks (%s, %s)", sp, ocpp.OCPP201, ocpp.OCPP16)
+		}
 	}
 	logger := cmp.Or(cfg.Logger, slog.Default())
 	if cfg.LogBurst >= 0 {
@@ -219,7 +240,11 @@ func New(cfg Config) (*CSMS, error) {
 		derived = cmp.Or(host, "ocppkit")
 		cfg.NodeID = derived
 	}
+	if err := store.Check(context.Background(), cfg.DB); err != nil {
+		return nil, fmt.Errorf("ocppkit: Config.DB: %w", err)
+	}
 	c := &CSMS{cfg: cfg, logger: logger, Store: store.New(cfg.DB), authed: make(map[string]*store.ChargePoint)}
+	c.unknown = newUnknownRecorder(c, cfg.KeepUnknownChargePoints)
 
 	// Several nodes: the name must be ours (no live node uses it) before we
 	// touch the charge points recorded under it.
@@ -281,8 +306,19 @@ func New(cfg Config) (*CSMS, error) {
 		Timeout:     cfg.CommandTimeout,
 		Logger:      logger,
 		KeyRotator:  keyRotator{c},
+		Versions:    c.connVersion,
 	})
 	return c, nil
+}
+
+// connVersion is the remote.VersionLookup of the wiring: the version of a
+// charge point connected to this node.
+func (c *CSMS) connVersion(identity string) (string, bool) {
+	conn, ok := c.Server.Conn(identity)
+	if !ok {
+		return "", false
+	}
+	return conn.Version(), true
 }
 
 // ServeHTTP accepts a charge point's WebSocket at …/<identity>.
@@ -309,12 +345,21 @@ func (c *CSMS) Shutdown(ctx context.Context) error {
 
 // RegisterChargePoint creates a charge point that authenticates with
 // password (HTTP Basic, user = identity). Only a salted digest is stored.
+// An identity refused earlier as unknown (store.UnknownChargePoints) is
+// adopted: its record is forgotten.
 func (c *CSMS) RegisterChargePoint(ctx context.Context, identity, password string) (*store.ChargePoint, error) {
 	digest, err := digestOf(password)
 	if err != nil {
 		return nil, err
 	}
-	return c.Store.RegisterChargePoint(ctx, identity, digest)
+	cp, err := c.Store.RegisterChargePoint(ctx, identity, digest)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Store.ForgetUnknownChargePoint(ctx, identity); err != nil {
+		c.logger.Warn("forget adopted charge point", "charge_point", identity, "err", err)
+	}
+	return cp, nil
 }
 
 // SetPassword replaces a charge point's password. Connections already open

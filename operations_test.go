@@ -17,6 +17,7 @@ import (
 	"github.com/ocppkit/ocppkit/internal/testdb"
 	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/store"
+	"github.com/ocppkit/ocppkit/store/sqlitedb"
 )
 
 const opsPassword = "ops-pw-0123456789abcdef"
@@ -38,7 +39,7 @@ func getReport(t *testing.T, h http.Handler) (int, ocppkit.HealthReport) {
 func TestHealthAndReadiness(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "ocpp.db")
-	db, err := store.Open(path)
+	db, err := sqlitedb.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,7 +260,7 @@ func TestMessageLog(t *testing.T) {
 func TestMessageLogFullNeverDelaysReplies(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "ocpp.db")
-	db, err := store.Open(path)
+	db, err := sqlitedb.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +276,7 @@ func TestMessageLogFullNeverDelaysReplies(t *testing.T) {
 	// Let the first frames reach the table, so the writer is idle.
 	waitFor(t, "the first heartbeat logged", func() bool { return written.Load() == 2 })
 
-	other, err := store.Open(path)
+	other, err := sqlitedb.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -72,9 +72,18 @@ func TestRemoteStartStop(t *testing.T) {
 		t.Fatalf("charge point received %s %s", got.Action, got.Payload)
 	}
 
-	// Errors say what happened.
-	if _, err := e.csms.Remote.RemoteStartTransaction(ctx, "CP-ABSENT", 1, "X"); !errors.Is(err, remote.ErrNotConnected) {
-		t.Errorf("absent charge point: %v", err)
+	// Errors say what happened: an unknown charge point is unknown to the
+	// awaited commands as to Enqueue; a known one that is away is not
+	// connected.
+	if _, err := e.csms.Remote.RemoteStartTransaction(ctx, "CP-ABSENT", 1, "X"); !errors.Is(err, remote.ErrUnknownChargePoint) || errors.Is(err, remote.ErrNotConnected) {
+		t.Errorf("unknown charge point: %v, want ErrUnknownChargePoint", err)
+	}
+	if _, err := e.csms.Remote.Enqueue(ctx, "CP-ABSENT", ocpp16.ClearCacheRequest{}, nil); !errors.Is(err, remote.ErrUnknownChargePoint) {
+		t.Errorf("Enqueue to an unknown charge point: %v, want ErrUnknownChargePoint", err)
+	}
+	e.register(t, "CP-AWAY", "pw-away-0123456789")
+	if _, err := e.csms.Remote.RemoteStartTransaction(ctx, "CP-AWAY", 1, "X"); !errors.Is(err, remote.ErrNotConnected) || errors.Is(err, remote.ErrUnknownChargePoint) {
+		t.Errorf("known charge point that is away: %v, want ErrNotConnected", err)
 	}
 	if _, err := e.csms.Remote.RemoteStopTransaction(ctx, "CP-RC", sess.ID+1000); !errors.Is(err, remote.ErrNoActiveSession) {
 		t.Errorf("unknown session: %v", err)

@@ -8,7 +8,6 @@ import (
 	"sync"
 
 	"github.com/ocppkit/ocppkit/ocpp"
-	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/remote"
 )
 
@@ -85,7 +84,7 @@ func (a certAuth) Authenticate(ctx context.Context, r *http.Request, identity st
 	if leaf.Subject.CommonName != identity {
 		return fmt.Errorf("%w: certificate of %q presented for %q", ocpp.ErrUnauthorized, leaf.Subject.CommonName, identity)
 	}
-	cp, err := a.c.chargePointFor(ctx, identity)
+	cp, err := a.c.chargePointFor(ctx, r, identity)
 	if err != nil || cp == nil { // nil: AutoRegister creates it in Connected
 		return err
 	}
@@ -153,13 +152,15 @@ func (p *passwordRotation) end(identity string) {
 }
 
 // RotatePassword gives a connected charge point a new random password
-// (security profiles 1 and 2) and returns it. It sends ChangeConfiguration
-// of AuthorizationKey with a 40-character hex password (160 bits: within
-// the whitepaper's 16 to 40 characters) and, only when the charge point
-// answers Accepted (or RebootRequired: the key applies after its reboot),
-// stores the new password's digest; from then on the old password is
-// refused. While the command is in flight both passwords are accepted, so a
-// charge point that reconnects with the new one at once gets in.
+// (security profiles 1 and 2) and returns it. It sends a 40-character hex
+// password (160 bits: within the 16 to 40 characters both versions allow)
+// as ChangeConfiguration of AuthorizationKey to a 1.6 charge point, as
+// SetVariables of SecurityCtrlr.BasicAuthPassword to a 2.0.1 one, and,
+// only when the charge point answers Accepted (or RebootRequired: the key
+// applies after its reboot), stores the new password's digest; from then
+// on the old password is refused. While the command is in flight both
+// passwords are accepted, so a charge point that reconnects with the new
+// one at once gets in.
 //
 // On any other answer it returns ErrPasswordRejected, on a failure to
 // reach the charge point the remote error (remote.ErrNotConnected,
@@ -173,8 +174,8 @@ func (p *passwordRotation) end(identity string) {
 // point that authenticates with the new password during the rotation has
 // adopted it: the rotation succeeds even if its answer was lost.
 //
-// A ChangeConfiguration of AuthorizationKey sent any other way (the
-// Remote methods, remote.Call, Enqueue, the JSON API) goes through the same
+// A change of the password sent any other way (the Remote methods,
+// remote.Call, Enqueue, WriteSetting, the JSON API) goes through the same
 // rotation: the digest follows the key the charge point took, and the key
 // itself is never stored (see package remote).
 func (c *CSMS) RotatePassword(ctx context.Context, identity string) (string, error) {
@@ -185,13 +186,13 @@ func (c *CSMS) RotatePassword(ctx context.Context, identity string) (string, err
 	if err != nil {
 		return "", err
 	}
-	res, err := c.Remote.ChangeConfiguration(ctx, identity, ocpp16.ChangeConfigurationRequest{Key: AuthorizationKey, Value: password})
+	res, err := c.Remote.WriteSetting(ctx, identity, AuthorizationKey, password)
 	switch {
 	case errors.Is(err, errDigestNotStored):
 		return password, fmt.Errorf("ocppkit: rotate password of %q: charge point accepted, but storing failed (retry with SetPassword): %w", identity, err)
 	case err != nil && !errors.Is(err, remote.ErrNotRecorded):
 		return "", fmt.Errorf("ocppkit: rotate password of %q: %w", identity, err)
-	case res.Status != ocpp16.ConfigurationStatusAccepted && res.Status != ocpp16.ConfigurationStatusRebootRequired:
+	case !res.Accepted:
 		return "", fmt.Errorf("%w: %s answered %s", ErrPasswordRejected, identity, res.Status)
 	}
 	return password, nil
@@ -202,12 +203,13 @@ func (c *CSMS) RotatePassword(ctx context.Context, identity string) (string, err
 var errDigestNotStored = errors.New("ocppkit: new password's digest not stored")
 
 // keyRotator is the remote.KeyRotator of the wiring: every change of a
-// charge point's AuthorizationKey, whichever way it is sent, accepts the
+// charge point's password (1.6 AuthorizationKey, 2.0.1
+// SecurityCtrlr.BasicAuthPassword), whichever way it is sent, accepts the
 // new key while in flight and stores its digest once the charge point has
 // it.
 type keyRotator struct{ c *CSMS }
 
-func (k keyRotator) BeginKeyRotation(_ context.Context, identity, key string) (func(context.Context, ocpp16.ConfigurationStatus, error) (bool, error), error) {
+func (k keyRotator) BeginKeyRotation(_ context.Context, identity, key string) (func(context.Context, string, error) (bool, error), error) {
 	c := k.c
 	digest, err := ocpp.HashPassword(key)
 	if err != nil {
@@ -216,7 +218,7 @@ func (k keyRotator) BeginKeyRotation(_ context.Context, identity, key string) (f
 	if !c.rotation.begin(identity, digest) {
 		return nil, fmt.Errorf("%w: %s", ErrRotationInProgress, identity)
 	}
-	return func(ctx context.Context, status ocpp16.ConfigurationStatus, sendErr error) (bool, error) {
+	return func(ctx context.Context, status string, sendErr error) (bool, error) {
 		defer c.rotation.end(identity)
 		switch {
 		case c.rotation.adopted(identity):
@@ -224,7 +226,7 @@ func (k keyRotator) BeginKeyRotation(_ context.Context, identity, key string) (f
 			// answer, the new password is the one it uses.
 		case sendErr != nil:
 			return false, nil
-		case status != ocpp16.ConfigurationStatusAccepted && status != ocpp16.ConfigurationStatusRebootRequired:
+		case status != "Accepted" && status != "RebootRequired": // the same in both versions
 			return false, nil
 		}
 		// The charge point has the new key: record it even if ctx ends now.
@@ -241,6 +243,6 @@ func (k keyRotator) BeginKeyRotation(_ context.Context, identity, key string) (f
 // handlers.
 type remoteSender struct{ c *CSMS }
 
-func (s remoteSender) Send(ctx context.Context, identity string, req ocpp16.Request) (ocpp16.Response, error) {
+func (s remoteSender) Send(ctx context.Context, identity string, req ocpp.Request) (ocpp.Response, error) {
 	return s.c.Remote.Send(ctx, identity, req)
 }

@@ -313,7 +313,7 @@ func TestAuthorizationKeyIsNeverStored(t *testing.T) {
 	if err != nil || k.Value != "" || k.ChangedAt == nil {
 		t.Errorf("AuthorizationKey row = %+v, %v", k, err)
 	}
-	if _, err := e.csms.Remote.ChangeConfiguration(ctx, "CP-NONE", ocpp16.ChangeConfigurationRequest{Key: "K", Value: "V"}); !errors.Is(err, remote.ErrNotConnected) {
-		t.Errorf("offline charge point: %v", err)
+	if _, err := e.csms.Remote.ChangeConfiguration(ctx, "CP-NONE", ocpp16.ChangeConfigurationRequest{Key: "K", Value: "V"}); !errors.Is(err, remote.ErrUnknownChargePoint) {
+		t.Errorf("unknown charge point: %v", err)
 	}
 }

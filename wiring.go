@@ -44,10 +44,11 @@ func (h connHandler) Connected(ctx context.Context, conn *ocpp.Conn) error {
 	}
 	c.clusterConnected(ctx, conn) // several nodes: claim it, close its socket elsewhere
 	at := conn.ConnectedAt().UTC()
-	if err := c.Store.MarkConnected(ctx, cp.ID, c.cfg.NodeID, at); err != nil {
+	if err := c.Store.MarkConnectedVersion(ctx, cp.ID, c.cfg.NodeID, at, conn.Version()); err != nil {
 		c.observeRefused("connect_failed")
 		return fmt.Errorf("ocppkit: mark connected: %w", err)
 	}
+	cp.OCPPVersion = conn.Version()
 	handlers.Attach(conn, cp)
 	c.Defaults.Publish(cp.ID, broadcast.KindConnection, broadcast.ConnectionEvent{Connected: true, Timestamp: at, Node: c.cfg.NodeID, Identity: conn.Identity()})
 	if f := c.obs.Connected; f != nil {
@@ -88,7 +89,7 @@ type basicAuth struct{ c *CSMS }
 
 func (a basicAuth) Authenticate(ctx context.Context, r *http.Request, identity string) error {
 	c := a.c
-	cp, err := c.chargePointFor(ctx, identity)
+	cp, err := c.chargePointFor(ctx, r, identity)
 	switch {
 	case err != nil:
 		return err
@@ -109,15 +110,17 @@ func (a basicAuth) Authenticate(ctx context.Context, r *http.Request, identity s
 }
 
 // chargePointFor loads the charge point a handshake names. An unknown
-// identity is ocpp.ErrUnknownChargePoint (401), or, with AutoRegister, nil
-// and no error: Connected creates it once the WebSocket upgrade has
-// succeeded, so a request that never upgrades creates nothing.
-func (c *CSMS) chargePointFor(ctx context.Context, identity string) (*store.ChargePoint, error) {
+// identity is ocpp.ErrUnknownChargePoint (401), recorded (see
+// unknownRecorder), or, with AutoRegister, nil and no error: Connected
+// creates it once the WebSocket upgrade has succeeded, so a request that
+// never upgrades creates nothing.
+func (c *CSMS) chargePointFor(ctx context.Context, r *http.Request, identity string) (*store.ChargePoint, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.WriteTimeout)
 	defer cancel()
 	cp, err := c.Store.ChargePointByIdentifier(ctx, identity)
 	if errors.Is(err, store.ErrNotFound) {
 		if !c.cfg.AutoRegister {
+			c.unknown.record(ctx, r, identity)
 			return nil, ocpp.ErrUnknownChargePoint
 		}
 		return nil, nil

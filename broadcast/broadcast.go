@@ -81,14 +81,14 @@ type Envelope struct {
 // kind, ChargePointTopic(chargePointID, kind), and wrapped in an Envelope to
 // AllChargePointsTopic. Both publishes are attempted; the errors are joined.
 //
-// When b is a Watcher, a topic nobody can receive is skipped, and when
-// neither is watched v is not even encoded: events cost nothing until
-// someone listens.
+// When b says, as a Watcher, that a topic reaches no one, that publish is
+// skipped, and when neither topic does v is not even encoded: events cost
+// nothing until someone listens.
 func PublishEvent(ctx context.Context, b Broadcaster, chargePointID uint, kind string, v any) error {
 	topic := ChargePointTopic(chargePointID, kind)
 	toTopic, toAll := true, true
 	if w, ok := b.(Watcher); ok {
-		toTopic, toAll = w.Watched(topic), w.Watched(AllChargePointsTopic)
+		toTopic, toAll = w.Watched(b, topic), w.Watched(b, AllChargePointsTopic)
 		if !toTopic && !toAll {
 			return nil
 		}
@@ -112,11 +112,36 @@ func PublishEvent(ctx context.Context, b Broadcaster, chargePointID uint, kind s
 }
 
 // Watcher is an optional interface of a Broadcaster that knows whether a
-// message published to topic can reach anyone: a subscriber, or history
-// kept for replay. Broadcasters of several nodes, which cannot know about
-// the other nodes' subscribers, do not implement it.
+// message published to a topic can reach anyone (a subscriber, or history
+// kept for replay), so that publishers may skip the ones that cannot.
+// Broadcasters of several nodes, which cannot know about the other nodes'
+// subscribers, do not implement it.
+//
+// Watched is asked about b, the broadcaster that will publish, because
+// embedding carries methods along: a type that embeds *Memory and
+// overrides Publish also has Memory's Watched, yet its Publish may do
+// something with every message (feed a hub of its own, log, forward). An
+// implementation answers false only when b is itself, or a decorator
+// whose Publish it knows; for any other b it answers true ("I don't
+// know" is "publish"). A decorator that wants the optimisation implements
+// Watched itself and asks the broadcaster it wraps about that one:
+//
+//	func (d *myDecorator) Watched(b broadcast.Broadcaster, topic string) bool {
+//		if b != broadcast.Broadcaster(d) {
+//			return true
+//		}
+//		w, ok := d.next.(broadcast.Watcher)
+//		return !ok || w.Watched(d.next, topic)
+//	}
 type Watcher interface {
-	Watched(topic string) bool
+	Watched(b Broadcaster, topic string) bool
+}
+
+// IsWatched reports whether a message b publishes to topic may reach
+// anyone: false only when b is a Watcher that says so.
+func IsWatched(b Broadcaster, topic string) bool {
+	w, ok := b.(Watcher)
+	return !ok || w.Watched(b, topic)
 }
 
 // UniqueTopics returns topics without duplicates and empty strings, in

@@ -27,6 +27,26 @@
 // subscribers, so the SSE handler can resume a reconnecting browser from its
 // Last-Event-ID.
 //
+// # Decorating and embedding
+//
+// A host's broadcaster may wrap or embed another (say *Memory, to feed a
+// hub of its own from an overridden Publish): it receives every event.
+// Publishers skip topics nobody watches only when the broadcaster they
+// publish to says so itself (Watcher, asked about that very broadcaster),
+// so the answer of an embedded Memory never silences an override.
+//
+// # Throttling meter values
+//
+// Coalesce wraps a broadcaster so that each meter value series (charge
+// point, connector, measurand, phase) is published at most once per
+// interval, the latest value winning, while every other event passes
+// through at once:
+//
+//	b := broadcast.Coalesce(broadcast.NewMemory(broadcast.MemoryConfig{}), 2*time.Second)
+//	csms, err := ocppkit.New(ocppkit.Config{DB: db, Broadcaster: b})
+//	…
+//	defer b.Close(ctx) // after csms.Shutdown: publishes what is held
+//
 // # Several nodes
 //
 // Memory reaches the subscribers of one process. Behind a load balancer,

@@ -21,6 +21,7 @@ func ExampleMemory() {
 	}
 	err = broadcast.PublishEvent(ctx, b, 7, broadcast.KindStatus, broadcast.StatusEvent{
 		ConnectorID: 1,
+		EVSEID:      1,
 		Status:      "Charging",
 		ErrorCode:   "NoError",
 		Timestamp:   time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC),
@@ -34,9 +35,9 @@ func ExampleMemory() {
 	}
 	// Output:
 	// 1 charge_point_7_status
-	// {"connector_id":1,"status":"Charging","error_code":"NoError","info":"","timestamp":"2025-06-01T12:00:00Z"}
+	// {"connector_id":1,"status":"Charging","error_code":"NoError","info":"","timestamp":"2025-06-01T12:00:00Z","evse_id":1}
 	// 2 charge_points
-	// {"topic":"charge_point_7_status","charge_point_id":7,"kind":"status","data":{"connector_id":1,"status":"Charging","error_code":"NoError","info":"","timestamp":"2025-06-01T12:00:00Z"}}
+	// {"topic":"charge_point_7_status","charge_point_id":7,"kind":"status","data":{"connector_id":1,"status":"Charging","error_code":"NoError","info":"","timestamp":"2025-06-01T12:00:00Z","evse_id":1}}
 }
 
 func ExampleNewSSEHandler() {

@@ -93,9 +93,15 @@ func NewMemory(cfg MemoryConfig) *Memory {
 // subscriber's buffer was full (counted once per subscriber).
 func (m *Memory) Dropped() uint64 { return m.dropped.Load() }
 
-// Watched reports whether topic has a subscriber or keeps history for
-// replay; Publish to an unwatched topic does nothing. It implements Watcher.
-func (m *Memory) Watched(topic string) bool {
+// Watched reports whether a message b publishes to topic can reach anyone.
+// When b is m, that is whether topic has a subscriber or keeps history for
+// replay (m's Publish to an unwatched topic does nothing). When b is
+// anything else, say a type that embeds *Memory and overrides Publish, it
+// is true: m cannot know what that Publish does. It implements Watcher.
+func (m *Memory) Watched(b Broadcaster, topic string) bool {
+	if b != Broadcaster(m) {
+		return true
+	}
 	m.mu.RLock()
 	_, ok := m.topics[topic]
 	m.mu.RUnlock()

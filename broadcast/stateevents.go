@@ -1,6 +1,9 @@
 package broadcast
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Kinds of the charge point topics added for the state that commands and
 // the security extension imply (see ChargePointTopic; every event is also
@@ -10,7 +13,37 @@ const (
 	KindSettings       = "settings"        // SettingsEvent
 	KindReports        = "reports"         // ReportEvent
 	KindSecurityEvents = "security_events" // SecurityEvent
+	KindNotifications  = "notifications"   // NotificationEvent
 )
+
+// NotificationsTopic returns "charge_point_<id>_notifications", carrying
+// NotificationEvent.
+func NotificationsTopic(chargePointID uint) string {
+	return ChargePointTopic(chargePointID, KindNotifications)
+}
+
+// NotificationEvent is published to NotificationsTopic for a message of a
+// charge point that has no version-neutral meaning (an OCPP 2.0.1
+// NotifyChargingLimit, NotifyEVChargingNeeds, NotifyDisplayMessages,
+// ReportChargingProfiles, …): the action and its payload as received, for
+// the host's own use:
+//
+//	{"action":"NotifyEVChargingNeeds","payload":{"evseId":1,"chargingNeeds":{…}},"timestamp":"…"}
+//
+// A payload longer than MaxNotificationPayload is left out (null, with
+// truncated true), so that events stay small enough for every backplane
+// (PostgreSQL NOTIFY takes less than 8000 bytes): a host that needs such
+// messages whole overrides their handler.
+type NotificationEvent struct {
+	Action    string          `json:"action"`
+	Payload   json.RawMessage `json:"payload"`
+	Truncated bool            `json:"truncated,omitempty"`
+	Timestamp time.Time       `json:"timestamp"` // receive time
+}
+
+// MaxNotificationPayload bounds the payload a NotificationEvent carries, in
+// bytes.
+const MaxNotificationPayload = 4096
 
 // ReservationsTopic returns "charge_point_<id>_reservations", carrying
 // ReservationEvent.
@@ -56,6 +89,7 @@ type ReservationInfo struct {
 	ExpiryDate    time.Time `json:"expiry_date"`
 	Status        string    `json:"status"`     // Active, Used, Cancelled, Expired
 	SessionID     *uint     `json:"session_id"` // the session that used it
+	EVSEID        int       `json:"evse_id"`    // the outlet (1.6: ConnectorID; 2.0.1: the EVSE id); 0: any
 }
 
 // Settings named by SettingsEvent.
@@ -63,6 +97,7 @@ const (
 	SettingLocalList        = "local_list"
 	SettingChargingProfiles = "charging_profiles"
 	SettingConfiguration    = "configuration"
+	SettingVariables        = "variables" // the device model of a 2.0.1 charge point; Keys are store.VariableKey strings
 )
 
 // SettingsEvent is published to SettingsTopic when the recorded local
@@ -82,10 +117,11 @@ type SettingsEvent struct {
 
 // Report kinds of ReportEvent.
 const (
-	ReportFirmware       = "firmware"
-	ReportDiagnostics    = "diagnostics"
-	ReportSignedFirmware = "signed_firmware"
-	ReportLog            = "log"
+	ReportFirmware        = "firmware"
+	ReportDiagnostics     = "diagnostics"
+	ReportSignedFirmware  = "signed_firmware"
+	ReportLog             = "log"
+	ReportPublishFirmware = "publish_firmware" // 2.0.1 PublishFirmwareStatusNotification
 )
 
 // ReportEvent is published to ReportsTopic for each firmware, diagnostics

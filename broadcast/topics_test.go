@@ -115,13 +115,14 @@ func TestEventShapes(t *testing.T) {
 		want   []string
 	}{
 		{"status", broadcast.StatusEvent{}, "",
-			[]string{"connector_id", "error_code", "info", "status", "timestamp"}},
+			[]string{"connector_id", "error_code", "evse_id", "info", "status", "timestamp"}},
 		{"session", broadcast.SessionEvent{}, "", []string{"event", "session"}},
 		{"session info", broadcast.SessionEvent{}, "session",
-			[]string{"connector_id", "duration_seconds", "energy_consumed", "id", "id_tag", "meter_start",
-				"meter_stop", "started_at", "status", "stop_reason", "stopped_at", "transaction_id"}},
+			[]string{"connector_id", "duration_seconds", "energy_consumed", "evse_id", "id", "id_tag", "meter_start",
+				"meter_stop", "started_at", "station_transaction_id", "status", "stop_reason", "stopped_at", "transaction_id"}},
 		{"meter value", broadcast.MeterValueEvent{}, "",
-			[]string{"connector_id", "context", "measurand", "phase", "session_id", "timestamp", "unit", "value"}},
+			[]string{"connector_id", "context", "evse_id", "location", "measurand", "phase", "session_id", "timestamp", "unit", "value"}},
+		{"notification", broadcast.NotificationEvent{Payload: json.RawMessage(`{}`)}, "", []string{"action", "payload", "timestamp"}},
 		{"connection", broadcast.ConnectionEvent{}, "", []string{"connected", "node", "timestamp"}},
 		{"command", broadcast.CommandEvent{}, "", []string{"action", "command_id", "status", "timestamp"}},
 		{"command completed", broadcast.CommandEvent{Response: json.RawMessage(`{"status":"Accepted"}`), Error: "x"}, "",
@@ -149,12 +150,12 @@ func TestPublishEvent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev := broadcast.StatusEvent{ConnectorID: 1, Status: "Charging", ErrorCode: "NoError",
+	ev := broadcast.StatusEvent{ConnectorID: 1, EVSEID: 1, Status: "Charging", ErrorCode: "NoError",
 		Timestamp: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)}
 	if err := broadcast.PublishEvent(context.Background(), m, 7, broadcast.KindStatus, ev); err != nil {
 		t.Fatal(err)
 	}
-	wantData := `{"connector_id":1,"status":"Charging","error_code":"NoError","info":"","timestamp":"2025-01-02T03:04:05Z"}`
+	wantData := `{"connector_id":1,"status":"Charging","error_code":"NoError","info":"","timestamp":"2025-01-02T03:04:05Z","evse_id":1}`
 	if got := broadcasttest.Recv(t, own); string(got.Data) != wantData || got.Topic != "charge_point_7_status" {
 		t.Errorf("own topic got %s %s, want %s", got.Topic, got.Data, wantData)
 	}

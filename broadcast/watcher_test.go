@@ -44,7 +44,7 @@ func TestPublishEventSkipsUnwatchedTopics(t *testing.T) {
 	if got := <-ch; got.Topic != "charge_point_7_status" || string(got.Data) != `{"n":1}` {
 		t.Fatalf("got %+v", got)
 	}
-	if m.Watched(broadcast.AllChargePointsTopic) {
+	if m.Watched(m, broadcast.AllChargePointsTopic) {
 		t.Error("the all-charge-points topic is not watched")
 	}
 }

@@ -2,11 +2,19 @@ package handlers
 
 import (
 	"context"
+	"time"
 
 	"github.com/ocppkit/ocppkit/broadcast"
 	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/store"
 )
+
+// booted notes a boot recorded at now: it counts as a heartbeat, and the
+// connection is published again.
+func (d *Defaults) booted(c *Call, now time.Time) {
+	d.heartbeats.touch(c.ChargePoint.ID, now)
+	d.Publish(c.ChargePoint.ID, broadcast.KindConnection, broadcast.ConnectionEvent{Connected: true, Timestamp: now, Identity: c.Identity})
+}
 
 // BootNotification records the charge point's vendor, model, serial numbers
 // and firmware, accepts it, and hands out the heartbeat interval.
@@ -27,8 +35,7 @@ func (d *Defaults) BootNotification(ctx context.Context, c *Call, req ocpp16.Boo
 	if err != nil {
 		return ocpp16.BootNotificationResponse{}, err
 	}
-	d.heartbeats.touch(c.ChargePoint.ID, now)
-	d.Publish(c.ChargePoint.ID, broadcast.KindConnection, broadcast.ConnectionEvent{Connected: true, Timestamp: now, Identity: c.Identity})
+	d.booted(c, now)
 	return ocpp16.BootNotificationResponse{
 		Status:      ocpp16.RegistrationStatusAccepted,
 		CurrentTime: ocpp16.NewDateTime(now),

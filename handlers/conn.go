@@ -47,6 +47,7 @@ func (r *Registry) HandleCall(ctx context.Context, conn *ocpp.Conn, action strin
 		Conn:        conn,
 		Identity:    conn.Identity(),
 		ChargePoint: info.chargePoint,
+		Version:     conn.Version(),
 		Action:      action,
 		Logger:      info.logger,
 	}

@@ -65,13 +65,18 @@ type DefaultsConfig struct {
 }
 
 // Defaults holds the library's default handler for every message a charge
-// point sends. Each handler is an exported method, so a host can call or
-// wrap it; Register installs them all as the Registry's defaults.
+// point sends: its methods are those of OCPP 1.6, V201's those of 2.0.1.
+// Each handler is an exported method, so a host can call or wrap it;
+// Register installs them all, of both versions, as the Registry's defaults.
 //
 // The handlers persist before they answer: a CALLRESULT is sent only after
 // what it acknowledges is committed. A database failure returns an error,
 // which reaches the charge point as InternalError, so it retries.
 type Defaults struct {
+	// V201 holds the default handlers of OCPP 2.0.1 messages, e.g.
+	// Defaults.V201.StatusNotification.
+	V201 *Defaults201
+
 	store      *store.Store
 	authorizer Authorizer
 	meter      *store.MeterWriter
@@ -122,13 +127,15 @@ func NewDefaults(cfg DefaultsConfig) *Defaults {
 		d.meter = store.NewMeterWriter(cfg.Store.DB(), store.MeterWriterConfig{Logger: d.logger, WriteTimeout: timeout})
 		d.ownMeter = true
 	}
+	d.V201 = newDefaults201(d)
 	d.publisher = newPublisher(cfg.Broadcaster, cmp.Or(cfg.PublishBuffer, 8192), timeout, d.logger)
 	d.heartbeats = newHeartbeatBatcher(cfg.Store, cmp.Or(cfg.HeartbeatFlush, time.Second), timeout, d.logger)
 	return d
 }
 
-// Register installs every default handler in r.
+// Register installs every default handler in r, of OCPP 1.6 and 2.0.1.
 func (d *Defaults) Register(r *Registry) {
+	d.V201.register(r)
 	r.SetDefault(ocpp16.ActionAuthorize, Typed(d.Authorize))
 	r.SetDefault(ocpp16.ActionBootNotification, Typed(d.BootNotification))
 	r.SetDefault(ocpp16.ActionDataTransfer, Typed(d.DataTransfer))
@@ -183,7 +190,10 @@ func (d *Defaults) Close(ctx context.Context) error {
 // Forget drops what the handlers cache about a charge point's sessions; the
 // wiring calls it when the charge point disconnects, so a restarted charger
 // is read afresh from the database.
-func (d *Defaults) Forget(chargePointID uint) { d.sessions.forget(chargePointID) }
+func (d *Defaults) Forget(chargePointID uint) {
+	d.sessions.forget(chargePointID)
+	d.V201.forget(chargePointID)
+}
 
 func (d *Defaults) timestamp(t ocpp16.DateTime) time.Time {
 	if t.IsZero() {

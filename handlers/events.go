@@ -25,11 +25,14 @@ func SessionInfo(s *store.ChargingSession, now time.Time) broadcast.SessionInfo 
 		IDTag:           s.IDTag,
 		StartedAt:       s.StartedAt,
 		StoppedAt:       s.StoppedAt,
-		EnergyConsumed:  s.EnergyConsumed,
+		EnergyConsumed:  store.RoundKWh(s.EnergyConsumed),
 		DurationSeconds: int64(dur / time.Second),
 		Status:          s.Status,
 		StopReason:      s.StopReason,
 		MeterStart:      s.MeterStart,
 		MeterStop:       s.MeterStop,
+
+		EVSEID:               s.EVSEID,
+		StationTransactionID: s.StationTransactionID,
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/ocppkit/ocppkit/broadcast"
 	"github.com/ocppkit/ocppkit/ocpp"
 	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/store"
@@ -35,19 +34,7 @@ func (d *Defaults) MeterValues(ctx context.Context, c *Call, req ocpp16.MeterVal
 	if err := d.meter.Write(ctx, rows); err != nil {
 		return ocpp16.MeterValuesResponse{}, err
 	}
-	for i := range rows {
-		r := &rows[i]
-		d.Publish(cpID, broadcast.KindMeterValues, broadcast.MeterValueEvent{
-			ConnectorID: r.ConnectorID,
-			Measurand:   r.Measurand,
-			Value:       r.Value,
-			Unit:        r.Unit,
-			Phase:       r.Phase,
-			Context:     r.Context,
-			Timestamp:   r.Timestamp,
-			SessionID:   r.ChargingSessionID,
-		})
-	}
+	d.publishMeterValues(cpID, rows)
 	return ocpp16.MeterValuesResponse{}, nil
 }
 

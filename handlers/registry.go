@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"runtime/debug"
 	"sync"
 
+	"github.com/ocppkit/ocppkit/internal/versions"
 	"github.com/ocppkit/ocppkit/ocpp"
 	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/store"
@@ -24,6 +26,10 @@ type Call struct {
 	// ChargePoint is the charge point's row, loaded when it connected. Its
 	// ID and Identifier are stable; other fields are a snapshot.
 	ChargePoint *store.ChargePoint
+	// Version is the OCPP version of the message: ocpp.OCPP16 or
+	// ocpp.OCPP201, the connection's Conn.Version. Empty means 1.6 (a
+	// Call built by hand before there were versions).
+	Version string
 	// Action is the OCPP action being handled, e.g. "StatusNotification".
 	Action string
 	// Logger carries the charge_point and action attributes.
@@ -31,48 +37,62 @@ type Call struct {
 }
 
 // Handler handles one CALL from a charge point. req is a pointer to the
-// decoded, validated request type of c.Action (e.g.
-// *ocpp16.StatusNotificationRequest); the returned response must be the
-// action's response type, as a value or a pointer. An *ocpp.Error return is
-// sent to the charge point as that CALLERROR; any other error is sent as
-// InternalError without its text.
+// decoded, validated request type of c.Action in c.Version (e.g.
+// *ocpp16.StatusNotificationRequest or *ocpp201.TransactionEventRequest);
+// the returned response must be the action's response type of the same
+// version, as a value or a pointer. An *ocpp.Error return is sent to the
+// charge point as that CALLERROR (spelled for its version); any other error
+// is sent as InternalError without its text.
 type Handler interface {
-	Handle(ctx context.Context, c *Call, req ocpp16.Request) (ocpp16.Response, error)
+	Handle(ctx context.Context, c *Call, req ocpp.Request) (ocpp.Response, error)
 }
 
 // HandlerFunc adapts a function to Handler.
-type HandlerFunc func(ctx context.Context, c *Call, req ocpp16.Request) (ocpp16.Response, error)
+type HandlerFunc func(ctx context.Context, c *Call, req ocpp.Request) (ocpp.Response, error)
 
 // Handle calls f.
-func (f HandlerFunc) Handle(ctx context.Context, c *Call, req ocpp16.Request) (ocpp16.Response, error) {
+func (f HandlerFunc) Handle(ctx context.Context, c *Call, req ocpp.Request) (ocpp.Response, error) {
 	return f(ctx, c, req)
 }
 
 // Middleware wraps every handler of a Registry, e.g. to log, measure or
 // refuse calls. It is applied at dispatch time, so middleware added later
-// also wraps handlers registered earlier.
+// also wraps handlers registered earlier. It wraps the handlers of every
+// version; Call.Version tells them apart.
 type Middleware func(Handler) Handler
 
 // TypedFunc is a handler for one action with its concrete request and
-// response types.
-type TypedFunc[Req ocpp16.Request, Res ocpp16.Response] func(ctx context.Context, c *Call, req Req) (Res, error)
+// response types, of package ocpp16 or ocpp201.
+type TypedFunc[Req ocpp.Request, Res ocpp.Response] func(ctx context.Context, c *Call, req Req) (Res, error)
 
-// Registry maps OCPP actions to handlers. A Registry is safe for concurrent
-// use; registration may happen while charge points are connected.
+// key names an action of a version.
+type key struct{ version, action string }
+
+// Registry maps the actions of each OCPP version to handlers. A Registry is
+// safe for concurrent use; registration may happen while charge points are
+// connected.
 //
-// Each action has at most one default handler (the library's behaviour,
-// installed by Defaults.Register) and at most one override (the host's).
-// Dispatch uses the override when there is one. Default returns the default
-// so an override can delegate to it.
+// Each action of a version has at most one default handler (the library's
+// behaviour, installed by Defaults.Register) and at most one override (the
+// host's). Dispatch uses the override when there is one. Default returns the
+// default so an override can delegate to it.
+//
+// An action is always of one version: the 1.6 StatusNotification and the
+// 2.0.1 StatusNotification are two actions with two handlers. handlers.On
+// takes the version from the request type; the methods that take an action
+// name (Handle, SetDefault, Remove, Default, Lookup) address OCPP 1.6, as
+// they did before 2.0.1, and For(version) gives the same methods for any
+// version.
 type Registry struct {
-	mu         sync.RWMutex
-	defaults   map[string]Handler
-	overrides  map[string]Handler
-	middleware []Middleware
-	mode       ocpp16.Mode
-	actionMode map[string]ocpp16.Mode
-	cpMode     map[string]ocpp16.Mode
-	logger     *slog.Logger
+	mu          sync.RWMutex
+	defaults    map[key]Handler
+	overrides   map[key]Handler
+	middleware  []Middleware
+	mode        ocpp16.Mode
+	versionMode map[string]ocpp16.Mode
+	actionMode  map[string]ocpp16.Mode
+	cpMode      map[string]ocpp16.Mode
+	logger      *slog.Logger
 }
 
 // NewRegistry returns an empty Registry in Strict mode. A nil logger means
@@ -82,25 +102,37 @@ func NewRegistry(logger *slog.Logger) *Registry {
 		logger = slog.Default()
 	}
 	return &Registry{
-		defaults:   make(map[string]Handler),
-		overrides:  make(map[string]Handler),
-		actionMode: make(map[string]ocpp16.Mode),
-		cpMode:     make(map[string]ocpp16.Mode),
-		logger:     logger,
+		defaults:    make(map[key]Handler),
+		overrides:   make(map[key]Handler),
+		versionMode: make(map[string]ocpp16.Mode),
+		actionMode:  make(map[string]ocpp16.Mode),
+		cpMode:      make(map[string]ocpp16.Mode),
+		logger:      logger,
 	}
 }
 
 // On registers fn as the host's handler for the action of Req, replacing any
-// earlier override. The action name comes from the request type, and the
-// payload is decoded and validated once, by the registry, before fn runs.
-func On[Req ocpp16.Request, Res ocpp16.Response](r *Registry, fn TypedFunc[Req, Res]) {
+// earlier override. The action name and its OCPP version come from the
+// request type (ocpp16.StatusNotificationRequest is the 1.6 action,
+// ocpp201.StatusNotificationRequest the 2.0.1 one), and the payload is
+// decoded and validated once, by the registry, before fn runs.
+func On[Req ocpp.Request, Res ocpp.Response](r *Registry, fn TypedFunc[Req, Res]) {
 	var zero Req
-	r.Handle(zero.Action(), Typed(fn))
+	r.For(versionOfType[Req]()).Handle(zero.Action(), Typed(fn))
+}
+
+// versionOfType returns the version of the message type T: the package
+// that declares it. A type of neither version package counts as 1.6.
+func versionOfType[T any]() string {
+	if v := versions.OfType(reflect.TypeFor[T]()); v != nil {
+		return v.Name
+	}
+	return ocpp.OCPP16
 }
 
 // Typed turns a TypedFunc into a Handler.
-func Typed[Req ocpp16.Request, Res ocpp16.Response](fn TypedFunc[Req, Res]) Handler {
-	return HandlerFunc(func(ctx context.Context, c *Call, req ocpp16.Request) (ocpp16.Response, error) {
+func Typed[Req ocpp.Request, Res ocpp.Response](fn TypedFunc[Req, Res]) Handler {
+	return HandlerFunc(func(ctx context.Context, c *Call, req ocpp.Request) (ocpp.Response, error) {
 		typed, err := requestAs[Req](req)
 		if err != nil {
 			return nil, err
@@ -109,45 +141,88 @@ func Typed[Req ocpp16.Request, Res ocpp16.Response](fn TypedFunc[Req, Res]) Hand
 	})
 }
 
+// VersionHandlers are the handlers of one OCPP version in a Registry (see
+// Registry.For). The zero value is not usable.
+type VersionHandlers struct {
+	r       *Registry
+	version string
+}
+
+// For returns the handlers of the OCPP version named by its subprotocol
+// (ocpp.OCPP16 or ocpp.OCPP201):
+//
+//	def := csms.Handlers.For(ocpp.OCPP201).Default(ocpp201.ActionStatusNotification)
+func (r *Registry) For(version string) VersionHandlers {
+	if version == "" {
+		version = ocpp.OCPP16
+	}
+	return VersionHandlers{r: r, version: version}
+}
+
+// Version returns the version the handlers are of.
+func (v VersionHandlers) Version() string { return v.version }
+
 // Handle registers h as the override for action.
-func (r *Registry) Handle(action string, h Handler) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.overrides[action] = h
+func (v VersionHandlers) Handle(action string, h Handler) {
+	v.r.mu.Lock()
+	defer v.r.mu.Unlock()
+	v.r.overrides[key{v.version, action}] = h
 }
 
 // SetDefault registers h as the default handler for action.
-func (r *Registry) SetDefault(action string, h Handler) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.defaults[action] = h
+func (v VersionHandlers) SetDefault(action string, h Handler) {
+	v.r.mu.Lock()
+	defer v.r.mu.Unlock()
+	v.r.defaults[key{v.version, action}] = h
 }
 
 // Remove drops the override of action, so the default handles it again.
-func (r *Registry) Remove(action string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	delete(r.overrides, action)
+func (v VersionHandlers) Remove(action string) {
+	v.r.mu.Lock()
+	defer v.r.mu.Unlock()
+	delete(v.r.overrides, key{v.version, action})
 }
 
 // Default returns the default handler of action, or nil when there is none.
-// An override typically keeps it and delegates with Invoke.
-func (r *Registry) Default(action string) Handler {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	return r.defaults[action]
+func (v VersionHandlers) Default(action string) Handler {
+	v.r.mu.RLock()
+	defer v.r.mu.RUnlock()
+	return v.r.defaults[key{v.version, action}]
 }
 
-// Lookup returns the handler that dispatch uses for action (override first),
-// without middleware.
-func (r *Registry) Lookup(action string) Handler {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	if h, ok := r.overrides[action]; ok {
+// Lookup returns the handler that dispatch uses for action (override
+// first), without middleware.
+func (v VersionHandlers) Lookup(action string) Handler {
+	v.r.mu.RLock()
+	defer v.r.mu.RUnlock()
+	k := key{v.version, action}
+	if h, ok := v.r.overrides[k]; ok {
 		return h
 	}
-	return r.defaults[action]
+	return v.r.defaults[k]
 }
+
+// Handle registers h as the override for the OCPP 1.6 action (For(v).Handle
+// for another version).
+func (r *Registry) Handle(action string, h Handler) { r.For(ocpp.OCPP16).Handle(action, h) }
+
+// SetDefault registers h as the default handler for the OCPP 1.6 action.
+func (r *Registry) SetDefault(action string, h Handler) { r.For(ocpp.OCPP16).SetDefault(action, h) }
+
+// Remove drops the override of the OCPP 1.6 action, so the default handles
+// it again.
+func (r *Registry) Remove(action string) { r.For(ocpp.OCPP16).Remove(action) }
+
+// Default returns the default handler of the OCPP 1.6 action, or nil when
+// there is none. An override typically keeps it and delegates with Invoke.
+// For(ocpp.OCPP201).Default is the 2.0.1 one; the typed path,
+// Defaults.StatusNotification or Defaults.V201.StatusNotification, needs
+// neither.
+func (r *Registry) Default(action string) Handler { return r.For(ocpp.OCPP16).Default(action) }
+
+// Lookup returns the handler that dispatch uses for the OCPP 1.6 action
+// (override first), without middleware.
+func (r *Registry) Lookup(action string) Handler { return r.For(ocpp.OCPP16).Lookup(action) }
 
 // Use appends middleware. The first middleware added is the outermost.
 func (r *Registry) Use(mw ...Middleware) {
@@ -156,15 +231,28 @@ func (r *Registry) Use(mw ...Middleware) {
 	r.middleware = append(r.middleware, mw...)
 }
 
-// SetMode sets the validation mode used for every action and charge point
-// without a more specific setting. The default is ocpp16.Strict.
+// SetMode sets the validation mode used for every version, action and
+// charge point without a more specific setting. The default is
+// ocpp16.Strict. The modes of ocpp16 and ocpp201 have the same values:
+// Strict and Tolerant mean the same for both versions.
 func (r *Registry) SetMode(m ocpp16.Mode) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.mode = m
 }
 
-// SetActionMode sets the validation mode of one action for every charge point.
+// SetVersionMode sets the validation mode of every action of one OCPP
+// version (ocpp.OCPP16, ocpp.OCPP201), e.g. Tolerant for a fleet's 2.0.1
+// stations while 1.6 stays Strict. SetActionMode and SetChargePointMode
+// win over it.
+func (r *Registry) SetVersionMode(version string, m ocpp16.Mode) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.versionMode[version] = m
+}
+
+// SetActionMode sets the validation mode of one action for every charge
+// point, in every version that has an action of that name.
 func (r *Registry) SetActionMode(action string, m ocpp16.Mode) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -179,16 +267,24 @@ func (r *Registry) SetChargePointMode(identity string, m ocpp16.Mode) {
 	r.cpMode[identity] = m
 }
 
-// Mode returns the validation mode for a charge point's action.
+// Mode returns the validation mode for a charge point's OCPP 1.6 action.
+// ModeFor gives it for any version.
 func (r *Registry) Mode(identity, action string) ocpp16.Mode {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	return r.modeLocked(identity, action)
+	return r.ModeFor(ocpp.OCPP16, identity, action)
 }
 
-// modeLocked is Mode with r.mu held. Its maps are usually empty: those
+// ModeFor returns the validation mode for a charge point's action of an
+// OCPP version: the charge point's, else the action's, else the version's,
+// else the registry's.
+func (r *Registry) ModeFor(version, identity, action string) ocpp16.Mode {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.modeLocked(version, identity, action)
+}
+
+// modeLocked is ModeFor with r.mu held. Its maps are usually empty: those
 // lookups cost nothing.
-func (r *Registry) modeLocked(identity, action string) ocpp16.Mode {
+func (r *Registry) modeLocked(version, identity, action string) ocpp16.Mode {
 	if len(r.cpMode) != 0 {
 		if m, ok := r.cpMode[identity]; ok {
 			return m
@@ -196,6 +292,11 @@ func (r *Registry) modeLocked(identity, action string) ocpp16.Mode {
 	}
 	if len(r.actionMode) != 0 {
 		if m, ok := r.actionMode[action]; ok {
+			return m
+		}
+	}
+	if len(r.versionMode) != 0 {
+		if m, ok := r.versionMode[version]; ok {
 			return m
 		}
 	}
@@ -210,7 +311,7 @@ func (r *Registry) modeLocked(identity, action string) ocpp16.Mode {
 //		// … the host's own work …
 //		return handlers.Invoke[ocpp16.StatusNotificationResponse](ctx, def, c, req)
 //	})
-func Invoke[Res ocpp16.Response](ctx context.Context, h Handler, c *Call, req ocpp16.Request) (Res, error) {
+func Invoke[Res ocpp.Response](ctx context.Context, h Handler, c *Call, req ocpp.Request) (Res, error) {
 	var zero Res
 	if h == nil {
 		return zero, ocpp.NewError(ocpp.NotSupported, "no handler for %s", c.Action)
@@ -230,29 +331,36 @@ func Invoke[Res ocpp16.Response](ctx context.Context, h Handler, c *Call, req oc
 	return zero, fmt.Errorf("handlers: %s handler returned %T, want %T", c.Action, res, zero)
 }
 
-// Dispatch decodes payload as a request of action, runs the handler with the
-// registry's middleware and returns the encoded response. Unknown actions
-// get NotImplemented; known actions without a handler (for example an
-// action that only the Central System may send) get NotSupported; invalid
-// payloads get the precise validation error code.
+// Dispatch decodes payload as a request of c.Action in c.Version, runs the
+// handler with the registry's middleware and returns the encoded response.
+// Actions the version does not have get NotImplemented (a 1.6 action name
+// on a 2.0.1 connection, such as StartTransaction, is never handled as
+// 1.6); actions it has without a handler (for example one only the central
+// system sends) get NotSupported; invalid payloads get the precise
+// validation error code.
 func (r *Registry) Dispatch(ctx context.Context, c *Call, payload json.RawMessage) (out json.RawMessage, err error) {
-	r.mu.RLock()
-	h, ok := r.overrides[c.Action]
+	v, ok := versions.Get(c.Version)
 	if !ok {
-		h = r.defaults[c.Action]
+		return nil, ocpp.NewError(ocpp.NotImplemented, "OCPP version %q is not supported", c.Version)
+	}
+	k := key{v.Name, c.Action}
+	r.mu.RLock()
+	h, ok := r.overrides[k]
+	if !ok {
+		h = r.defaults[k]
 	}
 	mw := r.middleware
-	mode := r.modeLocked(c.Identity, c.Action)
+	mode := r.modeLocked(v.Name, c.Identity, c.Action)
 	r.mu.RUnlock()
 
-	req, known := ocpp16.NewRequest(c.Action)
+	req, known := v.NewRequest(c.Action)
 	if !known {
 		return nil, ocpp.NewError(ocpp.NotImplemented, "unknown action %q", c.Action)
 	}
 	if h == nil {
 		return nil, ocpp.NewError(ocpp.NotSupported, "action %q is not supported by this central system", c.Action)
 	}
-	if err := ocpp16.Unmarshal(payload, req, mode); err != nil {
+	if err := v.Unmarshal(payload, req, mode == ocpp16.Tolerant); err != nil {
 		return nil, err
 	}
 	for i := len(mw) - 1; i >= 0; i-- {
@@ -274,6 +382,9 @@ func (r *Registry) Dispatch(ctx context.Context, c *Call, payload json.RawMessag
 	if err := res.Validate(); err != nil {
 		return nil, fmt.Errorf("handlers: %s handler returned an invalid response: %w", c.Action, asInternal(err))
 	}
+	if rv := versions.Of(res); rv != nil && rv != v {
+		return nil, fmt.Errorf("handlers: %s handler of OCPP %s returned a response of OCPP %s (%T)", c.Action, v.Name, rv.Name, res)
+	}
 	out, err = json.Marshal(res)
 	if err != nil {
 		return nil, fmt.Errorf("handlers: encode %s response: %w", c.Action, err)
@@ -288,7 +399,7 @@ func asInternal(err error) error {
 	return fmt.Errorf("%s", err.Error())
 }
 
-func requestAs[Req ocpp16.Request](req ocpp16.Request) (Req, error) {
+func requestAs[Req ocpp.Request](req ocpp.Request) (Req, error) {
 	switch v := any(req).(type) {
 	case Req:
 		return v, nil

@@ -15,14 +15,19 @@ import (
 func (d *Defaults) useReservation(ctx context.Context, c *Call, reservationID int, sess *store.ChargingSession) error {
 	r, changed, err := d.store.UseReservation(ctx, c.ChargePoint.ID, reservationID, sess.ID, sess.StartedAt)
 	if errors.Is(err, store.ErrNotFound) {
-		c.Logger.Warn("StartTransaction names an unknown reservation", "reservation_id", reservationID)
+		c.Logger.Warn("transaction names an unknown reservation", "action", c.Action, "reservation_id", reservationID)
 		return nil
 	}
 	if err != nil || !changed {
 		return err
 	}
-	d.Publish(c.ChargePoint.ID, broadcast.KindReservations, broadcast.ReservationEvent{
-		Event: broadcast.ReservationUsed,
+	d.Publish(c.ChargePoint.ID, broadcast.KindReservations, reservationEvent(broadcast.ReservationUsed, r))
+	return nil
+}
+
+func reservationEvent(event string, r *store.Reservation) broadcast.ReservationEvent {
+	return broadcast.ReservationEvent{
+		Event: event,
 		Reservation: broadcast.ReservationInfo{
 			ID:            r.ID,
 			ReservationID: r.ReservationID,
@@ -31,7 +36,7 @@ func (d *Defaults) useReservation(ctx context.Context, c *Call, reservationID in
 			ExpiryDate:    r.ExpiryDate,
 			Status:        r.Status,
 			SessionID:     r.SessionID,
+			EVSEID:        r.EVSEID,
 		},
-	})
-	return nil
+	}
 }

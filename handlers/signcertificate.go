@@ -4,7 +4,9 @@ import (
 	"context"
 	"sync"
 
+	"github.com/ocppkit/ocppkit/ocpp"
 	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp201"
 	"github.com/ocppkit/ocppkit/store"
 )
 
@@ -26,10 +28,10 @@ func (f SignerFunc) SignCSR(ctx context.Context, cp *store.ChargePoint, csrPEM s
 }
 
 // Sender sends a command to a charge point and returns its reply. The
-// default SignCertificate handler uses it to send CertificateSigned;
-// *remote.Client is one (the root package wires it).
+// default SignCertificate handlers (1.6 and 2.0.1) use it to send
+// CertificateSigned; *remote.Client is one (the root package wires it).
 type Sender interface {
-	Send(ctx context.Context, identity string, req ocpp16.Request) (ocpp16.Response, error)
+	Send(ctx context.Context, identity string, req ocpp.Request) (ocpp.Response, error)
 }
 
 // SignCertificate answers a charge point's certificate signing request.
@@ -38,7 +40,9 @@ type Sender interface {
 // sends the chain with CertificateSigned; a failure is logged (the charge
 // point asks again, per the whitepaper, after its own timeout).
 func (d *Defaults) SignCertificate(ctx context.Context, c *Call, req ocpp16.SignCertificateRequest) (ocpp16.SignCertificateResponse, error) {
-	if !d.signing.start(c, req.Csr) {
+	if !d.signing.start(c, req.Csr, func(chain string) ocpp.Request {
+		return ocpp16.CertificateSignedRequest{CertificateChain: chain}
+	}) {
 		return ocpp16.SignCertificateResponse{Status: ocpp16.GenericStatusRejected}, nil
 	}
 	return ocpp16.SignCertificateResponse{Status: ocpp16.GenericStatusAccepted}, nil
@@ -62,9 +66,10 @@ func newCertSigner(signer Signer, sender Sender) *certSigner {
 	return &certSigner{signer: signer, sender: sender, ctx: ctx, cancel: cancel}
 }
 
-// start signs csr and sends the chain in a goroutine. It reports false when
-// it cannot (no signer or sender, or closed).
-func (s *certSigner) start(c *Call, csr string) bool {
+// start signs csr and sends the chain in a goroutine, in the
+// CertificateSigned request signed returns. It reports false when it cannot
+// (no signer or sender, or closed).
+func (s *certSigner) start(c *Call, csr string, signed func(chain string) ocpp.Request) bool {
 	if s.signer == nil || s.sender == nil {
 		return false
 	}
@@ -81,13 +86,20 @@ func (s *certSigner) start(c *Call, csr string) bool {
 			c.Logger.Error("sign certificate signing request", "err", err)
 			return
 		}
-		res, err := s.sender.Send(s.ctx, c.Identity, ocpp16.CertificateSignedRequest{CertificateChain: chain})
+		res, err := s.sender.Send(s.ctx, c.Identity, signed(chain))
 		if err != nil {
 			c.Logger.Warn("send CertificateSigned", "err", err)
 			return
 		}
-		if r, ok := res.(*ocpp16.CertificateSignedResponse); ok && r.Status != ocpp16.CertificateSignedStatusAccepted {
-			c.Logger.Warn("charge point rejected the signed certificate", "status", r.Status)
+		switch r := res.(type) {
+		case *ocpp16.CertificateSignedResponse:
+			if r.Status != ocpp16.CertificateSignedStatusAccepted {
+				c.Logger.Warn("charge point rejected the signed certificate", "status", r.Status)
+			}
+		case *ocpp201.CertificateSignedResponse:
+			if r.Status != ocpp201.CertificateSignedStatusAccepted {
+				c.Logger.Warn("charge point rejected the signed certificate", "status", r.Status)
+			}
 		}
 	}()
 	return true

@@ -17,7 +17,7 @@ import (
 // reservationId consumes that reservation (status Used, published on
 // charge_point_<id>_reservations).
 func (d *Defaults) StartTransaction(ctx context.Context, c *Call, req ocpp16.StartTransactionRequest) (ocpp16.StartTransactionResponse, error) {
-	info, err := d.authorizer.Authorize(ctx, c.ChargePoint, req.IdTag)
+	info, err := d.authorize16(ctx, c, req.IdTag)
 	if err != nil {
 		return ocpp16.StartTransactionResponse{}, err
 	}

@@ -35,6 +35,7 @@ func (d *Defaults) StatusNotification(ctx context.Context, c *Call, req ocpp16.S
 		ErrorCode:   string(req.ErrorCode),
 		Info:        req.Info,
 		Timestamp:   at,
+		EVSEID:      req.ConnectorId, // 1.6: the outlet is the connector
 	})
 	return ocpp16.StatusNotificationResponse{}, nil
 }

@@ -48,7 +48,7 @@ func (d *Defaults) StopTransaction(ctx context.Context, c *Call, req ocpp16.Stop
 
 	var res ocpp16.StopTransactionResponse
 	if req.IdTag != "" {
-		info, err := d.authorizer.Authorize(ctx, c.ChargePoint, req.IdTag)
+		info, err := d.authorize16(ctx, c, req.IdTag)
 		if err != nil {
 			return ocpp16.StopTransactionResponse{}, err
 		}

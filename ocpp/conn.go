@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -34,6 +35,7 @@ type Conn struct {
 	srv         *Server
 	ws          *websocket.Conn
 	identity    string
+	version     string // the negotiated OCPP-J version (OCPP16, OCPP201, or another subprotocol as selected)
 	req         *http.Request
 	logger      *slog.Logger
 	connectedAt time.Time
@@ -135,8 +137,33 @@ func (c *Conn) RemoteAddr() string { return c.req.RemoteAddr }
 // ConnectedAt returns when the WebSocket handshake completed.
 func (c *Conn) ConnectedAt() time.Time { return c.connectedAt }
 
-// Subprotocol returns the negotiated WebSocket subprotocol, e.g. "ocpp1.6".
+// Subprotocol returns the negotiated WebSocket subprotocol as the charge
+// point spelled it, e.g. "ocpp1.6".
 func (c *Conn) Subprotocol() string { return c.ws.Subprotocol() }
+
+// Version returns the OCPP-J version the connection speaks: OCPP16 or
+// OCPP201 when the negotiated subprotocol is one of them (in any letter
+// case), otherwise the subprotocol as negotiated. It decides the error
+// codes of the CALLERRORs the connection sends (see ErrorCode.For).
+func (c *Conn) Version() string { return c.version }
+
+// versionOf returns the canonical name of a negotiated subprotocol.
+func versionOf(subprotocol string) string {
+	for _, v := range [...]string{OCPP16, OCPP201} {
+		if strings.EqualFold(subprotocol, v) {
+			return v
+		}
+	}
+	return subprotocol
+}
+
+// callError is NewCallError with the code spelled for the connection's
+// version.
+func (c *Conn) callError(id string, err error) Frame {
+	f := NewCallError(id, err)
+	f.ErrorCode = f.ErrorCode.For(c.version)
+	return f
+}
 
 // Context returns a context that is done as soon as the connection starts
 // closing; context.Cause returns why (ErrReplaced, ErrServerClosed,
@@ -714,7 +741,7 @@ func (c *Conn) readFrame(typ websocket.MessageType, r io.Reader) (f Frame, call,
 	if o := c.srv.frameO; o != nil {
 		o.ObserveFrame(c, false, *bp)
 	}
-	f, err = decodeFrame(*bp) // copies what it keeps: the buffer is free again
+	f, err = decodeFrame(*bp, c.version) // copies what it keeps: the buffer is free again
 	if err != nil {
 		c.badFrame(f, err, debug)
 		return Frame{}, false, debug, nil
@@ -743,24 +770,35 @@ func readAll(r io.Reader, b []byte) ([]byte, error) {
 	}
 }
 
-// badFrame answers a frame DecodeFrame refused. A CALL (or a frame of an
-// unknown type) with a usable message id gets a CALLERROR with the decoder's
-// code; a malformed CALLRESULT or CALLERROR fails the Call it answers (a
-// reply is never answered); a frame without a usable id is logged and
-// dropped, as OCPP-J 1.6 defines no way to answer it.
+// badFrame answers a frame DecodeFrameFor refused. A CALL (or a frame of
+// an unknown type) with a usable message id gets a CALLERROR with the
+// decoder's code; a malformed CALLRESULT or CALLERROR fails the Call it
+// answers (a reply is never answered). A frame without a usable id is
+// logged and dropped on OCPP-J 1.6, which defines no way to answer it; on
+// 2.0.1, unless it is a CALLRESULT or CALLERROR, it is answered with
+// RpcFrameworkError under the message id "-1", as 2.0.1 peers (ocpp-rpc
+// among them) do.
 func (c *Conn) badFrame(f Frame, err error, debug bool) {
 	switch {
-	case f.ID == "":
+	case f.ID == "" && (c.version != OCPP201 || f.Type == CallResult || f.Type == CallError):
 		c.logger.Warn("ocpp: malformed frame without a usable message id dropped", "error", err)
 	case f.Type == CallResult || f.Type == CallError:
 		c.logger.Warn("ocpp: malformed reply", "message_id", f.ID, "error", err)
 		c.deliver(NewCallError(f.ID, err))
 	default:
-		c.logger.Warn("ocpp: malformed frame answered with CALLERROR", "message_id", f.ID, "error", err)
-		b, _ := appendFrame(nil, NewCallError(f.ID, err))
+		id := f.ID
+		if id == "" {
+			id = unreadableID
+		}
+		c.logger.Warn("ocpp: malformed frame answered with CALLERROR", "message_id", id, "error", err)
+		b, _ := appendFrame(nil, c.callError(id, err))
 		_ = c.write(b, debug)
 	}
 }
+
+// unreadableID is the message id of a 2.0.1 CALLERROR answering a frame
+// whose own id could not be read.
+const unreadableID = "-1"
 
 // handle runs the Handler for one CALL and writes its reply.
 func (c *Conn) handle(f Frame, debug bool) {
@@ -771,7 +809,7 @@ func (c *Conn) handle(f Frame, debug bool) {
 		if !errors.As(err, &oe) {
 			c.logger.Error("ocpp: handler failed", "action", f.Action, "message_id", f.ID, "error", err)
 		}
-		out = NewCallError(f.ID, err)
+		out = c.callError(f.ID, err)
 	} else {
 		out = NewCallResult(f.ID, res)
 	}
@@ -780,7 +818,7 @@ func (c *Conn) handle(f Frame, debug bool) {
 	b, err := appendFrame(*bp, out)
 	if err != nil {
 		c.logger.Error("ocpp: handler returned an invalid reply", "action", f.Action, "message_id", f.ID, "error", err)
-		b, _ = appendFrame((*bp)[:0], NewCallError(f.ID, nil))
+		b, _ = appendFrame((*bp)[:0], c.callError(f.ID, nil))
 	}
 	*bp = b
 	_ = c.write(b, debug)

@@ -4,21 +4,22 @@ import (
 	"encoding/json"
 )
 
-// decodeFrame is DecodeFrame with a fast path for the frames a charge point
-// sends all day: well-formed, with plain ASCII ids and actions. It decodes
-// those with one scan and three small allocations instead of encoding/json's
-// reflection; anything unusual (escapes, non-ASCII, errors) goes to
-// DecodeFrame, so results are always DecodeFrame's (FuzzDecodeFrame checks
-// that they agree).
-func decodeFrame(data []byte) (Frame, error) {
+// decodeFrame is DecodeFrameFor with a fast path for the frames a charge
+// point sends all day: well-formed, with plain ASCII ids and actions. It
+// decodes those with one scan and three small allocations instead of
+// encoding/json's reflection; anything unusual (escapes, non-ASCII, errors)
+// goes to DecodeFrameFor, so results are always DecodeFrameFor's
+// (FuzzDecodeFrame checks that they agree).
+func decodeFrame(data []byte, version string) (Frame, error) {
 	if f, ok := fastDecode(data); ok {
 		return f, nil
 	}
-	return DecodeFrame(data)
+	return DecodeFrameFor(data, version)
 }
 
 // knownActions interns the action names of OCPP 1.6 (and its security
-// extension) so that decoding a CALL does not allocate its action.
+// extension) and of OCPP 2.0.1 (the station's calls) so that decoding a
+// CALL does not allocate its action.
 var knownActions = func() map[string]string {
 	m := make(map[string]string)
 	for _, a := range []string{
@@ -31,6 +32,12 @@ var knownActions = func() map[string]string {
 		"GetLocalListVersion", "RemoteStartTransaction", "RemoteStopTransaction",
 		"ReserveNow", "Reset", "SendLocalList", "SetChargingProfile", "TriggerMessage",
 		"UnlockConnector", "UpdateFirmware",
+		// OCPP 2.0.1 calls of a charging station not named above.
+		"ClearedChargingLimit", "Get15118EVCertificate", "GetCertificateStatus",
+		"NotifyChargingLimit", "NotifyCustomerInformation", "NotifyDisplayMessages",
+		"NotifyEVChargingNeeds", "NotifyEVChargingSchedule", "NotifyEvent",
+		"NotifyMonitoringReport", "NotifyReport", "PublishFirmwareStatusNotification",
+		"ReportChargingProfiles", "ReservationStatusUpdate", "TransactionEvent",
 	} {
 		m[a] = a
 	}

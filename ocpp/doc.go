@@ -1,6 +1,10 @@
-// Package ocpp is the OCPP-J 1.6 core of ocppkit: frames, error codes and
-// the charge-point WebSocket server. It knows nothing about databases,
-// broadcasting or default message handlers and is usable on its own.
+// Package ocpp is the OCPP-J core of ocppkit: frames, error codes and the
+// charge-point WebSocket server, for OCPP 1.6J and 2.0.1 alike. It knows
+// nothing about databases, broadcasting, message types or default handlers
+// and is usable on its own; it knows the versions only as subprotocol
+// names and error-code spellings. The messages are in ocpp/ocpp16 and
+// ocpp/ocpp201, which share the interfaces Message, Request and Response
+// declared here.
 //
 // # Frames and errors
 //
@@ -25,24 +29,35 @@
 // characters of printable ASCII, no '/': 400 otherwise). Handshakes are
 // rate limited per remote address (429 with Retry-After; see
 // ServerConfig.HandshakeRate and HandshakeKey for proxies). A request that
-// is not a WebSocket upgrade gets 426. A handshake must offer the ocpp1.6
-// subprotocol (400 otherwise) and pass the Authenticator, which runs before
-// the upgrade (401 for any refusal: an unknown identity answers as a wrong
-// password does). A text message that is not valid UTF-8 closes the
-// connection with 1007. ServerConfig's zero value works; every field
-// documents its default.
+// is not a WebSocket upgrade gets 426. A handshake must offer one of the
+// server's subprotocols (ServerConfig.Subprotocols; by default ocpp2.0.1
+// and ocpp1.6, 2.0.1 preferred when both are offered; 400 otherwise) and
+// pass the Authenticator, which runs before the upgrade (401 for any
+// refusal: an unknown identity answers as a wrong password does). The
+// negotiated version is Conn.Version. A text message that is not valid
+// UTF-8 closes the connection with 1007. ServerConfig's zero value works;
+// every field documents its default.
 //
 // A second connection with the same identity replaces the first: the old
 // socket is closed with StatusPolicyViolation and reason "replaced by a
 // newer connection", and the old connection's Disconnected returns before
 // the new one's Connected is called and before its first frame is read.
 //
-// Bad frames: a frame that DecodeFrame refuses but whose message id is
-// readable is answered with a CALLERROR carrying the decoder's code
-// (FormationViolation, ProtocolError); the connection stays open. A frame
-// without a readable id is logged at Warn and dropped (OCPP-J 1.6 has no way
-// to answer it). A malformed CALLRESULT or CALLERROR fails the Call it
-// answers with FormationViolation. A binary WebSocket message closes the
+// Versions: every CALLERROR a connection sends carries its code as the
+// connection's version spells it (ErrorCode.For): a handler returns the
+// canonical FormationViolation and a 2.0.1 charge point reads
+// FormatViolation. Everything else about framing is the same in 1.6 and
+// 2.0.1.
+//
+// Bad frames: a frame that DecodeFrameFor refuses but whose message id is
+// readable is answered with a CALLERROR carrying the decoder's code for the
+// connection's version (1.6: FormationViolation, ProtocolError; 2.0.1:
+// RpcFrameworkError, MessageTypeNotSupported, FormatViolation); the
+// connection stays open. A frame without a readable id is logged at Warn
+// and dropped on 1.6 (OCPP-J 1.6 has no way to answer it) and answered with
+// RpcFrameworkError under the message id "-1" on 2.0.1 (unless it is a
+// reply). A malformed CALLRESULT or CALLERROR fails the Call it answers
+// with FormationViolation. A binary WebSocket message closes the
 // connection with StatusUnsupportedData; a frame over MaxFrameSize closes it
 // with StatusMessageTooBig.
 //

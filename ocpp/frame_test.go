@@ -70,9 +70,18 @@ func FuzzDecodeFrame(f *testing.F) {
 				t.Fatalf("fast path decoded %+v, DecodeFrame %+v, %v", fast, fr, err)
 			}
 		}
+		fr201, err201 := DecodeFrameFor(data, OCPP201)
+		if (err == nil) != (err201 == nil) || !reflect.DeepEqual(fr, fr201) {
+			t.Fatalf("DecodeFrameFor(2.0.1) decoded %+v, %v; DecodeFrame %+v, %v", fr201, err201, fr, err)
+		}
 		if err != nil {
 			if CodeOf(err) != FormationViolation && CodeOf(err) != ProtocolError {
 				t.Fatalf("error code %s: %v", CodeOf(err), err)
+			}
+			switch CodeOf(err201) {
+			case FormationViolation, RpcFrameworkError, MessageTypeNotSupported:
+			default:
+				t.Fatalf("2.0.1 error code %s: %v", CodeOf(err201), err201)
 			}
 			if len(fr.ID) > MaxMessageIDLength {
 				t.Fatalf("refused frame reports an over-long id %q", fr.ID)
@@ -152,7 +161,7 @@ func BenchmarkDecodeFrameFast(b *testing.B) {
 	b.ReportAllocs()
 	b.SetBytes(int64(len(heartbeatFrame)))
 	for b.Loop() {
-		if _, err := decodeFrame(heartbeatFrame); err != nil {
+		if _, err := decodeFrame(heartbeatFrame, OCPP16); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -172,5 +181,42 @@ func BenchmarkMarshalJSON(b *testing.B) {
 	f := NewCallResult("2b6f1a3c-19b1-4c8e-9e3d-6a1f0c4b8e21", json.RawMessage(`{"currentTime":"2025-01-01T00:00:00.000Z"}`))
 	for b.Loop() {
 		_, _ = f.MarshalJSON()
+	}
+}
+
+// TestDecodeFrameFor: each fault has the code of the connection's version.
+func TestDecodeFrameFor(t *testing.T) {
+	tests := []struct {
+		name          string
+		frame         string
+		want16, want2 ErrorCode
+		wantID        string
+	}{
+		{name: "not json", frame: `hello`, want16: FormationViolation, want2: RpcFrameworkError},
+		{name: "not an array", frame: `{"a":1}`, want16: FormationViolation, want2: RpcFrameworkError},
+		{name: "too short", frame: `[2,"x"]`, want16: FormationViolation, want2: RpcFrameworkError},
+		{name: "type not a number", frame: `["2","x","A",{}]`, want16: FormationViolation, want2: RpcFrameworkError},
+		{name: "id not a string", frame: `[2,5,"A",{}]`, want16: ProtocolError, want2: RpcFrameworkError},
+		{name: "id empty", frame: `[2,"","A",{}]`, want16: ProtocolError, want2: RpcFrameworkError},
+		{name: "call without payload", frame: `[2,"x","A"]`, want16: FormationViolation, want2: RpcFrameworkError, wantID: "x"},
+		{name: "action not a string", frame: `[2,"x",7,{}]`, want16: FormationViolation, want2: RpcFrameworkError, wantID: "x"},
+		{name: "payload not an object", frame: `[2,"x","A",[]]`, want16: FormationViolation, want2: FormationViolation, wantID: "x"},
+		{name: "unknown type", frame: `[7,"x","A",{}]`, want16: ProtocolError, want2: MessageTypeNotSupported, wantID: "x"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, v := range []struct {
+				version string
+				want    ErrorCode
+			}{{OCPP16, tt.want16}, {OCPP201, tt.want2}} {
+				f, err := DecodeFrameFor([]byte(tt.frame), v.version)
+				if CodeOf(err) != v.want || f.ID != tt.wantID {
+					t.Errorf("%s: id %q, %v; want id %q, code %s", v.version, f.ID, err, tt.wantID, v.want)
+				}
+			}
+			if _, err := DecodeFrame([]byte(tt.frame)); CodeOf(err) != tt.want16 {
+				t.Errorf("DecodeFrame: %v, want %s", err, tt.want16)
+			}
+		})
 	}
 }

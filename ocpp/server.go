@@ -168,8 +168,9 @@ const (
 )
 
 // DefaultSubprotocols are the WebSocket subprotocols the server accepts by
-// default.
-var DefaultSubprotocols = []string{"ocpp1.6"}
+// default, in order of preference: OCPP 2.0.1 when the charge point offers
+// it, else OCPP 1.6.
+var DefaultSubprotocols = []string{OCPP201, OCPP16}
 
 const (
 	// incomingQueueSize is how many CALLs a connection's helper may read
@@ -202,8 +203,11 @@ type ServerConfig struct {
 	Logger *slog.Logger
 
 	// Subprotocols lists the WebSocket subprotocols accepted, in order of
-	// preference. A handshake that offers none of them is refused with 400
-	// Bad Request. By default, DefaultSubprotocols (["ocpp1.6"]).
+	// preference: the first of them that the charge point offers is
+	// selected, whatever the order of its offer. A handshake that offers
+	// none of them is refused with 400 Bad Request. The selected one is the
+	// connection's Conn.Version. By default, DefaultSubprotocols
+	// (["ocpp2.0.1", "ocpp1.6"]): 2.0.1 when offered.
 	Subprotocols []string
 
 	// CallTimeout bounds Conn.Call: queueing behind other calls included,
@@ -286,7 +290,7 @@ type ServerConfig struct {
 	AcceptOptions *websocket.AcceptOptions
 }
 
-// Server is the charge point side of an OCPP-J 1.6 Central System: an
+// Server is the charge point side of an OCPP-J Central System: an
 // http.Handler that upgrades each request to a WebSocket, takes the charge
 // point identity from the last path segment, and serves the connection until
 // it ends. Mount it on any path of the host's own mux, e.g.
@@ -469,6 +473,7 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) *Conn {
 	opts := s.accept
 	opts.Subprotocols = []string{subprotocol}
 	c := newConn(s, r, identity, logger)
+	c.version = versionOf(subprotocol)
 	// Register just before the 101 response is written: a charge point that
 	// reconnects as soon as its previous handshake completed is always
 	// registered after it, so the newest connection wins.

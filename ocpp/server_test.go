@@ -32,12 +32,15 @@ func TestSubprotocol(t *testing.T) {
 		wantProto  string
 	}{
 		{name: "none offered", offered: nil, wantStatus: http.StatusBadRequest},
-		{name: "other offered", offered: []string{"ocpp2.0.1"}, wantStatus: http.StatusBadRequest},
+		{name: "other offered", offered: []string{"ocpp2.1"}, wantStatus: http.StatusBadRequest},
 		{name: "ocpp1.6", offered: []string{"ocpp1.6"}, wantStatus: http.StatusSwitchingProtocols, wantProto: "ocpp1.6"},
-		{name: "ocpp1.6 among others", offered: []string{"ocpp2.0.1", "ocpp1.6"}, wantStatus: http.StatusSwitchingProtocols, wantProto: "ocpp1.6"},
-		{name: "configured preference", ours: []string{"ocpp2.0.1", "ocpp1.6"}, offered: []string{"ocpp1.6", "ocpp2.0.1"},
-			wantStatus: http.StatusSwitchingProtocols, wantProto: "ocpp2.0.1"},
+		{name: "ocpp2.0.1", offered: []string{"ocpp2.0.1"}, wantStatus: http.StatusSwitchingProtocols, wantProto: "ocpp2.0.1"},
+		{name: "default prefers 2.0.1", offered: []string{"ocpp1.6", "ocpp2.0.1"}, wantStatus: http.StatusSwitchingProtocols, wantProto: "ocpp2.0.1"},
+		{name: "ocpp1.6 among unknown ones", offered: []string{"ocpp2.1", "ocpp1.6"}, wantStatus: http.StatusSwitchingProtocols, wantProto: "ocpp1.6"},
+		{name: "configured preference", ours: []string{"ocpp1.6", "ocpp2.0.1"}, offered: []string{"ocpp2.0.1", "ocpp1.6"},
+			wantStatus: http.StatusSwitchingProtocols, wantProto: "ocpp1.6"},
 		{name: "configured, not offered", ours: []string{"ocpp2.0.1"}, offered: []string{"ocpp1.6"}, wantStatus: http.StatusBadRequest},
+		{name: "only 1.6 configured", ours: []string{"ocpp1.6"}, offered: []string{"ocpp2.0.1"}, wantStatus: http.StatusBadRequest},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -71,8 +74,8 @@ func TestSubprotocolRefusalBody(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t, ocpp.ServerConfig{})
 	status, body, _ := ts.dialStatus(t, "CP1", nil)
-	if status != http.StatusBadRequest || !strings.Contains(body, "ocpp1.6") {
-		t.Errorf("got %d %q, want 400 naming ocpp1.6", status, body)
+	if status != http.StatusBadRequest || !strings.Contains(body, "ocpp1.6") || !strings.Contains(body, "ocpp2.0.1") {
+		t.Errorf("got %d %q, want 400 naming ocpp2.0.1 and ocpp1.6", status, body)
 	}
 	if !ts.logs.has(slog.LevelWarn, "no supported subprotocol") {
 		t.Error("refusal not logged at Warn")

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/ocppkit/ocppkit/broadcast"
+	"github.com/ocppkit/ocppkit/internal/versions"
 	"github.com/ocppkit/ocppkit/ocpp"
-	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/store"
 )
 
@@ -32,12 +32,16 @@ type EnqueueOptions struct {
 	ExpiresAt time.Time
 }
 
-// Enqueue persists req as a command for the charge point and returns at
-// once (the perform_later of OCPP Rails). The command is sent now when the
-// charge point is connected, otherwise when it next connects (the wiring
-// calls DeliverPending), until it expires. Its outcome is stored in the
-// command row and published on charge_point_<id>_commands.
-func (c *Client) Enqueue(ctx context.Context, identity string, req ocpp16.Request, opts *EnqueueOptions) (*store.Command, error) {
+// Enqueue persists req, a request of package ocpp16 or ocpp201, as a
+// command for the charge point and returns at once (the perform_later of
+// OCPP Rails). The command is sent now when the charge point is connected,
+// otherwise when it next connects (the wiring calls DeliverPending), until
+// it expires. Its outcome is stored in the command row and published on
+// charge_point_<id>_commands. A request of the version the charge point
+// does not speak (as recorded when it last connected) is refused with
+// ErrWrongVersion; if the charge point comes back speaking another version
+// than the command's, the command fails with ErrWrongVersion, unsent.
+func (c *Client) Enqueue(ctx context.Context, identity string, req ocpp.Request, opts *EnqueueOptions) (*store.Command, error) {
 	if err := req.Validate(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidRequest, err)
 	}
@@ -48,18 +52,22 @@ func (c *Client) Enqueue(ctx context.Context, identity string, req ocpp16.Reques
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidRequest, err)
 	}
-	key, isKey := authorizationKeyOf(req)
+	key, isKey := secretOf(req)
 	if isKey {
 		if c.keys == nil {
 			return nil, fmt.Errorf("%w: %w", ErrInvalidRequest, ErrNoKeyRotator)
 		}
-		payload = json.RawMessage(redactedPayload()) // the key itself stays in memory
+		payload = json.RawMessage(redactedPayload(req)) // the key itself stays in memory
 	}
 	cp, err := c.store.ChargePointByIdentifier(ctx, identity)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("%w: %s", ErrUnknownChargePoint, identity)
 	}
 	if err != nil {
+		return nil, err
+	}
+	v := versionOf(req)
+	if err := wrongVersion(identity, cp.OCPPVersion, v, req.Action()); err != nil {
 		return nil, err
 	}
 	now := c.now().UTC()
@@ -75,6 +83,7 @@ func (c *Client) Enqueue(ctx context.Context, identity string, req ocpp16.Reques
 		Status:        StatusPending,
 		CreatedAt:     now,
 		ExpiresAt:     &expires,
+		OCPPVersion:   v.Name,
 	}
 	if err := c.store.CreateCommand(ctx, cmd); err != nil {
 		return nil, err
@@ -172,25 +181,40 @@ func (c *Client) deliver(identity string) {
 	}
 }
 
-// errSecretLost fails an enqueued AuthorizationKey change whose key this
-// process does not hold.
-var errSecretLost = errors.New("remote: the new AuthorizationKey is never stored and is not held by this process (it restarted, or another node enqueued it): enqueue it again")
+// errSecretLost fails an enqueued password change whose key this process
+// does not hold.
+var errSecretLost = errors.New("remote: the new password is never stored and is not held by this process (it restarted, or another node enqueued it): enqueue it again")
 
-// sendStored sends a stored command; an AuthorizationKey change goes with
-// the key held in memory, through the KeyRotator.
+// commandVersion returns the version of a stored command (1.6 for a
+// command stored before versions were recorded).
+func commandVersion(cmd *store.Command) *versions.Version {
+	if v, ok := versions.Get(cmd.OCPPVersion); ok {
+		return v
+	}
+	return versions.V16
+}
+
+// sendStored sends a stored command, unless the charge point now speaks
+// another version than the command's; a password change goes with the key
+// held in memory, through the KeyRotator.
 func (c *Client) sendStored(ctx context.Context, identity string, cmd *store.Command) (json.RawMessage, error) {
-	if !isKeyCommand(cmd) {
+	if err := c.checkVersion(ctx, identity, commandVersion(cmd), cmd.Action); err != nil {
+		return nil, err
+	}
+	stored, isKey := storedSecretRequest(cmd)
+	if !isKey {
 		return c.send(ctx, identity, cmd.Action, json.RawMessage(cmd.Payload))
 	}
 	key, ok := c.peekSecret(cmd.ID)
 	if !ok {
 		return nil, errSecretLost
 	}
-	payload, err := json.Marshal(ocpp16.ChangeConfigurationRequest{Key: AuthorizationKey, Value: key})
+	req := withSecret(stored, key)
+	payload, err := json.Marshal(req)
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.sendAuthorizationKey(ctx, identity, key, payload)
+	res, err := c.sendSecret(ctx, identity, key, req, payload)
 	if res == nil {
 		return nil, err
 	}
@@ -199,7 +223,7 @@ func (c *Client) sendStored(ctx context.Context, identity string, cmd *store.Com
 		return nil, merr
 	}
 	if errors.Is(err, ErrNotRecorded) {
-		c.logger.Error("record new AuthorizationKey", "charge_point", identity, "command_id", cmd.ID, "err", err)
+		c.logger.Error("record new password", "charge_point", identity, "command_id", cmd.ID, "err", err)
 		err = nil // the charge point took it: the command succeeded
 	}
 	return raw, err
@@ -242,7 +266,7 @@ func (c *Client) complete(ctx context.Context, cmd *store.Command, raw json.RawM
 	done := c.now().UTC()
 	cmd.CompletedAt = &done
 	if err == nil {
-		if res, derr := c.decode(cmd.Action, raw); derr != nil {
+		if res, derr := c.decode(commandVersion(cmd), cmd.Action, raw); derr != nil {
 			err = derr
 		} else {
 			c.applyStoredEffect(ctx, cmd, res)

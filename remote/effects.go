@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ocppkit/ocppkit/broadcast"
+	"github.com/ocppkit/ocppkit/ocpp"
 	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/store"
 )
@@ -22,7 +24,7 @@ var ErrNotRecorded = errors.New("remote: reply not recorded")
 // charge point now holds, as far as the Central System can know it. It runs
 // after every reply (sync and async) of its action and decides itself
 // whether the reply accepted the request.
-type effect func(ctx context.Context, e *effectEnv, req ocpp16.Request, res ocpp16.Response) error
+type effect func(ctx context.Context, e *effectEnv, req ocpp.Request, res ocpp.Response) error
 
 // effectEnv is what an effect works with.
 type effectEnv struct {
@@ -32,10 +34,13 @@ type effectEnv struct {
 	publish       func(kind string, v any)
 }
 
-// effects maps an action to the state its reply implies. It is the one
-// place where commands change stored state, for Send (and everything built
-// on it) and for enqueued commands alike.
-var effects = map[string]effect{
+// effects maps an action of a version to the state its reply implies. It
+// is the one place where commands change stored state, for Send (and
+// everything built on it) and for enqueued commands alike.
+var effects = map[string]map[string]effect{ocpp.OCPP16: effects16, ocpp.OCPP201: effects201}
+
+// effects16 are the effects of OCPP 1.6 commands.
+var effects16 = map[string]effect{
 	ocpp16.ActionReserveNow:             reserveNowEffect,
 	ocpp16.ActionCancelReservation:      cancelReservationEffect,
 	ocpp16.ActionSendLocalList:          sendLocalListEffect,
@@ -47,14 +52,16 @@ var effects = map[string]effect{
 	ocpp16.ActionChangeConfiguration:    changeConfigurationEffect,
 }
 
-// secretKeys are configuration keys whose values are never stored.
-var secretKeys = map[string]bool{"AuthorizationKey": true}
+// isSecretKey reports whether the value of a 1.6 configuration key is
+// never stored: AuthorizationKey (in any letter case, as charge points
+// match keys).
+func isSecretKey(key string) bool { return strings.EqualFold(key, AuthorizationKey) }
 
 // applyEffect records the state implied by the reply res to req, sent to
 // identity. Its work is not cancelled with ctx: the charge point has
 // answered, so the record must follow.
-func (c *Client) applyEffect(ctx context.Context, identity string, chargePointID uint, req ocpp16.Request, res ocpp16.Response) error {
-	fn, ok := effects[req.Action()]
+func (c *Client) applyEffect(ctx context.Context, identity string, chargePointID uint, req ocpp.Request, res ocpp.Response) error {
+	fn, ok := effects[versionOf(req).Name][req.Action()]
 	if !ok {
 		return nil
 	}
@@ -87,12 +94,13 @@ func (c *Client) applyEffect(ctx context.Context, identity string, chargePointID
 
 // applyStoredEffect is applyEffect for an enqueued command whose reply
 // arrived: the request is decoded from the stored payload.
-func (c *Client) applyStoredEffect(ctx context.Context, cmd *store.Command, res ocpp16.Response) {
-	if _, ok := effects[cmd.Action]; !ok {
+func (c *Client) applyStoredEffect(ctx context.Context, cmd *store.Command, res ocpp.Response) {
+	v := commandVersion(cmd)
+	if _, ok := effects[v.Name][cmd.Action]; !ok {
 		return
 	}
-	req, _ := ocpp16.NewRequest(cmd.Action)
-	err := ocpp16.Unmarshal(json.RawMessage(cmd.Payload), req, ocpp16.Tolerant)
+	req, _ := v.NewRequest(cmd.Action)
+	err := v.Unmarshal(json.RawMessage(cmd.Payload), req, true)
 	if err == nil {
 		err = c.applyEffect(ctx, cmd.Identifier, cmd.ChargePointID, req, res)
 	}
@@ -124,10 +132,11 @@ func reservationInfo(r *store.Reservation) broadcast.ReservationInfo {
 		ExpiryDate:    r.ExpiryDate,
 		Status:        r.Status,
 		SessionID:     r.SessionID,
+		EVSEID:        r.EVSEID,
 	}
 }
 
-func reserveNowEffect(ctx context.Context, e *effectEnv, req ocpp16.Request, res ocpp16.Response) error {
+func reserveNowEffect(ctx context.Context, e *effectEnv, req ocpp.Request, res ocpp.Response) error {
 	q, _ := as[ocpp16.ReserveNowRequest](req)
 	r, _ := as[ocpp16.ReserveNowResponse](res)
 	if r.Status != ocpp16.ReservationStatusAccepted {
@@ -148,26 +157,16 @@ func reserveNowEffect(ctx context.Context, e *effectEnv, req ocpp16.Request, res
 	return nil
 }
 
-func cancelReservationEffect(ctx context.Context, e *effectEnv, req ocpp16.Request, res ocpp16.Response) error {
+func cancelReservationEffect(ctx context.Context, e *effectEnv, req ocpp.Request, res ocpp.Response) error {
 	q, _ := as[ocpp16.CancelReservationRequest](req)
 	r, _ := as[ocpp16.CancelReservationResponse](res)
 	if r.Status != ocpp16.CancelReservationStatusAccepted {
 		return nil
 	}
-	row, err := e.store.CancelReservation(ctx, e.chargePointID, q.ReservationId)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil // a reservation made before the Central System kept them
-	}
-	if err != nil {
-		return err
-	}
-	if row.Status == store.ReservationCancelled {
-		e.publish(broadcast.KindReservations, broadcast.ReservationEvent{Event: broadcast.ReservationCancelled, Reservation: reservationInfo(row)})
-	}
-	return nil
+	return cancelStoredReservation(ctx, e, q.ReservationId)
 }
 
-func sendLocalListEffect(ctx context.Context, e *effectEnv, req ocpp16.Request, res ocpp16.Response) error {
+func sendLocalListEffect(ctx context.Context, e *effectEnv, req ocpp.Request, res ocpp.Response) error {
 	q, _ := as[ocpp16.SendLocalListRequest](req)
 	r, _ := as[ocpp16.SendLocalListResponse](res)
 	if r.Status != ocpp16.UpdateStatusAccepted {
@@ -198,14 +197,9 @@ func sendLocalListEffect(ctx context.Context, e *effectEnv, req ocpp16.Request, 
 	return nil
 }
 
-func getLocalListVersionEffect(ctx context.Context, e *effectEnv, req ocpp16.Request, res ocpp16.Response) error {
+func getLocalListVersionEffect(ctx context.Context, e *effectEnv, req ocpp.Request, res ocpp.Response) error {
 	r, _ := as[ocpp16.GetLocalListVersionResponse](res)
-	if err := e.store.SetLocalListVersion(ctx, e.chargePointID, r.ListVersion); err != nil {
-		return err
-	}
-	v := r.ListVersion
-	e.publish(broadcast.KindSettings, broadcast.SettingsEvent{Setting: broadcast.SettingLocalList, Action: req.Action(), Version: &v, Timestamp: e.now})
-	return nil
+	return recordLocalListVersion(ctx, e, req.Action(), r.ListVersion)
 }
 
 func saveProfile(ctx context.Context, e *effectEnv, action string, connectorID int, p ocpp16.ChargingProfile) error {
@@ -230,7 +224,7 @@ func saveProfile(ctx context.Context, e *effectEnv, action string, connectorID i
 	return nil
 }
 
-func setChargingProfileEffect(ctx context.Context, e *effectEnv, req ocpp16.Request, res ocpp16.Response) error {
+func setChargingProfileEffect(ctx context.Context, e *effectEnv, req ocpp.Request, res ocpp.Response) error {
 	q, _ := as[ocpp16.SetChargingProfileRequest](req)
 	r, _ := as[ocpp16.SetChargingProfileResponse](res)
 	if r.Status != ocpp16.ChargingProfileStatusAccepted {
@@ -239,7 +233,7 @@ func setChargingProfileEffect(ctx context.Context, e *effectEnv, req ocpp16.Requ
 	return saveProfile(ctx, e, q.Action(), q.ConnectorId, q.CsChargingProfiles)
 }
 
-func remoteStartEffect(ctx context.Context, e *effectEnv, req ocpp16.Request, res ocpp16.Response) error {
+func remoteStartEffect(ctx context.Context, e *effectEnv, req ocpp.Request, res ocpp.Response) error {
 	q, _ := as[ocpp16.RemoteStartTransactionRequest](req)
 	r, _ := as[ocpp16.RemoteStartTransactionResponse](res)
 	if r.Status != ocpp16.RemoteStartStopStatusAccepted || q.ChargingProfile == nil {
@@ -252,34 +246,27 @@ func remoteStartEffect(ctx context.Context, e *effectEnv, req ocpp16.Request, re
 	return saveProfile(ctx, e, q.Action(), connector, *q.ChargingProfile)
 }
 
-func clearChargingProfileEffect(ctx context.Context, e *effectEnv, req ocpp16.Request, res ocpp16.Response) error {
+func clearChargingProfileEffect(ctx context.Context, e *effectEnv, req ocpp.Request, res ocpp.Response) error {
 	q, _ := as[ocpp16.ClearChargingProfileRequest](req)
 	r, _ := as[ocpp16.ClearChargingProfileResponse](res)
 	if r.Status != ocpp16.ClearChargingProfileStatusAccepted {
 		return nil
 	}
-	n, err := e.store.ClearChargingProfiles(ctx, e.chargePointID, store.ChargingProfileFilter{
+	return clearStoredProfiles(ctx, e, q.Action(), store.ChargingProfileFilter{
 		ProfileID:   q.Id,
 		ConnectorID: q.ConnectorId,
 		Purpose:     string(q.ChargingProfilePurpose),
 		StackLevel:  q.StackLevel,
 	})
-	if err != nil {
-		return err
-	}
-	if n > 0 {
-		e.publish(broadcast.KindSettings, broadcast.SettingsEvent{Setting: broadcast.SettingChargingProfiles, Action: q.Action(), ConnectorID: q.ConnectorId, Timestamp: e.now})
-	}
-	return nil
 }
 
-func getConfigurationEffect(ctx context.Context, e *effectEnv, req ocpp16.Request, res ocpp16.Response) error {
+func getConfigurationEffect(ctx context.Context, e *effectEnv, req ocpp.Request, res ocpp.Response) error {
 	r, _ := as[ocpp16.GetConfigurationResponse](res)
 	keys := make([]store.ConfigurationKey, 0, len(r.ConfigurationKey))
 	names := make([]string, 0, len(r.ConfigurationKey)+len(r.UnknownKey))
 	for _, kv := range r.ConfigurationKey {
 		k := store.ConfigurationKey{Key: kv.Key, Value: kv.Value, Readonly: kv.Readonly}
-		if secretKeys[kv.Key] {
+		if isSecretKey(kv.Key) {
 			k.Value = ""
 		}
 		keys = append(keys, k)
@@ -296,7 +283,7 @@ func getConfigurationEffect(ctx context.Context, e *effectEnv, req ocpp16.Reques
 	return nil
 }
 
-func changeConfigurationEffect(ctx context.Context, e *effectEnv, req ocpp16.Request, res ocpp16.Response) error {
+func changeConfigurationEffect(ctx context.Context, e *effectEnv, req ocpp.Request, res ocpp.Response) error {
 	q, _ := as[ocpp16.ChangeConfigurationRequest](req)
 	r, _ := as[ocpp16.ChangeConfigurationResponse](res)
 	reboot := r.Status == ocpp16.ConfigurationStatusRebootRequired
@@ -304,7 +291,7 @@ func changeConfigurationEffect(ctx context.Context, e *effectEnv, req ocpp16.Req
 		return nil
 	}
 	value := q.Value
-	if secretKeys[q.Key] {
+	if isSecretKey(q.Key) {
 		value = ""
 	}
 	if err := e.store.SetConfigurationValue(ctx, e.chargePointID, q.Key, value, reboot, e.now); err != nil {

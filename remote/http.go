@@ -3,6 +3,7 @@ package remote
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -10,9 +11,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ocppkit/ocppkit/internal/versions"
 	"github.com/ocppkit/ocppkit/ocpp"
-	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
-	"github.com/ocppkit/ocppkit/store"
 )
 
 // maxBody bounds the JSON payload of one command.
@@ -25,11 +25,16 @@ const maxBody = 1 << 20
 //	POST …/charge_points/{identity}/commands/{Action}?async=1
 //
 // The handler matches the end of the path, so it can be mounted under any
-// prefix. The synchronous form answers 200 with the charge point's reply.
+// prefix. The payload is decoded with the schema of the charge point's
+// version: Reset takes {"type":"Soft"} for a 1.6 charge point and
+// {"type":"OnIdle"} for a 2.0.1 one (for a charge point that never
+// connected, the newest version whose command accepts the payload). The synchronous form answers 200 with the charge point's reply.
 // With async=1 the command is enqueued (see Enqueue) and the answer is 202
 // with the stored command. Errors are JSON {"error": "...", "code": "..."}:
 // 404 for an unknown charge point or action, 400 for an invalid payload
-// (code is the OCPP validation code), 409 when the charge point is not
+// (code is the OCPP validation code), 422 for a command of the OCPP
+// version the charge point does not speak (the message names its version),
+// 409 when the charge point is not
 // connected, 502 when it answers CALLERROR (code is its error code) or an
 // invalid reply, 504 when it does not answer in time, 503 with Retry-After
 // when the charge point already has a full queue of commands waiting
@@ -82,7 +87,7 @@ func (c *Client) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusUnsupportedMediaType, apiError{Error: "the body must be Content-Type: application/json"})
 		return
 	}
-	if !slices.Contains(ocpp16.CentralSystemActions, action) {
+	if !slices.ContainsFunc(versions.All, func(v *versions.Version) bool { return v.IsCSMSAction(action) }) {
 		writeJSON(w, http.StatusNotFound, apiError{Error: "unknown command " + action})
 		return
 	}
@@ -98,19 +103,20 @@ func (c *Client) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if len(strings.TrimSpace(string(body))) == 0 {
 		body = []byte("{}")
 	}
-	req, _ := ocpp16.NewRequest(action)
-	if err := ocpp16.Unmarshal(body, req, ocpp16.Strict); err != nil {
-		writeJSON(w, http.StatusBadRequest, apiError{Error: err.Error(), Code: string(ocpp.CodeOf(err))})
-		return
-	}
 	ctx := r.Context()
-	if _, err := c.store.ChargePointByIdentifier(ctx, identity); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
+	sv, err := c.StationVersion(ctx, identity)
+	if err != nil {
+		if errors.Is(err, ErrUnknownChargePoint) {
 			writeJSON(w, http.StatusNotFound, apiError{Error: "unknown charge point " + identity})
 			return
 		}
 		c.logger.Error("commands API: look up charge point", "charge_point", identity, "err", err)
 		writeJSON(w, http.StatusInternalServerError, apiError{Error: "internal error"})
+		return
+	}
+	req, err := decodeCommand(identity, sv, action, body)
+	if err != nil {
+		c.writeError(w, err)
 		return
 	}
 	if async := r.URL.Query().Get("async"); async == "1" || async == "true" {
@@ -135,6 +141,8 @@ func (c *Client) writeError(w http.ResponseWriter, err error) {
 	switch {
 	case errors.Is(err, ErrUnknownChargePoint):
 		writeJSON(w, http.StatusNotFound, apiError{Error: err.Error()})
+	case errors.Is(err, ErrWrongVersion):
+		writeJSON(w, http.StatusUnprocessableEntity, apiError{Error: err.Error()})
 	case errors.Is(err, ErrInvalidRequest):
 		writeJSON(w, http.StatusBadRequest, apiError{Error: err.Error(), Code: string(ocpp.CodeOf(err))})
 	case errors.Is(err, ErrNotConnected):
@@ -174,4 +182,47 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// decodeCommand decodes the payload of action for a charge point speaking
+// version sv: with that version's schema, or ErrWrongVersion when the
+// action is a command of the other version only. For a charge point whose
+// version is not known yet (it never connected), the payload is taken as
+// the newest version whose command it is that accepts it.
+func decodeCommand(identity, sv, action string, body []byte) (ocpp.Request, error) {
+	if v, ok := versions.Get(sv); ok && sv != "" {
+		if !v.IsCSMSAction(action) {
+			var of *versions.Version
+			for _, o := range versions.All {
+				if o.IsCSMSAction(action) {
+					of = o
+				}
+			}
+			return nil, wrongVersion(identity, sv, of, action)
+		}
+		return decodeAs(v, action, body)
+	}
+	var first error
+	for _, v := range versions.All {
+		if !v.IsCSMSAction(action) {
+			continue
+		}
+		req, err := decodeAs(v, action, body)
+		if err == nil {
+			return req, nil
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return nil, first
+}
+
+// decodeAs decodes the payload of action strictly as version v.
+func decodeAs(v *versions.Version, action string, body []byte) (ocpp.Request, error) {
+	req, _ := v.NewRequest(action)
+	if err := v.Unmarshal(body, req, false); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidRequest, err)
+	}
+	return req, nil
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ocppkit/ocppkit/broadcast"
+	"github.com/ocppkit/ocppkit/internal/versions"
 	"github.com/ocppkit/ocppkit/ocpp"
 	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/store"
@@ -25,7 +26,9 @@ const DefaultTimeout = 30 * time.Second
 const DefaultExpiry = 24 * time.Hour
 
 // Errors returned by the commands. A CALLERROR from the charge point is
-// returned as an *ocpp.Error (test with errors.As).
+// returned as an *ocpp.Error (test with errors.As). A charge point the
+// store does not know is ErrUnknownChargePoint, for the awaited commands
+// as for Enqueue; a known one without a connection is ErrNotConnected.
 var (
 	ErrNotConnected       = errors.New("remote: charge point is not connected")
 	ErrTimeout            = errors.New("remote: charge point did not answer in time")
@@ -58,9 +61,16 @@ type Config struct {
 	Broadcaster broadcast.Broadcaster
 	// Timeout bounds every command. By default DefaultTimeout.
 	Timeout time.Duration
-	// ResponseMode is the validation mode for charge points' replies. By
-	// default ocpp16.Strict: a reply that breaks the schema is an error.
+	// ResponseMode is the validation mode for charge points' replies, of
+	// both versions. By default ocpp16.Strict: a reply that breaks the
+	// schema is an error.
 	ResponseMode ocpp16.Mode
+	// Versions tells the OCPP version of the charge points connected to
+	// this process, so that a command of the other version is refused
+	// without a database lookup; the root package sets it. For charge
+	// points it does not know, the version recorded when they connected is
+	// read from the store. By default nil: always the store.
+	Versions VersionLookup
 	// Logger. By default slog.Default().
 	Logger *slog.Logger
 	// Now returns the current time. By default time.Now.
@@ -94,6 +104,7 @@ type Client struct {
 	delivering map[string]bool
 	again      map[string]bool
 
+	versions  VersionLookup
 	keys      KeyRotator
 	secretsMu sync.Mutex
 	secrets   map[uint]string // enqueued AuthorizationKeys by command id, never stored
@@ -119,6 +130,7 @@ func New(cfg Config) *Client {
 		delivering: make(map[string]bool),
 		again:      make(map[string]bool),
 		keys:       cfg.KeyRotator,
+		versions:   cfg.Versions,
 		secrets:    make(map[uint]string),
 	}
 	if c.logger == nil {
@@ -146,30 +158,36 @@ func (c *Client) Close(ctx context.Context) error {
 	}
 }
 
-// Send sends req to the charge point and returns its validated reply. It
-// waits at most Config.Timeout or until ctx ends. The state the reply
-// implies is recorded before Send returns (see effects.go); when that
-// fails, Send returns the reply together with an error wrapping
-// ErrNotRecorded.
-func (c *Client) Send(ctx context.Context, identity string, req ocpp16.Request) (ocpp16.Response, error) {
+// Send sends req, a request of package ocpp16 or ocpp201, to the charge
+// point and returns its validated reply, of the same version. It waits at
+// most Config.Timeout or until ctx ends. A request of the version the
+// charge point does not speak is refused with ErrWrongVersion before
+// anything is sent. The state the reply implies is recorded before Send
+// returns (see effects.go); when that fails, Send returns the reply
+// together with an error wrapping ErrNotRecorded.
+func (c *Client) Send(ctx context.Context, identity string, req ocpp.Request) (ocpp.Response, error) {
 	if err := req.Validate(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidRequest, err)
 	}
 	if err := checkSecrets(req); err != nil {
 		return nil, err
 	}
+	v := versionOf(req)
+	if err := c.checkVersion(ctx, identity, v, req.Action()); err != nil {
+		return nil, err
+	}
 	payload, err := json.Marshal(req)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidRequest, err)
 	}
-	if key, ok := authorizationKeyOf(req); ok {
-		return c.sendAuthorizationKey(ctx, identity, key, payload)
+	if key, ok := secretOf(req); ok {
+		return c.sendSecret(ctx, identity, key, req, payload)
 	}
 	raw, err := c.send(ctx, identity, req.Action(), payload)
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.decode(req.Action(), raw)
+	res, err := c.decode(v, req.Action(), raw)
 	if err != nil {
 		return nil, err
 	}
@@ -187,6 +205,11 @@ func (c *Client) send(ctx context.Context, identity, action string, payload json
 	case err == nil:
 		return raw, nil
 	case errors.Is(err, ocpp.ErrNotConnected):
+		// Unknown or only away? Asked only now, so a command to a
+		// connected charge point costs no query.
+		if _, lerr := c.store.ChargePointByIdentifier(ctx, identity); errors.Is(lerr, store.ErrNotFound) {
+			return nil, fmt.Errorf("%w: %s", ErrUnknownChargePoint, identity)
+		}
 		return nil, fmt.Errorf("%w: %s", ErrNotConnected, identity)
 	case errors.Is(err, ocpp.ErrCallQueueFull):
 		return nil, fmt.Errorf("%w: %s %s", ErrBusy, identity, action)
@@ -198,21 +221,24 @@ func (c *Client) send(ctx context.Context, identity, action string, payload json
 	return nil, err
 }
 
-func (c *Client) decode(action string, raw json.RawMessage) (ocpp16.Response, error) {
-	res, ok := ocpp16.NewResponse(action)
+// decode decodes a reply to action of version v.
+func (c *Client) decode(v *versions.Version, action string, raw json.RawMessage) (ocpp.Response, error) {
+	res, ok := v.NewResponse(action)
 	if !ok {
 		return nil, fmt.Errorf("%w: no response type for %s", ErrInvalidResponse, action)
 	}
-	if err := ocpp16.Unmarshal(raw, res, c.mode); err != nil {
+	if err := v.Unmarshal(raw, res, c.mode == ocpp16.Tolerant); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidResponse, err)
 	}
 	return res, nil
 }
 
-// Call sends req to the charge point and returns its reply as Res:
+// Call sends req to the charge point and returns its reply as Res, for
+// the messages of either version:
 //
 //	res, err := remote.Call[ocpp16.ResetResponse](ctx, client, "CP-1", ocpp16.ResetRequest{Type: ocpp16.ResetTypeSoft})
-func Call[Res ocpp16.Response](ctx context.Context, c *Client, identity string, req ocpp16.Request) (Res, error) {
+//	res, err := remote.Call[ocpp201.ResetResponse](ctx, client, "CS-2", ocpp201.ResetRequest{Type: ocpp201.ResetTypeOnIdle})
+func Call[Res ocpp.Response](ctx context.Context, c *Client, identity string, req ocpp.Request) (Res, error) {
 	var zero Res
 	res, err := c.Send(ctx, identity, req)
 	if res == nil {

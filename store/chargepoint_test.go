@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -14,82 +13,6 @@ import (
 	"github.com/ocppkit/ocppkit/internal/testdb"
 	"github.com/ocppkit/ocppkit/store"
 )
-
-func TestOpenSQLite(t *testing.T) {
-	t.Parallel()
-	db, err := store.Open(filepath.Join(t.TempDir(), "x.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sqlDB, _ := db.DB()
-	t.Cleanup(func() { _ = sqlDB.Close() })
-	tests := []struct {
-		name, pragma, want string
-	}{
-		{"wal", "PRAGMA journal_mode", "wal"},
-		{"busy timeout", "PRAGMA busy_timeout", "5000"},
-		{"foreign keys", "PRAGMA foreign_keys", "1"},
-		{"synchronous full: an acknowledged commit is on disk", "PRAGMA synchronous", "2"},
-		{"cache size", "PRAGMA cache_size", "-65536"},
-		{"wal autocheckpoint", "PRAGMA wal_autocheckpoint", "10000"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var got string
-			if err := db.Raw(tt.pragma).Scan(&got).Error; err != nil {
-				t.Fatal(err)
-			}
-			if got != tt.want {
-				t.Errorf("%s = %q, want %q", tt.pragma, got, tt.want)
-			}
-		})
-	}
-	if got := sqlDB.Stats().MaxOpenConnections; got != 1 {
-		t.Errorf("MaxOpenConnections = %d, want 1", got)
-	}
-	if err := store.Migrate(context.Background(), db); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// TestOpenSQLiteNormalSync: synchronous=NORMAL is an opt-in through the
-// path's parameters.
-func TestOpenSQLiteNormalSync(t *testing.T) {
-	t.Parallel()
-	db, err := store.Open(filepath.Join(t.TempDir(), "x.db") + "?_synchronous=NORMAL")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sqlDB, _ := db.DB()
-	t.Cleanup(func() { _ = sqlDB.Close() })
-	var got string
-	if err := db.Raw("PRAGMA synchronous").Scan(&got).Error; err != nil {
-		t.Fatal(err)
-	}
-	if got != "1" {
-		t.Errorf("PRAGMA synchronous = %s, want 1 (NORMAL)", got)
-	}
-}
-
-func TestOpenPostgres(t *testing.T) {
-	t.Parallel()
-	db, err := store.Open(testdb.PostgresURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sqlDB, _ := db.DB()
-	t.Cleanup(func() { _ = sqlDB.Close() })
-	var one int
-	if err := db.Raw("SELECT 1").Scan(&one).Error; err != nil || one != 1 {
-		t.Fatalf("SELECT 1 = %d, %v", one, err)
-	}
-	if db.Dialector.Name() != "postgres" {
-		t.Errorf("dialect = %s", db.Dialector.Name())
-	}
-	if got := sqlDB.Stats().MaxOpenConnections; got != store.PostgresMaxConns {
-		t.Errorf("MaxOpenConnections = %d, want %d", got, store.PostgresMaxConns)
-	}
-}
 
 func TestMigrateIdempotentAndIndexes(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
@@ -120,7 +43,10 @@ func TestMigrateIdempotentAndIndexes(t *testing.T) {
 			contains []string
 		}{
 			{"idx_ocpp_charge_points_identifier", []string{"UNIQUE", "identifier"}},
-			{"idx_ocpp_connectors_charge_point_connector", []string{"UNIQUE", "charge_point_id", "connector_id"}},
+			{"idx_ocpp_connectors_charge_point_evse_connector", []string{"UNIQUE", "charge_point_id", "evse_id", "connector_id"}},
+			{"idx_ocpp_charging_sessions_station_transaction", []string{"UNIQUE", "charge_point_id", "station_transaction_id", "WHERE"}},
+			{"idx_ocpp_transaction_events_event", []string{"UNIQUE", "charging_session_id", "seq_no", "timestamp"}},
+			{"idx_ocpp_variables_key", []string{"UNIQUE", "component", "evse_id", "connector_id", "name", "attribute"}},
 			{"idx_ocpp_charging_sessions_transaction_id", []string{"UNIQUE", "transaction_id", "WHERE", "unmatched = false"}},
 			{"idx_ocpp_charging_sessions_unmatched", []string{"UNIQUE", "WHERE", "unmatched = true"}},
 			{"idx_ocpp_meter_values_reading", []string{"UNIQUE", "charge_point_id", "measurand", "timestamp", "connector_id", "transaction_id", "phase", "location", "context"}},

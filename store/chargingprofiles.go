@@ -28,6 +28,12 @@ type ChargingProfile struct {
 	CreatedAt     time.Time    `json:"created_at"`
 	UpdatedAt     time.Time    `json:"updated_at"`
 	ChargePoint   *ChargePoint `gorm:"constraint:OnDelete:CASCADE" json:"charge_point,omitempty"`
+
+	// EVSEID is the outlet the profile applies to (0: the whole station), as
+	// for Connector: 1.6's connectorId, 2.0.1's evseId (a 2.0.1 profile has
+	// ConnectorID 0). SaveChargingProfile takes EVSEID 0 with a ConnectorID
+	// > 0 for 1.6's numbering.
+	EVSEID int `gorm:"column:evse_id;not null;default:0" json:"evse_id"`
 }
 
 // TableName implements gorm's schema.Tabler.
@@ -40,9 +46,12 @@ func (ChargingProfile) TableName() string { return ChargingProfilesTable }
 func (s *Store) SaveChargingProfile(ctx context.Context, p ChargingProfile) (*ChargingProfile, error) {
 	now := dbTime(time.Now())
 	p.ID, p.CreatedAt, p.UpdatedAt, p.ChargePoint = 0, now, now, nil
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
-		err := tx.Where("charge_point_id = ? AND (profile_id = ? OR (connector_id = ? AND stack_level = ? AND purpose = ?))",
-			p.ChargePointID, p.ProfileID, p.ConnectorID, p.StackLevel, p.Purpose).Delete(&ChargingProfile{}).Error
+	if p.EVSEID == 0 && p.ConnectorID > 0 {
+		p.EVSEID = p.ConnectorID // 1.6's numbering
+	}
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		err := tx.Where("charge_point_id = ? AND (profile_id = ? OR (evse_id = ? AND stack_level = ? AND purpose = ?))",
+			p.ChargePointID, p.ProfileID, p.EVSEID, p.StackLevel, p.Purpose).Delete(&ChargingProfile{}).Error
 		if err != nil {
 			return err
 		}
@@ -58,7 +67,9 @@ func (s *Store) SaveChargingProfile(ctx context.Context, p ChargingProfile) (*Ch
 // ProfileID alone when it is set, otherwise by every criterion that is set
 // (none set: every profile of the charge point).
 type ChargingProfileFilter struct {
-	ProfileID   *int
+	ProfileID *int
+	// ConnectorID selects the profiles of an outlet: their EVSEID (1.6's
+	// connectorId, 2.0.1's evseId).
 	ConnectorID *int
 	Purpose     string
 	StackLevel  *int
@@ -72,7 +83,7 @@ func (s *Store) ClearChargingProfiles(ctx context.Context, chargePointID uint, f
 		q = q.Where("profile_id = ?", *f.ProfileID)
 	} else {
 		if f.ConnectorID != nil {
-			q = q.Where("connector_id = ?", *f.ConnectorID)
+			q = q.Where("evse_id = ?", *f.ConnectorID)
 		}
 		if f.Purpose != "" {
 			q = q.Where("purpose = ?", f.Purpose)
@@ -92,7 +103,7 @@ func (s *Store) ClearChargingProfiles(ctx context.Context, chargePointID uint, f
 // ordered by connector, purpose and stack level.
 func (s *Store) ChargingProfiles(ctx context.Context, chargePointID uint) ([]ChargingProfile, error) {
 	var ps []ChargingProfile
-	err := s.ctx(ctx).Where("charge_point_id = ?", chargePointID).Order("connector_id, purpose, stack_level, profile_id").Find(&ps).Error
+	err := s.ctx(ctx).Where("charge_point_id = ?", chargePointID).Order("evse_id, purpose, stack_level, profile_id").Find(&ps).Error
 	if err != nil {
 		return nil, wrap(err, "charging profiles of charge point %d", chargePointID)
 	}

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // ClaimCommand marks the pending command id as sent at at, and reports
@@ -11,11 +13,13 @@ import (
 // for it), exactly one claims it. It is a conditional UPDATE … WHERE
 // status = 'pending'.
 func (s *Store) ClaimCommand(ctx context.Context, id uint, at time.Time) (bool, error) {
-	res := s.ctx(ctx).Model(&Command{}).
-		Where("id = ? AND status = ?", id, CommandPending).
-		Updates(map[string]any{"status": CommandSent, "sent_at": dbTime(at), "updated_at": dbTime(time.Now())})
-	if res.Error != nil {
-		return false, wrap(res.Error, "claim command %d", id)
+	n, err := s.exec(ctx, func(tx *gorm.DB) *gorm.DB {
+		return tx.Model(&Command{}).
+			Where("id = ? AND status = ?", id, CommandPending).
+			Updates(map[string]any{"status": CommandSent, "sent_at": dbTime(at), "updated_at": dbTime(time.Now())})
+	})
+	if err != nil {
+		return false, wrap(err, "claim command %d", id)
 	}
-	return res.RowsAffected == 1, nil
+	return n == 1, nil
 }

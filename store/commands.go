@@ -14,7 +14,8 @@ func (s *Store) CreateCommand(ctx context.Context, cmd *Command) error {
 		cmd.Status = CommandPending
 	}
 	normalizeCommandTimes(cmd)
-	return wrap(s.ctx(ctx).Create(cmd).Error, "create %s command for %q", cmd.Action, cmd.Identifier)
+	_, err := s.exec(ctx, func(tx *gorm.DB) *gorm.DB { return tx.Create(cmd) })
+	return wrap(err, "create %s command for %q", cmd.Action, cmd.Identifier)
 }
 
 // PendingCommands returns the pending, unexpired commands of a charge point,
@@ -33,7 +34,7 @@ func (s *Store) PendingCommands(ctx context.Context, identifier string, now time
 // CommandByID returns the command with database id id.
 func (s *Store) CommandByID(ctx context.Context, id uint) (*Command, error) {
 	var cmd Command
-	if err := s.ctx(ctx).Take(&cmd, id).Error; err != nil {
+	if err := take(s.ctx(ctx), &cmd, id); err != nil {
 		return nil, wrap(err, "command %d", id)
 	}
 	return &cmd, nil
@@ -43,11 +44,13 @@ func (s *Store) CommandByID(ctx context.Context, id uint) (*Command, error) {
 func (s *Store) UpdateCommand(ctx context.Context, cmd *Command) error {
 	normalizeCommandTimes(cmd)
 	cmd.UpdatedAt = dbTime(time.Now())
-	res := s.ctx(ctx).Model(cmd).Select("*").Omit("id", "created_at").Updates(cmd)
-	if res.Error != nil {
-		return wrap(res.Error, "update command %d", cmd.ID)
+	n, err := s.exec(ctx, func(tx *gorm.DB) *gorm.DB {
+		return tx.Model(cmd).Select("*").Omit("id", "created_at").Updates(cmd)
+	})
+	if err != nil {
+		return wrap(err, "update command %d", cmd.ID)
 	}
-	if res.RowsAffected == 0 {
+	if n == 0 {
 		return wrap(gorm.ErrRecordNotFound, "update command %d", cmd.ID)
 	}
 	return nil
@@ -59,13 +62,15 @@ func (s *Store) UpdateCommand(ctx context.Context, cmd *Command) error {
 // that sent them may have stopped).
 func (s *Store) ExpireCommands(ctx context.Context, now time.Time) (int64, error) {
 	t := dbTime(now)
-	res := s.ctx(ctx).Model(&Command{}).
-		Where("status IN ? AND expires_at IS NOT NULL AND expires_at <= ?", []string{CommandPending, CommandSent}, t).
-		Updates(map[string]any{"status": CommandExpired, "completed_at": t, "updated_at": dbTime(time.Now())})
-	if res.Error != nil {
-		return 0, wrap(res.Error, "expire commands")
+	n, err := s.exec(ctx, func(tx *gorm.DB) *gorm.DB {
+		return tx.Model(&Command{}).
+			Where("status IN ? AND expires_at IS NOT NULL AND expires_at <= ?", []string{CommandPending, CommandSent}, t).
+			Updates(map[string]any{"status": CommandExpired, "completed_at": t, "updated_at": dbTime(time.Now())})
+	})
+	if err != nil {
+		return 0, wrap(err, "expire commands")
 	}
-	return res.RowsAffected, nil
+	return n, nil
 }
 
 func normalizeCommandTimes(cmd *Command) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
@@ -61,10 +62,12 @@ func (s *Store) RecordConfiguration(ctx context.Context, chargePointID uint, key
 		seen[r.Key] = len(uniq)
 		uniq = append(uniq, r)
 	}
-	err := s.ctx(ctx).Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "charge_point_id"}, {Name: "key"}},
-		DoUpdates: clause.AssignmentColumns([]string{"value", "readonly", "unknown", "reboot_required", "reported_at", "updated_at"}),
-	}).CreateInBatches(uniq, 500).Error
+	_, err := s.exec(ctx, func(tx *gorm.DB) *gorm.DB {
+		return tx.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "charge_point_id"}, {Name: "key"}},
+			DoUpdates: clause.AssignmentColumns([]string{"value", "readonly", "unknown", "reboot_required", "reported_at", "updated_at"}),
+		}).CreateInBatches(uniq, 500)
+	})
 	return wrap(err, "record configuration of charge point %d", chargePointID)
 }
 
@@ -73,10 +76,12 @@ func (s *Store) RecordConfiguration(ctx context.Context, chargePointID uint, key
 func (s *Store) SetConfigurationValue(ctx context.Context, chargePointID uint, key, value string, rebootRequired bool, at time.Time) error {
 	t, now := dbTime(at), dbTime(time.Now())
 	row := ConfigurationKey{ChargePointID: chargePointID, Key: key, Value: value, RebootRequired: rebootRequired, ChangedAt: &t, CreatedAt: now, UpdatedAt: now}
-	err := s.ctx(ctx).Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "charge_point_id"}, {Name: "key"}},
-		DoUpdates: clause.AssignmentColumns([]string{"value", "unknown", "reboot_required", "changed_at", "updated_at"}),
-	}).Create(&row).Error
+	_, err := s.exec(ctx, func(tx *gorm.DB) *gorm.DB {
+		return tx.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "charge_point_id"}, {Name: "key"}},
+			DoUpdates: clause.AssignmentColumns([]string{"value", "unknown", "reboot_required", "changed_at", "updated_at"}),
+		}).Create(&row)
+	})
 	return wrap(err, "set configuration %q of charge point %d", key, chargePointID)
 }
 
@@ -94,7 +99,7 @@ func (s *Store) Configuration(ctx context.Context, chargePointID uint) ([]Config
 // point; ErrNotFound when it was never reported or changed.
 func (s *Store) ConfigurationValue(ctx context.Context, chargePointID uint, key string) (*ConfigurationKey, error) {
 	var k ConfigurationKey
-	if err := s.ctx(ctx).Where("charge_point_id = ? AND key = ?", chargePointID, key).Take(&k).Error; err != nil {
+	if err := take(s.ctx(ctx).Where("charge_point_id = ? AND key = ?", chargePointID, key), &k); err != nil {
 		return nil, wrap(err, "configuration %q of charge point %d", key, chargePointID)
 	}
 	return &k, nil

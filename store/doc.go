@@ -5,15 +5,32 @@
 //
 // # Opening and migrating
 //
-// The host hands over its own *gorm.DB, or opens one with Open (a
-// "postgres://…" URL, or an SQLite file path with WAL and sensible pragmas).
-// Migrate creates and upgrades the tables; it is explicit, idempotent and
-// never drops anything:
+// The host hands over its own *gorm.DB, opened as it likes: any PostgreSQL
+// pool, or SQLite with the driver's defaults (gorm.Open(sqlite.Open(path))),
+// WAL or not. The leaf packages sqlitedb and pgdb open one tuned for
+// ocppkit (WAL and a larger cache on SQLite, a bounded pool on
+// PostgreSQL); this package imports no database driver, so a
+// PostgreSQL-only host builds without cgo. Migrate creates and upgrades the
+// tables; it is explicit, idempotent and never drops anything:
 //
-//	db, err := store.Open("ocpp.db")
+//	db, err := gorm.Open(sqlite.Open("app.db"), &gorm.Config{}) // or sqlitedb.Open, pgdb.Open
 //	if err != nil { … }
 //	if err := store.Migrate(ctx, db); err != nil { … }
 //	st := store.New(db)
+//
+// # SQLite writes
+//
+// SQLite has one writer. A transaction that begins reading (go-sqlite3's
+// default, deferred BEGIN) and writes later fails with "database is locked"
+// when another connection wrote in between, whatever the busy timeout. So
+// the store runs each of its SQLite writes inside BEGIN IMMEDIATE on one
+// connection of the pool (it never lets gorm begin them), its own writers
+// (every Store and MeterWriter on one *sql.DB) take turns in Go, and it
+// raises a connection's busy timeout to MinBusyTimeout when lower. Write
+// runs a host's own writes the same way, in turn with the store's: without
+// it they wait in SQLite's busy handler, which a busy CSMS may outlast.
+// Check reports the one handle the store refuses: an in-memory database in
+// a pool of several connections.
 //
 // # Migrations
 //
@@ -43,7 +60,10 @@
 //   - ChargingSession (ocpp_charging_sessions): one OCPP transaction, with
 //     its TransactionID (random, positive, unique across the system),
 //     meter start/stop in Wh and EnergyConsumed in kWh, kept current while
-//     charging by MeterWriter. One active session per connector.
+//     charging by MeterWriter. One active session per connector. Its Status
+//     follows the connector while it runs (Preparing, Charging,
+//     SuspendedEV, SuspendedEVSE, Finishing) and is Completed once stopped;
+//     the Active and Completed scopes tell the two apart.
 //   - MeterValue (ocpp_meter_values): one sampled value; Value is the
 //     number, RawValue the decimal string as sent.
 //   - IDTag (ocpp_id_tags): authorization identifiers.
@@ -51,6 +71,29 @@
 //   - Message (ocpp_messages): the optional raw frame log, written by
 //     MessageLog (a bounded, batched writer), read with Messages, pruned
 //     with PruneMessages.
+//   - UnknownChargePoint (ocpp_unknown_charge_points): identities whose
+//     handshake was refused as unknown, for adoption (bounded: see
+//     RecordUnknownChargePoint).
+//   - TransactionEvent (ocpp_transaction_events): the OCPP 2.0.1
+//     TransactionEvents received, one row each (what makes their retries
+//     idempotent).
+//   - Variable (ocpp_variables): the device model of 2.0.1 charge points,
+//     per component, variable and attribute (what 1.6's configuration keys
+//     are to ConfigurationKey).
+//
+// # OCPP 1.6 and 2.0.1
+//
+// The model is the same for both versions. ChargePoint.OCPPVersion says
+// which one a charge point speaks. Outlets are numbered by EVSEID on
+// connectors, sessions, meter values, reservations and charging profiles:
+// 1.6's connectorId (EVSEID == ConnectorID on every 1.6 row), 2.0.1's
+// evse.id, 0 for the station as a whole; ConnectorID keeps the protocol's
+// connector number (2.0.1: the connector within its EVSE). A 2.0.1 session
+// has the station's string transactionId in StationTransactionID (unique
+// per charge point) beside the integer TransactionID every session has;
+// RecordTransactionEvent drives it from TransactionEvents, and
+// MeterWriter.WriteTransactionEvent records the Updated events that only
+// carry meter values with group commit.
 //
 // # Scopes
 //
@@ -61,6 +104,12 @@
 //	db.Scopes(store.Active, store.ForChargePoint(cp.ID)).Find(&sessions)
 //	db.Scopes(store.ForSession(s.ID), store.Energy, store.Recent).Limit(10).Find(&mvs)
 //	db.Scopes(store.Power, store.Since(time.Now().Add(-time.Hour))).Find(&mvs)
+//
+// A ChargePoint's Connectors, ChargingSessions and MeterValues are gorm
+// associations: db.Preload("ChargingSessions", store.Active).Find(&cps)
+// loads the active session of every charge point in one more query.
+// EnergySince, EnergyBetween and EnergyByDay total the energy delivered,
+// spread over time by each session's register readings.
 //
 // ChargePoint: Connected, Available, Charging. ChargingSession: Active,
 // Completed. MeterValue: Recent (newest first), Energy, Power, Current,

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ocppkit/ocppkit/store"
+	"github.com/ocppkit/ocppkit/store/sqlitedb"
 )
 
 func Example() {
@@ -19,7 +20,7 @@ func Example() {
 	}
 	defer os.RemoveAll(dir)
 
-	db, err := store.Open(filepath.Join(dir, "ocpp.db"))
+	db, err := sqlitedb.Open(filepath.Join(dir, "ocpp.db"))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -4,13 +4,14 @@ import (
 	"context"
 	"time"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
 // LookupIDTag returns the id tag tag.
 func (s *Store) LookupIDTag(ctx context.Context, tag string) (*IDTag, error) {
 	var t IDTag
-	if err := s.ctx(ctx).Where("tag = ?", tag).Take(&t).Error; err != nil {
+	if err := take(s.ctx(ctx).Where("tag = ?", tag), &t); err != nil {
 		return nil, wrap(err, "id tag %q", tag)
 	}
 	return &t, nil
@@ -31,9 +32,11 @@ func (s *Store) UpsertIDTag(ctx context.Context, t IDTag) error {
 	if row.Status == "" {
 		row.Status = IDTagAccepted
 	}
-	err := s.ctx(ctx).Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "tag"}},
-		DoUpdates: clause.AssignmentColumns([]string{"status", "expiry_date", "parent_tag", "updated_at"}),
-	}).Create(&row).Error
+	_, err := s.exec(ctx, func(tx *gorm.DB) *gorm.DB {
+		return tx.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "tag"}},
+			DoUpdates: clause.AssignmentColumns([]string{"status", "expiry_date", "parent_tag", "updated_at"}),
+		}).Create(&row)
+	})
 	return wrap(err, "upsert id tag %q", t.Tag)
 }

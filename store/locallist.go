@@ -33,10 +33,10 @@ func (LocalList) TableName() string { return LocalListsTable }
 type LocalListEntry struct {
 	ID            uint         `gorm:"primaryKey" json:"id"`
 	ChargePointID uint         `gorm:"not null;uniqueIndex:idx_ocpp_local_list_entries_tag,priority:1" json:"charge_point_id"`
-	IDTag         string       `gorm:"column:id_tag;size:20;not null;uniqueIndex:idx_ocpp_local_list_entries_tag,priority:2" json:"id_tag"`
+	IDTag         string       `gorm:"column:id_tag;size:36;not null;uniqueIndex:idx_ocpp_local_list_entries_tag,priority:2" json:"id_tag"`
 	Status        string       `gorm:"size:20;not null" json:"status"` // OCPP AuthorizationStatus
 	ExpiryDate    *time.Time   `json:"expiry_date"`
-	ParentIDTag   string       `gorm:"column:parent_id_tag;size:20" json:"parent_id_tag"`
+	ParentIDTag   string       `gorm:"column:parent_id_tag;size:36" json:"parent_id_tag"`
 	CreatedAt     time.Time    `json:"created_at"`
 	UpdatedAt     time.Time    `json:"updated_at"`
 	ChargePoint   *ChargePoint `gorm:"constraint:OnDelete:CASCADE" json:"charge_point,omitempty"`
@@ -61,7 +61,7 @@ type LocalListUpdate struct {
 // Differential one upserts and removes).
 func (s *Store) ApplyLocalList(ctx context.Context, chargePointID uint, u LocalListUpdate) error {
 	now := dbTime(time.Now())
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		if err := upsertLocalListVersion(tx, chargePointID, u.Version, now); err != nil {
 			return err
 		}
@@ -106,7 +106,9 @@ func (s *Store) ApplyLocalList(ctx context.Context, chargePointID uint, u LocalL
 // SetLocalListVersion records the list version a charge point reported
 // (GetLocalListVersion), leaving the entries as they are.
 func (s *Store) SetLocalListVersion(ctx context.Context, chargePointID uint, version int) error {
-	err := upsertLocalListVersion(s.ctx(ctx), chargePointID, version, dbTime(time.Now()))
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		return upsertLocalListVersion(tx, chargePointID, version, dbTime(time.Now()))
+	})
 	return wrap(err, "set local list version of charge point %d", chargePointID)
 }
 
@@ -121,7 +123,7 @@ func upsertLocalListVersion(tx *gorm.DB, chargePointID uint, version int, now ti
 // point; ErrNotFound when none is known.
 func (s *Store) LocalListVersion(ctx context.Context, chargePointID uint) (int, error) {
 	var l LocalList
-	if err := s.ctx(ctx).Where("charge_point_id = ?", chargePointID).Take(&l).Error; err != nil {
+	if err := take(s.ctx(ctx).Where("charge_point_id = ?", chargePointID), &l); err != nil {
 		return 0, wrap(err, "local list version of charge point %d", chargePointID)
 	}
 	return l.Version, nil

@@ -365,7 +365,23 @@ func (l *MessageLog) insert(ctx context.Context, rows []Message) (err error) {
 	if err := l.prepare(ctx); err != nil {
 		return err
 	}
-	tx, err := l.sql.BeginTx(ctx, nil)
+	// The store's other writers wait (see write.go). The transaction
+	// begins with an INSERT, so even a deferred BEGIN takes the write lock
+	// before it reads anything.
+	unlock, err := lockWrites(ctx, l.sql)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	conn, err := l.sql.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if err := raiseBusyTimeout(ctx, conn); err != nil {
+		return err
+	}
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // LogMessages appends frames to the raw frame log (CreatedAt defaults to now).
@@ -20,7 +22,8 @@ func (s *Store) LogMessages(ctx context.Context, msgs ...Message) error {
 		m.CreatedAt = dbTime(m.CreatedAt)
 		rows[i] = m
 	}
-	return wrap(s.ctx(ctx).CreateInBatches(rows, 500).Error, "log %d messages", len(rows))
+	_, err := s.exec(ctx, func(tx *gorm.DB) *gorm.DB { return tx.CreateInBatches(rows, 500) })
+	return wrap(err, "log %d messages", len(rows))
 }
 
 // pruneChunk is how many frames one DELETE of PruneMessages removes at
@@ -29,9 +32,9 @@ func (s *Store) LogMessages(ctx context.Context, msgs ...Message) error {
 const pruneChunk = 10_000
 
 // PruneMessages deletes the frames logged before olderThan and returns how
-// many were deleted. Frames are appended in time order, so it deletes by
-// id, every frame before the first one logged at or after olderThan: the
-// search reads only the rows it deletes, created_at needs no index, and the
+// many were deleted. Rows are appended in time order, so it deletes by id,
+// every row before the first one logged at or after olderThan: the search
+// reads only the rows it deletes, created_at needs no index, and the
 // deleting goes in statements of at most pruneChunk rows.
 func (s *Store) PruneMessages(ctx context.Context, olderThan time.Time) (int64, error) {
 	var total int64
@@ -59,17 +62,17 @@ func (s *Store) pruneMessagesChunk(ctx context.Context, olderThan time.Time) (n 
 		return 0, false, nil // empty
 	}
 	end := oldest[0] + pruneChunk
-	q := s.ctx(ctx).Where("id < ? AND created_at < ?", end, cutoff) // none is recent: all old ones go
+	where := func(tx *gorm.DB) *gorm.DB { return tx.Where("id < ? AND created_at < ?", end, cutoff) } // none is recent: all old ones go
 	if len(first) == 1 {
 		more = first[0] > end
 		end = min(end, first[0])
-		q = s.ctx(ctx).Where("id < ?", end)
+		where = func(tx *gorm.DB) *gorm.DB { return tx.Where("id < ?", end) }
 	} else {
 		more = true
 	}
-	res := q.Delete(&Message{})
-	if res.Error != nil {
-		return 0, false, wrap(res.Error, "prune messages")
+	n, err = s.exec(ctx, func(tx *gorm.DB) *gorm.DB { return where(tx).Delete(&Message{}) })
+	if err != nil {
+		return 0, false, wrap(err, "prune messages")
 	}
-	return res.RowsAffected, more && res.RowsAffected > 0, nil
+	return n, more && n > 0, nil
 }

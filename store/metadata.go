@@ -11,9 +11,9 @@ import (
 // transaction (read, merge, write under the row lock), leaving other keys
 // as they are.
 func (s *Store) SetMetadata(ctx context.Context, id uint, values map[string]any) error {
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		var cp ChargePoint
-		if err := lockRow(tx).Select("id", "metadata").Take(&cp, id).Error; err != nil {
+		if err := take(lockRow(tx).Select("id", "metadata"), &cp, id); err != nil {
 			return err
 		}
 		if cp.Metadata == nil {

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
 )
 
@@ -34,7 +33,7 @@ const (
 	DefaultWriteTimeout = 5 * time.Second
 )
 
-// meterInsertChunk is the number of rows per gorm multi-row INSERT: 500 rows × 14
+// meterInsertChunk is the number of rows per gorm multi-row INSERT: 500 rows × 16
 // columns stays far below SQLite's (32766) and PostgreSQL's (65535) limits on
 // bound parameters.
 const meterInsertChunk = 500
@@ -114,6 +113,8 @@ const (
 
 type meterRequest struct {
 	rows  []MeterValue
+	event *TransactionEvent // a 2.0.1 TransactionEvent recorded with the rows, or nil
+	dup   bool              // the event was recorded before: nothing written (set before done)
 	state atomic.Int32
 	done  chan error // buffered, 1
 }
@@ -148,7 +149,7 @@ func NewMeterWriter(db *gorm.DB, cfg MeterWriterConfig) *MeterWriter {
 // For every row with a ChargingSessionID that is an energy register reading
 // (Energy.Active.Import.Register, no phase, not SignedData), the session's
 // EnergyConsumed becomes (reading in Wh − MeterStart)/1000 kWh, never
-// negative, if the session is Active and the reading is not older than the
+// negative, if the session is still running and the reading is not older than the
 // one EnergyConsumed was last computed from.
 //
 // If ctx ends while the rows are still queued, Write returns ctx.Err() and
@@ -158,10 +159,33 @@ func (w *MeterWriter) Write(ctx context.Context, rows []MeterValue) error {
 	if len(rows) == 0 {
 		return nil
 	}
+	return w.enqueue(ctx, &meterRequest{rows: rows, done: make(chan error, 1)})
+}
+
+// WriteTransactionEvent stores the OCPP 2.0.1 TransactionEvent ev of a
+// session that exists (ev.ChargingSessionID set) together with its meter
+// values rows, as Write does, in the shared transaction of the rows of
+// other callers: the path of the many Updated events of a session whose
+// state they do not change (Store.RecordTransactionEvent is the path of
+// the others).
+//
+// It is idempotent: an event whose session, seqNo and timestamp are
+// already recorded (a retry of a message whose reply was lost) writes
+// nothing and returns duplicate=true, rows included. ev.ReceivedAt
+// defaults to now.
+func (w *MeterWriter) WriteTransactionEvent(ctx context.Context, ev TransactionEvent, rows []MeterValue) (duplicate bool, err error) {
+	req := &meterRequest{rows: rows, event: &ev, done: make(chan error, 1)}
+	if err := w.enqueue(ctx, req); err != nil {
+		return false, err
+	}
+	return req.dup, nil
+}
+
+// enqueue hands req to the writer and waits for its outcome.
+func (w *MeterWriter) enqueue(ctx context.Context, req *meterRequest) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	req := &meterRequest{rows: rows, done: make(chan error, 1)}
 	w.mu.RLock()
 	if w.closed {
 		w.mu.RUnlock()
@@ -305,11 +329,12 @@ var meterStmtSizes = []int{100, 10, 1}
 var meterColumns = []string{
 	"charge_point_id", "charging_session_id", "connector_id", "transaction_id", "measurand", "value",
 	"raw_value", "unit", "phase", "context", "location", "format", "timestamp", "created_at",
+	"evse_id", "signed_data",
 }
 
 // meterColumnList is meterColumns for SQL.
 var meterColumnList = `charge_point_id, charging_session_id, connector_id, transaction_id, measurand, value,
-	raw_value, unit, phase, context, location, format, "timestamp", created_at`
+	raw_value, unit, phase, context, location, format, "timestamp", created_at, evse_id, signed_data`
 
 // insertMeterArrays inserts a batch on PostgreSQL in one statement: each
 // column travels as one array parameter (binary, like COPY), unnest turns
@@ -317,7 +342,8 @@ var meterColumnList = `charge_point_id, charging_session_id, connector_id, trans
 // stored — which COPY cannot do.
 var insertMeterArrays = "INSERT INTO " + MeterValuesTable + " (" + meterColumnList + ") SELECT * FROM unnest(" +
 	"$1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::double precision[], $7::text[], " +
-	"$8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::timestamptz[], $14::timestamptz[]" +
+	"$8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::timestamptz[], $14::timestamptz[], " +
+	"$15::bigint[], $16::text[]" +
 	") ON CONFLICT DO NOTHING"
 
 // meterArrays returns the columns of rows as the parameters of
@@ -328,9 +354,13 @@ func meterArrays(rows []MeterValue) []any {
 	measurand, value, raw, unit := make([]string, n), make([]float64, n), make([]string, n), make([]string, n)
 	phase, ctx, loc, format := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	ts, created := make([]time.Time, n), make([]time.Time, n)
+	evse, signed := make([]int64, n), make([]*string, n)
 	for i := range rows {
 		mv := &rows[i]
-		cp[i], conn[i] = int64(mv.ChargePointID), int64(mv.ConnectorID)
+		cp[i], conn[i], evse[i] = int64(mv.ChargePointID), int64(mv.ConnectorID), int64(mv.EVSEID)
+		if mv.SignedData != "" {
+			signed[i] = &mv.SignedData
+		}
 		if mv.ChargingSessionID != nil {
 			v := int64(*mv.ChargingSessionID)
 			sess[i] = &v
@@ -343,7 +373,7 @@ func meterArrays(rows []MeterValue) []any {
 		phase[i], ctx[i], loc[i], format[i] = mv.Phase, mv.Context, mv.Location, mv.Format
 		ts[i], created[i] = mv.Timestamp, mv.CreatedAt
 	}
-	return []any{cp, sess, conn, tx, measurand, value, raw, unit, phase, ctx, loc, format, ts, created}
+	return []any{cp, sess, conn, tx, measurand, value, raw, unit, phase, ctx, loc, format, ts, created, evse, signed}
 }
 
 // meterArgs appends the values of mv's meterColumns to args.
@@ -355,8 +385,13 @@ func meterArgs(args []any, mv *MeterValue) []any {
 	if mv.TransactionID != nil {
 		tx = int64(*mv.TransactionID)
 	}
+	var signed any
+	if mv.SignedData != "" {
+		signed = mv.SignedData
+	}
 	return append(args, int64(mv.ChargePointID), sess, int64(mv.ConnectorID), tx, mv.Measurand, mv.Value,
-		mv.RawValue, mv.Unit, mv.Phase, mv.Context, mv.Location, mv.Format, mv.Timestamp, mv.CreatedAt)
+		mv.RawValue, mv.Unit, mv.Phase, mv.Context, mv.Location, mv.Format, mv.Timestamp, mv.CreatedAt,
+		int64(mv.EVSEID), signed)
 }
 
 // prepare prepares the INSERT statements on the *sql.DB under w.db.
@@ -424,45 +459,79 @@ func (w *MeterWriter) placeholder(p int) string {
 // *sql.DB): building a 2000-row INSERT through gorm's reflection and
 // re-parsing it for every batch cost more than the database's own work.
 func (w *MeterWriter) commit(reqs []*meterRequest) error {
-	total := 0
-	for _, r := range reqs {
-		total += len(r.rows)
-	}
 	now := dbTime(time.Now())
-	rows := make([]MeterValue, 0, total)
-	for _, r := range reqs {
-		for _, mv := range r.rows {
-			rows = append(rows, normalizeMeterValue(mv, now))
-		}
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), w.cfg.WriteTimeout)
 	defer cancel()
-	err := w.commitRows(ctx, rows)
-	w.observe(len(rows), now, err)
+	n, err := w.commitRows(ctx, reqs, now)
+	w.observe(n, now, err)
 	if err != nil {
 		// Prepare afresh next time: the failure may have been the schema
 		// changing under the statements, or their connection breaking.
 		w.closeStmts()
 	}
-	return wrap(err, "write %d meter values", len(rows))
+	return wrap(err, "write %d meter values", n)
 }
 
-func (w *MeterWriter) commitRows(ctx context.Context, rows []MeterValue) (err error) {
+// rowsOf returns the normalised rows of the requests whose event (if any)
+// is not a duplicate.
+func rowsOf(reqs []*meterRequest, now time.Time) []MeterValue {
+	total := 0
+	for _, r := range reqs {
+		if !r.dup {
+			total += len(r.rows)
+		}
+	}
+	rows := make([]MeterValue, 0, total)
+	for _, r := range reqs {
+		if r.dup {
+			continue
+		}
+		for _, mv := range r.rows {
+			rows = append(rows, normalizeMeterValue(mv, now))
+		}
+	}
+	return rows
+}
+
+func (w *MeterWriter) commitRows(ctx context.Context, reqs []*meterRequest, now time.Time) (n int, err error) {
 	if w.pg {
-		return w.copyRows(ctx, rows)
+		return w.copyRows(ctx, reqs, now)
 	}
 	if err := w.prepare(ctx); err != nil {
-		return err
+		return 0, err
 	}
-	tx, err := w.sql.BeginTx(ctx, nil)
+	// The store's other writers wait (see write.go). The transaction
+	// begins with an INSERT, so even a deferred BEGIN (a host's default
+	// DSN) takes the write lock before it reads anything: it cannot fail
+	// to upgrade, and database/sql's transaction keeps the prepared
+	// statements usable.
+	unlock, err := lockWrites(ctx, w.sql)
 	if err != nil {
-		return err
+		return 0, err
+	}
+	defer unlock()
+	conn, err := w.sql.Conn(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	if err := raiseBusyTimeout(ctx, conn); err != nil {
+		return 0, err
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
 	}
 	defer func() {
 		if err != nil {
 			_ = tx.Rollback()
 		}
 	}()
+	if err := w.claimEvents(ctx, sqlKeys(tx), reqs, now); err != nil {
+		return 0, err
+	}
+	rows := rowsOf(reqs, now)
+	n = len(rows)
 	args := make([]any, 0, meterStmtSizes[0]*len(meterColumns))
 	rest := rows
 	for _, n := range meterStmtSizes {
@@ -476,15 +545,15 @@ func (w *MeterWriter) commitRows(ctx context.Context, rows []MeterValue) (err er
 				args = meterArgs(args, &rest[i])
 			}
 			if _, err := st.ExecContext(ctx, args...); err != nil {
-				return err
+				return len(rows), err
 			}
 			rest = rest[n:]
 		}
 	}
 	if err := w.updateSessionEnergy(ctx, sqlExec(tx), rows); err != nil {
-		return err
+		return len(rows), err
 	}
-	return tx.Commit()
+	return len(rows), tx.Commit()
 }
 
 // copyRows is commitRows on PostgreSQL: the rows go in as column arrays in
@@ -492,25 +561,33 @@ func (w *MeterWriter) commitRows(ctx context.Context, rows []MeterValue) (err er
 // connection under database/sql. Like the COPY it replaced, one round trip
 // carries the batch in binary (multi-row INSERTs spent most of a batch in
 // round trips and planning); unlike COPY, it skips readings already stored.
-func (w *MeterWriter) copyRows(ctx context.Context, rows []MeterValue) error {
+func (w *MeterWriter) copyRows(ctx context.Context, reqs []*meterRequest, now time.Time) (n int, err error) {
 	if w.sql == nil {
 		db, err := w.db.DB()
 		if err != nil {
-			return err
+			return 0, err
 		}
 		w.sql = db
 	}
 	conn, err := w.sql.Conn(ctx)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer conn.Close()
-	return conn.Raw(func(dc any) error {
-		sc, ok := dc.(*stdlib.Conn)
+	err = conn.Raw(func(dc any) error {
+		// pgx's database/sql driver (gorm.io/driver/postgres) exposes its
+		// *pgx.Conn; asserting the method, not the type, keeps the store
+		// free of the driver package.
+		sc, ok := dc.(interface{ Conn() *pgx.Conn })
 		if !ok {
-			return fmt.Errorf("PostgreSQL driver connection is %T, want pgx's stdlib.Conn", dc)
+			return fmt.Errorf("PostgreSQL driver connection is %T, want pgx's (stdlib.Conn)", dc)
 		}
 		return pgx.BeginFunc(ctx, sc.Conn(), func(tx pgx.Tx) error {
+			if err := w.claimEvents(ctx, pgxKeys(tx), reqs, now); err != nil {
+				return err
+			}
+			rows := rowsOf(reqs, now)
+			n = len(rows)
 			if _, err := tx.Exec(ctx, insertMeterArrays, meterArrays(rows)...); err != nil {
 				return err
 			}
@@ -520,6 +597,7 @@ func (w *MeterWriter) copyRows(ctx context.Context, rows []MeterValue) error {
 			}, rows)
 		})
 	})
+	return n, err
 }
 
 // execFunc runs one statement; it lets updateSessionEnergy run in a
@@ -539,6 +617,9 @@ func normalizeMeterValue(mv MeterValue, now time.Time) MeterValue {
 	mv.ChargePoint, mv.ChargingSession = nil, nil
 	if mv.Measurand == "" {
 		mv.Measurand = MeasurandEnergy
+	}
+	if mv.EVSEID == 0 && mv.ConnectorID > 0 {
+		mv.EVSEID = mv.ConnectorID // 1.6's numbering
 	}
 	if mv.Unit == "" {
 		mv.Unit = "Wh"
@@ -624,9 +705,9 @@ func (w *MeterWriter) updateSessionEnergy(ctx context.Context, exec execFunc, ro
 			energy_updated_at = v.ts
 			FROM v
 			WHERE ocpp_charging_sessions.id = v.id
-			AND ocpp_charging_sessions.status = ` + w.placeholder(len(args)+1) + `
+			AND ocpp_charging_sessions.status <> ` + w.placeholder(len(args)+1) + `
 			AND (ocpp_charging_sessions.energy_updated_at IS NULL OR ocpp_charging_sessions.energy_updated_at <= v.ts)`)
-		args = append(args, SessionActive)
+		args = append(args, SessionCompleted)
 		if err := exec(ctx, sb.String(), args...); err != nil {
 			return err
 		}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/ocppkit/ocppkit/internal/testdb"
 	"github.com/ocppkit/ocppkit/store"
+	"github.com/ocppkit/ocppkit/store/sqlitedb"
 )
 
 func TestMigrateRecordsEveryVersion(t *testing.T) {
@@ -152,8 +153,8 @@ func TestMigrateConcurrently(t *testing.T) {
 				var err error
 				if i%2 == 0 { // a host's plain handle …
 					db, err = gorm.Open(sqlite.Open(path), &gorm.Config{Logger: logger.Discard})
-				} else { // … and store.Open's
-					db, err = store.Open(path)
+				} else { // … and sqlitedb.Open's
+					db, err = sqlitedb.Open(path)
 				}
 				if err != nil {
 					t.Fatal(err)
@@ -275,5 +276,62 @@ func TestMigrateUpgradesALegacyDatabase(t *testing.T) {
 			t.Fatalf("StopSession after the upgrade: %v", err)
 		}
 		newCP(t, s, fmt.Sprintf("NEW-%s", db.Dialector.Name()))
+	})
+}
+
+// TestMigrateSessionStatus: migration 0003_session_status gives running sessions, which
+// version 1 marked "Active", their connector's status (Charging when the
+// connector's status is not one a session follows), and leaves stopped
+// sessions Completed.
+func TestMigrateSessionStatus(t *testing.T) {
+	t.Parallel()
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		t.Parallel()
+		ctx := context.Background()
+		ms, err := store.Migrations(db.Dialector.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+		for _, stmt := range []struct {
+			sql  string
+			args []any
+		}{
+			{ms[0].SQL, nil},
+			{"CREATE TABLE " + store.SchemaMigrationsTable + " (version bigint PRIMARY KEY, name varchar(255) NOT NULL, applied_at timestamp NOT NULL)", nil},
+			{"INSERT INTO " + store.SchemaMigrationsTable + " (version, name, applied_at) VALUES (1, 'baseline', ?)", []any{at}},
+			{`INSERT INTO ocpp_charge_points (identifier, connected, metadata, created_at, updated_at) VALUES ('V1', false, '{}', ?, ?)`, []any{at, at}},
+			{`INSERT INTO ocpp_connectors (charge_point_id, connector_id, status, created_at, updated_at) SELECT id, 1, 'SuspendedEV', ?, ? FROM ocpp_charge_points`, []any{at, at}},
+			{`INSERT INTO ocpp_connectors (charge_point_id, connector_id, status, created_at, updated_at) SELECT id, 2, 'Available', ?, ? FROM ocpp_charge_points`, []any{at, at}},
+			{`INSERT INTO ocpp_charging_sessions (charge_point_id, connector_id, transaction_id, status, started_at, meter_start, energy_consumed, unmatched, created_at, updated_at)
+				SELECT id, 1, 1, 'Active', ?, 0, 0, false, ?, ? FROM ocpp_charge_points`, []any{at, at, at}},
+			{`INSERT INTO ocpp_charging_sessions (charge_point_id, connector_id, transaction_id, status, started_at, meter_start, energy_consumed, unmatched, created_at, updated_at)
+				SELECT id, 2, 2, 'Active', ?, 0, 0, false, ?, ? FROM ocpp_charge_points`, []any{at, at, at}},
+			{`INSERT INTO ocpp_charging_sessions (charge_point_id, connector_id, transaction_id, status, started_at, meter_start, energy_consumed, unmatched, created_at, updated_at)
+				SELECT id, 3, 3, 'Active', ?, 0, 0, false, ?, ? FROM ocpp_charge_points`, []any{at, at, at}},
+			{`INSERT INTO ocpp_charging_sessions (charge_point_id, connector_id, transaction_id, status, started_at, meter_start, energy_consumed, unmatched, created_at, updated_at)
+				SELECT id, 1, 4, 'Completed', ?, 0, 0, false, ?, ? FROM ocpp_charge_points`, []any{at, at, at}},
+		} {
+			if err := db.Exec(stmt.sql, stmt.args...).Error; err != nil {
+				t.Fatalf("%.60s: %v", stmt.sql, err)
+			}
+		}
+		if err := store.Migrate(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+		var sessions []store.ChargingSession
+		if err := db.Order("transaction_id").Find(&sessions).Error; err != nil {
+			t.Fatal(err)
+		}
+		want := []string{store.SessionSuspendedEV, store.SessionCharging, store.SessionCharging, store.SessionCompleted}
+		for i, s := range sessions {
+			if s.Status != want[i] {
+				t.Errorf("transaction %d: status %q, want %q", s.TransactionID, s.Status, want[i])
+			}
+		}
+		var active int64
+		if err := db.Model(&store.ChargingSession{}).Scopes(store.Active).Count(&active).Error; err != nil || active != 3 {
+			t.Errorf("Active sessions after the migration = %d, %v; want 3", active, err)
+		}
 	})
 }

@@ -4,6 +4,8 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"math"
+	"slices"
 	"strconv"
 	"time"
 
@@ -23,11 +25,38 @@ const (
 	MessagesTable         = "ocpp_messages"
 )
 
-// Session statuses.
+// Session statuses. While a session runs, its status follows its
+// connector's (StatusNotification): Preparing, Charging, SuspendedEV,
+// SuspendedEVSE or Finishing; once it stops it is Completed. The Active and
+// Completed scopes (and IsActive) tell the two apart.
 const (
-	SessionActive    = "Active"
-	SessionCompleted = "Completed"
+	SessionPreparing     = "Preparing"
+	SessionCharging      = "Charging"
+	SessionSuspendedEV   = "SuspendedEV"
+	SessionSuspendedEVSE = "SuspendedEVSE"
+	SessionFinishing     = "Finishing"
+	SessionCompleted     = "Completed"
+	// SessionActive was the status of every running session before
+	// migration 0003_session_status (which converts them); it is still the column's
+	// default, and a session with it counts as running.
+	SessionActive = "Active"
 )
+
+// RunningSessionStatuses are the statuses of a session that has not
+// stopped: what the Active scope selects.
+var RunningSessionStatuses = []string{SessionPreparing, SessionCharging, SessionSuspendedEV, SessionSuspendedEVSE, SessionFinishing, SessionActive}
+
+// sessionStatusOf returns the status a running session takes from its
+// connector's status, and whether the connector's status is one a
+// session follows (Available, Reserved, Unavailable, Faulted … are not: a
+// session keeps its last status through them).
+func sessionStatusOf(connectorStatus string) (string, bool) {
+	switch connectorStatus {
+	case SessionPreparing, SessionCharging, SessionSuspendedEV, SessionSuspendedEVSE, SessionFinishing:
+		return connectorStatus, true
+	}
+	return "", false
+}
 
 // ID tag statuses (OCPP 1.6 AuthorizationStatus values kept in the table).
 const (
@@ -138,6 +167,24 @@ type ChargePoint struct {
 	Node                  string     `gorm:"size:255;index:idx_ocpp_charge_points_node" json:"node"`
 	CreatedAt             time.Time  `json:"created_at"`
 	UpdatedAt             time.Time  `json:"updated_at"`
+
+	// OCPPVersion is the OCPP-J version of the charge point's last
+	// connection: "ocpp1.6" or "ocpp2.0.1" (ocpp.OCPP16, ocpp.OCPP201);
+	// empty until it first connects.
+	OCPPVersion string `gorm:"column:ocpp_version;size:20;not null;default:''" json:"ocpp_version"`
+	// BootReason is the reason of the last OCPP 2.0.1 BootNotification
+	// (PowerUp, RemoteReset, FirmwareUpdate, …); empty for 1.6.
+	BootReason string `gorm:"size:30;not null;default:''" json:"boot_reason"`
+
+	// Associations, filled only when preloaded, e.g. the active session
+	// of every charge point in one query for the lot:
+	//
+	//	db.Preload("ChargingSessions", store.Active).Find(&cps)
+	//
+	// The store never writes through them.
+	Connectors       []Connector       `json:"connectors,omitempty"`
+	ChargingSessions []ChargingSession `json:"charging_sessions,omitempty"`
+	MeterValues      []MeterValue      `json:"meter_values,omitempty"`
 }
 
 // TableName implements gorm's schema.Tabler.
@@ -165,12 +212,18 @@ func (cp *ChargePoint) ConnectorStatus(n int) (status, errorCode string, updated
 	return status, errorCode, updatedAt
 }
 
-// Connector is the last known state of one connector of a charge point
-// (connector 0 is the charge point as a whole).
+// Connector is the last known state of one connector of a charge point.
+//
+// EVSEID is the outlet number a host keys on, whatever the version: on
+// OCPP 1.6 the connectorId (so EVSEID == ConnectorID), on 2.0.1 the EVSE's
+// id; 0 is the charge point as a whole. ConnectorID is the protocol's
+// connector number as the station sent it: 1.6's connectorId, or 2.0.1's
+// connectorId within the EVSE (a 2.0.1 row with ConnectorID 0 is the EVSE
+// as a whole). (charge point, EVSEID, ConnectorID) is unique.
 type Connector struct {
 	ID              uint         `gorm:"primaryKey" json:"id"`
-	ChargePointID   uint         `gorm:"not null;uniqueIndex:idx_ocpp_connectors_charge_point_connector,priority:1" json:"charge_point_id"`
-	ConnectorID     int          `gorm:"not null;uniqueIndex:idx_ocpp_connectors_charge_point_connector,priority:2" json:"connector_id"`
+	ChargePointID   uint         `gorm:"not null;uniqueIndex:idx_ocpp_connectors_charge_point_evse_connector,priority:1" json:"charge_point_id"`
+	ConnectorID     int          `gorm:"not null;uniqueIndex:idx_ocpp_connectors_charge_point_evse_connector,priority:3" json:"connector_id"`
 	Status          string       `gorm:"size:50" json:"status"`
 	ErrorCode       string       `gorm:"size:50" json:"error_code"`
 	Info            string       `gorm:"size:255" json:"info"`
@@ -180,24 +233,41 @@ type Connector struct {
 	CreatedAt       time.Time    `json:"created_at"`
 	UpdatedAt       time.Time    `json:"updated_at"`
 	ChargePoint     *ChargePoint `gorm:"constraint:OnDelete:CASCADE" json:"charge_point,omitempty"`
+
+	EVSEID int `gorm:"column:evse_id;not null;default:0;uniqueIndex:idx_ocpp_connectors_charge_point_evse_connector,priority:2" json:"evse_id"`
 }
 
 // TableName implements gorm's schema.Tabler.
 func (Connector) TableName() string { return ConnectorsTable }
 
-// ChargingSession is one OCPP transaction.
+// ChargingSession is one OCPP transaction, of either version.
 //
-// TransactionID is the positive 31-bit id handed to the charge point, unique
-// among matched sessions across the system. An Unmatched session records a
-// StopTransaction whose transactionId the central system never issued: it
-// carries the reported id (unique per charge point among unmatched sessions).
+// TransactionID is a positive 31-bit id, unique among matched sessions
+// across the system: on OCPP 1.6 the transactionId handed to the charge
+// point; a 2.0.1 session gets one too, so that every session has an
+// integer handle, but its charge point knows it by StationTransactionID,
+// the string (at most 36 characters) it chose, unique per charge point. An
+// Unmatched session records a 1.6 StopTransaction whose transactionId the
+// central system never issued: it carries the reported id (unique per
+// charge point among unmatched sessions).
+//
+// EVSEID is the outlet number (1.6: the connectorId; 2.0.1: evse.id) and
+// ConnectorID the protocol's connector number, as for Connector; 0 when a
+// 2.0.1 station has not said yet. A 2.0.1 session's MeterStart is its
+// earliest energy register reading (taken at MeterStartAt) and MeterStop its
+// last; SeqNo is the highest TransactionEvent seqNo whose state it took, and
+// Offline says that some of its events happened while the station was
+// offline.
 type ChargingSession struct {
-	ID             uint       `gorm:"primaryKey" json:"id"`
-	ChargePointID  uint       `gorm:"not null;index:idx_ocpp_charging_sessions_connector,priority:1" json:"charge_point_id"`
-	ConnectorID    int        `gorm:"not null;index:idx_ocpp_charging_sessions_connector,priority:2" json:"connector_id"`
-	TransactionID  int        `gorm:"not null" json:"transaction_id"` // unique: see Migrate
-	IDTag          string     `gorm:"column:id_tag;size:20" json:"id_tag"`
-	Status         string     `gorm:"size:20;not null;default:Active;index:idx_ocpp_charging_sessions_connector,priority:3;index:idx_ocpp_charging_sessions_status" json:"status"`
+	ID            uint   `gorm:"primaryKey" json:"id"`
+	ChargePointID uint   `gorm:"not null;index:idx_ocpp_charging_sessions_evse,priority:1" json:"charge_point_id"`
+	ConnectorID   int    `gorm:"not null" json:"connector_id"`
+	TransactionID int    `gorm:"not null" json:"transaction_id"` // unique: see Migrate
+	IDTag         string `gorm:"column:id_tag;size:36" json:"id_tag"`
+	// Status follows the connector while the session runs (Preparing,
+	// Charging, SuspendedEV, SuspendedEVSE, Finishing) and is Completed
+	// once it stopped; see the Session… constants.
+	Status         string     `gorm:"size:20;not null;default:Active;index:idx_ocpp_charging_sessions_evse,priority:3;index:idx_ocpp_charging_sessions_status" json:"status"`
 	StartedAt      time.Time  `gorm:"not null;index:idx_ocpp_charging_sessions_started_at" json:"started_at"`
 	StoppedAt      *time.Time `json:"stopped_at"`
 	MeterStart     int        `gorm:"not null;default:0" json:"meter_start"`     // Wh
@@ -213,13 +283,22 @@ type ChargingSession struct {
 	CreatedAt       time.Time    `json:"created_at"`
 	UpdatedAt       time.Time    `json:"updated_at"`
 	ChargePoint     *ChargePoint `gorm:"constraint:OnDelete:CASCADE" json:"charge_point,omitempty"`
+
+	EVSEID               int        `gorm:"column:evse_id;not null;default:0;index:idx_ocpp_charging_sessions_evse,priority:2" json:"evse_id"`
+	StationTransactionID string     `gorm:"size:36;not null;default:''" json:"station_transaction_id"` // 2.0.1; unique per charge point: see Migrate
+	IDTokenType          string     `gorm:"size:20;not null;default:''" json:"id_token_type"`          // 2.0.1 IdTokenEnumType of IDTag
+	SeqNo                int        `gorm:"not null;default:0" json:"seq_no"`
+	Offline              bool       `gorm:"not null;default:false" json:"offline"`
+	RemoteStartID        *int       `json:"remote_start_id"` // 2.0.1 remoteStartId of a RequestStartTransaction
+	MeterStartAt         *time.Time `json:"meter_start_at"`  // 2.0.1: when MeterStart was read; nil until a reading came
 }
 
 // TableName implements gorm's schema.Tabler.
 func (ChargingSession) TableName() string { return ChargingSessionsTable }
 
-// IsActive reports whether the session is still running.
-func (s *ChargingSession) IsActive() bool { return s.Status == SessionActive }
+// IsActive reports whether the session is still running (its status is
+// one of RunningSessionStatuses, as the Active scope selects).
+func (s *ChargingSession) IsActive() bool { return slices.Contains(RunningSessionStatuses, s.Status) }
 
 // Duration is the time from StartedAt to StoppedAt, or to now while the
 // session has no StoppedAt. It is never negative.
@@ -234,48 +313,77 @@ func (s *ChargingSession) Duration() time.Duration {
 	return 0
 }
 
-// MeterValue is one sampled value of a MeterValues or StopTransaction message.
+// MarshalJSON encodes the session with EnergyConsumed rounded to whole Wh
+// (RoundKWh): computed from fractional readings, the kWh carry float noise
+// (0.001745999999984633) that has no place in an API.
+func (s ChargingSession) MarshalJSON() ([]byte, error) {
+	type plain ChargingSession // without this method
+	p := plain(s)
+	p.EnergyConsumed = RoundKWh(p.EnergyConsumed)
+	return json.Marshal(p)
+}
+
+// RoundKWh rounds an energy in kWh to whole Wh (three decimals), the
+// precision of OCPP's meterStart and meterStop: RoundKWh(0.0017459999) is
+// 0.002.
+func RoundKWh(kwh float64) float64 { return math.Round(kwh*1000) / 1000 }
+
+// MeterValue is one sampled value of a MeterValues, StopTransaction or
+// TransactionEvent message.
 //
 // Value is the parsed number; RawValue keeps the decimal string exactly as the
-// charge point sent it (sampledValue.value is a string on the wire, and signed
-// data is not a number at all).
+// charge point sent it (1.6's sampledValue.value is a string on the wire, and
+// signed data is not a number at all). A 2.0.1 value is a JSON number:
+// RawValue is its text as sent, Value the number times 10^multiplier of its
+// unitOfMeasure, in Unit.
 //
-// A reading is stored once: charge point, measurand, timestamp, connector,
-// transaction, phase, location and context are unique together
-// (idx_ocpp_meter_values_reading; the migration wraps the nullable ones in
+// A reading is stored once: charge point, measurand, timestamp, EVSE,
+// connector, transaction, phase, location and context are unique together
+// (idx_ocpp_meter_values_reading; the migrations wrap the nullable ones in
 // COALESCE), and the writers insert with ON CONFLICT DO NOTHING, so a
-// MeterValues resent after a lost reply, or a commit retried after its
-// connection broke, stores nothing twice.
+// MeterValues or TransactionEvent resent after a lost reply, or a commit
+// retried after its connection broke, stores nothing twice.
 type MeterValue struct {
 	ID                uint             `gorm:"primaryKey" json:"id"`
 	ChargePointID     uint             `gorm:"not null;uniqueIndex:idx_ocpp_meter_values_reading,priority:1" json:"charge_point_id"`
 	ChargingSessionID *uint            `gorm:"index:idx_ocpp_meter_values_session,priority:1" json:"charging_session_id"`
-	ConnectorID       int              `gorm:"not null;uniqueIndex:idx_ocpp_meter_values_reading,priority:4" json:"connector_id"`
-	TransactionID     *int             `gorm:"uniqueIndex:idx_ocpp_meter_values_reading,priority:5" json:"transaction_id"`
+	ConnectorID       int              `gorm:"not null;uniqueIndex:idx_ocpp_meter_values_reading,priority:5" json:"connector_id"`
+	TransactionID     *int             `gorm:"uniqueIndex:idx_ocpp_meter_values_reading,priority:6" json:"transaction_id"`
 	Measurand         string           `gorm:"size:50;not null;default:Energy.Active.Import.Register;uniqueIndex:idx_ocpp_meter_values_reading,priority:2" json:"measurand"`
 	Value             float64          `gorm:"not null" json:"value"`
 	RawValue          string           `gorm:"type:text" json:"raw_value"`
 	Unit              string           `gorm:"size:20;not null;default:Wh" json:"unit"`
-	Phase             string           `gorm:"size:20;uniqueIndex:idx_ocpp_meter_values_reading,priority:6" json:"phase"`
-	Context           string           `gorm:"size:50;uniqueIndex:idx_ocpp_meter_values_reading,priority:8" json:"context"`
-	Location          string           `gorm:"size:20;uniqueIndex:idx_ocpp_meter_values_reading,priority:7" json:"location"`
+	Phase             string           `gorm:"size:20;uniqueIndex:idx_ocpp_meter_values_reading,priority:7" json:"phase"`
+	Context           string           `gorm:"size:50;uniqueIndex:idx_ocpp_meter_values_reading,priority:9" json:"context"`
+	Location          string           `gorm:"size:20;uniqueIndex:idx_ocpp_meter_values_reading,priority:8" json:"location"`
 	Format            string           `gorm:"size:20" json:"format"`
 	Timestamp         time.Time        `gorm:"not null;uniqueIndex:idx_ocpp_meter_values_reading,priority:3;index:idx_ocpp_meter_values_session,priority:2" json:"timestamp"`
 	CreatedAt         time.Time        `json:"created_at"`
 	ChargePoint       *ChargePoint     `gorm:"constraint:OnDelete:CASCADE" json:"charge_point,omitempty"`
 	ChargingSession   *ChargingSession `gorm:"constraint:OnDelete:CASCADE" json:"charging_session,omitempty"`
+
+	// EVSEID is the outlet number, as for Connector: 1.6's connectorId
+	// (EVSEID == ConnectorID), 2.0.1's evseId (0: the station's main
+	// meter). Writers take EVSEID 0 with a ConnectorID > 0 for 1.6's
+	// numbering and store EVSEID = ConnectorID.
+	EVSEID int `gorm:"column:evse_id;not null;default:0;uniqueIndex:idx_ocpp_meter_values_reading,priority:4" json:"evse_id"`
+	// SignedData is a 2.0.1 sampledValue's signedMeterValue, as received
+	// (JSON); 1.6 signed data stays in RawValue with Format SignedData.
+	SignedData string `gorm:"type:text" json:"signed_data,omitempty"`
 }
 
 // TableName implements gorm's schema.Tabler.
 func (MeterValue) TableName() string { return MeterValuesTable }
 
-// IDTag is an authorization identifier (RFID card, app token …).
+// IDTag is an authorization identifier (RFID card, app token …): a 1.6
+// idTag or the value of a 2.0.1 idToken (at most 36 characters), whatever
+// its type.
 type IDTag struct {
 	ID         uint       `gorm:"primaryKey" json:"id"`
-	Tag        string     `gorm:"size:20;not null;uniqueIndex:idx_ocpp_id_tags_tag" json:"tag"`
+	Tag        string     `gorm:"size:36;not null;uniqueIndex:idx_ocpp_id_tags_tag" json:"tag"`
 	Status     string     `gorm:"size:20;not null;default:Accepted" json:"status"`
 	ExpiryDate *time.Time `json:"expiry_date"`
-	ParentTag  string     `gorm:"size:20" json:"parent_tag"`
+	ParentTag  string     `gorm:"size:36" json:"parent_tag"`
 	CreatedAt  time.Time  `json:"created_at"`
 	UpdatedAt  time.Time  `json:"updated_at"`
 }
@@ -300,6 +408,10 @@ type Command struct {
 	SentAt           *time.Time `json:"sent_at"`
 	CompletedAt      *time.Time `json:"completed_at"`
 	ExpiresAt        *time.Time `json:"expires_at"`
+
+	// OCPPVersion is the version of the command's message: "ocpp1.6" or
+	// "ocpp2.0.1". It is delivered only to a charge point speaking it.
+	OCPPVersion string `gorm:"column:ocpp_version;size:20;not null;default:''" json:"ocpp_version"`
 }
 
 // TableName implements gorm's schema.Tabler.
@@ -346,5 +458,6 @@ func (Message) TableName() string { return MessagesTable }
 // Models lists every model of the package, in migration order.
 func Models() []any {
 	return []any{&ChargePoint{}, &Connector{}, &ChargingSession{}, &MeterValue{}, &IDTag{}, &Command{}, &Message{},
-		&Reservation{}, &LocalList{}, &LocalListEntry{}, &ChargingProfile{}, &ConfigurationKey{}, &StatusReport{}, &SecurityEvent{}}
+		&Reservation{}, &LocalList{}, &LocalListEntry{}, &ChargingProfile{}, &ConfigurationKey{}, &StatusReport{}, &SecurityEvent{},
+		&TransactionEvent{}, &Variable{}, &UnknownChargePoint{}}
 }

@@ -27,8 +27,8 @@ type Reservation struct {
 	ChargePointID uint         `gorm:"not null;uniqueIndex:idx_ocpp_reservations_charge_point_reservation,priority:1;index:idx_ocpp_reservations_status,priority:2" json:"charge_point_id"`
 	ReservationID int          `gorm:"not null;uniqueIndex:idx_ocpp_reservations_charge_point_reservation,priority:2" json:"reservation_id"`
 	ConnectorID   int          `gorm:"not null" json:"connector_id"`
-	IDTag         string       `gorm:"column:id_tag;size:20;not null" json:"id_tag"`
-	ParentIDTag   string       `gorm:"column:parent_id_tag;size:20" json:"parent_id_tag"`
+	IDTag         string       `gorm:"column:id_tag;size:36;not null" json:"id_tag"`
+	ParentIDTag   string       `gorm:"column:parent_id_tag;size:36" json:"parent_id_tag"`
 	ExpiryDate    time.Time    `gorm:"not null;index:idx_ocpp_reservations_expiry" json:"expiry_date"`
 	Status        string       `gorm:"size:20;not null;default:Active;index:idx_ocpp_reservations_status,priority:1" json:"status"`
 	SessionID     *uint        `json:"session_id"` // the charging session that used it
@@ -36,6 +36,12 @@ type Reservation struct {
 	CreatedAt     time.Time    `json:"created_at"`
 	UpdatedAt     time.Time    `json:"updated_at"`
 	ChargePoint   *ChargePoint `gorm:"constraint:OnDelete:CASCADE" json:"charge_point,omitempty"`
+
+	// EVSEID is the outlet reserved (0: any), as for Connector: 1.6's
+	// connectorId, 2.0.1's evseId. A 2.0.1 reservation has ConnectorID 0.
+	// SaveReservation takes EVSEID 0 with a ConnectorID > 0 for 1.6's
+	// numbering.
+	EVSEID int `gorm:"column:evse_id;not null;default:0" json:"evse_id"`
 }
 
 // TableName implements gorm's schema.Tabler.
@@ -51,9 +57,13 @@ func (r *Reservation) IsActive(now time.Time) bool {
 // that id (whatever its status), as Active.
 func (s *Store) SaveReservation(ctx context.Context, r Reservation) (*Reservation, error) {
 	now := dbTime(time.Now())
+	if r.EVSEID == 0 && r.ConnectorID > 0 {
+		r.EVSEID = r.ConnectorID // 1.6's numbering
+	}
 	row := Reservation{
 		ChargePointID: r.ChargePointID,
 		ReservationID: r.ReservationID,
+		EVSEID:        r.EVSEID,
 		ConnectorID:   r.ConnectorID,
 		IDTag:         r.IDTag,
 		ParentIDTag:   r.ParentIDTag,
@@ -62,11 +72,12 @@ func (s *Store) SaveReservation(ctx context.Context, r Reservation) (*Reservatio
 		CreatedAt:     now,
 		UpdatedAt:     now,
 	}
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		err := tx.Clauses(clause.OnConflict{
 			Columns: []clause.Column{{Name: "charge_point_id"}, {Name: "reservation_id"}},
 			DoUpdates: clause.Assignments(map[string]any{
 				"connector_id":  row.ConnectorID,
+				"evse_id":       row.EVSEID,
 				"id_tag":        row.IDTag,
 				"parent_id_tag": row.ParentIDTag,
 				"expiry_date":   row.ExpiryDate,
@@ -79,7 +90,7 @@ func (s *Store) SaveReservation(ctx context.Context, r Reservation) (*Reservatio
 		if err != nil {
 			return err
 		}
-		return tx.Where("charge_point_id = ? AND reservation_id = ?", r.ChargePointID, r.ReservationID).Take(&row).Error
+		return take(tx.Where("charge_point_id = ? AND reservation_id = ?", r.ChargePointID, r.ReservationID), &row)
 	})
 	if err != nil {
 		return nil, wrap(err, "save reservation %d of charge point %d", r.ReservationID, r.ChargePointID)
@@ -96,8 +107,8 @@ func (s *Store) SaveReservation(ctx context.Context, r Reservation) (*Reservatio
 // ErrNotFound when there is no such reservation.
 func (s *Store) UseReservation(ctx context.Context, chargePointID uint, reservationID int, sessionID uint, at time.Time) (r *Reservation, changed bool, err error) {
 	r = &Reservation{}
-	err = s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := lockRow(tx).Where("charge_point_id = ? AND reservation_id = ?", chargePointID, reservationID).Take(r).Error; err != nil {
+	err = s.write(ctx, func(tx *gorm.DB) error {
+		if err := take(lockRow(tx).Where("charge_point_id = ? AND reservation_id = ?", chargePointID, reservationID), r); err != nil {
 			return err
 		}
 		if r.Status != ReservationActive {
@@ -120,19 +131,27 @@ func (s *Store) UseReservation(ctx context.Context, chargePointID uint, reservat
 // CancelReservation) and returns it. A reservation in another status is
 // returned unchanged. ErrNotFound when there is no such reservation.
 func (s *Store) CancelReservation(ctx context.Context, chargePointID uint, reservationID int) (*Reservation, error) {
+	return s.EndReservation(ctx, chargePointID, reservationID, ReservationCancelled)
+}
+
+// EndReservation marks an Active reservation with status (Cancelled or
+// Expired: a 2.0.1 ReservationStatusUpdate tells that the station removed
+// it or that it expired) and returns it. A reservation in another status
+// is returned unchanged. ErrNotFound when there is no such reservation.
+func (s *Store) EndReservation(ctx context.Context, chargePointID uint, reservationID int, status string) (*Reservation, error) {
 	var r Reservation
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := lockRow(tx).Where("charge_point_id = ? AND reservation_id = ?", chargePointID, reservationID).Take(&r).Error; err != nil {
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		if err := take(lockRow(tx).Where("charge_point_id = ? AND reservation_id = ?", chargePointID, reservationID), &r); err != nil {
 			return err
 		}
 		if r.Status != ReservationActive {
 			return nil
 		}
-		r.Status, r.UpdatedAt = ReservationCancelled, dbTime(time.Now())
+		r.Status, r.UpdatedAt = status, dbTime(time.Now())
 		return tx.Model(&Reservation{}).Where("id = ?", r.ID).Updates(map[string]any{"status": r.Status, "updated_at": r.UpdatedAt}).Error
 	})
 	if err != nil {
-		return nil, wrap(err, "cancel reservation %d of charge point %d", reservationID, chargePointID)
+		return nil, wrap(err, "end reservation %d of charge point %d", reservationID, chargePointID)
 	}
 	return &r, nil
 }
@@ -142,7 +161,7 @@ func (s *Store) CancelReservation(ctx context.Context, chargePointID uint, reser
 // remote client calls it periodically; Reservations calls it lazily.
 func (s *Store) ExpireReservations(ctx context.Context, now time.Time) ([]Reservation, error) {
 	var rs []Reservation
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		if err := lockRow(tx).Where("status = ? AND expiry_date <= ?", ReservationActive, dbTime(now)).Order("id").Find(&rs).Error; err != nil {
 			return err
 		}
@@ -169,9 +188,11 @@ func (s *Store) ExpireReservations(ctx context.Context, now time.Time) ([]Reserv
 // restricts the result to Active ones.
 func (s *Store) Reservations(ctx context.Context, chargePointID uint, now time.Time, activeOnly bool) ([]Reservation, error) {
 	t := dbTime(now)
-	err := s.ctx(ctx).Model(&Reservation{}).
-		Where("charge_point_id = ? AND status = ? AND expiry_date <= ?", chargePointID, ReservationActive, t).
-		Updates(map[string]any{"status": ReservationExpired, "updated_at": dbTime(time.Now())}).Error
+	_, err := s.exec(ctx, func(tx *gorm.DB) *gorm.DB {
+		return tx.Model(&Reservation{}).
+			Where("charge_point_id = ? AND status = ? AND expiry_date <= ?", chargePointID, ReservationActive, t).
+			Updates(map[string]any{"status": ReservationExpired, "updated_at": dbTime(time.Now())})
+	})
 	if err != nil {
 		return nil, wrap(err, "expire reservations of charge point %d", chargePointID)
 	}
@@ -190,7 +211,7 @@ func (s *Store) Reservations(ctx context.Context, chargePointID uint, now time.T
 // charge point.
 func (s *Store) ReservationByID(ctx context.Context, chargePointID uint, reservationID int) (*Reservation, error) {
 	var r Reservation
-	err := s.ctx(ctx).Where("charge_point_id = ? AND reservation_id = ?", chargePointID, reservationID).Take(&r).Error
+	err := take(s.ctx(ctx).Where("charge_point_id = ? AND reservation_id = ?", chargePointID, reservationID), &r)
 	if err != nil {
 		return nil, wrap(err, "reservation %d of charge point %d", reservationID, chargePointID)
 	}

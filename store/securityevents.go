@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // SecurityEventsTable holds the security events charge points report.
@@ -36,7 +38,8 @@ func (s *Store) RecordSecurityEvent(ctx context.Context, e *SecurityEvent) error
 		e.Timestamp = e.ReceivedAt
 	}
 	e.ReceivedAt, e.Timestamp, e.CreatedAt = dbTime(e.ReceivedAt), dbTime(e.Timestamp), now
-	return wrap(s.ctx(ctx).Create(e).Error, "record security event %q of charge point %d", e.Type, e.ChargePointID)
+	_, err := s.exec(ctx, func(tx *gorm.DB) *gorm.DB { return tx.Create(e) })
+	return wrap(err, "record security event %q of charge point %d", e.Type, e.ChargePointID)
 }
 
 // SecurityEvents returns the security events of a charge point, newest

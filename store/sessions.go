@@ -50,21 +50,25 @@ func newTransactionID() int { return int(rand.Int32N(math.MaxInt32)) + 1 }
 // StartedAt and MeterStart returns the existing session (same TransactionID)
 // with created=false. Otherwise a session with a new random TransactionID is
 // created (unique across the system by the database's unique index, so
-// several nodes never hand out the same id); an Active session left on the
+// several nodes never hand out the same id); a running session left on the
 // same connector is closed first (Completed, StopReason "Other", StoppedAt =
 // the new StartedAt), keeping one active session per connector.
+//
+// The new session's Status is its connector's last status when that is
+// Preparing, Charging, SuspendedEV or SuspendedEVSE, else Charging; from
+// then on UpdateConnectorStatus keeps it in step with the connector.
 func (s *Store) StartSession(ctx context.Context, in StartSession) (sess *ChargingSession, created bool, err error) {
 	startedAt := dbTime(in.StartedAt)
-	err = s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.write(ctx, func(tx *gorm.DB) error {
 		// Serialise transaction messages of one charge point (PostgreSQL).
 		var cp ChargePoint
-		if err := lockRow(tx).Select("id").Take(&cp, in.ChargePointID).Error; err != nil {
+		if err := take(lockRow(tx).Select("id"), &cp, in.ChargePointID); err != nil {
 			return err
 		}
 		var existing ChargingSession
-		err := tx.Where("charge_point_id = ? AND connector_id = ? AND id_tag = ? AND started_at = ? AND meter_start = ? AND unmatched = ?",
+		err := take(tx.Where("charge_point_id = ? AND connector_id = ? AND id_tag = ? AND started_at = ? AND meter_start = ? AND unmatched = ? AND station_transaction_id = ''",
 			in.ChargePointID, in.ConnectorID, in.IDTag, startedAt, in.MeterStart, false).
-			Order("id").Take(&existing).Error
+			Order("id"), &existing)
 		if err == nil {
 			sess = &existing
 			return nil
@@ -73,8 +77,21 @@ func (s *Store) StartSession(ctx context.Context, in StartSession) (sess *Chargi
 			return err
 		}
 		now := dbTime(time.Now())
+		// The session starts in its connector's status when that is one a
+		// session follows (Preparing, SuspendedEV …), else Charging.
+		var connStatus []string
+		if err := tx.Model(&Connector{}).Where("charge_point_id = ? AND evse_id = ? AND connector_id = ?", in.ChargePointID, in.ConnectorID, in.ConnectorID).
+			Limit(1).Pluck("status", &connStatus).Error; err != nil {
+			return err
+		}
+		status := SessionCharging
+		if len(connStatus) == 1 {
+			if st, ok := sessionStatusOf(connStatus[0]); ok && st != SessionFinishing {
+				status = st
+			}
+		}
 		err = tx.Model(&ChargingSession{}).
-			Where("charge_point_id = ? AND connector_id = ? AND status = ?", in.ChargePointID, in.ConnectorID, SessionActive).
+			Where("charge_point_id = ? AND evse_id = ? AND status IN ?", in.ChargePointID, in.ConnectorID, RunningSessionStatuses).
 			Updates(map[string]any{
 				"status":      SessionCompleted,
 				"stop_reason": "Other",
@@ -87,10 +104,11 @@ func (s *Store) StartSession(ctx context.Context, in StartSession) (sess *Chargi
 		for range maxTransactionIDAttempts {
 			ns := &ChargingSession{
 				ChargePointID: in.ChargePointID,
+				EVSEID:        in.ConnectorID, // 1.6: the outlet is the connector
 				ConnectorID:   in.ConnectorID,
 				TransactionID: newTransactionID(),
 				IDTag:         in.IDTag,
-				Status:        SessionActive,
+				Status:        status,
 				StartedAt:     startedAt,
 				MeterStart:    in.MeterStart,
 				ReservationID: in.ReservationID,
@@ -131,13 +149,13 @@ func (s *Store) StartSession(ctx context.Context, in StartSession) (sess *Chargi
 func (s *Store) StopSession(ctx context.Context, in StopSession) (*ChargingSession, error) {
 	stoppedAt := dbTime(in.StoppedAt)
 	var sess ChargingSession
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		var cp ChargePoint
-		if err := lockRow(tx).Select("id").Take(&cp, in.ChargePointID).Error; err != nil {
+		if err := take(lockRow(tx).Select("id"), &cp, in.ChargePointID); err != nil {
 			return err
 		}
-		err := tx.Where("charge_point_id = ? AND transaction_id = ?", in.ChargePointID, in.TransactionID).
-			Order("unmatched, id").Take(&sess).Error
+		err := take(tx.Where("charge_point_id = ? AND transaction_id = ?", in.ChargePointID, in.TransactionID).
+			Order("unmatched, id"), &sess)
 		now := dbTime(time.Now())
 		switch {
 		case errors.Is(err, gorm.ErrRecordNotFound):
@@ -175,7 +193,7 @@ func (s *Store) StopSession(ctx context.Context, in StopSession) (*ChargingSessi
 				"stop_reason":     in.Reason,
 				"updated_at":      now,
 			}
-			if sess.Status == SessionActive || sess.StoppedAt == nil {
+			if sess.IsActive() || sess.StoppedAt == nil {
 				updates["stopped_at"] = stoppedAt
 				sess.StoppedAt = &stoppedAt
 				sess.StopReason = in.Reason
@@ -211,8 +229,8 @@ func (s *Store) StopSession(ctx context.Context, in StopSession) (*ChargingSessi
 // transaction id (a matched session if there is one, else an unmatched one).
 func (s *Store) SessionByTransactionID(ctx context.Context, chargePointID uint, transactionID int) (*ChargingSession, error) {
 	var sess ChargingSession
-	err := s.ctx(ctx).Where("charge_point_id = ? AND transaction_id = ?", chargePointID, transactionID).
-		Order("unmatched, id").Take(&sess).Error
+	err := take(s.ctx(ctx).Where("charge_point_id = ? AND transaction_id = ?", chargePointID, transactionID).
+		Order("unmatched, id"), &sess)
 	if err != nil {
 		return nil, wrap(err, "transaction %d of charge point %d", transactionID, chargePointID)
 	}
@@ -222,20 +240,22 @@ func (s *Store) SessionByTransactionID(ctx context.Context, chargePointID uint, 
 // SessionByID returns the session with database id id.
 func (s *Store) SessionByID(ctx context.Context, id uint) (*ChargingSession, error) {
 	var sess ChargingSession
-	if err := s.ctx(ctx).Take(&sess, id).Error; err != nil {
+	if err := take(s.ctx(ctx), &sess, id); err != nil {
 		return nil, wrap(err, "session %d", id)
 	}
 	return &sess, nil
 }
 
-// ActiveSession returns the active session on a connector of a charge point.
-func (s *Store) ActiveSession(ctx context.Context, chargePointID uint, connectorID int) (*ChargingSession, error) {
+// ActiveSession returns the active session on an outlet of a charge point:
+// the connector of a 1.6 charge point, the EVSE of a 2.0.1 one (evseID is
+// the sessions' EVSEID).
+func (s *Store) ActiveSession(ctx context.Context, chargePointID uint, evseID int) (*ChargingSession, error) {
 	var sess ChargingSession
-	err := s.ctx(ctx).Scopes(Active).
-		Where("charge_point_id = ? AND connector_id = ?", chargePointID, connectorID).
-		Order("started_at DESC, id DESC").Take(&sess).Error
+	err := take(s.ctx(ctx).Scopes(Active).
+		Where("charge_point_id = ? AND evse_id = ?", chargePointID, evseID).
+		Order("started_at DESC, id DESC"), &sess)
 	if err != nil {
-		return nil, wrap(err, "active session of charge point %d connector %d", chargePointID, connectorID)
+		return nil, wrap(err, "active session of charge point %d evse %d", chargePointID, evseID)
 	}
 	return &sess, nil
 }
@@ -244,8 +264,8 @@ func (s *Store) ActiveSession(ctx context.Context, chargePointID uint, connector
 // session, or an error wrapping ErrNotFound.
 func (cp *ChargePoint) CurrentSession(ctx context.Context, db *gorm.DB) (*ChargingSession, error) {
 	var sess ChargingSession
-	err := db.WithContext(ctx).Scopes(Active).Where("charge_point_id = ?", cp.ID).
-		Order("started_at DESC, id DESC").Take(&sess).Error
+	err := take(db.WithContext(ctx).Scopes(Active).Where("charge_point_id = ?", cp.ID).
+		Order("started_at DESC, id DESC"), &sess)
 	if err != nil {
 		return nil, wrap(err, "current session of charge point %d", cp.ID)
 	}
@@ -260,7 +280,7 @@ func (s *Store) EnergyToday(ctx context.Context, since time.Time) (float64, erro
 	var total *float64
 	t := dbTime(since)
 	err := s.ctx(ctx).Model(&ChargingSession{}).
-		Where("started_at >= ? OR stopped_at >= ? OR status = ?", t, t, SessionActive).
+		Where("started_at >= ? OR stopped_at >= ? OR status IN ?", t, t, RunningSessionStatuses).
 		Select("SUM(energy_consumed)").Scan(&total).Error
 	if err != nil {
 		return 0, wrap(err, "energy since %s", since.Format(time.RFC3339))

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"math"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -25,7 +26,7 @@ func TestStartSessionIdempotent(t *testing.T) {
 		if first.TransactionID <= 0 || first.TransactionID > math.MaxInt32 {
 			t.Errorf("transaction id %d is not a positive 32-bit integer", first.TransactionID)
 		}
-		if first.Status != store.SessionActive || !first.IsActive() || first.MeterStart != 1000 ||
+		if first.Status != store.SessionCharging || !first.IsActive() || first.MeterStart != 1000 ||
 			first.ReservationID == nil || *first.ReservationID != 7 || first.IDTag != "TAG1" {
 			t.Errorf("session = %+v", first)
 		}
@@ -243,7 +244,7 @@ func TestSessionLookups(t *testing.T) {
 		_, err = idle.CurrentSession(ctx, s.DB())
 		wantNotFound(t, err)
 
-		if d := (&store.ChargingSession{Status: store.SessionActive, StartedAt: time.Now().Add(-time.Hour)}).Duration(); d < time.Hour || d > time.Hour+time.Minute {
+		if d := (&store.ChargingSession{Status: store.SessionCharging, StartedAt: time.Now().Add(-time.Hour)}).Duration(); d < time.Hour || d > time.Hour+time.Minute {
 			t.Errorf("active Duration = %v, want about 1h", d)
 		}
 	})
@@ -332,4 +333,66 @@ func firstKey(m map[int]bool) int {
 		return k
 	}
 	return 0
+}
+
+// TestSessionStatusFollowsConnector: a running session's status is its
+// connector's (Preparing, Charging, SuspendedEV, SuspendedEVSE, Finishing),
+// statuses a session does not follow leave it as it was, the Active scope
+// finds it in each of them, and it is Completed once stopped.
+func TestSessionStatusFollowsConnector(t *testing.T) {
+	each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		cp := newCP(t, s, "FOLLOW")
+		setStatus := func(connector int, status string) {
+			t.Helper()
+			if _, err := s.UpdateConnectorStatus(ctx, cp.ID, store.ConnectorStatus{ConnectorID: connector, Status: status, ErrorCode: "NoError"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		check := func(sess *store.ChargingSession, want string) {
+			t.Helper()
+			got, err := s.SessionByID(ctx, sess.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Status != want {
+				t.Fatalf("session status = %q, want %q", got.Status, want)
+			}
+			var active []store.ChargingSession
+			if err := s.DB().Scopes(store.Active, store.ForChargePoint(cp.ID)).Find(&active).Error; err != nil {
+				t.Fatal(err)
+			}
+			running := want != store.SessionCompleted
+			found := slices.ContainsFunc(active, func(a store.ChargingSession) bool { return a.ID == sess.ID })
+			if found != running || got.IsActive() != running {
+				t.Fatalf("status %q: in the Active scope %v, IsActive %v; want %v", want, found, got.IsActive(), running)
+			}
+		}
+
+		setStatus(1, "Preparing")
+		sess := startSession(t, s, cp.ID, 1, 0, at(0))
+		check(sess, store.SessionPreparing)
+		for _, st := range []string{"Charging", "SuspendedEV", "SuspendedEVSE", "Charging"} {
+			setStatus(1, st)
+			check(sess, st)
+		}
+		setStatus(0, "Available")     // the charge point as a whole
+		setStatus(2, "SuspendedEVSE") // another connector
+		setStatus(1, "Faulted")       // not a session status
+		check(sess, store.SessionCharging)
+		setStatus(1, "Finishing")
+		check(sess, store.SessionFinishing)
+		if _, err := s.StopSession(ctx, store.StopSession{ChargePointID: cp.ID, TransactionID: sess.TransactionID, MeterStop: 100, StoppedAt: at(30)}); err != nil {
+			t.Fatal(err)
+		}
+		check(sess, store.SessionCompleted)
+		setStatus(1, "Charging") // after the stop: the session stays Completed
+		check(sess, store.SessionCompleted)
+
+		// A connector in a status a session does not start in (or none
+		// known) starts it Charging.
+		setStatus(1, "Available")
+		check(startSession(t, s, cp.ID, 1, 100, at(40)), store.SessionCharging)
+		check(startSession(t, s, cp.ID, 3, 0, at(40)), store.SessionCharging)
+	})
 }

@@ -9,9 +9,17 @@ import (
 	"gorm.io/gorm/clause"
 )
 
-// ConnectorStatus is the content of a StatusNotification.
+// ConnectorStatus is the content of a StatusNotification (of either
+// version), or of a 2.0.1 NotifyEvent reporting an AvailabilityState.
+//
+// EVSEID is the outlet number and ConnectorID the protocol's connector
+// number, as for Connector. A ConnectorStatus with EVSEID 0 and a
+// ConnectorID > 0 is in 1.6's numbering and stands for EVSEID =
+// ConnectorID (2.0.1 connectors always belong to an EVSE ≥ 1), so 1.6
+// callers set ConnectorID alone; 0 and 0 is the charge point as a whole.
 type ConnectorStatus struct {
-	ConnectorID               int // 0: the charge point as a whole
+	EVSEID                    int
+	ConnectorID               int
 	Status, ErrorCode, Info   string
 	VendorID, VendorErrorCode string
 	Timestamp                 time.Time // the station's timestamp; zero: now
@@ -29,6 +37,7 @@ var statusRank = map[string]int{
 	"Unavailable":   2,
 	"Reserved":      3,
 	"Preparing":     4,
+	"Occupied":      4, // OCPP 2.0.1: a vehicle is plugged in
 	"Finishing":     5,
 	"SuspendedEV":   6,
 	"SuspendedEVSE": 7,
@@ -80,9 +89,16 @@ func AggregateStatus(connectors map[int]string) string {
 // UpdateConnectorStatus records a StatusNotification in one transaction: it
 // upserts the connector's row, sets the metadata keys connector_<n>_status,
 // connector_<n>_error_code and connector_<n>_updated_at (RFC 3339, UTC) of the
-// charge point, and recomputes the charge point's Status with
-// AggregateStatus. It returns the updated charge point.
+// charge point, n being the outlet number (EVSEID), and recomputes the charge
+// point's Status with AggregateStatus over all its connectors. A running
+// session on the outlet takes the status when it is one a session follows
+// (Preparing, Charging, SuspendedEV, SuspendedEVSE, Finishing: 1.6's; a
+// 2.0.1 connector's Occupied is not, its sessions follow their
+// TransactionEvents). It returns the updated charge point.
 func (s *Store) UpdateConnectorStatus(ctx context.Context, id uint, st ConnectorStatus) (*ChargePoint, error) {
+	if st.EVSEID == 0 && st.ConnectorID > 0 {
+		st.EVSEID = st.ConnectorID // 1.6's numbering
+	}
 	now := dbTime(time.Now())
 	at := now
 	if !st.Timestamp.IsZero() {
@@ -90,12 +106,13 @@ func (s *Store) UpdateConnectorStatus(ctx context.Context, id uint, st Connector
 	}
 	at = dbTime(at)
 	var cp ChargePoint
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := lockRow(tx).Take(&cp, id).Error; err != nil {
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		if err := take(lockRow(tx), &cp, id); err != nil {
 			return err
 		}
 		conn := Connector{
 			ChargePointID:   id,
+			EVSEID:          st.EVSEID,
 			ConnectorID:     st.ConnectorID,
 			Status:          st.Status,
 			ErrorCode:       st.ErrorCode,
@@ -107,7 +124,7 @@ func (s *Store) UpdateConnectorStatus(ctx context.Context, id uint, st Connector
 			UpdatedAt:       now,
 		}
 		err := tx.Clauses(clause.OnConflict{
-			Columns: []clause.Column{{Name: "charge_point_id"}, {Name: "connector_id"}},
+			Columns: []clause.Column{{Name: "charge_point_id"}, {Name: "evse_id"}, {Name: "connector_id"}},
 			DoUpdates: clause.AssignmentColumns([]string{
 				"status", "error_code", "info", "vendor_id", "vendor_error_code", "status_at", "updated_at",
 			}),
@@ -116,17 +133,23 @@ func (s *Store) UpdateConnectorStatus(ctx context.Context, id uint, st Connector
 			return err
 		}
 		var rows []Connector
-		if err := tx.Select("connector_id", "status").Where("charge_point_id = ?", id).Find(&rows).Error; err != nil {
+		if err := tx.Select("evse_id", "connector_id", "status").Where("charge_point_id = ?", id).Find(&rows).Error; err != nil {
 			return err
 		}
+		// AggregateStatus takes 0 for the station and any other key for a
+		// connector: every connector row of an EVSE counts.
 		statuses := make(map[int]string, len(rows))
-		for _, r := range rows {
-			statuses[r.ConnectorID] = r.Status
+		for i, r := range rows {
+			if r.EVSEID == 0 && r.ConnectorID == 0 {
+				statuses[0] = r.Status
+				continue
+			}
+			statuses[i+1] = r.Status
 		}
 		if cp.Metadata == nil {
 			cp.Metadata = JSONMap{}
 		}
-		key := "connector_" + strconv.Itoa(st.ConnectorID) + "_"
+		key := "connector_" + strconv.Itoa(st.EVSEID) + "_"
 		cp.Metadata[key+"status"] = st.Status
 		cp.Metadata[key+"error_code"] = st.ErrorCode
 		cp.Metadata[key+"updated_at"] = at.Format(time.RFC3339Nano)
@@ -137,6 +160,14 @@ func (s *Store) UpdateConnectorStatus(ctx context.Context, id uint, st Connector
 		}
 		cp.Status = AggregateStatus(statuses)
 		cp.UpdatedAt = now
+		if sessionStatus, ok := sessionStatusOf(st.Status); ok && st.ConnectorID > 0 {
+			err := tx.Model(&ChargingSession{}).
+				Where("charge_point_id = ? AND evse_id = ? AND status IN ? AND status <> ?", id, st.EVSEID, RunningSessionStatuses, sessionStatus).
+				Updates(map[string]any{"status": sessionStatus, "updated_at": now}).Error
+			if err != nil {
+				return err
+			}
+		}
 		return tx.Model(&ChargePoint{}).Where("id = ?", id).Updates(map[string]any{
 			"status":     cp.Status,
 			"metadata":   cp.Metadata,
@@ -144,15 +175,16 @@ func (s *Store) UpdateConnectorStatus(ctx context.Context, id uint, st Connector
 		}).Error
 	})
 	if err != nil {
-		return nil, wrap(err, "update status of charge point %d connector %d", id, st.ConnectorID)
+		return nil, wrap(err, "update status of charge point %d evse %d connector %d", id, st.EVSEID, st.ConnectorID)
 	}
 	return &cp, nil
 }
 
-// Connectors returns the connectors of a charge point ordered by connector id.
+// Connectors returns the connectors of a charge point ordered by EVSE and
+// connector id (on 1.6, by connector id).
 func (s *Store) Connectors(ctx context.Context, chargePointID uint) ([]Connector, error) {
 	var cs []Connector
-	err := s.ctx(ctx).Scopes(ForChargePoint(chargePointID)).Order("connector_id").Find(&cs).Error
+	err := s.ctx(ctx).Scopes(ForChargePoint(chargePointID)).Order("evse_id, connector_id").Find(&cs).Error
 	if err != nil {
 		return nil, wrap(err, "connectors of %d", chargePointID)
 	}

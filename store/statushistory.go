@@ -18,6 +18,8 @@ const (
 	ReportDiagnostics    = "diagnostics"     // DiagnosticsStatusNotification
 	ReportSignedFirmware = "signed_firmware" // SignedFirmwareStatusNotification
 	ReportLog            = "log"             // LogStatusNotification
+
+	ReportPublishFirmware = "publish_firmware" // 2.0.1 PublishFirmwareStatusNotification
 )
 
 // StatusReport is one status notification of a firmware update (plain or
@@ -46,9 +48,9 @@ func (s *Store) RecordStatusReport(ctx context.Context, r *StatusReport) error {
 		r.ReceivedAt = now
 	}
 	r.ReceivedAt, r.CreatedAt = dbTime(r.ReceivedAt), now
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		var cp ChargePoint
-		if err := lockRow(tx).Select("id", "metadata").Take(&cp, r.ChargePointID).Error; err != nil {
+		if err := take(lockRow(tx).Select("id", "metadata"), &cp, r.ChargePointID); err != nil {
 			return err
 		}
 		if err := tx.Omit(clause.Associations).Create(r).Error; err != nil {
@@ -89,7 +91,7 @@ func (s *Store) StatusReports(ctx context.Context, chargePointID uint, kind stri
 // point; ErrNotFound when there is none.
 func (s *Store) LatestStatusReport(ctx context.Context, chargePointID uint, kind string) (*StatusReport, error) {
 	var r StatusReport
-	err := s.ctx(ctx).Where("charge_point_id = ? AND kind = ?", chargePointID, kind).Order("received_at DESC, id DESC").Take(&r).Error
+	err := take(s.ctx(ctx).Where("charge_point_id = ? AND kind = ?", chargePointID, kind).Order("received_at DESC, id DESC"), &r)
 	if err != nil {
 		return nil, wrap(err, "latest %s status of charge point %d", kind, chargePointID)
 	}

@@ -51,6 +51,24 @@ func lockRow(tx *gorm.DB) *gorm.DB {
 	return tx.Clauses(clause.Locking{Strength: "NO KEY UPDATE"})
 }
 
+// take reads the first row q selects into dest, like gorm's Take, but a
+// miss is not an error to gorm: take returns gorm.ErrRecordNotFound itself
+// (which wrap turns into ErrNotFound). Many lookups miss in normal
+// operation (an unknown id tag, the first StartTransaction of a session,
+// a StopTransaction for an unknown transaction), and gorm's Take would
+// make a host's gorm logger print "record not found" with the SQL for
+// each.
+func take(q *gorm.DB, dest any, conds ...any) error {
+	res := q.Limit(1).Find(dest, conds...)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return gorm.ErrRecordNotFound
+	}
+	return nil
+}
+
 // wrap prefixes err with "store: " and the operation's description, mapping
 // gorm.ErrRecordNotFound to ErrNotFound. It returns nil for a nil err.
 func wrap(err error, format string, args ...any) error {
@@ -68,7 +86,7 @@ func wrap(err error, format string, args ...any) error {
 // identity.
 func (s *Store) ChargePointByIdentifier(ctx context.Context, identifier string) (*ChargePoint, error) {
 	var cp ChargePoint
-	err := s.ctx(ctx).Where("identifier = ?", identifier).Take(&cp).Error
+	err := take(s.ctx(ctx).Where("identifier = ?", identifier), &cp)
 	if err != nil {
 		return nil, wrap(err, "charge point %q", identifier)
 	}
@@ -78,7 +96,7 @@ func (s *Store) ChargePointByIdentifier(ctx context.Context, identifier string) 
 // ChargePointByID returns the charge point with database id id.
 func (s *Store) ChargePointByID(ctx context.Context, id uint) (*ChargePoint, error) {
 	var cp ChargePoint
-	if err := s.ctx(ctx).Take(&cp, id).Error; err != nil {
+	if err := take(s.ctx(ctx), &cp, id); err != nil {
 		return nil, wrap(err, "charge point %d", id)
 	}
 	return &cp, nil
@@ -120,7 +138,7 @@ func insertChargePoint(tx *gorm.DB, cp *ChargePoint) (created bool, err error) {
 	if !created || cp.ID == 0 {
 		identifier := cp.Identifier
 		*cp = ChargePoint{}
-		if err := tx.Where("identifier = ?", identifier).Take(cp).Error; err != nil {
+		if err := take(tx.Where("identifier = ?", identifier), cp); err != nil {
 			return false, err
 		}
 	}
@@ -137,7 +155,11 @@ func (s *Store) EnsureChargePoint(ctx context.Context, identifier string) (*Char
 		return nil, false, err
 	}
 	cp := &ChargePoint{Identifier: identifier}
-	created, err := insertChargePoint(s.ctx(ctx), cp)
+	var created bool
+	err := s.write(ctx, func(tx *gorm.DB) (err error) {
+		created, err = insertChargePoint(tx, cp)
+		return err
+	})
 	if err != nil {
 		return nil, false, wrap(err, "ensure charge point %q", identifier)
 	}
@@ -150,7 +172,7 @@ func (s *Store) EnsureChargePoint(ctx context.Context, identifier string) (*Char
 // charge point has no password.
 func (s *Store) RegisterChargePoint(ctx context.Context, identifier, passwordDigest string) (*ChargePoint, error) {
 	var cp *ChargePoint
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		cp = &ChargePoint{Identifier: identifier, PasswordDigest: passwordDigest}
 		created, err := insertChargePoint(tx, cp)
 		if err != nil || created || cp.PasswordDigest == passwordDigest {
@@ -168,30 +190,47 @@ func (s *Store) RegisterChargePoint(ctx context.Context, identifier, passwordDig
 // SetPasswordDigest replaces the password digest of a charge point ("" removes
 // the password).
 func (s *Store) SetPasswordDigest(ctx context.Context, identifier, digest string) error {
-	res := s.ctx(ctx).Model(&ChargePoint{}).Where("identifier = ?", identifier).
-		Updates(map[string]any{"password_digest": digest, "updated_at": dbTime(time.Now())})
-	if res.Error != nil {
-		return wrap(res.Error, "set password of %q", identifier)
+	n, err := s.exec(ctx, func(tx *gorm.DB) *gorm.DB {
+		return tx.Model(&ChargePoint{}).Where("identifier = ?", identifier).
+			Updates(map[string]any{"password_digest": digest, "updated_at": dbTime(time.Now())})
+	})
+	if err != nil {
+		return wrap(err, "set password of %q", identifier)
 	}
-	if res.RowsAffected == 0 {
+	if n == 0 {
 		return wrap(gorm.ErrRecordNotFound, "set password of %q", identifier)
 	}
 	return nil
 }
 
 // MarkConnected records that the charge point's socket is now held by node,
-// connected at at. Keep at: MarkDisconnected compares it.
+// connected at at. Keep at: MarkDisconnected compares it. It leaves the
+// charge point's OCPPVersion as it is; MarkConnectedVersion records it too.
 func (s *Store) MarkConnected(ctx context.Context, id uint, node string, at time.Time) error {
-	res := s.ctx(ctx).Model(&ChargePoint{}).Where("id = ?", id).Updates(map[string]any{
+	return s.MarkConnectedVersion(ctx, id, node, at, "")
+}
+
+// MarkConnectedVersion is MarkConnected for a connection speaking version
+// (e.g. "ocpp2.0.1", the connection's ocpp.Conn.Version), which becomes the
+// charge point's OCPPVersion in the same statement. An empty version leaves
+// OCPPVersion unchanged.
+func (s *Store) MarkConnectedVersion(ctx context.Context, id uint, node string, at time.Time, version string) error {
+	updates := map[string]any{
 		"connected":    true,
 		"connected_at": dbTime(at),
 		"node":         node,
 		"updated_at":   dbTime(time.Now()),
-	})
-	if res.Error != nil {
-		return wrap(res.Error, "mark %d connected", id)
 	}
-	if res.RowsAffected == 0 {
+	if version != "" {
+		updates["ocpp_version"] = version
+	}
+	n, err := s.exec(ctx, func(tx *gorm.DB) *gorm.DB {
+		return tx.Model(&ChargePoint{}).Where("id = ?", id).Updates(updates)
+	})
+	if err != nil {
+		return wrap(err, "mark %d connected", id)
+	}
+	if n == 0 {
 		return wrap(gorm.ErrRecordNotFound, "mark %d connected", id)
 	}
 	return nil
@@ -203,13 +242,15 @@ func (s *Store) MarkConnected(ctx context.Context, id uint, node string, at time
 // differs), so a late disconnect of a replaced socket cannot mark a live
 // charge point disconnected.
 func (s *Store) MarkDisconnected(ctx context.Context, id uint, connectedAt, at time.Time) error {
-	err := s.ctx(ctx).Model(&ChargePoint{}).
-		Where("id = ? AND connected_at = ?", id, dbTime(connectedAt)).
-		Updates(map[string]any{
-			"connected":       false,
-			"disconnected_at": dbTime(at),
-			"updated_at":      dbTime(time.Now()),
-		}).Error
+	_, err := s.exec(ctx, func(tx *gorm.DB) *gorm.DB {
+		return tx.Model(&ChargePoint{}).
+			Where("id = ? AND connected_at = ?", id, dbTime(connectedAt)).
+			Updates(map[string]any{
+				"connected":       false,
+				"disconnected_at": dbTime(at),
+				"updated_at":      dbTime(time.Now()),
+			})
+	})
 	return wrap(err, "mark %d disconnected", id)
 }
 
@@ -217,46 +258,56 @@ func (s *Store) MarkDisconnected(ctx context.Context, id uint, connectedAt, at t
 // at at (a node calls it when it starts, for the sockets it lost when it
 // stopped) and returns how many rows changed.
 func (s *Store) MarkNodeDisconnected(ctx context.Context, node string, at time.Time) (int64, error) {
-	res := s.ctx(ctx).Model(&ChargePoint{}).
-		Where("node = ? AND connected = ?", node, true).
-		Updates(map[string]any{
-			"connected":       false,
-			"disconnected_at": dbTime(at),
-			"updated_at":      dbTime(time.Now()),
-		})
-	if res.Error != nil {
-		return 0, wrap(res.Error, "mark node %q disconnected", node)
+	n, err := s.exec(ctx, func(tx *gorm.DB) *gorm.DB {
+		return tx.Model(&ChargePoint{}).
+			Where("node = ? AND connected = ?", node, true).
+			Updates(map[string]any{
+				"connected":       false,
+				"disconnected_at": dbTime(at),
+				"updated_at":      dbTime(time.Now()),
+			})
+	})
+	if err != nil {
+		return 0, wrap(err, "mark node %q disconnected", node)
 	}
-	return res.RowsAffected, nil
+	return n, nil
 }
 
-// BootInfo is the content of a BootNotification.
+// BootInfo is the content of a BootNotification of either version (2.0.1
+// has no charge box serial number or meter fields, 1.6 no reason).
 type BootInfo struct {
 	Vendor, Model, SerialNumber, ChargeBoxSerialNumber, FirmwareVersion string
 	ICCID, IMSI, MeterType, MeterSerialNumber                           string
 	At                                                                  time.Time // when the charge point booted (receive time)
+
+	// Reason is a 2.0.1 BootNotification's reason (PowerUp, RemoteReset, …),
+	// kept in ChargePoint.BootReason.
+	Reason string
 }
 
 // RecordBoot stores the identification a charge point sent in its
 // BootNotification.
 func (s *Store) RecordBoot(ctx context.Context, id uint, b BootInfo) error {
-	res := s.ctx(ctx).Model(&ChargePoint{}).Where("id = ?", id).Updates(map[string]any{
-		"vendor":                   b.Vendor,
-		"model":                    b.Model,
-		"serial_number":            b.SerialNumber,
-		"charge_box_serial_number": b.ChargeBoxSerialNumber,
-		"firmware_version":         b.FirmwareVersion,
-		"iccid":                    b.ICCID,
-		"imsi":                     b.IMSI,
-		"meter_type":               b.MeterType,
-		"meter_serial_number":      b.MeterSerialNumber,
-		"booted_at":                dbTime(b.At),
-		"updated_at":               dbTime(time.Now()),
+	n, err := s.exec(ctx, func(tx *gorm.DB) *gorm.DB {
+		return tx.Model(&ChargePoint{}).Where("id = ?", id).Updates(map[string]any{
+			"vendor":                   b.Vendor,
+			"model":                    b.Model,
+			"serial_number":            b.SerialNumber,
+			"charge_box_serial_number": b.ChargeBoxSerialNumber,
+			"firmware_version":         b.FirmwareVersion,
+			"iccid":                    b.ICCID,
+			"imsi":                     b.IMSI,
+			"meter_type":               b.MeterType,
+			"meter_serial_number":      b.MeterSerialNumber,
+			"booted_at":                dbTime(b.At),
+			"boot_reason":              b.Reason,
+			"updated_at":               dbTime(time.Now()),
+		})
 	})
-	if res.Error != nil {
-		return wrap(res.Error, "record boot of %d", id)
+	if err != nil {
+		return wrap(err, "record boot of %d", id)
 	}
-	if res.RowsAffected == 0 {
+	if n == 0 {
 		return wrap(gorm.ErrRecordNotFound, "record boot of %d", id)
 	}
 	return nil
@@ -282,7 +333,7 @@ func (s *Store) TouchHeartbeats(ctx context.Context, beats map[uint]time.Time) e
 	if isPostgres(s.db) {
 		tsParam = "CAST(? AS timestamptz)"
 	}
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		for start := 0; start < len(ids); start += heartbeatChunk {
 			chunk := ids[start:min(start+heartbeatChunk, len(ids))]
 			var sql []byte

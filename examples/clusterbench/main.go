@@ -53,6 +53,7 @@ import (
 	"github.com/ocppkit/ocppkit/ocpp/ocpptest"
 	"github.com/ocppkit/ocppkit/remote"
 	"github.com/ocppkit/ocppkit/store"
+	"github.com/ocppkit/ocppkit/store/pgdb"
 )
 
 type options struct {
@@ -272,7 +273,7 @@ func (b *bench) openDB(ctx context.Context) error {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	b.o.dsn = u.String()
-	db, err := store.Open(b.o.dsn)
+	db, err := pgdb.Open(b.o.dsn)
 	if err != nil {
 		return err
 	}

@@ -3,18 +3,24 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
+	"github.com/ocppkit/ocppkit/broadcast"
 	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/remote"
 	"github.com/ocppkit/ocppkit/store"
 )
 
-// The JSON API: the same data as the pages, for the page's own refreshes
-// and for scripts (curl -u admin:PASSWORD …). Errors are {"error": "…"}.
+// The JSON API: the same data as the pages, for the pages' own refreshes
+// and for scripts (curl -u admin:PASSWORD …). Every {id} is a charge
+// point's database id or its identity. Errors are {"error": "…"}; a 404
+// names what it did not find. Times are UTC, energies kWh rounded to the
+// Wh.
 
 // commandExpiry is how long a remote start or stop waits for delivery: a
 // button pressed now should not start charging tomorrow.
@@ -31,19 +37,19 @@ func writeError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]string{"error": msg})
 }
 
-// apiFail answers 404 for a missing row and 500 (logged) otherwise.
+// apiFail answers 404 naming what is missing, or 500 (logged).
 func (s *server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, store.ErrNotFound) {
-		writeError(w, http.StatusNotFound, "not found")
-		return
+	status, msg := errorMessage(err)
+	if status == http.StatusInternalServerError {
+		s.cfg.Logger.Error("dashboard: api", "path", r.URL.Path, "err", err)
 	}
-	s.cfg.Logger.Error("dashboard: api", "path", r.URL.Path, "err", err)
-	writeError(w, http.StatusInternalServerError, "internal error")
+	writeError(w, status, msg)
 }
 
-// GET /api/stats
+// GET /api/stats — "today" starts at midnight in the operator's zone
+// (the browser's, see times.go; UTC for scripts).
 func (s *server) apiStats(w http.ResponseWriter, r *http.Request) {
-	st, err := s.stats(r.Context())
+	st, _, err := s.stats(r.Context(), zoneOf(r.Context()))
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
@@ -61,7 +67,7 @@ func (s *server) apiChargePoints(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, views)
 }
 
-// GET /api/charge_points/{id} — id is the identity or the database id.
+// GET /api/charge_points/{id}
 func (s *server) apiChargePoint(w http.ResponseWriter, r *http.Request) {
 	cp, err := s.lookup(r.Context(), r.PathValue("id"))
 	if err != nil {
@@ -77,9 +83,11 @@ func (s *server) apiChargePoint(w http.ResponseWriter, r *http.Request) {
 }
 
 // GET /api/charge_points/{id}/meter_values — the last hour, oldest first,
-// grouped by measurand for charting:
+// grouped by measurand for charting; each point as the live events carry
+// it:
 //
-//	{"Power.Active.Import": [{"timestamp": "…", "value": 7200, "unit": "W"}, …], …}
+//	{"Power.Active.Import": [{"connector_id": 1, "measurand": "Power.Active.Import",
+//	  "timestamp": "…", "value": 7200, "unit": "W", "session_id": 3}, …], …}
 func (s *server) apiMeterValues(w http.ResponseWriter, r *http.Request) {
 	cp, err := s.lookup(r.Context(), r.PathValue("id"))
 	if err != nil {
@@ -92,6 +100,19 @@ func (s *server) apiMeterValues(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, groups)
+}
+
+// GET /api/sessions?cp=&id_tag=&from=&to=&status=&page= — the sessions
+// page's filter, 25 a page: {"sessions": […], "total": 42, "page": 1}.
+func (s *server) apiSessions(w http.ResponseWriter, r *http.Request) {
+	_, f := parseSessionsQuery(r)
+	pg := pageParam(r)
+	rows, total, err := s.findSessions(r.Context(), f, pg, sessionsPerPage)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"sessions": rows, "total": total, "page": pg})
 }
 
 // GET /api/sessions/{id}/meter_values — every meter value of one session,
@@ -124,7 +145,7 @@ func decodeBody(r *http.Request, v any) error {
 // 202 once the RemoteStartTransaction is queued for the charge point; its
 // answer arrives on the charge point's commands topic, the session on its
 // sessions topic. 422 when the charge point (or the connector) is not
-// available.
+// available. connector_id 0 or absent lets the charge point choose.
 func (s *server) apiRemoteStart(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		ConnectorID int    `json:"connector_id"`
@@ -148,12 +169,12 @@ func (s *server) apiRemoteStart(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	conns, err := s.csms.Store.Connectors(ctx, cp.ID)
+	v, err := s.chargePointView(ctx, cp)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
-	if ok, why := connectorAvailable(cp, conns, body.ConnectorID); !ok {
+	if ok, why := connectorAvailable(&v, body.ConnectorID); !ok {
 		writeError(w, http.StatusUnprocessableEntity, why)
 		return
 	}
@@ -162,20 +183,28 @@ func (s *server) apiRemoteStart(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
+	where := cp.Identifier
+	if body.ConnectorID > 0 {
+		where = fmt.Sprintf("connector %d of %s", body.ConnectorID, cp.Identifier)
+	}
 	writeJSON(w, http.StatusAccepted, map[string]any{
-		"message":    "Remote start sent to " + cp.Identifier,
+		"message":    "Remote start sent to " + where,
 		"command_id": cmd.ID,
 	})
 }
 
-// POST /api/charge_points/{id}/remote_stop {"connector_id": 1}
+// POST /api/charge_points/{id}/remote_stop {"session_id": 20} or {"connector_id": 2}
 //
-// Stops the session on the connector, or the charge point's current session
-// when connector_id is absent. 202 once queued, 422 without an active
-// session.
+// Stops the session named: by its database id, or as the active session
+// of a connector (both may be given; they must agree). Without either it
+// stops the charge point's only active session, and answers 422 when there
+// are several. 202 once queued, with the session stopped; 422 when the
+// session is not active on this charge point or the charge point is
+// offline.
 func (s *server) apiRemoteStop(w http.ResponseWriter, r *http.Request) {
 	var body struct {
-		ConnectorID int `json:"connector_id"`
+		SessionID   uint `json:"session_id"`
+		ConnectorID int  `json:"connector_id"`
 	}
 	if err := decodeBody(r, &body); err != nil {
 		writeError(w, http.StatusBadRequest, "invalid JSON body: "+err.Error())
@@ -187,22 +216,19 @@ func (s *server) apiRemoteStop(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	var sess *store.ChargingSession
-	if body.ConnectorID > 0 {
-		sess, err = s.csms.Store.ActiveSession(ctx, cp.ID, body.ConnectorID)
-	} else {
-		sess, err = cp.CurrentSession(ctx, s.db)
-	}
-	if errors.Is(err, store.ErrNotFound) {
-		writeError(w, http.StatusUnprocessableEntity, "no active session on "+cp.Identifier)
-		return
-	}
+	v, err := s.chargePointView(ctx, cp)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
-	if !cp.Connected {
-		writeError(w, http.StatusUnprocessableEntity, "charge point "+cp.Identifier+" is not connected")
+	sess, why := stopTarget(&v, body.SessionID, body.ConnectorID)
+	if sess == nil {
+		writeError(w, http.StatusUnprocessableEntity, why)
+		return
+	}
+	if !v.Online {
+		writeError(w, http.StatusUnprocessableEntity, "charge point "+cp.Identifier+" is not connected: session #"+
+			strconv.FormatUint(uint64(sess.ID), 10)+" cannot be stopped until it is back")
 		return
 	}
 	req := ocpp16.RemoteStopTransactionRequest{TransactionId: sess.TransactionID}
@@ -212,8 +238,85 @@ func (s *server) apiRemoteStop(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusAccepted, map[string]any{
-		"message":    "Remote stop of session #" + strconv.FormatUint(uint64(sess.ID), 10) + " sent to " + cp.Identifier,
-		"command_id": cmd.ID,
-		"session_id": sess.ID,
+		"message":      fmt.Sprintf("Remote stop of session #%d on connector %d sent to %s", sess.ID, sess.ConnectorID, cp.Identifier),
+		"command_id":   cmd.ID,
+		"session_id":   sess.ID,
+		"connector_id": sess.ConnectorID,
 	})
+}
+
+// stopTarget finds the active session a stop request names, or says why
+// there is none.
+func stopTarget(v *chargePointView, sessionID uint, connectorID int) (*sessionView, string) {
+	var found []*sessionView
+	for _, c := range v.Connectors {
+		if c.Session == nil {
+			continue
+		}
+		if (sessionID == 0 || c.Session.ID == sessionID) && (connectorID == 0 || c.ConnectorID == connectorID) {
+			found = append(found, c.Session)
+		}
+	}
+	switch {
+	case len(found) == 1:
+		return found[0], ""
+	case sessionID != 0 && connectorID != 0:
+		return nil, fmt.Sprintf("session #%d is not the active session of connector %d of %s", sessionID, connectorID, v.Identifier)
+	case sessionID != 0:
+		return nil, fmt.Sprintf("session #%d is not active on %s", sessionID, v.Identifier)
+	case connectorID != 0:
+		return nil, fmt.Sprintf("no active session on connector %d of %s", connectorID, v.Identifier)
+	case len(found) == 0:
+		return nil, "no active session on " + v.Identifier
+	}
+	return nil, fmt.Sprintf("%s has %d active sessions: name session_id or connector_id", v.Identifier, len(found))
+}
+
+// POST /api/charge_points/{id}/commands/{action} — any OCPP command, sent
+// by the library's commands API (remote.Client.HTTPHandler), which takes
+// the identity: {id} is resolved here like everywhere else.
+func (s *server) apiCommand(w http.ResponseWriter, r *http.Request) {
+	cp, err := s.lookup(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	r2 := r.Clone(r.Context())
+	r2.URL.Path = "/api/charge_points/" + cp.Identifier + "/commands/" + r.PathValue("action")
+	r2.URL.RawPath = "/api/charge_points/" + url.PathEscape(cp.Identifier) + "/commands/" + url.PathEscape(r.PathValue("action"))
+	s.commands.ServeHTTP(w, r2)
+}
+
+// eventsHandler serves /events?topic=…: the dashboard topic
+// (broadcast.AllChargePointsTopic) and per charge point topics
+// charge_point_<id>_<kind>; any other topic is a 400.
+func (s *server) eventsHandler() http.Handler {
+	sse := broadcast.NewSSEHandler(broadcast.SSEConfig{
+		Broadcaster: s.csms.Broadcaster,
+		Logger:      s.cfg.Logger,
+		Retry:       2 * time.Second,
+	})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, t := range r.URL.Query()["topic"] {
+			if !knownTopic(t) {
+				writeError(w, http.StatusBadRequest, fmt.Sprintf("unknown topic %q: want %s or charge_point_<id>_<kind>", t, broadcast.AllChargePointsTopic))
+				return
+			}
+		}
+		sse.ServeHTTP(w, r)
+	})
+}
+
+var topicKinds = map[string]bool{
+	broadcast.KindStatus: true, broadcast.KindSessions: true, broadcast.KindMeterValues: true,
+	broadcast.KindConnection: true, broadcast.KindCommands: true, broadcast.KindReservations: true,
+	broadcast.KindSettings: true, broadcast.KindReports: true, broadcast.KindSecurityEvents: true,
+}
+
+func knownTopic(t string) bool {
+	if t == broadcast.AllChargePointsTopic {
+		return true
+	}
+	_, kind, ok := broadcast.ParseTopic(t)
+	return ok && topicKinds[kind]
 }

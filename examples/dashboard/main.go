@@ -4,14 +4,19 @@
 //
 //	go run ./examples/dashboard -simulate 5
 //
-// serves http://localhost:8080 with an SQLite database in the user cache
+// serves http://127.0.0.1:8080 with an SQLite database in the user cache
 // directory and five simulated charge points that connect to it at once.
 // The operator password is printed at start unless -password or
 // OCPPKIT_PASSWORD sets one.
 //
-// Files, in reading order: main.go (flags and wiring), server.go (routes),
-// auth.go (operator login), pages.go (HTML pages), api.go (JSON API),
-// views.go (queries shared by pages and API), templates/ and assets/.
+// Files, in reading order: main.go (flags), server.go (wiring and routes),
+// views.go (what pages and API show, per connector), render.go and
+// times.go (templates, one time zone), auth.go and throttle.go (operator
+// login), pages_*.go (monitoring: dashboard, charge point, sessions),
+// backoffice_*.go (administration: charge points, id tags, commands and
+// forms.go, configuration, reservations, charging profiles), api.go (JSON
+// API and event stream), cluster.go (several nodes), templates/ and
+// assets/.
 package main
 
 import (
@@ -25,6 +30,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -34,7 +40,7 @@ import (
 
 // config is what the flags set.
 type config struct {
-	Addr          string        // listen address, e.g. ":8080"
+	Addr          string        // listen address, e.g. "127.0.0.1:8080"
 	DBPath        string        // SQLite file (used unless DSN is set)
 	DSN           string        // PostgreSQL URL
 	Backplane     string        // several nodes: redis://… or postgres (see cluster.go)
@@ -56,24 +62,15 @@ type config struct {
 }
 
 func main() {
-	cfg := config{IDTag: "DASHBOARD"}
-	flag.StringVar(&cfg.Addr, "addr", ":8080", "listen address")
-	flag.StringVar(&cfg.DBPath, "db", defaultDBPath(), "SQLite database file")
-	flag.StringVar(&cfg.DSN, "dsn", "", "PostgreSQL URL (postgres://user@host/db); used instead of -db")
-	flag.StringVar(&cfg.Backplane, "backplane", "", "run as one of several nodes behind a load balancer: redis://host:6379/0 or postgres (the -dsn database); needs -dsn")
-	flag.StringVar(&cfg.Node, "node", "", "this node's name, unique among the nodes (default: the host name)")
-	flag.IntVar(&cfg.Simulate, "simulate", 0, "start `N` simulated charge points in-process")
-	flag.BoolVar(&cfg.Dev, "dev", false, "development mode: auto-register unknown charge points and accept unknown id tags")
-	flag.StringVar(&cfg.Password, "password", "", "operator password (default $OCPPKIT_PASSWORD, else generated and printed)")
-	flag.DurationVar(&cfg.MeterInterval, "meter-interval", 3*time.Second, "MeterValues interval of the simulated charge points")
-	flag.DurationVar(&cfg.SessionLength, "session-length", 3*time.Minute, "typical charging session length of the simulated charge points")
-	flag.StringVar(&cfg.IDTag, "id-tag", cfg.IDTag, "id tag used by the Start buttons (registered as Accepted)")
-	flag.BoolVar(&cfg.MessageLog, "message-log", true, "record every OCPP frame (shown on the charge point page; kept 7 days)")
-	verbose := flag.Bool("v", false, "log debug messages")
-	flag.Parse()
-
+	cfg, verbose, err := parseFlags(os.Args[1:], os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
+	if err != nil {
+		os.Exit(2) // the flag set has printed the error and the usage
+	}
 	level := slog.LevelInfo
-	if *verbose {
+	if verbose {
 		level = slog.LevelDebug
 	}
 	cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
@@ -85,6 +82,51 @@ func main() {
 		cfg.Logger.Error("dashboard", "err", err)
 		os.Exit(1)
 	}
+}
+
+// parseFlags reads the command line; errors and usage go to errOut.
+func parseFlags(args []string, errOut io.Writer) (cfg config, verbose bool, err error) {
+	fs := flag.NewFlagSet("dashboard", flag.ContinueOnError)
+	fs.SetOutput(errOut)
+	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "listen `address`; :8080 listens on every interface (plain HTTP: put TLS in front)")
+	fs.StringVar(&cfg.DBPath, "db", defaultDBPath(), "SQLite database file")
+	fs.StringVar(&cfg.DSN, "dsn", "", "PostgreSQL URL (postgres://user@host/db); used instead of -db")
+	fs.StringVar(&cfg.Backplane, "backplane", "", "run as one of several nodes behind a load balancer: redis://host:6379/0 or postgres (the -dsn database); needs -dsn")
+	fs.StringVar(&cfg.Node, "node", "", "this node's name, unique among the nodes (default: the host name)")
+	fs.IntVar(&cfg.Simulate, "simulate", 0, "start `N` simulated charge points in-process")
+	fs.BoolVar(&cfg.Dev, "dev", false, "development mode: auto-register unknown charge points and accept unknown id tags")
+	fs.StringVar(&cfg.Password, "password", "", "operator password (default $OCPPKIT_PASSWORD, else generated and printed)")
+	fs.DurationVar(&cfg.MeterInterval, "meter-interval", 3*time.Second, "MeterValues interval of the simulated charge points")
+	fs.DurationVar(&cfg.SessionLength, "session-length", 3*time.Minute, "typical charging session length of the simulated charge points")
+	fs.StringVar(&cfg.IDTag, "id-tag", "DASHBOARD", "id tag used by the Start buttons (registered as Accepted)")
+	fs.BoolVar(&cfg.MessageLog, "message-log", true, "record every OCPP frame (shown on the charge point page; kept 7 days)")
+	fs.BoolVar(&verbose, "v", false, "log debug messages")
+	if err := fs.Parse(args); err != nil {
+		return cfg, false, err
+	}
+	if err := cfg.check(fs.NArg()); err != nil {
+		fmt.Fprintln(errOut, "dashboard:", err)
+		fs.Usage()
+		return cfg, false, err
+	}
+	return cfg, verbose, nil
+}
+
+// check refuses flag values that make no sense, before anything starts.
+func (c *config) check(args int) error {
+	switch {
+	case args > 0:
+		return errors.New("unexpected arguments: every option is a flag")
+	case c.Simulate < 0:
+		return fmt.Errorf("-simulate %d: want 0 or more charge points", c.Simulate)
+	case c.MeterInterval <= 0:
+		return fmt.Errorf("-meter-interval %s: want a positive duration", c.MeterInterval)
+	case c.SessionLength <= 0:
+		return fmt.Errorf("-session-length %s: want a positive duration", c.SessionLength)
+	case c.IDTag == "" || len(c.IDTag) > 20:
+		return fmt.Errorf("-id-tag %q: want 1 to 20 characters", c.IDTag)
+	}
+	return nil
 }
 
 // defaultDBPath is dashboard.db in the user cache directory (for example
@@ -116,6 +158,8 @@ func serve(ctx context.Context, cfg config, ln net.Listener) error {
 	if generated {
 		cfg.Password = rand.Text()[:16]
 	}
+	out := cmp.Or[io.Writer](cfg.Out, os.Stdout)
+	fmt.Fprintf(out, "ocppkit dashboard: starting on %s (database %s)…\n", ln.Addr(), cmp.Or(redactDSN(cfg.DSN), cfg.DBPath))
 	srv, err := newServer(ctx, cfg)
 	if err != nil {
 		return err
@@ -135,8 +179,10 @@ func serve(ctx context.Context, cfg config, ln net.Listener) error {
 	go func() { served <- hs.Serve(ln) }()
 
 	host, port := hostPort(ln.Addr())
-	out := cmp.Or[io.Writer](cfg.Out, os.Stdout)
 	fmt.Fprintf(out, "\n  ocppkit dashboard  http://%s/   (user admin)\n", net.JoinHostPort(cmp.Or(host, "localhost"), port))
+	if host == "" {
+		fmt.Fprintf(out, "  listening          on every interface, plain HTTP: put TLS in front, or -addr 127.0.0.1:%s\n", port)
+	}
 	if generated {
 		fmt.Fprintf(out, "  operator password  %s   (choose one with -password or OCPPKIT_PASSWORD)\n", cfg.Password)
 	}
@@ -184,6 +230,17 @@ func hostPort(addr net.Addr) (host, port string) {
 		host = ""
 	}
 	return host, port
+}
+
+// redactDSN hides a PostgreSQL URL's password for the banner.
+func redactDSN(dsn string) string {
+	if dsn == "" {
+		return ""
+	}
+	if u, err := url.Parse(dsn); err == nil {
+		return u.Redacted()
+	}
+	return "PostgreSQL"
 }
 
 func ignoreClosed(err error) error {

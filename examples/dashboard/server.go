@@ -16,12 +16,11 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ocppkit/ocppkit"
-	"github.com/ocppkit/ocppkit/broadcast"
-	"github.com/ocppkit/ocppkit/examples/internal/sim"
 	"github.com/ocppkit/ocppkit/handlers"
 	"github.com/ocppkit/ocppkit/ocpp"
-	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpptest/sim"
 	"github.com/ocppkit/ocppkit/store"
+	"github.com/ocppkit/ocppkit/store/anydb"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -40,6 +39,8 @@ type server struct {
 	auth   *auth
 	pages  map[string]*template.Template
 	mux    *http.ServeMux
+	// commands is the library's commands API (remote.Client.HTTPHandler).
+	commands http.Handler
 
 	mu        sync.Mutex
 	simulated map[string]bool // identities of the in-process charge points
@@ -67,7 +68,7 @@ func newServer(ctx context.Context, cfg config) (*server, error) {
 	} else {
 		s.dbName = "PostgreSQL"
 	}
-	db, err := store.Open(cmp.Or(cfg.DSN, cfg.DBPath))
+	db, err := anydb.Open(cmp.Or(cfg.DSN, cfg.DBPath))
 	if err != nil {
 		return nil, err
 	}
@@ -114,6 +115,7 @@ func newServer(ctx context.Context, cfg config) (*server, error) {
 	}
 
 	s.auth = newAuth(cfg.Password)
+	s.commands = s.csms.Remote.HTTPHandler()
 	if s.pages, err = parsePages(); err != nil {
 		_ = s.Close(ctx)
 		return nil, err
@@ -122,7 +124,9 @@ func newServer(ctx context.Context, cfg config) (*server, error) {
 	return s, nil
 }
 
-// routes registers every handler on s.mux (Go 1.22 patterns).
+// routes registers every handler on s.mux (Go 1.22 patterns). Each page
+// group lives in its own file: pages_*.go for monitoring, backoffice_*.go
+// for administration, api.go for JSON.
 func (s *server) routes() {
 	s.mux = http.NewServeMux()
 	// Charge points dial ws://host/ocpp/<identity> and authenticate with
@@ -136,56 +140,59 @@ func (s *server) routes() {
 	// (user admin) for scripts.
 	op := http.NewServeMux()
 	op.HandleFunc("POST /logout", s.logout)
+
+	// Monitoring (pages_dashboard.go, pages_chargepoint.go, pages_sessions.go).
 	op.HandleFunc("GET /{$}", s.dashboardPage)
 	op.HandleFunc("GET /charge_points/{id}", s.chargePointPage)
 	op.HandleFunc("GET /charge_points/{id}/card", s.cardFragment)
 	op.HandleFunc("GET /sessions", s.sessionsPage)
+	op.HandleFunc("GET /sessions.csv", s.sessionsCSV)
 	op.HandleFunc("GET /sessions/{id}", s.sessionPage)
 
+	// Back office (backoffice_*.go).
+	s.chargePointRoutes(op)
+	s.idTagRoutes(op)
+	s.commandRoutes(op)
+	s.configurationRoutes(op)
+	s.reservationRoutes(op)
+	s.profileRoutes(op)
+
+	// JSON API (api.go); {id} is a database id or an identity everywhere.
 	op.HandleFunc("GET /api/stats", s.apiStats)
 	op.HandleFunc("GET /api/charge_points", s.apiChargePoints)
 	op.HandleFunc("GET /api/charge_points/{id}", s.apiChargePoint)
 	op.HandleFunc("GET /api/charge_points/{id}/meter_values", s.apiMeterValues)
 	op.HandleFunc("POST /api/charge_points/{id}/remote_start", s.apiRemoteStart)
 	op.HandleFunc("POST /api/charge_points/{id}/remote_stop", s.apiRemoteStop)
+	op.HandleFunc("POST /api/charge_points/{id}/commands/{action}", s.apiCommand)
+	op.HandleFunc("GET /api/sessions", s.apiSessions)
 	op.HandleFunc("GET /api/sessions/{id}/meter_values", s.apiSessionMeterValues)
-	// Every OCPP command as JSON: POST …/commands/Reset {"type":"Soft"}.
-	op.Handle("POST /api/charge_points/{identity}/commands/{action}", s.csms.Remote.HTTPHandler())
-
 	// Live events: /events?topic=charge_points&topic=charge_point_7_status
-	op.Handle("GET /events", broadcast.NewSSEHandler(broadcast.SSEConfig{
-		Broadcaster: s.csms.Broadcaster,
-		Logger:      s.cfg.Logger,
-		Retry:       2 * time.Second,
-		Authorize: func(r *http.Request, topics []string) error {
-			for _, t := range topics {
-				if _, _, ok := broadcast.ParseTopic(t); !ok && t != broadcast.AllChargePointsTopic {
-					return fmt.Errorf("unknown topic %q", t)
-				}
-			}
-			return nil
-		},
-	}))
+	op.Handle("GET /events", s.eventsHandler())
 	s.opsRoutes(s.mux, op) // /metrics, /healthz, /readyz, the message log: ops.go
 	s.mux.Handle("/", s.auth.require(op))
 }
 
-func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+// ServeHTTP serves the dashboard; every request knows the operator's zone
+// (times.go).
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mux.ServeHTTP(w, r.WithContext(withZone(r.Context(), zoneFrom(r))))
+}
 
 // authorize is the CSMS's Authorizer: the id_tags table decides (every tag
 // with -dev), but the simulated charge points present random RFID cards,
 // which are accepted on them and only on them.
-func (s *server) authorize(ctx context.Context, cp *store.ChargePoint, idTag string) (ocpp16.IdTagInfo, error) {
+func (s *server) authorize(ctx context.Context, cp *store.ChargePoint, token handlers.Token) (handlers.Authorization, error) {
 	s.mu.Lock()
 	simulated := s.simulated[cp.Identifier]
 	s.mu.Unlock()
-	if simulated && idTag != s.cfg.IDTag {
-		if _, err := s.csms.Store.LookupIDTag(ctx, idTag); errors.Is(err, store.ErrNotFound) {
-			return ocpp16.IdTagInfo{Status: ocpp16.AuthorizationStatusAccepted}, nil
+	if simulated && token.Value != s.cfg.IDTag {
+		if _, err := s.csms.Store.LookupIDTag(ctx, token.Value); errors.Is(err, store.ErrNotFound) {
+			return handlers.Authorization{Status: handlers.AuthAccepted}, nil
 		}
 	}
 	def := &handlers.StoreAuthorizer{Store: s.csms.Store, AcceptUnknown: s.cfg.Dev}
-	return def.Authorize(ctx, cp, idTag)
+	return def.Authorize(ctx, cp, token)
 }
 
 // simulate registers cfg.Simulate charge points with a password (so

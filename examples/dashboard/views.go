@@ -1,8 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"time"
 
@@ -11,85 +14,272 @@ import (
 	"github.com/ocppkit/ocppkit/store"
 )
 
-// The queries pages and API share. They read the library's tables through
-// its models and scopes (store.Connected, store.Active, store.Power, …):
-// what a host application does for its own UI.
+// The views pages and API share. They read the library's tables through
+// its models and scopes (store.Active, store.Power, …), as a host
+// application does for its own UI.
+//
+// The rules every view keeps:
+//   - per connector: each connector shows its own status, its own active
+//     session and that session's power and energy; the charge point adds
+//     them up (site power) beside;
+//   - offline means offline: a charge point without a socket shows no live
+//     value (no status taken as current, no power, no ticking duration);
+//     its active sessions are "interrupted?" — their end is unknown until
+//     the station reports — with the time it was last seen.
 
-// chargePointView is a charge point as the cards, the charge point page and
-// GET /api/charge_points/{id} show it.
+// connectorView is one connector (≥ 1) of a charge point.
+type connectorView struct {
+	ConnectorID int `json:"connector_id"`
+	// Status, ErrorCode and Info are the last StatusNotification; current
+	// only while Live.
+	Status    string     `json:"status"`
+	ErrorCode string     `json:"error_code"`
+	Info      string     `json:"info"`
+	StatusAt  *time.Time `json:"status_at"`
+	// Live: the charge point is online, so the status and power are
+	// current.
+	Live bool `json:"live"`
+	// Session is the connector's active session, if any.
+	Session *sessionView `json:"session"`
+	// PowerW is the latest Power.Active.Import of Session (W); null
+	// offline, without a session or without a reading.
+	PowerW   *float64 `json:"power_w"`
+	CanStart bool     `json:"can_start"` // online and Available
+	CanStop  bool     `json:"can_stop"`  // online with an active session
+}
+
+// chargePointView is a charge point as the cards, the charge point pages
+// and GET /api/charge_points/{id} show it.
 type chargePointView struct {
 	*store.ChargePoint
-	Connectors     []store.Connector `json:"connectors"`
-	CurrentSession *sessionView      `json:"current_session"`
-	// PowerW is the latest Power.Active.Import of the current session (W).
-	PowerW *float64 `json:"power_w"`
-	// Available: connected with a connector Available, so Start can work.
+	Online bool `json:"online"`
+	// LastSeenAt is the latest sign of life: heartbeat, connection,
+	// status notification or meter reading.
+	LastSeenAt *time.Time `json:"last_seen_at"`
+	// StationStatus is connector 0's status (the charge point as a whole).
+	StationStatus string          `json:"station_status"`
+	Connectors    []connectorView `json:"connectors"`
+	// SitePowerW is the sum of the connectors' power (W); null offline.
+	SitePowerW *float64 `json:"site_power_w"`
+	// SessionEnergy is the energy of the active sessions so far (kWh).
+	SessionEnergy float64 `json:"session_energy"`
+	// ActiveSessions counts the active sessions; Interrupted those of
+	// them whose end is unknown because the charge point is offline.
+	ActiveSessions int `json:"active_sessions"`
+	Interrupted    int `json:"interrupted_sessions"`
+	// Available: some connector can start (CanStart).
 	Available bool `json:"available"`
-	// CanStop: connected with an active session.
-	CanStop bool `json:"can_stop"`
-	// StartConnector is the connector the card's Start button uses.
-	StartConnector int `json:"-"`
+}
+
+// Badge is the card's status: Offline when not connected, else the
+// charge point's aggregate status.
+func (v *chargePointView) Badge() string {
+	if !v.Online {
+		return "Offline"
+	}
+	return cmp.Or(v.Status, "Unknown")
+}
+
+// Connector returns the view of connector n, or nil.
+func (v *chargePointView) Connector(n int) *connectorView {
+	for i := range v.Connectors {
+		if v.Connectors[i].ConnectorID == n {
+			return &v.Connectors[i]
+		}
+	}
+	return nil
 }
 
 // sessionView is a charging session with its charge point's identity.
 type sessionView struct {
 	*store.ChargingSession
 	ChargePointIdentifier string `json:"charge_point_identifier"`
-	DurationSeconds       int64  `json:"duration_seconds"`
+	// EnergyConsumed is the session's, rounded to the Wh (kWh).
+	EnergyConsumed float64 `json:"energy_consumed"`
+	// State is "active", "interrupted" (active, but its charge point is
+	// offline: its end is unknown) or "completed".
+	State string `json:"state"`
+	// DurationSeconds: so far while active, until the last sign of life
+	// while interrupted.
+	DurationSeconds int64 `json:"duration_seconds"`
+	// LastSeenAt, while interrupted: when the charge point was last seen.
+	LastSeenAt *time.Time `json:"last_seen_at,omitempty"`
 }
 
-func newSessionView(s *store.ChargingSession, identifier string) *sessionView {
-	if identifier == "" && s.ChargePoint != nil {
-		identifier = s.ChargePoint.Identifier
+const (
+	stateActive      = "active"
+	stateInterrupted = "interrupted"
+	stateCompleted   = "completed"
+)
+
+// newSessionView describes s of charge point cp (s.ChargePoint when nil).
+func newSessionView(s *store.ChargingSession, cp *store.ChargePoint) *sessionView {
+	if cp == nil {
+		cp = s.ChargePoint
 	}
-	return &sessionView{ChargingSession: s, ChargePointIdentifier: identifier, DurationSeconds: int64(s.Duration() / time.Second)}
+	v := &sessionView{ChargingSession: s, EnergyConsumed: roundWh(s.EnergyConsumed), State: stateCompleted}
+	if cp != nil {
+		v.ChargePointIdentifier = cp.Identifier
+	}
+	d := s.Duration()
+	switch {
+	case !s.IsActive():
+	case cp != nil && !cp.Connected:
+		v.State = stateInterrupted
+		seen := latest(s.StartedAt, s.EnergyUpdatedAt, cp.LastHeartbeatAt, cp.ConnectedAt)
+		v.LastSeenAt = &seen
+		d = max(seen.Sub(s.StartedAt), 0)
+	default:
+		v.State = stateActive
+	}
+	v.DurationSeconds = int64(d / time.Second)
+	return v
 }
 
-// stats are the dashboard's counters, as GET /api/stats returns them.
-type stats struct {
-	TotalChargePoints int64   `json:"total_charge_points"`
-	Connected         int64   `json:"connected"`
-	Available         int64   `json:"available"`
-	Charging          int64   `json:"charging"`
-	ActiveSessions    int64   `json:"active_sessions"`
-	TotalEnergyToday  float64 `json:"total_energy_today"` // kWh of today's sessions
+// MarshalJSON encodes the session as the store does (store.ChargingSession
+// has its own MarshalJSON, which embedding would otherwise promote over
+// this view's fields) with the view's fields added.
+func (v sessionView) MarshalJSON() ([]byte, error) {
+	return mergeJSON(v.ChargingSession, struct {
+		ChargePointIdentifier string     `json:"charge_point_identifier"`
+		EnergyConsumed        float64    `json:"energy_consumed"`
+		State                 string     `json:"state"`
+		DurationSeconds       int64      `json:"duration_seconds"`
+		LastSeenAt            *time.Time `json:"last_seen_at,omitempty"`
+	}{v.ChargePointIdentifier, v.EnergyConsumed, v.State, v.DurationSeconds, v.LastSeenAt})
 }
 
-func (s *server) stats(ctx context.Context) (stats, error) {
-	var st stats
-	db := s.db.WithContext(ctx)
-	cps := func() *gorm.DB { return db.Model(&store.ChargePoint{}) }
-	err := errors.Join(
-		cps().Count(&st.TotalChargePoints).Error,
-		cps().Scopes(store.Connected).Count(&st.Connected).Error,
-		cps().Scopes(store.Available).Count(&st.Available).Error,
-		cps().Scopes(store.Charging).Count(&st.Charging).Error,
-		db.Model(&store.ChargingSession{}).Scopes(store.Active).Count(&st.ActiveSessions).Error,
-	)
+// MarshalJSON encodes the charge point as the store does with the view's
+// fields added, whatever methods store.ChargePoint gains.
+func (v chargePointView) MarshalJSON() ([]byte, error) {
+	return mergeJSON(v.ChargePoint, struct {
+		Online         bool            `json:"online"`
+		LastSeenAt     *time.Time      `json:"last_seen_at"`
+		StationStatus  string          `json:"station_status"`
+		Connectors     []connectorView `json:"connectors"`
+		SitePowerW     *float64        `json:"site_power_w"`
+		SessionEnergy  float64         `json:"session_energy"`
+		ActiveSessions int             `json:"active_sessions"`
+		Interrupted    int             `json:"interrupted_sessions"`
+		Available      bool            `json:"available"`
+	}{v.Online, v.LastSeenAt, v.StationStatus, v.Connectors, v.SitePowerW, v.SessionEnergy, v.ActiveSessions, v.Interrupted, v.Available})
+}
+
+// mergeJSON encodes base and extra, two objects, as one; extra's keys come
+// last and win in decoders that keep the last duplicate.
+func mergeJSON(base, extra any) ([]byte, error) {
+	b, err := json.Marshal(base)
 	if err != nil {
-		return st, err
+		return nil, err
 	}
-	y, m, d := time.Now().Date()
-	st.TotalEnergyToday, err = s.csms.Store.EnergyToday(ctx, time.Date(y, m, d, 0, 0, 0, 0, time.Local))
-	return st, err
+	e, err := json.Marshal(extra)
+	if err != nil {
+		return nil, err
+	}
+	if string(b) == "null" || string(b) == "{}" {
+		return e, nil
+	}
+	if len(b) < 2 || b[0] != '{' || len(e) < 2 || e[0] != '{' {
+		return nil, errors.New("dashboard: mergeJSON wants two objects")
+	}
+	if string(e) == "{}" {
+		return b, nil
+	}
+	return append(append(b[:len(b)-1:len(b)-1], ','), e[1:]...), nil
+}
+
+// Ticking reports whether the duration runs live (an active session of an
+// online charge point).
+func (v *sessionView) Ticking() bool { return v.State == stateActive }
+
+// DurationText formats DurationSeconds.
+func (v *sessionView) DurationText() string {
+	return dur(time.Duration(v.DurationSeconds) * time.Second)
+}
+
+// latest returns the latest of t and the non-nil ts.
+func latest(t time.Time, ts ...*time.Time) time.Time {
+	for _, x := range ts {
+		if x != nil && x.After(t) {
+			t = *x
+		}
+	}
+	return t
+}
+
+// stats are the dashboard's counters, as GET /api/stats returns them. Only
+// what is live counts: connectors and sessions of online charge points.
+type stats struct {
+	ChargePoints       int     `json:"charge_points"`
+	Online             int     `json:"online"`
+	ConnectorsCharging int     `json:"connectors_charging"`
+	ConnectorsFree     int     `json:"connectors_available"`
+	ActiveSessions     int     `json:"active_sessions"`      // on online charge points
+	Interrupted        int     `json:"interrupted_sessions"` // active, charge point offline
+	PowerKW            float64 `json:"power_kw"`             // sum of the online connectors' power
+	EnergyToday        float64 `json:"energy_today"`         // kWh of sessions since the operator's midnight
+}
+
+func statsOf(views []chargePointView) stats {
+	var st stats
+	var watts float64
+	for i := range views {
+		v := &views[i]
+		st.ChargePoints++
+		st.Interrupted += v.Interrupted
+		if !v.Online {
+			continue
+		}
+		st.Online++
+		st.ActiveSessions += v.ActiveSessions
+		for _, c := range v.Connectors {
+			switch c.Status {
+			case "Charging":
+				st.ConnectorsCharging++
+			case "Available":
+				st.ConnectorsFree++
+			}
+		}
+		if v.SitePowerW != nil {
+			watts += *v.SitePowerW
+		}
+	}
+	st.PowerKW = roundWh(watts / 1000)
+	return st
+}
+
+// stats computes the counters; "today" starts at midnight in loc.
+func (s *server) stats(ctx context.Context, loc *time.Location) (stats, []chargePointView, error) {
+	views, err := s.chargePointViews(ctx)
+	if err != nil {
+		return stats{}, nil, err
+	}
+	st := statsOf(views)
+	energy, err := s.csms.Store.EnergyToday(ctx, startOfDay(time.Now(), loc))
+	st.EnergyToday = roundWh(energy)
+	return st, views, err
 }
 
 // lookup finds a charge point by identity or, failing that, by database id:
-// /charge_points/CP-001 and /charge_points/7 both work.
+// /charge_points/CP-001 and /charge_points/7 both work (an identity that
+// looks like a number wins over the id).
 func (s *server) lookup(ctx context.Context, key string) (*store.ChargePoint, error) {
 	cp, err := s.csms.Store.ChargePointByIdentifier(ctx, key)
 	if !errors.Is(err, store.ErrNotFound) {
 		return cp, err
 	}
-	id, perr := strconv.ParseUint(key, 10, 64)
-	if perr != nil || id == 0 {
-		return nil, err
+	if id, perr := strconv.ParseUint(key, 10, 64); perr == nil && id > 0 {
+		cp, err = s.csms.Store.ChargePointByID(ctx, uint(id))
 	}
-	return s.csms.Store.ChargePointByID(ctx, uint(id))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, notFoundError{"charge point", key}
+	}
+	return cp, err
 }
 
 // chargePointViews returns every charge point with its connectors and
-// current session, in four queries whatever their number.
+// active sessions, in four queries plus one per active session (its
+// latest power).
 func (s *server) chargePointViews(ctx context.Context) ([]chargePointView, error) {
 	cps, err := s.csms.Store.ListChargePoints(ctx)
 	if err != nil {
@@ -101,16 +291,16 @@ func (s *server) chargePointViews(ctx context.Context) ([]chargePointView, error
 		return nil, err
 	}
 	var active []store.ChargingSession
-	if err := db.Scopes(store.Active).Order("started_at").Find(&active).Error; err != nil {
+	if err := db.Scopes(store.Active).Order("connector_id, started_at").Find(&active).Error; err != nil {
 		return nil, err
 	}
-	byCP := make(map[uint][]store.Connector)
+	connsOf := make(map[uint][]store.Connector)
 	for _, c := range conns {
-		byCP[c.ChargePointID] = append(byCP[c.ChargePointID], c)
+		connsOf[c.ChargePointID] = append(connsOf[c.ChargePointID], c)
 	}
-	current := make(map[uint]*store.ChargingSession)
-	for i := range active { // ordered by start: the latest wins, as in CurrentSession
-		current[active[i].ChargePointID] = &active[i]
+	activeOf := make(map[uint][]store.ChargingSession)
+	for _, a := range active {
+		activeOf[a.ChargePointID] = append(activeOf[a.ChargePointID], a)
 	}
 	power, err := s.latestPower(ctx, active)
 	if err != nil {
@@ -118,7 +308,7 @@ func (s *server) chargePointViews(ctx context.Context) ([]chargePointView, error
 	}
 	views := make([]chargePointView, len(cps))
 	for i := range cps {
-		views[i] = buildView(&cps[i], byCP[cps[i].ID], current[cps[i].ID], power)
+		views[i] = buildView(&cps[i], connsOf[cps[i].ID], activeOf[cps[i].ID], power)
 	}
 	return views, nil
 }
@@ -129,22 +319,16 @@ func (s *server) chargePointView(ctx context.Context, cp *store.ChargePoint) (ch
 	if err != nil {
 		return chargePointView{}, err
 	}
-	sess, err := cp.CurrentSession(ctx, s.db)
-	if errors.Is(err, store.ErrNotFound) {
-		sess, err = nil, nil
-	}
+	var active []store.ChargingSession
+	err = s.db.WithContext(ctx).Scopes(store.Active, store.ForChargePoint(cp.ID)).Order("connector_id, started_at").Find(&active).Error
 	if err != nil {
 		return chargePointView{}, err
-	}
-	var active []store.ChargingSession
-	if sess != nil {
-		active = append(active, *sess)
 	}
 	power, err := s.latestPower(ctx, active)
 	if err != nil {
 		return chargePointView{}, err
 	}
-	return buildView(cp, conns, sess, power), nil
+	return buildView(cp, conns, active, power), nil
 }
 
 // latestPower returns the latest Power.Active.Import (W, without phase) of
@@ -172,67 +356,97 @@ func toWatts(v float64, unit string) float64 {
 	return v
 }
 
-func buildView(cp *store.ChargePoint, conns []store.Connector, sess *store.ChargingSession, power map[uint]float64) chargePointView {
-	v := chargePointView{ChargePoint: cp, Connectors: conns}
-	if v.Connectors == nil {
-		v.Connectors = []store.Connector{}
-	}
-	if sess != nil {
-		v.CurrentSession = newSessionView(sess, cp.Identifier)
-		if p, ok := power[sess.ID]; ok {
-			v.PowerW = &p
+// buildView assembles a charge point's view from its rows: conns as
+// reported, active sessions ordered by connector then start, and the
+// sessions' latest power.
+func buildView(cp *store.ChargePoint, conns []store.Connector, active []store.ChargingSession, power map[uint]float64) chargePointView {
+	v := chargePointView{ChargePoint: cp, Online: cp.Connected}
+	seen := latest(time.Time{}, cp.LastHeartbeatAt, cp.ConnectedAt)
+	byID := make(map[int]connectorView)
+	for _, c := range conns {
+		at := c.StatusAt
+		seen = latest(seen, &at)
+		if c.ConnectorID == 0 {
+			v.StationStatus = c.Status
+			continue
 		}
+		byID[c.ConnectorID] = connectorView{ConnectorID: c.ConnectorID, Status: c.Status, ErrorCode: c.ErrorCode, Info: c.Info, StatusAt: &at}
 	}
-	v.StartConnector, v.Available = startConnector(cp, conns)
-	v.CanStop = cp.Connected && sess != nil
+	var site float64
+	hasPower := false
+	for i := range active { // by connector then start: the latest wins, as a station runs one
+		sess := &active[i]
+		seen = latest(seen, &sess.StartedAt, sess.EnergyUpdatedAt)
+		c := byID[sess.ConnectorID] // a connector that never reported a status still gets its row
+		c.ConnectorID = sess.ConnectorID
+		c.Session = newSessionView(sess, cp)
+		c.PowerW = nil
+		if p, ok := power[sess.ID]; ok && v.Online {
+			c.PowerW = &p
+		}
+		byID[sess.ConnectorID] = c
+	}
+	v.Connectors = make([]connectorView, 0, len(byID))
+	for _, c := range byID {
+		c.Live = v.Online
+		c.CanStart = v.Online && c.Status == "Available" && c.Session == nil
+		c.CanStop = v.Online && c.Session != nil
+		v.Available = v.Available || c.CanStart
+		if c.Session != nil {
+			v.ActiveSessions++
+			v.SessionEnergy += c.Session.EnergyConsumed
+			if !v.Online {
+				v.Interrupted++
+			}
+		}
+		if c.PowerW != nil {
+			site += *c.PowerW
+			hasPower = true
+		}
+		v.Connectors = append(v.Connectors, c)
+	}
+	slices.SortFunc(v.Connectors, func(a, b connectorView) int { return cmp.Compare(a.ConnectorID, b.ConnectorID) })
+	v.SessionEnergy = roundWh(v.SessionEnergy)
+	if v.Online && (hasPower || v.ActiveSessions == 0) {
+		v.SitePowerW = &site
+	}
+	if !seen.IsZero() {
+		if now := time.Now(); seen.After(now) { // a station clock ahead of ours
+			seen = now
+		}
+		v.LastSeenAt = &seen
+	}
+	// A charge point that has not reported its connectors yet can still
+	// be started on connector 1 when its own status is Available.
+	if len(v.Connectors) == 0 && v.Online && cp.Status == "Available" {
+		v.Connectors = append(v.Connectors, connectorView{ConnectorID: 1, Status: "Available", Live: true, CanStart: true})
+		v.Available = true
+	}
 	return v
 }
 
-// startConnector picks the connector a remote start should use: the first
-// Available one. A charge point that has not reported its connectors yet
-// counts as available on connector 1 when its own status is Available.
-func startConnector(cp *store.ChargePoint, conns []store.Connector) (int, bool) {
-	if !cp.Connected {
-		return 1, false
-	}
-	known := false
-	for _, c := range conns {
-		if c.ConnectorID < 1 {
-			continue
-		}
-		known = true
-		if c.Status == "Available" {
-			return c.ConnectorID, true
-		}
-	}
-	if !known {
-		return 1, cp.Status == "Available"
-	}
-	return 1, false
-}
-
-// connectorAvailable reports whether a remote start on connector n (0: any)
-// can work, and why not.
-func connectorAvailable(cp *store.ChargePoint, conns []store.Connector, n int) (bool, string) {
-	if !cp.Connected {
-		return false, "charge point " + cp.Identifier + " is not connected"
+// connectorAvailable reports whether a remote start on connector n (0: the
+// charge point picks) can work, and why not.
+func connectorAvailable(v *chargePointView, n int) (bool, string) {
+	if !v.Online {
+		return false, "charge point " + v.Identifier + " is not connected"
 	}
 	if n == 0 {
-		if _, ok := startConnector(cp, conns); !ok {
-			return false, "charge point " + cp.Identifier + " is not available (" + orUnknown(cp.Status) + ")"
+		if !v.Available {
+			return false, "charge point " + v.Identifier + " has no available connector (" + orUnknown(v.Status) + ")"
 		}
 		return true, ""
 	}
-	for _, c := range conns {
-		if c.ConnectorID == n {
-			if c.Status != "Available" {
-				return false, "connector " + strconv.Itoa(n) + " of " + cp.Identifier + " is not available (" + orUnknown(c.Status) + ")"
-			}
-			return true, ""
-		}
+	c := v.Connector(n)
+	if c == nil {
+		return false, "charge point " + v.Identifier + " has no connector " + strconv.Itoa(n)
 	}
-	if cp.Status != "Available" {
-		return false, "charge point " + cp.Identifier + " is not available (" + orUnknown(cp.Status) + ")"
+	if !c.CanStart {
+		why := orUnknown(c.Status)
+		if c.Session != nil {
+			why = "session #" + strconv.FormatUint(uint64(c.Session.ID), 10) + " is active"
+		}
+		return false, "connector " + strconv.Itoa(n) + " of " + v.Identifier + " is not available (" + why + ")"
 	}
 	return true, ""
 }
@@ -244,40 +458,82 @@ func orUnknown(s string) string {
 	return s
 }
 
-// sessions returns the sessions matching scope, newest first, with their
-// charge points.
-func (s *server) sessions(ctx context.Context, limit int, scopes ...func(*gorm.DB) *gorm.DB) ([]*sessionView, error) {
+// sessionFilter selects sessions for the sessions page, its CSV export and
+// the dashboard's active sessions.
+type sessionFilter struct {
+	ChargePointID uint
+	IDTag         string
+	From, To      time.Time // started in [From, To); zero: unbounded
+	Status        string    // "", "active" (includes interrupted) or "completed"
+}
+
+func (f sessionFilter) scopes() []func(*gorm.DB) *gorm.DB {
+	var sc []func(*gorm.DB) *gorm.DB
+	if f.ChargePointID != 0 {
+		sc = append(sc, store.ForChargePoint(f.ChargePointID))
+	}
+	if f.IDTag != "" {
+		tag := f.IDTag
+		sc = append(sc, func(db *gorm.DB) *gorm.DB { return db.Where("id_tag = ?", tag) })
+	}
+	if !f.From.IsZero() {
+		from := f.From.UTC()
+		sc = append(sc, func(db *gorm.DB) *gorm.DB { return db.Where("started_at >= ?", from) })
+	}
+	if !f.To.IsZero() {
+		to := f.To.UTC()
+		sc = append(sc, func(db *gorm.DB) *gorm.DB { return db.Where("started_at < ?", to) })
+	}
+	switch f.Status {
+	case stateActive:
+		sc = append(sc, store.Active)
+	case stateCompleted:
+		sc = append(sc, store.Completed)
+	}
+	return sc
+}
+
+// findSessions returns page (from 1) of the sessions matching f, newest
+// first, perPage a page (≤ 0: all), and how many match.
+func (s *server) findSessions(ctx context.Context, f sessionFilter, page, perPage int) ([]*sessionView, int64, error) {
+	db := s.db.WithContext(ctx)
+	var total int64
+	if err := db.Model(&store.ChargingSession{}).Scopes(f.scopes()...).Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
 	var rows []store.ChargingSession
-	q := s.db.WithContext(ctx).Preload("ChargePoint").Scopes(scopes...).Order("started_at DESC, id DESC")
-	if limit > 0 {
-		q = q.Limit(limit)
+	q := db.Preload("ChargePoint").Scopes(f.scopes()...).Order("started_at DESC, id DESC")
+	if perPage > 0 {
+		q = q.Limit(perPage).Offset((max(page, 1) - 1) * perPage)
 	}
 	if err := q.Find(&rows).Error; err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	out := make([]*sessionView, len(rows))
 	for i := range rows {
-		out[i] = newSessionView(&rows[i], "")
+		out[i] = newSessionView(&rows[i], nil)
 	}
-	return out, nil
+	return out, total, nil
 }
 
 // meterPoint is one sampled value in GET …/meter_values.
 type meterPoint struct {
 	ConnectorID int       `json:"connector_id"`
+	Measurand   string    `json:"measurand"`
 	Timestamp   time.Time `json:"timestamp"`
 	Value       float64   `json:"value"`
 	Unit        string    `json:"unit"`
 	Phase       string    `json:"phase,omitempty"`
 	Context     string    `json:"context,omitempty"`
-	SessionID   *uint     `json:"session_id,omitempty"`
+	SessionID   *uint     `json:"session_id"`
 }
 
 // maxChartRows bounds one meter values answer.
 const maxChartRows = 50_000
 
 // groupedMeterValues returns the meter values matching scopes, oldest first,
-// grouped by measurand for charting.
+// grouped by measurand for charting. Each point carries its measurand too,
+// the shape of the live meter_values events.
 func (s *server) groupedMeterValues(ctx context.Context, scopes ...func(*gorm.DB) *gorm.DB) (map[string][]meterPoint, error) {
 	var rows []store.MeterValue
 	err := s.db.WithContext(ctx).Scopes(scopes...).
@@ -288,7 +544,7 @@ func (s *server) groupedMeterValues(ctx context.Context, scopes ...func(*gorm.DB
 	groups := make(map[string][]meterPoint)
 	for _, mv := range rows {
 		groups[mv.Measurand] = append(groups[mv.Measurand], meterPoint{
-			ConnectorID: mv.ConnectorID, Timestamp: mv.Timestamp, Value: mv.Value, Unit: mv.Unit,
+			ConnectorID: mv.ConnectorID, Measurand: mv.Measurand, Timestamp: mv.Timestamp, Value: mv.Value, Unit: mv.Unit,
 			Phase: mv.Phase, Context: mv.Context, SessionID: mv.ChargingSessionID,
 		})
 	}

@@ -122,7 +122,7 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs.Float64Var(&o.rateLimit, "ratelimit", 0, "ocppkit's per-connection rate limit in frames/s (0: the library default, -1: none)")
 	fs.IntVar(&o.dbPool, "db-pool", 20, "max open PostgreSQL connections of the in-process server (0: unbounded, database/sql's default)")
 	fs.IntVar(&o.dialPar, "dial-parallel", 200, "concurrent handshakes while setting up (every scenario except connect)")
-	fs.StringVar(&o.sqliteParams, "sqlite-params", "", "extra go-sqlite3 DSN parameters for experiments, e.g. _cache_size=-65536 (store.Open keeps them)")
+	fs.StringVar(&o.sqliteParams, "sqlite-params", "", "extra go-sqlite3 DSN parameters for experiments, e.g. _cache_size=-65536 (sqlitedb.Open keeps them)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the SQLite file / PostgreSQL schema")
 	fs.BoolVar(&o.verbose, "v", false, "log the server's info messages")
 	fs.BoolVar(&o.serve, "serve", false, "")

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/ocppkit/ocppkit/store"
+	"github.com/ocppkit/ocppkit/store/anydb"
+	"github.com/ocppkit/ocppkit/store/pgdb"
 	"gorm.io/gorm"
 )
 
@@ -489,7 +491,7 @@ func prepareDB(ctx context.Context, o *options) (*dbHandle, error) {
 		return h, nil
 	case "postgres":
 		schema := fmt.Sprintf("loadtest_%d_%d", os.Getpid(), time.Now().UnixNano()%1_000_000_000)
-		admin, err := store.Open(o.dsn)
+		admin, err := pgdb.Open(o.dsn)
 		if err != nil {
 			return nil, err
 		}
@@ -546,7 +548,7 @@ func (h *dbHandle) countLoggedFrames() (in, out int64, err error) {
 
 // query runs fn on the server's database, opened for it.
 func (h *dbHandle) query(fn func(db *gorm.DB) error) error {
-	db, err := store.Open(h.dsn)
+	db, err := anydb.Open(h.dsn)
 	if err != nil {
 		return err
 	}

@@ -32,6 +32,7 @@ import (
 	"github.com/ocppkit/ocppkit"
 	"github.com/ocppkit/ocppkit/ocpp"
 	"github.com/ocppkit/ocppkit/store"
+	"github.com/ocppkit/ocppkit/store/anydb"
 )
 
 // The server side runs in a child process (this binary re-executed with
@@ -120,7 +121,7 @@ func serve(cfg serveConfig) error {
 
 func setupCSMS(cfg serveConfig, logger *slog.Logger) (*ocppkit.CSMS, error) {
 	ctx := context.Background()
-	db, err := store.Open(cfg.dsn)
+	db, err := anydb.Open(cfg.dsn)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ocppkit/ocppkit/store"
+	"github.com/ocppkit/ocppkit/store/sqlitedb"
 )
 
 // BenchmarkMeterWriter isolates the database side of the meter scenario:
@@ -34,7 +35,7 @@ func BenchmarkMeterWriter(b *testing.B) {
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			ctx := context.Background()
-			db, err := store.Open(filepath.Join(b.TempDir(), "ocpp.db") + bc.params)
+			db, err := sqlitedb.Open(filepath.Join(b.TempDir(), "ocpp.db") + bc.params)
 			if err != nil {
 				b.Fatal(err)
 			}

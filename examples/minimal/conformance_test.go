@@ -28,6 +28,7 @@ import (
 
 	"github.com/ocppkit/ocppkit/internal/testdb"
 	"github.com/ocppkit/ocppkit/store"
+	"github.com/ocppkit/ocppkit/store/sqlitedb"
 )
 
 // The scripted session of conformance/client.mjs.
@@ -90,7 +91,7 @@ func TestConformanceOCPPRPC(t *testing.T) {
 		checkOps(t, h.httpBase)
 		h.stop(t) // flushes and closes everything before the database is read
 
-		db, err := store.Open(path)
+		db, err := sqlitedb.Open(path)
 		if err != nil {
 			t.Fatalf("open %s: %v", path, err)
 		}

@@ -42,6 +42,7 @@ import (
 	"github.com/ocppkit/ocppkit"
 	"github.com/ocppkit/ocppkit/metrics/prom"
 	"github.com/ocppkit/ocppkit/store"
+	"github.com/ocppkit/ocppkit/store/anydb"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -118,7 +119,7 @@ func serve(ctx context.Context, logger *slog.Logger, ln net.Listener, dbPath, ds
 	if dsn != "" {
 		target = dsn
 	}
-	db, err := store.Open(target)
+	db, err := anydb.Open(target)
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/ocppkit/ocppkit/ocpp/ocpptest"
 	"github.com/ocppkit/ocppkit/store"
+	"github.com/ocppkit/ocppkit/store/sqlitedb"
 )
 
 // TestSignalShutdown runs the built program, connects 21 charge points, one
@@ -148,7 +149,7 @@ func TestSignalShutdown(t *testing.T) {
 		t.Fatal("the API request in flight never ended")
 	}
 
-	db, err := store.Open(dbPath)
+	db, err := sqlitedb.Open(dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,10 +2,11 @@
 // Central System, for demos and load:
 //
 //	go run ./examples/simulator -url ws://127.0.0.1:8080/ocpp -n 50
+//	go run ./examples/simulator -url ws://127.0.0.1:8080/ocpp -id CP-7 -password … -id-tags RFID1
 //
 // Each charge point (SIM001, SIM002, …) boots, reports its connectors,
 // heartbeats, charges with realistic meter values and answers remote
-// commands; see package examples/internal/sim. A summary line is logged
+// commands; see package ocpp/ocpptest/sim. A summary line is logged
 // every 10s; SIGINT stops the sessions and exits.
 package main
 
@@ -21,7 +22,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/ocppkit/ocppkit/examples/internal/sim"
+	"github.com/ocppkit/ocppkit/ocpp/ocpptest/sim"
 )
 
 func main() {
@@ -36,6 +37,8 @@ func run() error {
 		url        = flag.String("url", "ws://127.0.0.1:8080/ocpp", "Central System base URL; each charge point dials <url>/<identity>")
 		n          = flag.Int("n", 10, "number of charge points")
 		prefix     = flag.String("prefix", "SIM", "identity prefix (identities are <prefix>001, <prefix>002, …)")
+		ids        = flag.String("id", "", "comma-separated identities of the charge points, instead of -n and -prefix")
+		idTags     = flag.String("id-tags", "", "comma-separated id tags the drivers present (default: random ones, refused unless the Central System accepts unknown tags)")
 		password   = flag.String("password", "", "HTTP Basic password of every charge point (security profile 1)")
 		meter      = flag.Duration("meter-interval", 10*time.Second, "interval between MeterValues while charging")
 		session    = flag.Duration("session", 2*time.Minute, "typical length of a charging session")
@@ -62,6 +65,8 @@ func run() error {
 
 	s := sim.New(sim.Config{
 		URL:           *url,
+		Identities:    list(*ids),
+		IDTags:        list(*idTags),
 		Password:      *password,
 		Count:         *n,
 		Prefix:        *prefix,
@@ -74,13 +79,24 @@ func run() error {
 		Seed:          *seed,
 		Logger:        logger,
 	})
-	logger.Info("simulator starting", "url", *url, "charge_points", *n, "connectors", *connectors)
+	logger.Info("simulator starting", "url", *url, "charge_points", len(s.Identities()), "connectors", *connectors)
 	if err := s.Run(ctx); err != nil {
 		return err
 	}
 	st := s.Stats()
 	logger.Info("simulator stopped", "sessions", st.Sessions, "messages_sent", st.MessagesSent, "errors", st.Errors)
 	return nil
+}
+
+// list splits a comma-separated flag value.
+func list(s string) []string {
+	var out []string
+	for v := range strings.SplitSeq(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // parseRange parses "N" or "MIN-MAX".

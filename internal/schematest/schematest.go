@@ -12,7 +12,8 @@ import (
 
 // Schemas validates the payloads of one OCPP version.
 type Schemas struct {
-	set *schemas.Set
+	set     *schemas.Set
+	version string // the subprotocol: ocpp.OCPP16 or ocpp.OCPP201
 }
 
 // Load returns the official OCPP 1.6 schemas (with the security extension).
@@ -23,13 +24,17 @@ func Load(t testing.TB) *Schemas {
 
 // LoadVersion returns the official schemas of version (schemas.OCPP16 or
 // schemas.OCPP201).
-func LoadVersion(t testing.TB, version string) *Schemas {
+func LoadVersion(t testing.TB, name string) *Schemas {
 	t.Helper()
-	set, err := schemas.Load(version)
+	set, err := schemas.Load(name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Schemas{set: set}
+	version := ocpp.OCPP16
+	if name == schemas.OCPP201 {
+		version = ocpp.OCPP201
+	}
+	return &Schemas{set: set, version: version}
 }
 
 // Validate checks payload against the schema of action's request
@@ -39,9 +44,10 @@ func (s *Schemas) Validate(action string, response bool, payload []byte) error {
 }
 
 // Frames validates a conversation: each CALL's payload against its
-// action's request schema and each CALLRESULT against the response schema
+// action's request schema, each CALLRESULT against the response schema
 // of the CALL it answers (matched by message id, among the calls of the
-// other side). in and out are the frames received and sent by one party.
+// other side), and each CALLERROR's code against the version's codes (in
+// its spelling). in and out are the frames received and sent by one party.
 // It returns how many payloads it validated.
 func (s *Schemas) Frames(t testing.TB, sent, received [][]byte) int {
 	t.Helper()
@@ -76,8 +82,8 @@ func (s *Schemas) Frames(t testing.TB, sent, received [][]byte) int {
 			}
 			n++
 		case ocpp.CallError:
-			if !f.ErrorCode.Valid() {
-				t.Errorf("sent CALLERROR with unknown code %q", f.ErrorCode)
+			if !f.ErrorCode.ValidFor(s.version) {
+				t.Errorf("sent CALLERROR with code %q, not one of %s", f.ErrorCode, s.version)
 			}
 		}
 	}

@@ -20,13 +20,13 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
-	"github.com/ocppkit/ocppkit/store"
+	"github.com/ocppkit/ocppkit/store/sqlitedb"
 )
 
 // EnvDatabaseURL names the environment variable with the PostgreSQL URL.
 const EnvDatabaseURL = "OCPP_TEST_DATABASE_URL"
 
-// SQLite opens a new SQLite database file in t.TempDir() with store.Open
+// SQLite opens a new SQLite database file in t.TempDir() with sqlitedb.Open
 // (WAL, synchronous=FULL, busy_timeout=5000, foreign keys on, immediate
 // transactions, a pool of one connection). It is closed in t.Cleanup.
 //
@@ -35,7 +35,7 @@ const EnvDatabaseURL = "OCPP_TEST_DATABASE_URL"
 // mistake (it would stall production SQLite deployments as well).
 func SQLite(t testing.TB) *gorm.DB {
 	t.Helper()
-	db, err := store.Open(filepath.Join(t.TempDir(), "ocpp.db"))
+	db, err := sqlitedb.Open(filepath.Join(t.TempDir(), "ocpp.db"))
 	if err != nil {
 		t.Fatalf("testdb: %v", err)
 	}

@@ -1,5 +1,7 @@
 package ocpp16
 
+import "github.com/ocppkit/ocppkit/ocpp"
+
 // Message is an OCPP 1.6 payload: a request or a response.
 //
 // Validate checks the value against every constraint of its JSON schema and
@@ -15,22 +17,18 @@ package ocpp16
 // missing, except strings the schema allows to be empty in practice
 // (ChangeConfiguration.value). A required number or bool is always present.
 // Use it before sending a message; [Unmarshal] checks received ones.
-type Message interface {
-	Validate() error
-}
+//
+// Message is ocpp.Message, the interface the messages of every version
+// share.
+type Message = ocpp.Message
 
 // Request is the payload of a CALL. Action returns its OCPP action name.
-type Request interface {
-	Message
-	Action() string
-}
+// It is ocpp.Request, the interface the messages of every version share.
+type Request = ocpp.Request
 
 // Response is the payload of a CALLRESULT. Action returns the name of the
-// action it answers.
-type Response interface {
-	Message
-	Action() string
-}
+// action it answers. It is ocpp.Response.
+type Response = ocpp.Response
 
 // Mode selects how strictly [Unmarshal] applies the schemas.
 type Mode int

@@ -23,6 +23,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/ocppkit/ocppkit/internal/versions"
 	"github.com/ocppkit/ocppkit/ocpp"
 	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 )
@@ -107,6 +108,7 @@ type ReceivedCall struct {
 // Its methods are safe for concurrent use.
 type ChargePoint struct {
 	identity string
+	version  *versions.Version // of the negotiated subprotocol (1.6 for one the library does not know)
 	ws       *websocket.Conn
 	opts     Options
 	log      *slog.Logger
@@ -121,6 +123,7 @@ type ChargePoint struct {
 	dropped atomic.Int64
 
 	incoming chan ocpp.Frame
+	model    deviceModel // 2.0.1 variables; see SetVariable
 
 	mu       sync.Mutex
 	pending  map[string]chan reply
@@ -188,8 +191,13 @@ func Dial(ctx context.Context, baseURL, identity string, opts *Options) (*Charge
 
 	var pref [4]byte
 	_, _ = rand.Read(pref[:])
+	version, ok := versions.Get(strings.ToLower(ws.Subprotocol()))
+	if !ok {
+		version = versions.V16
+	}
 	cp := &ChargePoint{
 		identity:   identity,
+		version:    version,
 		ws:         ws,
 		opts:       o,
 		log:        o.Logger.With("charge_point", identity),
@@ -225,6 +233,11 @@ func (cp *ChargePoint) Identity() string { return cp.identity }
 
 // Subprotocol returns the subprotocol the Central System selected.
 func (cp *ChargePoint) Subprotocol() string { return cp.ws.Subprotocol() }
+
+// Version returns the OCPP version the charge point speaks: ocpp.OCPP201
+// when the Central System selected ocpp2.0.1, ocpp.OCPP16 otherwise. It
+// decides how calls from the Central System are decoded and answered.
+func (cp *ChargePoint) Version() string { return cp.version.Name }
 
 // Done is closed when the connection has ended, by [ChargePoint.Close] or
 // by the Central System.
@@ -278,19 +291,31 @@ func (cp *ChargePoint) Handle(action string, fn HandlerFunc) {
 
 // On answers Central System calls of the action of Req with a typed handler.
 // The payload is decoded into Req after validation (see [Options.Mode]).
-func On[Req ocpp16.Request, Res any](cp *ChargePoint, fn func(ctx context.Context, req Req) (Res, error)) {
+// Req is a request of package ocpp16 or ocpp201, whose version's rules
+// decode it.
+func On[Req ocpp.Request, Res any](cp *ChargePoint, fn func(ctx context.Context, req Req) (Res, error)) {
 	var zero Req
 	cp.Handle(zero.Action(), func(ctx context.Context, payload json.RawMessage) (any, error) {
 		var req Req
-		msg, ok := any(&req).(ocpp16.Message)
+		msg, ok := any(&req).(ocpp.Message)
 		if !ok {
 			return nil, fmt.Errorf("ocpptest: request type %T cannot be decoded", req)
 		}
-		if err := ocpp16.Unmarshal(payload, msg, cp.opts.Mode); err != nil {
+		if err := cp.unmarshal(payload, msg); err != nil {
 			return nil, err
 		}
 		return fn(ctx, req)
 	})
+}
+
+// unmarshal decodes payload into msg with the rules of msg's version (its
+// package), in the charge point's Mode.
+func (cp *ChargePoint) unmarshal(payload json.RawMessage, msg ocpp.Message) error {
+	v := versions.Of(msg)
+	if v == nil {
+		v = versions.V16
+	}
+	return v.Unmarshal(payload, msg, cp.opts.Mode == ocpp16.Tolerant)
 }
 
 type thenReply struct {
@@ -330,20 +355,21 @@ func (cp *ChargePoint) CallJSON(ctx context.Context, action string, payload any)
 }
 
 // Call sends req and decodes the CALLRESULT into Res, validating it with
-// the charge point's [Options.Mode]. A CALLERROR is returned as an
-// *ocpp.Error; an invalid CALLRESULT as the *ocpp.Error validation produced,
-// wrapped, together with what could be decoded.
-func Call[Res ocpp16.Response](ctx context.Context, cp *ChargePoint, req ocpp16.Request) (Res, error) {
+// the charge point's [Options.Mode] and the rules of Res's version (package
+// ocpp16 or ocpp201). A CALLERROR is returned as an *ocpp.Error; an
+// invalid CALLRESULT as the *ocpp.Error validation produced, wrapped,
+// together with what could be decoded.
+func Call[Res ocpp.Response](ctx context.Context, cp *ChargePoint, req ocpp.Request) (Res, error) {
 	var res Res
 	raw, err := cp.CallJSON(ctx, req.Action(), req)
 	if err != nil {
 		return res, err
 	}
-	msg, ok := any(&res).(ocpp16.Message)
+	msg, ok := any(&res).(ocpp.Message)
 	if !ok {
 		return res, fmt.Errorf("ocpptest: %s: response type %T cannot be decoded", req.Action(), res)
 	}
-	if err := ocpp16.Unmarshal(raw, msg, cp.opts.Mode); err != nil {
+	if err := cp.unmarshal(raw, msg); err != nil {
 		return res, fmt.Errorf("ocpptest: %s: invalid CALLRESULT %s: %w", req.Action(), raw, err)
 	}
 	return res, nil
@@ -441,7 +467,7 @@ func (cp *ChargePoint) readLoop() {
 			cp.log.Warn("ocpptest: binary frame ignored", "size", len(data))
 			continue
 		}
-		f, err := ocpp.DecodeFrame(data)
+		f, err := ocpp.DecodeFrameFor(data, cp.version.Name)
 		switch {
 		case f.Type == ocpp.CallResult || f.Type == ocpp.CallError:
 			cp.mu.Lock()
@@ -459,7 +485,7 @@ func (cp *ChargePoint) readLoop() {
 		case err != nil:
 			cp.log.Warn("ocpptest: invalid frame from central system", "error", err, "frame", truncate(data))
 			if f.Type == ocpp.Call && f.ID != "" {
-				out, _ := ocpp.NewCallError(f.ID, err).MarshalJSON()
+				out, _ := cp.callError(f.ID, err).MarshalJSON()
 				_ = cp.ws.Write(cp.ctx, websocket.MessageText, out)
 			}
 		default: // a valid CALL
@@ -506,7 +532,7 @@ func (cp *ChargePoint) answer(f ocpp.Frame) {
 		}
 	}
 	if err != nil {
-		out = ocpp.NewCallError(f.ID, err)
+		out = cp.callError(f.ID, err)
 		if ocpp.CodeOf(err) == ocpp.InternalError {
 			cp.log.Error("ocpptest: handler failed", "action", f.Action, "error", err)
 		}
@@ -533,24 +559,33 @@ func (cp *ChargePoint) answer(f ocpp.Frame) {
 }
 
 func (cp *ChargePoint) invoke(f ocpp.Frame, fn HandlerFunc) (any, error) {
-	req, known := ocpp16.NewRequest(f.Action)
+	v := cp.version
+	req, known := v.NewRequest(f.Action)
 	switch {
-	case known && !slices.Contains(ocpp16.CentralSystemActions, f.Action) && fn == nil:
+	case known && !v.IsCSMSAction(f.Action) && fn == nil:
 		return nil, ocpp.NewError(ocpp.NotSupported, "%s is not an action of the central system", f.Action)
 	case !known && fn == nil:
 		return nil, ocpp.NewError(ocpp.NotImplemented, "unknown action %q", f.Action)
 	case known:
-		if err := ocpp16.Unmarshal(f.Payload, req, cp.opts.Mode); err != nil {
+		if err := v.Unmarshal(f.Payload, req, cp.opts.Mode == ocpp16.Tolerant); err != nil {
 			return nil, err
 		}
 	}
 	if fn == nil {
-		if r := DefaultReply(f.Action); r != nil {
+		if r := cp.defaultReply(f.Action, req); r != nil {
 			return r, nil
 		}
 		return nil, ocpp.NewError(ocpp.NotSupported, "%s is not supported", f.Action)
 	}
 	return fn(cp.ctx, f.Payload)
+}
+
+// callError is ocpp.NewCallError with the code spelled for the charge
+// point's version.
+func (cp *ChargePoint) callError(id string, err error) ocpp.Frame {
+	f := ocpp.NewCallError(id, err)
+	f.ErrorCode = f.ErrorCode.For(cp.version.Name)
+	return f
 }
 
 func encode(v any) (json.RawMessage, error) {

@@ -1,4 +1,5 @@
-// Package ocpptest is a scriptable simulated OCPP 1.6J charge point.
+// Package ocpptest is a scriptable simulated OCPP charge point, of version
+// 1.6J or 2.0.1.
 //
 // It dials a Central System over a real websocket, the way a charger would,
 // and exposes the charge point's side of the protocol as ordinary awaitable
@@ -43,4 +44,17 @@
 // [ChargePoint.StartSession] scripts a charging session: StartTransaction,
 // then [Session.Meter] for periodic MeterValues with energy, power, per-phase
 // current and voltage and state of charge, then [Session.Stop].
+//
+// # OCPP 2.0.1
+//
+// A charge point that offers ocpp2.0.1 ([Options.Subprotocols] =
+// [Subprotocols201]) speaks 2.0.1 once the Central System selects it
+// ([ChargePoint.Version]): calls from the CSMS are decoded with 2.0.1's
+// schemas and answered with 2.0.1 defaults ([DefaultReplyFor]) and error
+// spellings; GetVariables and SetVariables read and write its device model
+// ([ChargePoint.SetVariable]). [ChargePoint.V201] has the station's typed
+// calls, and [V201.StartTransaction] scripts a transaction:
+// TransactionEvent Started, [Transaction.Update] for Updated events with
+// meter values, [Transaction.End]; [Call] and [On] work with ocpp201 types
+// as with ocpp16 ones.
 package ocpptest

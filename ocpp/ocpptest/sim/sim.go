@@ -1,6 +1,8 @@
-// Package sim runs simulated OCPP 1.6J charge points against a Central
-// System: the engine of examples/simulator, importable so the dashboard
-// example can run charge points in-process.
+// Package sim runs self-driving simulated OCPP 1.6J charge points against a
+// Central System: for a host's tests, for demos (the dashboard example runs
+// them in-process) and for examples/simulator. Where package ocpptest
+// scripts a charge point message by message, a sim charge point lives on
+// its own and answers every command, as a real one does.
 //
 // Each charge point boots (retrying while the Central System answers
 // Pending or Rejected), reports the status of connector 0 and of each of
@@ -16,6 +18,19 @@
 //
 // The random choices (connectors, their power, batteries, pauses) come from
 // Config.Seed, so two runs with the same seed simulate the same fleet.
+//
+// # In a host's tests
+//
+// One charge point, SIM001, that charges only when the test asks
+// (RemoteOnly), with fast meter values; Start runs it until the test ends
+// and WaitReady returns once it has booted and reported its connectors:
+//
+//	fleet := sim.New(sim.Config{URL: wsURL, Password: pw, RemoteOnly: true,
+//		MinConnectors: 1, MaxConnectors: 1, MeterInterval: 100 * time.Millisecond, StatsInterval: -1})
+//	stop := fleet.Start(context.Background())
+//	t.Cleanup(func() { _ = stop() }) // stops its sessions, closes its socket
+//	if err := fleet.WaitReady(ctx); err != nil { … }
+//	res, err := csms.Remote.RemoteStartTransaction(ctx, "SIM001", 1, "RFID1") // it starts charging
 package sim
 
 import (
@@ -41,6 +56,9 @@ type Config struct {
 	// Prefix of the identities, numbered from 001: SIM001, SIM002, …
 	// By default "SIM".
 	Prefix string
+	// Identities, when set, are the charge points' identities instead:
+	// Count and Prefix are then ignored.
+	Identities []string
 	// MinConnectors and MaxConnectors bound each charge point's number of
 	// connectors, drawn from the seed. By default 1 and 3.
 	MinConnectors, MaxConnectors int
@@ -54,11 +72,16 @@ type Config struct {
 	// IdleTime is the mean pause between two sessions on a connector.
 	// By default SessionLength / 2.
 	IdleTime time.Duration
-	// StartDelay is the mean pause before a connector's first session. By
+	// StartDelay is the mean pause, once booted, before a connector's first session. By
 	// default IdleTime.
 	StartDelay time.Duration
 	// RemoteOnly makes connectors charge only on RemoteStartTransaction.
 	RemoteOnly bool
+	// IDTags are the id tags the charge points present (Authorize, then
+	// StartTransaction) for the sessions they start on their own, one drawn
+	// at random per session. By default four random tags per charge point,
+	// which a Central System knows only if it accepts unknown tags.
+	IDTags []string
 	// Seed of the random choices. By default 1.
 	Seed int64
 	// StatsInterval between summary log lines. By default 10s; negative
@@ -97,6 +120,9 @@ type Simulator struct {
 
 // New returns a simulator for cfg; nothing runs until [Simulator.Run].
 func New(cfg Config) *Simulator {
+	if len(cfg.Identities) > 0 {
+		cfg.Count = len(cfg.Identities)
+	}
 	cfg.Count = max(cfg.Count, 1)
 	cfg.Prefix = cmp.Or(cfg.Prefix, "SIM")
 	cfg.MinConnectors = max(cmp.Or(cfg.MinConnectors, 1), 1)
@@ -154,6 +180,47 @@ func (s *Simulator) Run(ctx context.Context) error {
 		})
 	}
 	wg.Wait()
+	return nil
+}
+
+// Start runs the simulator in the background until ctx ends or stop is
+// called. stop ends it, waits until the charge points have stopped (their
+// sessions closed with StopTransaction, their sockets closed) and returns
+// Run's error; calling it again returns the same.
+func (s *Simulator) Start(ctx context.Context) (stop func() error) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	var once sync.Once
+	var err error
+	return func() error {
+		once.Do(func() {
+			cancel()
+			err = <-done
+		})
+		return err
+	}
+}
+
+// WaitReady waits until every charge point is connected, has booted and
+// has reported the status of its connectors, or until ctx ends. A charge
+// point that reconnects is ready again once it has done so anew.
+func (s *Simulator) WaitReady(ctx context.Context) error {
+	for _, cp := range s.cps {
+		for {
+			cp.mu.Lock()
+			ready, changed := cp.ready, cp.changed
+			cp.mu.Unlock()
+			if ready {
+				break
+			}
+			select {
+			case <-changed:
+			case <-ctx.Done():
+				return fmt.Errorf("sim: %s not ready: %w", cp.id, ctx.Err())
+			}
+		}
+	}
 	return nil
 }
 

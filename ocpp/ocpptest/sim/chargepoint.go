@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -34,6 +35,7 @@ type chargePoint struct {
 
 	mu      sync.Mutex
 	conn    *ocpptest.ChargePoint // nil until booted, and while disconnected
+	ready   bool                  // booted and connectors reported on conn (WaitReady)
 	changed chan struct{}         // closed and replaced when conn or a connector's session changes
 	config  map[string]string     // writable configuration keys
 	reset   chan ocpp16.ResetType // a Reset was accepted
@@ -65,6 +67,9 @@ type session struct {
 
 func newChargePoint(s *Simulator, index int) *chargePoint {
 	id := fmt.Sprintf("%s%03d", s.cfg.Prefix, index+1)
+	if index < len(s.cfg.Identities) {
+		id = s.cfg.Identities[index]
+	}
 	cp := &chargePoint{
 		s:       s,
 		id:      id,
@@ -91,6 +96,9 @@ func newChargePoint(s *Simulator, index int) *chargePoint {
 	}
 	for range 4 {
 		cp.idTags = append(cp.idTags, fmt.Sprintf("TAG%08X", cp.rng.Uint32()))
+	}
+	if len(s.cfg.IDTags) > 0 {
+		cp.idTags = slices.Clone(s.cfg.IDTags)
 	}
 	return cp
 }
@@ -123,6 +131,9 @@ func (cp *chargePoint) setConn(conn *ocpptest.ChargePoint) {
 	cp.mu.Lock()
 	defer cp.mu.Unlock()
 	cp.conn = conn
+	if conn == nil {
+		cp.ready = false
+	}
 	cp.notifyLocked()
 }
 
@@ -272,6 +283,10 @@ func (cp *chargePoint) serve(ctx context.Context, conn *ocpptest.ChargePoint) (w
 	cp.setConn(conn)
 	cp.log.Debug("sim: booted", "connectors", len(cp.connectors))
 	cp.statusAll(connCtx, conn, true)
+	cp.mu.Lock()
+	cp.ready = true
+	cp.notifyLocked()
+	cp.mu.Unlock()
 
 	hb := cp.heartbeatInterval()
 	ticker := time.NewTicker(hb)
@@ -415,11 +430,16 @@ func (cp *chargePoint) reserve(c *connector, idTag string, remote bool) (*sessio
 	return c.sess, true
 }
 
-// schedule starts sessions on c: the first after about StartDelay, the
-// next ones after idle pauses of about IdleTime.
+// schedule starts sessions on c: the first about StartDelay after the
+// charge point booted, the next ones after idle pauses of about IdleTime.
+// Pauses count while connected: a charge point still booting (or
+// redialling) does not spend its StartDelay waiting.
 func (cp *chargePoint) schedule(ctx context.Context, c *connector) {
 	pause := cp.s.cfg.StartDelay
 	for {
+		if _, err := cp.waitConn(ctx); err != nil {
+			return
+		}
 		if !sleep(ctx, cp.jitter(2*pause)) {
 			return
 		}

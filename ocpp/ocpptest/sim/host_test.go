@@ -1,0 +1,174 @@
+package sim_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ocppkit/ocppkit"
+	"github.com/ocppkit/ocppkit/broadcast"
+	"github.com/ocppkit/ocppkit/internal/testdb"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpptest/sim"
+	"github.com/ocppkit/ocppkit/store"
+)
+
+// TestHostDrivesASimulatedChargePoint is a host's test as the package doc
+// shows it: a real CSMS, one self-driving charge point, remote start, live
+// events, remote stop.
+func TestHostDrivesASimulatedChargePoint(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	db := testdb.SQLite(t)
+	if err := store.Migrate(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	csms, err := ocppkit.New(ocppkit.Config{DB: db, AcceptUnknownIDTags: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/ocpp/", csms)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(func() {
+		srv.Close()
+		_ = csms.Shutdown(context.Background())
+	})
+	const pw = "sim-password-0123456789"
+	cp, err := csms.RegisterChargePoint(ctx, "SIM001", pw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sessions, err := csms.Broadcaster.Subscribe(ctx, broadcast.SessionsTopic(cp.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	meters, err := csms.Broadcaster.Subscribe(ctx, broadcast.MeterValuesTopic(cp.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	fleet := sim.New(sim.Config{
+		URL: "ws" + strings.TrimPrefix(srv.URL, "http") + "/ocpp", Password: pw, RemoteOnly: true,
+		MinConnectors: 1, MaxConnectors: 1, MeterInterval: 50 * time.Millisecond, StatsInterval: -1,
+	})
+	stop := fleet.Start(ctx)
+	t.Cleanup(func() {
+		if err := stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	if err := fleet.WaitReady(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st := fleet.Stats(); st.Connected != 1 || st.ChargePoints != 1 {
+		t.Fatalf("stats after WaitReady: %+v", st)
+	}
+
+	res, err := csms.Remote.RemoteStartTransaction(ctx, "SIM001", 1, "RFID1")
+	if err != nil || res.Status != ocpp16.RemoteStartStopStatusAccepted {
+		t.Fatalf("RemoteStartTransaction = %+v, %v", res, err)
+	}
+	started := nextSession(ctx, t, sessions)
+	if started.Event != broadcast.SessionStarted || started.Session.IDTag != "RFID1" {
+		t.Fatalf("first session event: %+v", started)
+	}
+	var mv broadcast.MeterValueEvent
+	select {
+	case m := <-meters:
+		if err := json.Unmarshal(m.Data, &mv); err != nil {
+			t.Fatal(err)
+		}
+	case <-ctx.Done():
+		t.Fatal("no meter values")
+	}
+	if mv.SessionID == nil || *mv.SessionID != started.Session.ID {
+		t.Errorf("meter value event %+v, want session %d", mv, started.Session.ID)
+	}
+	sess, err := csms.Store.SessionByID(ctx, started.Session.ID)
+	if err != nil || !sess.IsActive() {
+		t.Fatalf("session while charging: %+v, %v", sess, err)
+	}
+
+	stopRes, err := csms.Remote.RemoteStopTransaction(ctx, "SIM001", started.Session.ID)
+	if err != nil || stopRes.Status != ocpp16.RemoteStartStopStatusAccepted {
+		t.Fatalf("RemoteStopTransaction = %+v, %v", stopRes, err)
+	}
+	stopped := nextSession(ctx, t, sessions)
+	if stopped.Event != broadcast.SessionStopped || stopped.Session.Status != store.SessionCompleted || stopped.Session.StopReason != string(ocpp16.ReasonRemote) {
+		t.Fatalf("second session event: %+v", stopped)
+	}
+}
+
+func nextSession(ctx context.Context, t *testing.T, ch <-chan broadcast.Message) broadcast.SessionEvent {
+	t.Helper()
+	select {
+	case m := <-ch:
+		var ev broadcast.SessionEvent
+		if err := json.Unmarshal(m.Data, &ev); err != nil {
+			t.Fatal(err)
+		}
+		return ev
+	case <-ctx.Done():
+		t.Fatal("no session event")
+	}
+	return broadcast.SessionEvent{}
+}
+
+// TestSimulatedSessionsUseTheGivenIDTags: charge points that charge on
+// their own present Config.IDTags, so a CSMS that knows only its
+// registered tags lets them charge.
+func TestSimulatedSessionsUseTheGivenIDTags(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	db := testdb.SQLite(t)
+	if err := store.Migrate(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	csms, err := ocppkit.New(ocppkit.Config{DB: db, AutoRegister: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(csms)
+	t.Cleanup(func() {
+		srv.Close()
+		_ = csms.Shutdown(context.Background())
+	})
+	if err := csms.Store.UpsertIDTag(ctx, store.IDTag{Tag: "RFID-KNOWN"}); err != nil {
+		t.Fatal(err)
+	}
+	all, err := csms.Broadcaster.Subscribe(ctx, broadcast.AllChargePointsTopic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fleet := sim.New(sim.Config{URL: "ws" + strings.TrimPrefix(srv.URL, "http") + "/ocpp", IDTags: []string{"RFID-KNOWN"},
+		MinConnectors: 1, MaxConnectors: 1, StartDelay: 10 * time.Millisecond, IdleTime: 10 * time.Millisecond, MeterInterval: 50 * time.Millisecond, StatsInterval: -1})
+	stop := fleet.Start(ctx)
+	t.Cleanup(func() { _ = stop() })
+	for {
+		var env broadcast.Envelope
+		select {
+		case m := <-all:
+			if err := json.Unmarshal(m.Data, &env); err != nil {
+				t.Fatal(err)
+			}
+		case <-ctx.Done():
+			t.Fatal("no session started")
+		}
+		if env.Kind != broadcast.KindSessions {
+			continue
+		}
+		var ev broadcast.SessionEvent
+		if err := json.Unmarshal(env.Data, &ev); err != nil {
+			t.Fatal(err)
+		}
+		if ev.Event != broadcast.SessionStarted || ev.Session.IDTag != "RFID-KNOWN" {
+			t.Fatalf("session event %+v", ev)
+		}
+		return
+	}
+}
