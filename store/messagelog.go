@@ -16,7 +16,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
 )
 
@@ -427,9 +426,11 @@ func (l *MessageLog) copyRows(ctx context.Context, rows []Message) error {
 	}
 	defer conn.Close()
 	return conn.Raw(func(dc any) error {
-		sc, ok := dc.(*stdlib.Conn)
+		// Asserting pgx's method, not its database/sql driver's type, keeps
+		// the store free of the driver package (as the meter writer does).
+		sc, ok := dc.(interface{ Conn() *pgx.Conn })
 		if !ok {
-			return fmt.Errorf("PostgreSQL driver connection is %T, want pgx's stdlib.Conn", dc)
+			return fmt.Errorf("PostgreSQL driver connection is %T, want pgx's (stdlib.Conn)", dc)
 		}
 		src := pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
 			return messageArgs(make([]any, 0, len(messageColumns)), &rows[i]), nil
