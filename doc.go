@@ -40,6 +40,16 @@
 // command of the version a charge point does not speak is refused with
 // remote.ErrWrongVersion.
 //
+// # Operations
+//
+// Config.Observer reports connections, CALLs, commands, commits and drops
+// for metrics (package metrics/prom registers them on a Prometheus
+// registry), Config.TracerProvider traces every CALL and command with
+// OpenTelemetry, CSMS.HealthHandler and CSMS.ReadyHandler are the liveness
+// and readiness probes (Shutdown fails readiness first, see
+// Config.DrainDelay), and Config.MessageLog records every frame. With
+// Config.Cluster, node names are unique among live nodes (Config.NodeID).
+//
 // # Concurrency
 //
 // Messages of one charge point are handled one at a time, in the order they

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
 	"gorm.io/gorm"
 
 	"github.com/ocppkit/ocppkit/broadcast"
@@ -84,8 +85,24 @@ type Config struct {
 	// (security extension); CertificateSigned follows. By default there is
 	// none and SignCertificate is answered Rejected.
 	Signer handlers.Signer
-	// NodeID names this process among several sharing one database. By
-	// default the host name. With Cluster, every node needs its own.
+	// NodeID names this process among several sharing one database: the
+	// charge points' rows record the node holding their socket, and New
+	// marks those recorded under NodeID disconnected (a previous run of
+	// this node crashed holding them). Server.NodeID returns the name in
+	// use.
+	//
+	// With Cluster, a node name is unique among live nodes: New refuses a
+	// NodeID a live node uses (an error wrapping cluster.ErrJoined). When
+	// NodeID is empty, New takes the first free name of <host name>,
+	// <host name>-2, … <host name>-9, then <host name>-<random>: several
+	// processes on one host get distinct names, and a restarted process
+	// usually gets its old name back.
+	//
+	// Without Cluster, nothing can tell whether another process uses the
+	// name: New assumes this process is the only live one under NodeID. By
+	// default NodeID is the host name, stable across restarts. Two
+	// processes sharing a database without a Cluster must be given distinct
+	// NodeIDs, or each start marks the other's charge points disconnected.
 	NodeID string
 	// Cluster connects this node to the others of a deployment behind a
 	// load balancer: it routes remote commands to the node holding the
@@ -122,6 +139,41 @@ type Config struct {
 	// (a charge point offering both speaks 2.0.1); only ocpp2.0.1 and
 	// ocpp1.6 may be listed.
 	Server ocpp.ServerConfig
+
+	// Operations (see operations.go and the README's "Operating ocppkit").
+
+	// Observer receives measurements for metrics: package metrics/prom
+	// makes one that feeds Prometheus collectors registered on the host's
+	// registry. By default none: nothing is measured, at no cost.
+	Observer Observer
+	// TracerProvider traces every CALL a charge point sends and every
+	// command sent to one with OpenTelemetry spans (see trace.go); the
+	// host brings the SDK and its exporter, e.g. otel.GetTracerProvider().
+	// By default nil: no spans.
+	TracerProvider trace.TracerProvider
+	// DrainDelay is how long Shutdown waits, once Ready fails, before it
+	// closes the charge points' sockets: the time a load balancer needs
+	// to notice the failing readiness probe and send reconnecting charge
+	// points elsewhere. Handshakes are still accepted meanwhile. By
+	// default 0.
+	DrainDelay time.Duration
+	// MessageLog records every frame in both directions (identity,
+	// direction, action, message id, the frame, time) in ocpp_messages (a
+	// CALL and its reply in one row, see store.MessageLog),
+	// through a bounded queue and a batched writer: it never delays a
+	// reply, and when the writer falls behind frames are dropped and
+	// counted (Observer.MessageLog, CSMS.MessageLogDropped). Off by
+	// default. Read it with Store.LastMessages or the commands API
+	// (GET …/charge_points/{identity}/messages).
+	MessageLog bool
+	// MessageLogRetention is how long logged frames are kept; older ones
+	// are deleted every few minutes. By default 7 days; negative keeps
+	// them forever.
+	MessageLogRetention time.Duration
+	// MessageLogQueue is how many frames may wait for the message log's
+	// writer before frames are dropped. By default
+	// store.DefaultMessageLogQueue.
+	MessageLogQueue int
 }
 
 // CSMS is an OCPP Central System for charge points speaking 1.6J and 2.0.1
@@ -146,7 +198,16 @@ type CSMS struct {
 	logger *slog.Logger
 	memory *broadcast.Memory // the default broadcaster, closed by Shutdown
 
-	router *cluster.Router // with Config.Cluster; see cluster.go
+	router   *cluster.Router    // with Config.Cluster; see cluster.go
+	requests nodeRequests       // other nodes' requests, passed to router
+	crash    context.CancelFunc // ends the membership Join started
+
+	obs       Observer
+	tracer    trace.Tracer       // nil without Config.TracerProvider
+	observing bool               // handled CALLs are measured or traced
+	meter     *store.MeterWriter // closed by Shutdown after the handlers
+	msglog    *store.MessageLog  // with Config.MessageLog
+	health    health             // see operations.go
 
 	authMu sync.Mutex
 	authed map[string]*store.ChargePoint // see rememberAuthenticated
@@ -173,9 +234,11 @@ func New(cfg Config) (*CSMS, error) {
 		logger = slog.New(loglimit.New(logger.Handler(), loglimit.Config{Burst: cfg.LogBurst, Interval: cfg.LogInterval}))
 	}
 	cfg.WriteTimeout = cmp.Or(cfg.WriteTimeout, store.DefaultWriteTimeout)
+	var derived string // the host name, when NodeID is derived from it
 	if cfg.NodeID == "" {
 		host, _ := os.Hostname()
-		cfg.NodeID = cmp.Or(host, "ocppkit")
+		derived = cmp.Or(host, "ocppkit")
+		cfg.NodeID = derived
 	}
 	if err := store.Check(context.Background(), cfg.DB); err != nil {
 		return nil, fmt.Errorf("ocppkit: Config.DB: %w", err)
@@ -183,11 +246,26 @@ func New(cfg Config) (*CSMS, error) {
 	c := &CSMS{cfg: cfg, logger: logger, Store: store.New(cfg.DB), authed: make(map[string]*store.ChargePoint)}
 	c.unknown = newUnknownRecorder(c, cfg.KeepUnknownChargePoints)
 
+	// Several nodes: the name must be ours (no live node uses it) before we
+	// touch the charge points recorded under it.
+	if err := c.joinCluster(context.Background(), derived); err != nil {
+		return nil, err
+	}
+	cfg.NodeID = c.cfg.NodeID
 	if n, err := c.Store.MarkNodeDisconnected(context.Background(), cfg.NodeID, time.Now().UTC()); err != nil {
+		_ = c.leaveCluster(context.Background())
 		return nil, fmt.Errorf("ocppkit: mark charge points of node %q disconnected: %w", cfg.NodeID, err)
 	} else if n > 0 {
 		logger.Info("marked charge points of a previous run disconnected", "node", cfg.NodeID, "count", n)
 	}
+
+	c.obs = cfg.Observer
+	if cfg.TracerProvider != nil {
+		c.tracer = cfg.TracerProvider.Tracer(tracerName)
+	}
+	c.observing = c.tracer != nil || c.obs.CallHandled != nil
+	c.meter = store.NewMeterWriter(cfg.DB, store.MeterWriterConfig{Logger: logger, WriteTimeout: cfg.WriteTimeout, OnCommit: c.obs.MeterCommit})
+	c.startMessageLog()
 
 	c.Broadcaster = cfg.Broadcaster
 	if c.Broadcaster == nil {
@@ -206,6 +284,8 @@ func New(cfg Config) (*CSMS, error) {
 		Logger:            logger,
 		Signer:            cfg.Signer,
 		Sender:            remoteSender{c},
+		MeterWriter:       c.meter,
+		OnPublish:         c.obs.EventPublished,
 		WriteTimeout:      cfg.WriteTimeout,
 	})
 	c.Handlers = handlers.NewRegistry(logger)
@@ -228,9 +308,6 @@ func New(cfg Config) (*CSMS, error) {
 		KeyRotator:  keyRotator{c},
 		Versions:    c.connVersion,
 	})
-	if err := c.joinCluster(context.Background()); err != nil {
-		return nil, err
-	}
 	return c, nil
 }
 
@@ -245,14 +322,21 @@ func (c *CSMS) connVersion(identity string) (string, bool) {
 }
 
 // ServeHTTP accepts a charge point's WebSocket at …/<identity>.
-func (c *CSMS) ServeHTTP(w http.ResponseWriter, r *http.Request) { c.Server.ServeHTTP(w, r) }
+func (c *CSMS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if f := c.obs.HandshakeRefused; f != nil {
+		w = &refusalRecorder{ResponseWriter: w, refused: f}
+	}
+	c.Server.ServeHTTP(w, r)
+}
 
-// Shutdown closes every charge point connection, waits for their handlers,
-// flushes heartbeats and events and stops the background writers, at most
-// until ctx ends.
+// Shutdown makes Ready fail at once (a load balancer stops sending charge
+// points here), waits Config.DrainDelay, then closes every charge point
+// connection, waits for their handlers, flushes heartbeats, events and the
+// message log and stops the background writers, at most until ctx ends.
 func (c *CSMS) Shutdown(ctx context.Context) error {
+	c.drain(ctx)
 	err := c.Server.Shutdown(ctx)
-	err = errors.Join(err, c.leaveCluster(ctx), c.Remote.Close(ctx), c.Defaults.Close(ctx))
+	err = errors.Join(err, c.leaveCluster(ctx), c.Remote.Close(ctx), c.Defaults.Close(ctx), c.meter.Close(ctx), c.closeMessageLog(ctx))
 	if c.memory != nil {
 		c.memory.Close()
 	}

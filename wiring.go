@@ -21,6 +21,9 @@ type connHandler struct{ c *CSMS }
 func (h connHandler) HandleCall(ctx context.Context, conn *ocpp.Conn, action string, payload json.RawMessage) (json.RawMessage, error) {
 	ctx, cancel := context.WithTimeout(ctx, h.c.cfg.WriteTimeout)
 	defer cancel()
+	if h.c.observing {
+		return h.c.handleObserved(ctx, conn, action, payload)
+	}
 	return h.c.Handlers.HandleCall(ctx, conn, action, payload)
 }
 
@@ -36,16 +39,21 @@ func (h connHandler) Connected(ctx context.Context, conn *ocpp.Conn) error {
 		cp, _, err = c.Store.EnsureChargePoint(ctx, conn.Identity())
 	}
 	if err != nil {
+		c.observeRefused("connect_failed")
 		return fmt.Errorf("ocppkit: load charge point: %w", err)
 	}
 	c.clusterConnected(ctx, conn) // several nodes: claim it, close its socket elsewhere
 	at := conn.ConnectedAt().UTC()
 	if err := c.Store.MarkConnectedVersion(ctx, cp.ID, c.cfg.NodeID, at, conn.Version()); err != nil {
+		c.observeRefused("connect_failed")
 		return fmt.Errorf("ocppkit: mark connected: %w", err)
 	}
 	cp.OCPPVersion = conn.Version()
 	handlers.Attach(conn, cp)
 	c.Defaults.Publish(cp.ID, broadcast.KindConnection, broadcast.ConnectionEvent{Connected: true, Timestamp: at, Node: c.cfg.NodeID, Identity: conn.Identity()})
+	if f := c.obs.Connected; f != nil {
+		f(conn.Subprotocol())
+	}
 	return nil
 }
 
@@ -57,6 +65,9 @@ func (h connHandler) Ready(_ context.Context, conn *ocpp.Conn) {
 
 func (h connHandler) Disconnected(ctx context.Context, conn *ocpp.Conn, cause error) {
 	c := h.c
+	if f := c.obs.Disconnected; f != nil {
+		f(conn.Subprotocol(), disconnectCause(cause))
+	}
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.WriteTimeout)
 	defer cancel()
 	c.clusterDisconnected(ctx, conn)

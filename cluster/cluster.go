@@ -29,8 +29,15 @@ type Backplane interface {
 	// each on its own goroutine, and its heartbeat runs until Leave or until
 	// ctx ends. Cancelling ctx is a crash: the node stops receiving and
 	// heartbeating, and its claims expire with the TTL instead of being
-	// removed. Join returns once node can receive requests. A node may be
-	// joined only once per Backplane at a time.
+	// removed. Join returns once node can receive requests.
+	//
+	// A node name is unique among live nodes: Join returns an error
+	// wrapping ErrJoined when a live node uses it already, on this
+	// Backplane or on any other instance of the deployment (another
+	// process). Liveness is the engine's: a node is live while its
+	// connection is (a crashed process's name is free as soon as the engine
+	// has seen its connection close; Join waits a moment for that). Of
+	// several processes joining under one name at once, one succeeds.
 	Join(ctx context.Context, node string, h Handler) error
 	// Leave ends node's membership gracefully: its claims are removed, its
 	// presence is dropped at once and it stops receiving requests.
@@ -106,7 +113,8 @@ var (
 	// ErrNotJoined is returned by Claim, Release and Leave for a node that
 	// has not joined this Backplane.
 	ErrNotJoined = errors.New("cluster: node has not joined")
-	// ErrJoined is returned by Join for a node already joined.
+	// ErrJoined is returned by Join when a live node already uses the
+	// name, in this process or another one.
 	ErrJoined = errors.New("cluster: node already joined")
 	// ErrClosed is returned after the Backplane was closed.
 	ErrClosed = errors.New("cluster: backplane closed")

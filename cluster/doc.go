@@ -14,6 +14,18 @@
 // the TTL. A node restarted under the same name is a new incarnation: the
 // claims of its previous life no longer count.
 //
+// # Node names
+//
+// A node name is unique among live nodes: Backplane.Join refuses a name a
+// live node uses (ErrJoined), in this process or another, since two nodes
+// under one name would take each other's requests and claims. "Live" is
+// the engine's view of the node's connection (Redis: its subscription to
+// the node's channel; PostgreSQL: a session advisory lock held by the
+// listener connection), so a crashed process's name is free again within
+// moments, and a node restarted under its old name is a new incarnation.
+// ocppkit.New derives a free name when the host sets none (see
+// ocppkit.Config.NodeID).
+//
 // # Routing
 //
 // Router.Call sends a CALL on the local socket when the charge point is

@@ -43,16 +43,20 @@ func newPublisher(b broadcast.Broadcaster, size int, timeout time.Duration, logg
 	return p
 }
 
-func (p *publisher) publish(chargePointID uint, kind string, v any) {
+// publish queues an event; false means it was dropped (the buffer was
+// full). Without a broadcaster events go nowhere, and publish returns true.
+func (p *publisher) publish(chargePointID uint, kind string, v any) bool {
 	if p.b == nil {
-		return
+		return true
 	}
 	select {
 	case p.events <- event{chargePointID: chargePointID, kind: kind, v: v}:
+		return true
 	default:
 		if p.dropped.Add(1)%1000 == 1 {
 			p.logger.Warn("broadcaster is behind, dropping events", "dropped_total", p.dropped.Load())
 		}
+		return false
 	}
 }
 

@@ -58,6 +58,10 @@ type DefaultsConfig struct {
 	// package sets it to its remote client. By default there is none (and
 	// SignCertificate is answered Rejected).
 	Sender Sender
+	// OnPublish, when set, is called for every event Publish queues for
+	// the Broadcaster (dropped false) or drops because PublishBuffer is
+	// full. It must return at once (metrics).
+	OnPublish func(dropped bool)
 }
 
 // Defaults holds the library's default handler for every message a charge
@@ -82,6 +86,7 @@ type Defaults struct {
 	logger     *slog.Logger
 
 	publisher  *publisher
+	onPublish  func(dropped bool)
 	heartbeats *heartbeatBatcher
 	sessions   sessionCache
 	vendorsMu  sync.RWMutex
@@ -106,6 +111,7 @@ func NewDefaults(cfg DefaultsConfig) *Defaults {
 		logger:     cfg.Logger,
 		vendors:    make(map[string]VendorHandler),
 		signing:    newCertSigner(cfg.Signer, cfg.Sender),
+		onPublish:  cfg.OnPublish,
 	}
 	if d.now == nil {
 		d.now = time.Now
@@ -150,7 +156,10 @@ func (d *Defaults) Register(r *Registry) {
 // waiting: v is published on the topic of kind (see broadcast.PublishEvent)
 // and on broadcast.AllChargePointsTopic.
 func (d *Defaults) Publish(chargePointID uint, kind string, v any) {
-	d.publisher.publish(chargePointID, kind, v)
+	queued := d.publisher.publish(chargePointID, kind, v)
+	if d.onPublish != nil && d.publisher.b != nil {
+		d.onPublish(!queued)
+	}
 }
 
 // Flush waits until every event published before it has been handed to

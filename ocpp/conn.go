@@ -738,6 +738,9 @@ func (c *Conn) readFrame(typ websocket.MessageType, r io.Reader) (f Frame, call,
 	if debug {
 		c.logFrame("in", *bp)
 	}
+	if o := c.srv.frameO; o != nil {
+		o.ObserveFrame(c, false, *bp)
+	}
 	f, err = decodeFrame(*bp, c.version) // copies what it keeps: the buffer is free again
 	if err != nil {
 		c.badFrame(f, err, debug)
@@ -836,6 +839,9 @@ func (c *Conn) invoke(f Frame) (res json.RawMessage, err error) {
 func (c *Conn) write(b []byte, debug bool) error {
 	if debug {
 		c.logFrame("out", b)
+	}
+	if o := c.srv.frameO; o != nil {
+		o.ObserveFrame(c, true, b)
 	}
 	if err := c.ws.Write(context.Background(), websocket.MessageText, b); err != nil {
 		c.logger.Debug("ocpp: write failed", "error", err)

@@ -95,6 +95,18 @@ type DisconnectHandler interface {
 	Disconnected(ctx context.Context, c *Conn, err error)
 }
 
+// FrameObserver is an optional capability of a Handler. ObserveFrame sees
+// every text frame the server reads from a charge point (out false) or is
+// about to write to it (out true), as on the wire, malformed ones
+// included: a message log, a debugging tap. Frames of one connection are
+// observed in the order they are read and written, a CALL always before
+// its reply. ObserveFrame is called on the goroutine reading or writing
+// the frame, so it must return at once (queue, never wait); frame is valid
+// only during the call.
+type FrameObserver interface {
+	ObserveFrame(c *Conn, out bool, frame []byte)
+}
+
 // Authenticator decides whether a charge point may connect. It runs before
 // the WebSocket upgrade, with the identity already taken from the URL and
 // validated, and only for requests that are WebSocket handshakes. Any error
@@ -175,7 +187,7 @@ const (
 // afterwards has no effect.
 type ServerConfig struct {
 	// Handler handles the CALLs charge points send. It may also implement
-	// ConnectHandler, ReadyHandler and DisconnectHandler. By default (nil), every CALL is
+	// ConnectHandler, ReadyHandler, DisconnectHandler and FrameObserver. By default (nil), every CALL is
 	// answered with a CALLERROR NotImplemented.
 	Handler Handler
 
@@ -291,6 +303,7 @@ type Server struct {
 	connectH   ConnectHandler
 	readyH     ReadyHandler
 	disconnH   DisconnectHandler
+	frameO     FrameObserver
 	logger     *slog.Logger
 	accept     websocket.AcceptOptions
 	frameLimit int64
@@ -350,6 +363,7 @@ func NewServer(cfg ServerConfig) *Server {
 	s.connectH, _ = s.handler.(ConnectHandler)
 	s.readyH, _ = s.handler.(ReadyHandler)
 	s.disconnH, _ = s.handler.(DisconnectHandler)
+	s.frameO, _ = s.handler.(FrameObserver)
 	if cfg.AcceptOptions != nil {
 		s.accept = *cfg.AcceptOptions
 	}

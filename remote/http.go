@@ -65,6 +65,10 @@ type apiError struct {
 }
 
 func (c *Client) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if identity, ok := messagesPath(r.URL); ok { // GET …/messages: see messages.go
+		c.serveMessages(w, r, identity)
+		return
+	}
 	identity, action, ok := commandPath(r.URL)
 	if !ok {
 		writeJSON(w, http.StatusNotFound, apiError{Error: "not found: want …/charge_points/{identity}/commands/{Action}"})

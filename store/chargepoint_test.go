@@ -53,7 +53,7 @@ func TestMigrateIdempotentAndIndexes(t *testing.T) {
 			{"idx_ocpp_meter_values_session", []string{"charging_session_id", "timestamp"}},
 			{"idx_ocpp_id_tags_tag", []string{"UNIQUE", "tag"}},
 			{"idx_ocpp_commands_identifier_status", []string{"identifier", "status"}},
-			{"idx_ocpp_messages_created_at", []string{"created_at"}},
+			{"idx_ocpp_messages_charge_point", []string{"charge_point_id", "id"}},
 		}
 		for _, tt := range tests {
 			def, ok := defs[tt.name]

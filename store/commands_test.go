@@ -129,3 +129,46 @@ func TestSetMetadata(t *testing.T) {
 		wantNotFound(t, s.SetMetadata(ctx, cp.ID+10, map[string]any{"a": 1}))
 	})
 }
+
+// TestPruneMessagesAllOld: when no frame is recent, every frame goes.
+func TestPruneMessagesAllOld(t *testing.T) {
+	each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		if err := s.LogMessages(ctx,
+			store.Message{Identifier: "CP", Direction: store.DirectionIn, Frame: `[2,"1","Heartbeat",{}]`, CreatedAt: at(0)},
+			store.Message{Identifier: "CP", Direction: store.DirectionOut, Frame: `[3,"1",{}]`, CreatedAt: at(1)},
+		); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := s.PruneMessages(ctx, at(5)); err != nil || n != 2 {
+			t.Fatalf("PruneMessages = %d, %v; want 2", n, err)
+		}
+		if n, err := s.PruneMessages(ctx, at(5)); err != nil || n != 0 {
+			t.Fatalf("PruneMessages of an empty log = %d, %v", n, err)
+		}
+	})
+}
+
+// TestPruneMessagesInChunks: a log larger than one DELETE's chunk is
+// pruned entirely, old frames only.
+func TestPruneMessagesInChunks(t *testing.T) {
+	each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		msgs := make([]store.Message, 25_001)
+		for i := range msgs {
+			msgs[i] = store.Message{Identifier: "CP", Direction: store.DirectionIn, Frame: `[2,"1","Heartbeat",{}]`, CreatedAt: at(0)}
+		}
+		msgs[len(msgs)-1].CreatedAt = at(10)
+		if err := s.LogMessages(ctx, msgs...); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := s.PruneMessages(ctx, at(5)); err != nil || n != 25_000 {
+			t.Fatalf("PruneMessages = %d, %v; want 25000", n, err)
+		}
+		var left int64
+		s.DB().Model(&store.Message{}).Count(&left)
+		if left != 1 {
+			t.Errorf("%d frames left, want 1", left)
+		}
+	})
+}

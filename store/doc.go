@@ -68,7 +68,9 @@
 //     number, RawValue the decimal string as sent.
 //   - IDTag (ocpp_id_tags): authorization identifiers.
 //   - Command (ocpp_commands): persisted remote commands and their outcome.
-//   - Message (ocpp_messages): an optional raw frame log (PruneMessages).
+//   - Message (ocpp_messages): the optional raw frame log, written by
+//     MessageLog (a bounded, batched writer), read with Messages, pruned
+//     with PruneMessages.
 //   - UnknownChargePoint (ocpp_unknown_charge_points): identities whose
 //     handshake was refused as unknown, for adoption (bounded: see
 //     RecordUnknownChargePoint).

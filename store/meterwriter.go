@@ -60,6 +60,10 @@ type MeterWriterConfig struct {
 	QueueSize int
 	// Logger receives batch failures. Default slog.Default().
 	Logger *slog.Logger
+	// OnCommit, when set, is called by the writer's goroutine after each
+	// transaction: rows written in took (err nil) or not (err set), and
+	// queued, the writes left waiting. It must return at once (metrics).
+	OnCommit func(rows, queued int, took time.Duration, err error)
 	// WriteTimeout bounds each transaction: when the database does not
 	// commit within it (a hung connection, a lock that is never released),
 	// the transaction is abandoned, the callers of its batch get an error
@@ -459,6 +463,7 @@ func (w *MeterWriter) commit(reqs []*meterRequest) error {
 	ctx, cancel := context.WithTimeout(context.Background(), w.cfg.WriteTimeout)
 	defer cancel()
 	n, err := w.commitRows(ctx, reqs, now)
+	w.observe(n, now, err)
 	if err != nil {
 		// Prepare afresh next time: the failure may have been the schema
 		// changing under the statements, or their connection breaking.

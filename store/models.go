@@ -417,14 +417,39 @@ type Command struct {
 // TableName implements gorm's schema.Tabler.
 func (Command) TableName() string { return CommandsTable }
 
-// Message is one raw OCPP-J frame of the optional frame log.
+// Message is a row of the optional frame log (see MessageLog): a CALL and
+// its reply (an exchange), or a frame alone. IDs grow in the order rows
+// were written: an exchange when its reply came.
 type Message struct {
-	ID            uint      `gorm:"primaryKey" json:"id"`
-	ChargePointID uint      `json:"charge_point_id"`
-	Identifier    string    `gorm:"size:255;index:idx_ocpp_messages_identifier" json:"identifier"`
-	Direction     string    `gorm:"size:3;not null" json:"direction"` // DirectionIn or DirectionOut
-	Frame         string    `gorm:"type:text;not null" json:"frame"`
-	CreatedAt     time.Time `gorm:"index:idx_ocpp_messages_created_at" json:"created_at"`
+	ID            uint   `gorm:"primaryKey;index:idx_ocpp_messages_charge_point,priority:2" json:"id"`
+	ChargePointID uint   `gorm:"index:idx_ocpp_messages_charge_point,priority:1" json:"charge_point_id"`
+	Identifier    string `gorm:"size:255" json:"identifier"`
+	Direction     string `gorm:"size:3;not null" json:"direction"` // DirectionIn or DirectionOut
+	// MessageType is Frame's: 2 (CALL), 3 (CALLRESULT) or 4 (CALLERROR); 0
+	// for a frame that is not an OCPP-J message.
+	MessageType int `gorm:"not null;default:0" json:"message_type"`
+	// MessageID is the frame's message id (at most 64 bytes are kept).
+	MessageID string `gorm:"size:64;not null;default:''" json:"message_id"`
+	// Action is the CALL's action (empty for a reply logged alone).
+	Action string `gorm:"size:64;not null;default:''" json:"action"`
+	// Frame is the frame as sent or received, sent or received at
+	// CreatedAt in Direction (DirectionIn: from the charge point).
+	Frame     string    `gorm:"type:text;not null" json:"frame"`
+	CreatedAt time.Time `json:"created_at"`
+	// ReplyType is 3 or 4 when ReplyFrame holds the reply to the CALL in
+	// Frame, received or sent at RepliedAt in the other direction; 0 when
+	// the row holds no reply.
+	ReplyType  int        `gorm:"not null;default:0" json:"reply_type,omitempty"`
+	ReplyFrame string     `gorm:"type:text;not null;default:''" json:"reply_frame,omitempty"`
+	RepliedAt  *time.Time `json:"replied_at,omitempty"`
+}
+
+// Frames returns how many frames m holds: 2 for an exchange, else 1.
+func (m *Message) Frames() int {
+	if m.ReplyType != 0 {
+		return 2
+	}
+	return 1
 }
 
 // TableName implements gorm's schema.Tabler.

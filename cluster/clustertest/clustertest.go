@@ -58,6 +58,8 @@ func Exercise(t *testing.T, newDeployment func(t *testing.T) Deployment) {
 		{"ClaimsLiveWhileNodeLives", testClaimsLive},
 		{"CrashExpires", testCrash},
 		{"RejoinIsNewIncarnation", testRejoin},
+		{"LiveNameRefused", testLiveNameRefused},
+		{"ConcurrentJoinsOneWins", testConcurrentJoins},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -521,5 +523,65 @@ func testRejoin(t *testing.T, d Deployment) {
 	case <-got:
 	case <-time.After(waitTimeout):
 		t.Error("the restarted node's handler did not receive the request")
+	}
+}
+
+// testLiveNameRefused: a node name is unique among live nodes. A second
+// process joining under the name of a live node is refused with ErrJoined
+// (two nodes under one name would receive each other's requests and claims);
+// once the first has left, the name is free again.
+func testLiveNameRefused(t *testing.T, d Deployment) {
+	b1, b2 := d.New(), d.New()
+	a := nodeName(t, "a")
+	join(t, b1, a, nil)
+	claim(t, b1, "cp", a)
+	err := b2.Join(ctxT(t), a, echo("impostor"))
+	if !errors.Is(err, cluster.ErrJoined) {
+		t.Fatalf("Join under the name of a live node = %v, want ErrJoined", err)
+	}
+	t.Log(err)
+	// The live node is unharmed: it keeps its claim and its requests.
+	if o := owner(t, b2, "cp"); o != a {
+		t.Errorf("Owner after the refused Join = %q, want %q", o, a)
+	}
+	res, err := b2.Send(ctxT(t), a, cluster.Request{Kind: cluster.KindCall, Identity: "cp"})
+	if err != nil || !strings.Contains(string(res), `"node":"`+a+`"`) {
+		t.Errorf("Send after the refused Join = %s, %v; want the live node's reply", res, err)
+	}
+	if err := b1.Leave(ctxT(t), a); err != nil {
+		t.Fatal(err)
+	}
+	join(t, b2, a, nil)
+}
+
+// testConcurrentJoins: of two processes joining under one name at the same
+// moment, exactly one succeeds.
+func testConcurrentJoins(t *testing.T, d Deployment) {
+	b1, b2 := d.New(), d.New()
+	for i := range 5 {
+		name := nodeName(t, fmt.Sprint("n", i))
+		ctx, cancel := context.WithCancel(context.Background())
+		t.Cleanup(cancel)
+		var err1, err2 error
+		var wg sync.WaitGroup
+		wg.Go(func() { err1 = b1.Join(ctx, name, echo(name)) })
+		wg.Go(func() { err2 = b2.Join(ctx, name, echo(name)) })
+		wg.Wait()
+		joined := 0
+		for _, j := range []struct {
+			b   cluster.Backplane
+			err error
+		}{{b1, err1}, {b2, err2}} {
+			switch {
+			case j.err == nil:
+				joined++
+				t.Cleanup(func() { _ = j.b.Leave(context.Background(), name) })
+			case !errors.Is(j.err, cluster.ErrJoined):
+				t.Errorf("%s: Join = %v, want nil or ErrJoined", name, j.err)
+			}
+		}
+		if joined != 1 {
+			t.Errorf("%s: %d of two concurrent Joins under one name succeeded (%v, %v), want exactly one", name, joined, err1, err2)
+		}
 	}
 }

@@ -18,6 +18,14 @@
 // ocpp_cluster_messages and only its id is notified (send ids, not rows);
 // the receiver deletes the row as it reads it.
 //
+// A node's name is its own while the listener connection holds a session
+// advisory lock on it (pg_try_advisory_lock of a hash of Prefix and name):
+// Join refuses a name whose lock another session holds (cluster.ErrJoined),
+// and the lock of a process that died goes with its connection. When the
+// listener connection breaks, the next one takes the locks again before it
+// listens; a name another process took meanwhile is logged at Error and
+// that node stops receiving requests.
+//
 // PostgreSQL cannot tell a sender that no one listens on a channel, so a
 // request to a node that has just died waits until its context ends; the
 // router asks only live nodes (Owner checks the heartbeat row).

@@ -10,8 +10,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -47,10 +49,31 @@ type Config struct {
 	Logger *slog.Logger
 }
 
+// migrateLockKey is the first key of the advisory lock Migrate holds; the
+// second is the hash of the schema (store.Migrate uses another first key).
+const migrateLockKey = 0x6f637063 // "ocpc"
+
 // Migrate creates the tables of the backplane (if missing) in the pool's
-// search_path. Run it once, like store.Migrate.
+// search_path. Call it at every start, like store.Migrate: any number of
+// nodes may run it at the same moment, as it holds an advisory lock per
+// schema (concurrent CREATE TABLE IF NOT EXISTS of one table otherwise fail
+// on pg_type's unique index).
 func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	_, err := pool.Exec(ctx, `
+	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))`, migrateLockKey); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, migration)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("pgcluster: migrate: %w", err)
+	}
+	return nil
+}
+
+// migration is the backplane's schema; every statement is idempotent.
+const migration = `
 CREATE TABLE IF NOT EXISTS ocpp_cluster_nodes (
 	node text PRIMARY KEY,
 	incarnation text NOT NULL,
@@ -67,12 +90,7 @@ CREATE TABLE IF NOT EXISTS ocpp_cluster_messages (
 	id bigserial PRIMARY KEY,
 	body text NOT NULL,
 	created_at timestamptz NOT NULL DEFAULT now()
-);`)
-	if err != nil {
-		return fmt.Errorf("pgcluster: migrate: %w", err)
-	}
-	return nil
-}
+);`
 
 // Backplane is a cluster.Backplane over PostgreSQL.
 type Backplane struct {
@@ -93,18 +111,39 @@ type Backplane struct {
 	channels map[string]*node // by channel; the inbox maps to nil
 	// inboxReady is closed once the reply channel is listened on.
 	inboxReady chan struct{}
-	// The listener: ops wait for it to (UN)LISTEN; wake interrupts its
-	// wait for notifications so it takes them.
+	// The listener: ops wait for it to run them on its connection; wake
+	// interrupts its wait for notifications so it takes them.
 	listening bool
 	ops       []op
 	wake      context.CancelFunc
+	// held is the node names whose advisory lock the listener's current
+	// connection holds. Listener goroutine only.
+	held map[string]bool
+	// connected is whether the listener's connection is up and listens.
+	connected atomic.Bool
 }
 
+// op is work for the listener's connection: LISTEN on the inbox, or a
+// node's join (its name's advisory lock, then LISTEN on its channel) or
+// leave (UNLISTEN, unlock).
 type op struct {
+	kind    opKind
 	channel string
-	listen  bool
+	node    *node // opJoin, opLeave
 	done    chan error
 }
+
+type opKind uint8
+
+const (
+	opListen opKind = iota
+	opJoin
+	opLeave
+)
+
+// errNameTaken is an opJoin's result when a live node of another process
+// holds the name's lock.
+var errNameTaken = errors.New("pgcluster: node name in use")
 
 type node struct {
 	nodes.Node
@@ -164,19 +203,25 @@ func (b *Backplane) Join(ctx context.Context, name string, h cluster.Handler) er
 	if err != nil {
 		return err
 	}
-	b.mu.Lock()
-	b.channels[n.channel] = n
-	b.mu.Unlock()
 	fail := func(err error) error {
 		b.nodes.Remove(n)
-		b.mu.Lock()
-		if b.channels[n.channel] == n {
-			delete(b.channels, n.channel)
+		b.leave(context.WithoutCancel(ctx), n) // also after an opJoin whose wait ended early
+		if errors.Is(err, cluster.ErrJoined) {
+			return err
 		}
-		b.mu.Unlock()
 		return fmt.Errorf("pgcluster: join %q: %w", name, err)
 	}
-	if err := b.listen(ctx, n.channel, true); err != nil {
+	// The name is ours while the listener's connection holds its advisory
+	// lock: a live node's connection does, and a dead process's lock goes
+	// with its connection.
+	err = nodes.TakeName(ctx, "pgcluster", name, func(ctx context.Context) (bool, error) {
+		err := b.do(ctx, op{kind: opJoin, channel: n.channel, node: n})
+		if errors.Is(err, errNameTaken) {
+			return false, nil
+		}
+		return err == nil, err
+	})
+	if err != nil {
 		return fail(err)
 	}
 	// A new incarnation: the previous one's claims become void at once.
@@ -185,27 +230,22 @@ VALUES ($1, $2, now() + $3 * interval '1 millisecond')
 ON CONFLICT (node) DO UPDATE SET incarnation = EXCLUDED.incarnation, expires_at = EXCLUDED.expires_at`,
 		name, n.Inc, b.ttlMillis())
 	if err != nil {
-		_ = b.listen(context.WithoutCancel(ctx), n.channel, false)
 		return fail(err)
 	}
 	b.nodes.Start(&b.wg, ctx, n, func() { // the Join context ending is a crash
 		n.Heartbeat(b.cfg.Heartbeat, b.cfg.Logger, "pgcluster", func(ctx context.Context, i int) (bool, error) {
 			return b.heartbeat(ctx, n, i)
 		})
-		b.mu.Lock()
-		var done chan error
-		if b.channels[n.channel] == n {
-			delete(b.channels, n.channel)
-			done = b.enqueueLocked(n.channel, false)
-		}
-		b.mu.Unlock()
-		if done != nil {
-			if err := b.await(b.ctx, done); err != nil && b.ctx.Err() == nil {
-				b.cfg.Logger.Warn("pgcluster: unlisten", "node", name, "err", err)
-			}
-		}
+		b.leave(b.ctx, n)
 	})
 	return nil
+}
+
+// leave stops n receiving requests and frees its name (opLeave).
+func (b *Backplane) leave(ctx context.Context, n *node) {
+	if err := b.do(ctx, op{kind: opLeave, channel: n.channel, node: n}); err != nil && b.ctx.Err() == nil {
+		b.cfg.Logger.Warn("pgcluster: unlisten", "node", n.Name, "err", err)
+	}
 }
 
 // heartbeat renews n's row (i counts the beats), and every thirtieth
@@ -378,7 +418,7 @@ func (b *Backplane) listenInbox(ctx context.Context) error {
 		}
 		b.mu.Unlock()
 		if first {
-			err := b.listen(ctx, b.inbox, true)
+			err := b.listenInboxOnce(ctx)
 			if err != nil {
 				b.mu.Lock()
 				b.inboxReady = nil // the next Send tries again
@@ -403,36 +443,40 @@ func (b *Backplane) listenInbox(ctx context.Context) error {
 	}
 }
 
-// listen has the listener connection LISTEN (or UNLISTEN) channel and
+// listenInboxOnce has the listener connection LISTEN on the inbox and
 // waits until it has.
-func (b *Backplane) listen(ctx context.Context, channel string, on bool) error {
+func (b *Backplane) listenInboxOnce(ctx context.Context) error {
+	b.mu.Lock()
+	if _, ok := b.channels[b.inbox]; !ok && b.ctx.Err() == nil {
+		b.channels[b.inbox] = nil
+	}
+	b.mu.Unlock()
+	return b.do(ctx, op{kind: opListen, channel: b.inbox})
+}
+
+// do has the listener run o on its connection and waits until it has.
+func (b *Backplane) do(ctx context.Context, o op) error {
 	b.mu.Lock()
 	if b.ctx.Err() != nil {
 		b.mu.Unlock()
 		return cluster.ErrClosed
 	}
-	if on && channel == b.inbox {
-		if _, ok := b.channels[b.inbox]; !ok {
-			b.channels[b.inbox] = nil
-		}
-	}
-	done := b.enqueueLocked(channel, on)
+	o.done = make(chan error, 1)
+	b.enqueueLocked(o)
 	b.mu.Unlock()
-	return b.await(ctx, done)
+	return b.await(ctx, o.done)
 }
 
-// enqueueLocked queues a (UN)LISTEN for the listener, starting or waking
-// it. Caller holds b.mu.
-func (b *Backplane) enqueueLocked(channel string, on bool) chan error {
-	done := make(chan error, 1)
-	b.ops = append(b.ops, op{channel: channel, listen: on, done: done})
+// enqueueLocked queues o for the listener, starting or waking it. Caller
+// holds b.mu.
+func (b *Backplane) enqueueLocked(o op) {
+	b.ops = append(b.ops, o)
 	if !b.listening {
 		b.listening = true
 		b.wg.Go(b.listenLoop)
 	} else if b.wake != nil {
 		b.wake()
 	}
-	return done
 }
 
 func (b *Backplane) await(ctx context.Context, done chan error) error {
@@ -483,19 +527,33 @@ func (b *Backplane) listenOnce() (listened bool, err error) {
 		defer cancel()
 		conn.Close(ctx)
 	}()
-	// Every channel in use, then the ops waiting (their channels are
-	// among them, or are to be dropped).
+	// Every channel in use (the nodes' names locked again), then the ops
+	// waiting.
+	b.held = make(map[string]bool)
 	b.mu.Lock()
-	channels := make([]string, 0, len(b.channels))
-	for ch := range b.channels {
-		channels = append(channels, ch)
-	}
+	channels := make(map[string]*node, len(b.channels))
+	maps.Copy(channels, b.channels)
 	b.mu.Unlock()
-	for _, ch := range channels {
+	defer b.connected.Store(false)
+	for ch, n := range channels {
+		if n != nil {
+			if err := b.lockName(conn, n.Name); errors.Is(err, errNameTaken) {
+				b.cfg.Logger.Error("pgcluster: another process took this node's name while the listener connection was down; this node no longer receives requests", "node", n.Name)
+				b.mu.Lock()
+				if b.channels[ch] == n {
+					delete(b.channels, ch)
+				}
+				b.mu.Unlock()
+				continue
+			} else if err != nil {
+				return false, err
+			}
+		}
 		if _, err := conn.Exec(b.ctx, "LISTEN "+pgx.Identifier{ch}.Sanitize()); err != nil {
 			return false, err
 		}
 	}
+	b.connected.Store(true)
 	for {
 		if err := b.applyOps(conn); err != nil {
 			return true, err
@@ -525,34 +583,105 @@ func (b *Backplane) listenOnce() (listened bool, err error) {
 	}
 }
 
-// applyOps runs the waiting (UN)LISTENs.
+// applyOps runs the waiting ops.
 func (b *Backplane) applyOps(conn *pgx.Conn) error {
 	b.mu.Lock()
 	ops := b.ops
 	b.ops = nil
 	b.mu.Unlock()
 	for i, o := range ops {
-		sql := "LISTEN "
-		if !o.listen {
-			sql = "UNLISTEN "
+		err := b.apply(conn, o)
+		if err == nil || errors.Is(err, errNameTaken) {
+			o.done <- err
+			continue
 		}
-		if _, err := conn.Exec(b.ctx, sql+pgx.Identifier{o.channel}.Sanitize()); err != nil {
-			// The connection failed: the next one listens on every
-			// channel in use; these ops are done with it.
-			for _, o := range ops[i:] {
-				if o.listen {
-					b.mu.Lock()
-					b.ops = append(b.ops, o)
-					b.mu.Unlock()
-				} else {
-					o.done <- nil
-				}
+		// The connection failed: the next one listens on every channel in
+		// use and locks their nodes' names; joins and LISTENs are done
+		// again there, leaves need it no more.
+		for _, o := range ops[i:] {
+			if o.kind == opLeave {
+				b.forget(o.node)
+				o.done <- nil
+				continue
 			}
-			return err
+			b.mu.Lock()
+			b.ops = append(b.ops, o)
+			b.mu.Unlock()
 		}
-		o.done <- nil
+		return err
 	}
 	return nil
+}
+
+// apply runs one op on the listener's connection. An error other than
+// errNameTaken means the connection failed.
+func (b *Backplane) apply(conn *pgx.Conn, o op) error {
+	switch o.kind {
+	case opJoin:
+		if err := b.lockName(conn, o.node.Name); err != nil {
+			return err
+		}
+		if _, err := conn.Exec(b.ctx, "LISTEN "+pgx.Identifier{o.channel}.Sanitize()); err != nil {
+			return err
+		}
+		b.mu.Lock()
+		b.channels[o.channel] = o.node
+		b.mu.Unlock()
+	case opLeave:
+		if !b.forget(o.node) {
+			return nil // a newer node of this instance took the channel over
+		}
+		if _, err := conn.Exec(b.ctx, "UNLISTEN "+pgx.Identifier{o.channel}.Sanitize()); err != nil {
+			return err
+		}
+		if b.held[o.node.Name] {
+			if _, err := conn.Exec(b.ctx, "SELECT pg_advisory_unlock(hashtextextended($1, 0))", b.nameKey(o.node.Name)); err != nil {
+				return err
+			}
+			delete(b.held, o.node.Name)
+		}
+	default:
+		_, err := conn.Exec(b.ctx, "LISTEN "+pgx.Identifier{o.channel}.Sanitize())
+		return err
+	}
+	return nil
+}
+
+// forget stops routing requests to n. It reports whether no other node of
+// this instance uses n's channel (then its LISTEN and lock can go).
+func (b *Backplane) forget(n *node) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	cur, ok := b.channels[n.channel]
+	if cur == n {
+		delete(b.channels, n.channel)
+		return true
+	}
+	return !ok
+}
+
+// lockName takes the session advisory lock of a node name on the
+// listener's connection, once per connection (the lock is re-entrant, and
+// counted). It returns errNameTaken when another session holds it.
+func (b *Backplane) lockName(conn *pgx.Conn, name string) error {
+	if b.held[name] {
+		return nil
+	}
+	var ok bool
+	if err := conn.QueryRow(b.ctx, "SELECT pg_try_advisory_lock(hashtextextended($1, 0))", b.nameKey(name)).Scan(&ok); err != nil {
+		return err
+	}
+	if !ok {
+		return errNameTaken
+	}
+	b.held[name] = true
+	return nil
+}
+
+// nameKey is the text whose hash is the advisory lock of a node name,
+// distinct per Prefix (deployment).
+func (b *Backplane) nameKey(name string) string {
+	return "ocppkit_cluster_node:" + b.cfg.Prefix + ":" + name
 }
 
 // dispatch routes one notification: a request to its node's handler, a
@@ -608,6 +737,22 @@ func (b *Backplane) route(channel string, env envelope) {
 			}
 		})
 	}
+}
+
+// Check reports whether the instance can reach PostgreSQL and, once it
+// listens (a node joined or a request was sent), whether its listener
+// connection is up: what a readiness probe asks (see ocppkit.Checker).
+func (b *Backplane) Check(ctx context.Context) error {
+	if err := b.pool.Ping(ctx); err != nil {
+		return fmt.Errorf("pgcluster: %w", err)
+	}
+	b.mu.Lock()
+	listening := b.listening
+	b.mu.Unlock()
+	if listening && !b.connected.Load() {
+		return errors.New("pgcluster: the listener connection is down (reconnecting)")
+	}
+	return nil
 }
 
 // Close stops every node of this instance as a crash would (no claim is

@@ -15,6 +15,13 @@
 // one PUBLISH to the node's channel (whose receiver count tells at once
 // whether the node is there), its reply one PUBLISH to the sender's inbox.
 //
+// A node's name is its own while its channel has a subscriber: Join
+// publishes a probe on the channel and refuses the name when a subscriber
+// received it (cluster.ErrJoined), under a short lock key
+// <prefix>join:<node> so that of two processes joining under one name at
+// once only one succeeds. A process that died loses its subscription with
+// its connection.
+//
 // The scripts touch keys they compute, so on Redis Cluster give Prefix a
 // hash tag (for example "{ocppkit}:cluster:") to keep every key in one
 // slot.

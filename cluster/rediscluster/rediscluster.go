@@ -90,7 +90,13 @@ type envelope struct {
 	ReplyTo string           `json:"reply_to,omitempty"`
 	Request *cluster.Request `json:"req,omitempty"`
 	Reply   *cluster.Reply   `json:"res,omitempty"`
+	// Probe asks nothing: it is published to count a channel's
+	// subscribers (see takeName).
+	Probe bool `json:"probe,omitempty"`
 }
+
+// probe is the envelope takeName publishes.
+var probe, _ = json.Marshal(envelope{Probe: true})
 
 // The claim value is "<incarnation> <node>"; a claim counts while the node
 // key holds its incarnation.
@@ -147,6 +153,11 @@ func (b *Backplane) Join(ctx context.Context, name string, h cluster.Handler) er
 		b.nodes.Remove(n)
 		return fmt.Errorf("rediscluster: join %q: %w", name, err)
 	}
+	unlock, err := b.takeName(ctx, n)
+	if err != nil {
+		return fail(err)
+	}
+	defer unlock()
 	// A new incarnation: the previous one's claims become void at once.
 	if err := b.client.Set(ctx, b.nodeKey(name), n.Inc, b.cfg.TTL).Err(); err != nil {
 		return fail(err)
@@ -180,10 +191,48 @@ func (b *Backplane) Join(ctx context.Context, name string, h cluster.Handler) er
 	return nil
 }
 
+// joinLockTTL bounds the life of the lock takeName holds while a node
+// joins, should its process die meanwhile.
+const joinLockTTL = 10 * time.Second
+
+// takeName makes sure no live node of another process uses n's name. A live
+// node is subscribed to its channel, and the subscription of a process that
+// died ends with its connection, so the name is free when a probe published
+// on the channel reaches no subscriber (the receiver count Send relies on
+// too). A lock key held from the check until n has subscribed (unlock
+// releases it) keeps two processes joining under one name at the same
+// moment from both finding it free.
+func (b *Backplane) takeName(ctx context.Context, n *node) (unlock func(), err error) {
+	lock, ch := b.cfg.Prefix+"join:"+n.Name, b.channel(n.Name)
+	release := func(ctx context.Context) {
+		_ = delIfScript.Run(context.WithoutCancel(ctx), b.client, []string{lock}, n.Inc).Err()
+	}
+	err = nodes.TakeName(ctx, "rediscluster", n.Name, func(ctx context.Context) (bool, error) {
+		locked, err := b.client.SetNX(ctx, lock, n.Inc, joinLockTTL).Result()
+		if err != nil || !locked {
+			return false, err // another process is joining under the name
+		}
+		receivers, err := b.client.Publish(ctx, ch, probe).Result()
+		if err == nil && receivers == 0 {
+			return true, nil
+		}
+		release(ctx)
+		return false, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return func() { release(ctx) }, nil
+}
+
 // serve handles one request received on n's channel.
 func (b *Backplane) serve(n *node, payload string) {
 	var env envelope
-	if err := json.Unmarshal([]byte(payload), &env); err != nil || env.Request == nil || env.ReplyTo == "" {
+	err := json.Unmarshal([]byte(payload), &env)
+	if err == nil && env.Probe {
+		return // another process checked that this node's name is in use
+	}
+	if err != nil || env.Request == nil || env.ReplyTo == "" {
 		b.cfg.Logger.Warn("rediscluster: undecodable request", "node", n.Name, "err", err)
 		return
 	}
@@ -345,6 +394,15 @@ func (b *Backplane) listenInbox(ctx context.Context) error {
 			}
 		}
 	})
+	return nil
+}
+
+// Check reports whether Redis answers: what a readiness probe asks (see
+// ocppkit.Checker). The subscriptions reconnect by themselves.
+func (b *Backplane) Check(ctx context.Context) error {
+	if err := b.client.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("rediscluster: %w", err)
+	}
 	return nil
 }
 

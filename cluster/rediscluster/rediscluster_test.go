@@ -30,3 +30,18 @@ func TestConformance(t *testing.T) {
 		}
 	})
 }
+
+// TestCheck: Check reports a client that cannot reach Redis.
+func TestCheck(t *testing.T) {
+	c := testdb.Redis(t)
+	client := redis.NewClient(c.Options())
+	b := rediscluster.New(client, rediscluster.Config{Prefix: testdb.RedisPrefix(t, c)})
+	defer b.Close()
+	if err := b.Check(t.Context()); err != nil {
+		t.Fatalf("Check = %v", err)
+	}
+	client.Close()
+	if err := b.Check(t.Context()); err == nil {
+		t.Error("Check with the client closed succeeded")
+	}
+}

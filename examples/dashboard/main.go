@@ -56,6 +56,7 @@ type config struct {
 	// (default SessionLength/6, so most connectors charge most of the time).
 	SimRemoteOnly bool
 	SimIdleTime   time.Duration
+	MessageLog    bool // record every frame (the charge point page's message log)
 	Logger        *slog.Logger
 	Out           io.Writer // the start banner (URL, password); default os.Stdout
 }
@@ -98,6 +99,7 @@ func parseFlags(args []string, errOut io.Writer) (cfg config, verbose bool, err 
 	fs.DurationVar(&cfg.MeterInterval, "meter-interval", 3*time.Second, "MeterValues interval of the simulated charge points")
 	fs.DurationVar(&cfg.SessionLength, "session-length", 3*time.Minute, "typical charging session length of the simulated charge points")
 	fs.StringVar(&cfg.IDTag, "id-tag", "DASHBOARD", "id tag used by the Start buttons (registered as Accepted)")
+	fs.BoolVar(&cfg.MessageLog, "message-log", true, "record every OCPP frame (shown on the charge point page; kept 7 days)")
 	fs.BoolVar(&verbose, "v", false, "log debug messages")
 	if err := fs.Parse(args); err != nil {
 		return cfg, false, err

@@ -21,6 +21,7 @@ import (
 	"github.com/ocppkit/ocppkit/ocpp/ocpptest/sim"
 	"github.com/ocppkit/ocppkit/store"
 	"github.com/ocppkit/ocppkit/store/anydb"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // files holds the templates and the static assets: the binary needs nothing
@@ -48,6 +49,8 @@ type server struct {
 	// closes it (see cluster.go).
 	backplaneName string
 	closeCluster  func()
+
+	metrics *prometheus.Registry // see ops.go
 }
 
 // newServer opens and migrates the database and wires the CSMS. It does not
@@ -90,6 +93,10 @@ func newServer(ctx context.Context, cfg config) (*server, error) {
 		// The simulated charge points all dial from this host: let them
 		// connect at once, past the per-address handshake burst.
 		ocfg.Server.HandshakeBurst = max(ocpp.DefaultHandshakeBurst, 2*cfg.Simulate)
+	}
+	if err := s.setupOps(&ocfg); err != nil { // metrics, message log: ops.go
+		s.closeDB()
+		return nil, err
 	}
 	if s.closeCluster, err = s.setupCluster(ctx, &ocfg); err != nil {
 		s.closeDB()
@@ -162,6 +169,7 @@ func (s *server) routes() {
 	op.HandleFunc("GET /api/sessions/{id}/meter_values", s.apiSessionMeterValues)
 	// Live events: /events?topic=charge_points&topic=charge_point_7_status
 	op.Handle("GET /events", s.eventsHandler())
+	s.opsRoutes(s.mux, op) // /metrics, /healthz, /readyz, the message log: ops.go
 	s.mux.Handle("/", s.auth.require(op))
 }
 

@@ -41,6 +41,8 @@ type genStats struct {
 	inWindow  atomic.Uint64 // replies received inside the measurement window
 	meterAcks atomic.Uint64 // MeterValues acknowledged over the whole run
 	calls     atomic.Uint64 // CALLs the server sent us (answered NotSupported)
+	framesOut atomic.Uint64 // frames written to the server
+	framesIn  atomic.Uint64 // frames read from the server
 	firstErr  atomic.Pointer[string]
 }
 
@@ -226,11 +228,13 @@ func (c *client) call(ctx context.Context, build func([]byte) []byte, meterRows 
 	if err := c.ws.Write(ctx, websocket.MessageText, c.wbuf); err != nil {
 		return nil, c.lost(err)
 	}
+	c.stats.framesOut.Add(1)
 	for {
 		msg, err := c.read(ctx)
 		if err != nil {
 			return nil, c.lost(err)
 		}
+		c.stats.framesIn.Add(1)
 		switch {
 		case bytes.HasPrefix(msg, []byte(`[3,"`)) && bytes.HasPrefix(msg[4:], id) && len(msg) > 4+len(id) && msg[4+len(id)] == '"':
 			end := time.Now()
@@ -279,7 +283,11 @@ func (c *client) answerCall(ctx context.Context, msg []byte) error {
 	}
 	reply := append([]byte(`[4,"`), msg[4:4+end]...)
 	reply = append(reply, `","NotSupported","loadtest charge point",{}]`...)
-	return c.ws.Write(ctx, websocket.MessageText, reply)
+	if err := c.ws.Write(ctx, websocket.MessageText, reply); err != nil {
+		return err
+	}
+	c.stats.framesOut.Add(1)
+	return nil
 }
 
 // read reads one message into c.rbuf.

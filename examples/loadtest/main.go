@@ -6,6 +6,7 @@
 //	go run ./examples/loadtest -n 1000 -scenario meter -db postgres -baseline
 //	go run ./examples/loadtest -n 10000 -scenario connect -baseline
 //	go run ./examples/loadtest -n 1000 -scenario idle -baseline -duration 5s
+//	go run ./examples/loadtest -n 1000 -scenario meter -messagelog
 //	go run ./examples/loadtest -url ws://127.0.0.1:8080/ocpp/ -auth=false -n 100
 //
 // Scenarios (every charge point first connects and sends BootNotification):
@@ -35,6 +36,12 @@
 // HTTP Basic (-auth, on by default); PostgreSQL runs in a fresh schema of
 // -dsn (default $OCPP_TEST_DATABASE_URL) that is dropped at the end, SQLite
 // in a temporary file.
+//
+// -messagelog runs ocppkit a second time, right after, with
+// Config.MessageLog on (target "ocppkit+log", a fresh database), prints its
+// throughput as a ratio to the run without the log, and checks the log: its
+// rows per direction against the frames the generator wrote and read (a
+// frame the log dropped shows as a mismatch, with the drop count).
 package main
 
 import (
@@ -65,6 +72,8 @@ type options struct {
 	prefix        string
 	password      string
 	baseline      bool
+	messageLog    bool
+	rounds        int
 	auth          bool
 	jsonOut       bool
 	cpuProfile    string
@@ -79,14 +88,15 @@ type options struct {
 	verbose       bool
 
 	// hidden: the child server
-	serve   bool
-	target  string
-	childDB string
+	serve    bool
+	target   string
+	childDB  string
+	childLog bool
 }
 
 var scenarios = []string{"heartbeat", "meter", "session", "idle", "connect"}
 
-var hiddenFlags = map[string]bool{"serve": true, "target": true, "dbdsn": true}
+var hiddenFlags = map[string]bool{"serve": true, "target": true, "dbdsn": true, "msglog": true}
 
 func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("loadtest", flag.ContinueOnError)
@@ -101,6 +111,8 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.prefix, "prefix", "cp", "identity prefix with -url (identities are <prefix>00000, <prefix>00001, …)")
 	fs.StringVar(&o.password, "password", "", "HTTP Basic password of every charge point with -url -auth")
 	fs.BoolVar(&o.baseline, "baseline", false, "also run the load against a zero-logic OCPP-J responder (coder/websocket) and print ratios")
+	fs.IntVar(&o.rounds, "rounds", 1, "run the targets this many times, the order reversed every other round, and print the median ratios")
+	fs.BoolVar(&o.messageLog, "messagelog", false, "also run ocppkit with its message log on (target ocppkit+log) and print the throughput ratio to ocppkit without it")
 	fs.BoolVar(&o.auth, "auth", true, "register charge points with a password and dial with HTTP Basic (with -url: off unless given)")
 	fs.BoolVar(&o.jsonOut, "json", false, "print machine-readable JSON instead of the table")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the ocppkit server during the measurement window to this file")
@@ -116,6 +128,7 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs.BoolVar(&o.serve, "serve", false, "")
 	fs.StringVar(&o.target, "target", "ocppkit", "")
 	fs.StringVar(&o.childDB, "dbdsn", "", "")
+	fs.BoolVar(&o.childLog, "msglog", false, "")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage of loadtest:\n")
 		fs.VisitAll(func(f *flag.Flag) {
@@ -165,6 +178,9 @@ func parseOptions(args []string, out io.Writer) (*options, error) {
 	if o.url != "" && o.baseline {
 		return nil, errors.New("-baseline needs the in-process server (no -url)")
 	}
+	if o.url != "" && o.messageLog {
+		return nil, errors.New("-messagelog needs the in-process server (no -url)")
+	}
 	return o, nil
 }
 
@@ -183,7 +199,7 @@ func realMain(args []string) int {
 	}
 	if o.serve {
 		err := serve(serveConfig{target: o.target, n: o.n, dbKind: o.db, dsn: o.childDB, auth: o.auth,
-			rateLimit: o.rateLimit, dbPool: o.dbPool, verbose: o.verbose})
+			rateLimit: o.rateLimit, dbPool: o.dbPool, verbose: o.verbose, messageLog: o.childLog})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "loadtest server:", err)
 			return 1
@@ -211,30 +227,73 @@ func realMain(args []string) int {
 }
 
 // run runs the scenario against each target: the baseline first (with
-// -baseline), then ocppkit (or the -url CSMS).
+// -baseline), then ocppkit (or the -url CSMS), then ocppkit+log (with
+// -messagelog); -rounds times, the order reversed every other round.
 func run(ctx context.Context, o *options, progress io.Writer) ([]*result, error) {
 	targets := []string{"ocppkit"}
 	if o.url != "" {
 		targets = []string{"external"}
-	} else if o.baseline {
-		targets = []string{"baseline", "ocppkit"}
+	} else {
+		if o.baseline {
+			targets = []string{"baseline", "ocppkit"}
+		}
+		if o.messageLog {
+			targets = append(targets, targetWithLog)
+		}
 	}
 	var results []*result
-	for _, t := range targets {
-		fmt.Fprintf(progress, "loadtest: %s × %d against %s…\n", o.scenario, o.n, t)
-		r, err := runTarget(ctx, o, t)
-		if r != nil {
-			results = append(results, r)
+	for round := range max(o.rounds, 1) {
+		order := slices.Clone(targets)
+		if round%2 == 1 { // ABBA: a drift of the machine favours no target
+			slices.Reverse(order)
 		}
-		if err != nil {
-			return results, fmt.Errorf("%s: %w", t, err)
+		byTarget := make(map[string]*result)
+		for _, t := range order {
+			fmt.Fprintf(progress, "loadtest: %s × %d against %s (round %d)…\n", o.scenario, o.n, t, round+1)
+			r, err := runTarget(ctx, o, t)
+			if r != nil {
+				r.Round = round + 1
+				results = append(results, r)
+				byTarget[t] = r
+			}
+			if err != nil {
+				return results, fmt.Errorf("%s: %w", t, err)
+			}
 		}
-	}
-	if len(results) == 2 {
-		setRatio(results[1], results[0])
+		if r, base := byTarget["ocppkit"], byTarget["baseline"]; r != nil && base != nil {
+			setRatio(r, base)
+		}
+		if r, base := byTarget[targetWithLog], byTarget["ocppkit"]; r != nil && base != nil {
+			setRatio(r, base)
+			r.RatioOf += " of ocppkit without the log"
+		}
 	}
 	return results, nil
 }
+
+// medianRatios summarises the ratios of target's results over the rounds:
+// median, min and max of the throughput and of the server CPU per message
+// (each to the same round's base run).
+func medianRatios(results []*result, target, base string) (tput, cpu []float64) {
+	bases := make(map[int]*result)
+	for _, r := range results {
+		if r.Target == base {
+			bases[r.Round] = r
+		}
+	}
+	for _, r := range results {
+		if b := bases[r.Round]; r.Target == target && b != nil && b.MsgsPerSec > 0 && b.ServerCPUUs > 0 {
+			tput = append(tput, r.MsgsPerSec/b.MsgsPerSec)
+			cpu = append(cpu, r.ServerCPUUs/b.ServerCPUUs)
+		}
+	}
+	slices.Sort(tput)
+	slices.Sort(cpu)
+	return tput, cpu
+}
+
+// targetWithLog is ocppkit with Config.MessageLog on (-messagelog).
+const targetWithLog = "ocppkit+log"
 
 func setRatio(r, base *result) {
 	var v float64
@@ -260,7 +319,7 @@ func setRatio(r, base *result) {
 
 func printTable(w io.Writer, results []*result) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "scenario\ttarget\tdb\tconns\tmsgs/s\tp50\tp99\terrors\tRSS/conn\tsrv CPU/msg\tratio\t")
+	fmt.Fprintln(tw, "round\tscenario\ttarget\tdb\tconns\tmsgs/s\tp50\tp99\terrors\tRSS/conn\tsrv CPU/msg\tratio\t")
 	for _, r := range results {
 		ratio := "-"
 		if r.Ratio != nil {
@@ -278,14 +337,34 @@ func printTable(w io.Writer, results []*result) {
 		if r.ServerCPUUs > 0 {
 			cpu = fmt.Sprintf("%.1fµs", r.ServerCPUUs)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t\n",
-			r.Scenario, r.Target, cmpOr(r.DB, "-"), r.Connected, msgs,
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t\n",
+			r.Round, r.Scenario, r.Target, cmpOr(r.DB, "-"), r.Connected, msgs,
 			fmtMs(r.P50Ms), fmtMs(r.P99Ms), r.Errors, rss, cpu, ratio)
 	}
 	tw.Flush()
+	if tput, cpu := medianRatios(results, targetWithLog, "ocppkit"); len(tput) > 1 {
+		fmt.Fprintf(w, "ocppkit+log over %d rounds: throughput %.2f× (median; min %.2f, max %.2f), server CPU per message %.2f× (min %.2f, max %.2f) of ocppkit without the log\n",
+			len(tput), median(tput), tput[0], tput[len(tput)-1], median(cpu), cpu[0], cpu[len(cpu)-1])
+	}
+	several := len(results) > 0 && results[len(results)-1].Round > 1
 	for _, r := range results {
+		name := r.Target
+		if several {
+			name = fmt.Sprintf("%s (round %d)", r.Target, r.Round)
+		}
 		if r.Scenario == "connect" {
-			fmt.Fprintf(w, "%s: %d of %d charge points booted in %.2fs\n", r.Target, r.Connected, r.Conns, r.BootedInSec)
+			fmt.Fprintf(w, "%s: %d of %d charge points booted in %.2fs\n", name, r.Connected, r.Conns, r.BootedInSec)
+		}
+		if r.LogRowsIn != nil {
+			mark := "OK"
+			if *r.LogRowsIn != int64(r.FramesOut) || *r.LogRowsOut != int64(r.FramesIn) {
+				mark = "MISMATCH"
+				if r.Errors > 0 {
+					mark += fmt.Sprintf(" (the run had %d errors: a connection that failed may have written a frame the server never read)", r.Errors)
+				}
+			}
+			fmt.Fprintf(w, "%s: message log: %d frames in, %d out (the generator wrote %d frames and read %d; the log dropped %d) %s\n",
+				name, *r.LogRowsIn, *r.LogRowsOut, r.FramesOut, r.FramesIn, r.LogDropped, mark)
 		}
 		if r.PersistedRows != nil {
 			mark := "OK"
@@ -293,19 +372,28 @@ func printTable(w io.Writer, results []*result) {
 				mark = "MISMATCH"
 			}
 			fmt.Fprintf(w, "%s: persisted rows: %d (expected %d = %d MeterValues acknowledged × 4) %s\n",
-				r.Target, *r.PersistedRows, r.ExpectedRows, r.MeterAcked, mark)
+				name, *r.PersistedRows, r.ExpectedRows, r.MeterAcked, mark)
 		}
 		if r.Errors > 0 {
-			fmt.Fprintf(w, "%s: errors %v; first: %s\n", r.Target, r.ErrorsByKind, r.FirstError)
+			fmt.Fprintf(w, "%s: errors %v; first: %s\n", name, r.ErrorsByKind, r.FirstError)
 		}
 		if r.GenCPUUs > 0 {
-			fmt.Fprintf(w, "%s: CPU per message: server %.1fµs, generator %.1fµs\n", r.Target, r.ServerCPUUs, r.GenCPUUs)
+			fmt.Fprintf(w, "%s: CPU per message: server %.1fµs, generator %.1fµs\n", name, r.ServerCPUUs, r.GenCPUUs)
 		}
 		if r.RSSAfter != 0 {
 			fmt.Fprintf(w, "%s: server RSS %.1f MiB before connections, %.1f MiB after (heap %+.1f KiB/conn, stacks %+.1f KiB/conn, %d goroutines)\n",
-				r.Target, float64(r.RSSBefore)/(1<<20), float64(r.RSSAfter)/(1<<20), r.HeapPerConn/1024, r.StackPerConn/1024, r.Goroutines)
+				name, float64(r.RSSBefore)/(1<<20), float64(r.RSSAfter)/(1<<20), r.HeapPerConn/1024, r.StackPerConn/1024, r.Goroutines)
 		}
 	}
+}
+
+// median of sorted values.
+func median(sorted []float64) float64 {
+	n := len(sorted)
+	if n%2 == 1 {
+		return sorted[n/2]
+	}
+	return (sorted[n/2-1] + sorted[n/2]) / 2
 }
 
 func fmtMs(ms float64) string {

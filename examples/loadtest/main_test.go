@@ -28,9 +28,11 @@ func TestScenarios(t *testing.T) {
 		name     string
 		scenario string
 		baseline bool
+		msgLog   bool
 	}{
 		{name: "heartbeat with baseline", scenario: "heartbeat", baseline: true},
 		{name: "meter", scenario: "meter"},
+		{name: "meter with the message log", scenario: "meter", msgLog: true},
 		{name: "session", scenario: "session"},
 		{name: "idle", scenario: "idle"},
 		{name: "connect", scenario: "connect"},
@@ -41,6 +43,11 @@ func TestScenarios(t *testing.T) {
 				"-timeout", "20s", "-cpuprofile", t.TempDir() + "/cpu.pprof", "-memprofile", t.TempDir() + "/mem.pprof"}
 			if tt.baseline {
 				args = append(args, "-baseline")
+			}
+			if tt.msgLog {
+				// Two servers, and a commit per batch on SQLite: a longer
+				// window keeps slow machines from acknowledging nothing.
+				args = append(args, "-messagelog", "-duration", "1s")
 			}
 			o, err := parseOptions(args, io.Discard)
 			if err != nil {
@@ -53,7 +60,7 @@ func TestScenarios(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := 1
-			if tt.baseline {
+			if tt.baseline || tt.msgLog {
 				want = 2
 			}
 			if len(results) != want {
@@ -62,8 +69,11 @@ func TestScenarios(t *testing.T) {
 			for _, r := range results {
 				checkResult(t, tt.scenario, r)
 			}
-			if tt.baseline && results[1].Ratio == nil {
-				t.Error("no ratio to the baseline")
+			if (tt.baseline || tt.msgLog) && results[1].Ratio == nil {
+				t.Error("no ratio to the first run")
+			}
+			if tt.msgLog && results[1].Target != targetWithLog {
+				t.Errorf("second run is %q, want %q", results[1].Target, targetWithLog)
 			}
 		})
 	}
@@ -90,7 +100,13 @@ func checkResult(t *testing.T, scenario string, r *result) {
 	if r.RSSAfter == 0 {
 		t.Errorf("%s: server RSS not measured", r.Target)
 	}
-	if r.Target != "ocppkit" {
+	if r.Target == targetWithLog {
+		// Every frame is logged: a drop would show here.
+		if r.LogRowsIn == nil || *r.LogRowsIn != int64(r.FramesOut) || *r.LogRowsOut != int64(r.FramesIn) || r.FramesOut == 0 {
+			t.Errorf("message log rows %v in, %v out; the generator wrote %d frames and read %d (dropped %d)",
+				r.LogRowsIn, r.LogRowsOut, r.FramesOut, r.FramesIn, r.LogDropped)
+		}
+	} else if r.Target != "ocppkit" {
 		return
 	}
 	if scenario == "meter" || scenario == "session" {

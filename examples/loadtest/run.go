@@ -15,10 +15,12 @@ import (
 	"github.com/ocppkit/ocppkit/store"
 	"github.com/ocppkit/ocppkit/store/anydb"
 	"github.com/ocppkit/ocppkit/store/pgdb"
+	"gorm.io/gorm"
 )
 
 // result is one target's figures.
 type result struct {
+	Round         int               `json:"round"` // 1, 2, … with -rounds
 	Scenario      string            `json:"scenario"`
 	Target        string            `json:"target"` // ocppkit | baseline | external
 	DB            string            `json:"db,omitempty"`
@@ -44,6 +46,11 @@ type result struct {
 	GenCPUUs      float64           `json:"generator_cpu_us_per_msg,omitempty"`
 	MeterAcked    uint64            `json:"meter_values_acked,omitempty"`
 	PersistedRows *int64            `json:"persisted_rows,omitempty"`
+	FramesOut     uint64            `json:"frames_written,omitempty"` // by the generator
+	FramesIn      uint64            `json:"frames_read,omitempty"`
+	LogRowsIn     *int64            `json:"message_log_rows_in,omitempty"` // -messagelog: frames the server logged as received
+	LogRowsOut    *int64            `json:"message_log_rows_out,omitempty"`
+	LogDropped    uint64            `json:"message_log_dropped,omitempty"`
 	ExpectedRows  int64             `json:"expected_rows,omitempty"`
 	Ratio         *float64          `json:"ratio,omitempty"` // to the baseline, see RatioOf
 	RatioOf       string            `json:"ratio_of,omitempty"`
@@ -58,7 +65,10 @@ func runTarget(ctx context.Context, o *options, target string) (res *result, err
 	var dbh *dbHandle
 	if o.url == "" {
 		scfg := serveConfig{target: target, n: o.n, auth: o.auth, rateLimit: o.rateLimit, dbPool: o.dbPool, verbose: o.verbose}
-		if target == "ocppkit" {
+		if target == targetWithLog {
+			scfg.target, scfg.messageLog = "ocppkit", true
+		}
+		if scfg.target == "ocppkit" {
 			dbh, err = prepareDB(ctx, o)
 			if err != nil {
 				return nil, err
@@ -110,6 +120,9 @@ func runTarget(ctx context.Context, o *options, target string) (res *result, err
 		cpuFile := o.cpuProfile
 		if ch != nil && ch.target == "baseline" {
 			cpuFile = suffixed(cpuFile, ".baseline")
+		}
+		if target == targetWithLog {
+			cpuFile = suffixed(cpuFile, ".messagelog")
 		}
 		if ch != nil && cpuFile != "" {
 			if _, err := ch.get("cpu/start?file=" + url.QueryEscape(absPath(cpuFile))); err != nil {
@@ -181,6 +194,7 @@ func runTarget(ctx context.Context, o *options, target string) (res *result, err
 		res.HeapPerConn = float64(after.HeapInuse-before.HeapInuse) / n
 		res.StackPerConn = float64(after.StackInuse-before.StackInuse) / n
 		res.Goroutines = after.Goroutines
+		res.LogDropped = after.LogDropped
 	}
 	cancel() // before closing: idle readers see ctx.Err() and count no disconnect
 	forEach(len(live), 64, func(i int) { live[i].ws.CloseNow() })
@@ -222,6 +236,7 @@ func runTarget(ctx context.Context, o *options, target string) (res *result, err
 	}
 	res.ServerCalls = stats.calls.Load()
 	res.MeterAcked = stats.meterAcks.Load()
+	res.FramesOut, res.FramesIn = stats.framesOut.Load(), stats.framesIn.Load()
 
 	// Stop the server, then count what it committed.
 	if ch != nil {
@@ -238,6 +253,13 @@ func runTarget(ctx context.Context, o *options, target string) (res *result, err
 		}
 		res.PersistedRows = &rows
 		res.ExpectedRows = int64(res.MeterAcked) * 4
+	}
+	if dbh != nil && target == targetWithLog {
+		in, out, err := dbh.countLoggedFrames()
+		if err != nil {
+			return res, err
+		}
+		res.LogRowsIn, res.LogRowsOut = &in, &out
 	}
 	return res, nil
 }
@@ -284,10 +306,13 @@ func runLoad(ctx context.Context, o *options, ch *child, live []*client, win *wi
 	win.start.Store(t0.UnixNano())
 	win.end.Store(t1.UnixNano())
 	// Profiles are of the server: ocppkit's to the named files, the
-	// baseline's to the same names + ".baseline".
+	// baseline's to the same names + ".baseline", ocppkit+log's + ".messagelog".
 	cpuFile, memFile := o.cpuProfile, o.memProfile
 	if ch != nil && ch.target == "baseline" {
 		cpuFile, memFile = suffixed(cpuFile, ".baseline"), suffixed(memFile, ".baseline")
+	}
+	if res.Target == targetWithLog {
+		cpuFile, memFile = suffixed(cpuFile, ".messagelog"), suffixed(memFile, ".messagelog")
 	}
 	profiling := ch != nil && cpuFile != ""
 	if !sleepUntil(ctx, t0) {
@@ -501,17 +526,36 @@ func prepareDB(ctx context.Context, o *options) (*dbHandle, error) {
 }
 
 // countMeterValues counts the meter value rows the server committed.
-func (h *dbHandle) countMeterValues() (int64, error) {
+func (h *dbHandle) countMeterValues() (n int64, err error) {
+	err = h.query(func(db *gorm.DB) error { return db.Model(&store.MeterValue{}).Count(&n).Error })
+	return n, err
+}
+
+// countLoggedFrames counts the frames in the message log by direction (a
+// row holds a CALL in its direction and, with reply_type set, its reply in
+// the other).
+func (h *dbHandle) countLoggedFrames() (in, out int64, err error) {
+	err = h.query(func(db *gorm.DB) error {
+		var c struct{ In, Out int64 }
+		err := db.Model(&store.Message{}).Select(`
+			COALESCE(SUM(CASE WHEN direction = 'in' THEN 1 ELSE 0 END + CASE WHEN direction = 'out' AND reply_type <> 0 THEN 1 ELSE 0 END), 0) AS "in",
+			COALESCE(SUM(CASE WHEN direction = 'out' THEN 1 ELSE 0 END + CASE WHEN direction = 'in' AND reply_type <> 0 THEN 1 ELSE 0 END), 0) AS "out"`).Scan(&c).Error
+		in, out = c.In, c.Out
+		return err
+	})
+	return in, out, err
+}
+
+// query runs fn on the server's database, opened for it.
+func (h *dbHandle) query(fn func(db *gorm.DB) error) error {
 	db, err := anydb.Open(h.dsn)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	sqlDB, err := db.DB()
 	if err != nil {
-		return 0, err
+		return err
 	}
 	defer sqlDB.Close()
-	var n int64
-	err = db.Model(&store.MeterValue{}).Count(&n).Error
-	return n, err
+	return fn(db)
 }

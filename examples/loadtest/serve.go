@@ -42,14 +42,15 @@ import (
 
 // serveConfig is what the parent hands the child.
 type serveConfig struct {
-	target    string // "ocppkit" or "baseline"
-	n         int
-	dbKind    string // sqlite | postgres
-	dsn       string // SQLite file path or PostgreSQL URL (with search_path)
-	auth      bool
-	rateLimit float64
-	dbPool    int
-	verbose   bool
+	target     string // "ocppkit" or "baseline"
+	n          int
+	dbKind     string // sqlite | postgres
+	dsn        string // SQLite file path or PostgreSQL URL (with search_path)
+	auth       bool
+	rateLimit  float64
+	dbPool     int
+	verbose    bool
+	messageLog bool // Config.MessageLog (target ocppkit+log)
 }
 
 func (c serveConfig) args() []string {
@@ -57,6 +58,7 @@ func (c serveConfig) args() []string {
 		"-serve", "-target", c.target, "-n", strconv.Itoa(c.n), "-db", c.dbKind, "-dbdsn", c.dsn,
 		"-auth=" + strconv.FormatBool(c.auth), "-ratelimit", strconv.FormatFloat(c.rateLimit, 'g', -1, 64),
 		"-db-pool", strconv.Itoa(c.dbPool), "-v=" + strconv.FormatBool(c.verbose),
+		"-msglog=" + strconv.FormatBool(c.messageLog),
 	}
 }
 
@@ -76,6 +78,7 @@ func serve(cfg serveConfig) error {
 
 	mux := http.NewServeMux()
 	var shutdown func(context.Context) error
+	ctl := &control{}
 	switch cfg.target {
 	case "baseline":
 		b := &baseline{}
@@ -88,10 +91,10 @@ func serve(cfg serveConfig) error {
 		}
 		mux.Handle("/ocpp/", csms)
 		shutdown = csms.Shutdown
+		ctl.logDropped = csms.MessageLogDropped
 	default:
 		return fmt.Errorf("unknown target %q", cfg.target)
 	}
-	ctl := &control{}
 	mux.Handle("/_loadtest/", ctl)
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -147,7 +150,8 @@ func setupCSMS(cfg serveConfig, logger *slog.Logger) (*ocppkit.CSMS, error) {
 		NodeID:       "loadtest",
 		// Every simulated charge point dials from 127.0.0.1: no per-address
 		// handshake limit.
-		Server: ocpp.ServerConfig{RateLimit: limit, HandshakeRate: rate.Inf},
+		Server:     ocpp.ServerConfig{RateLimit: limit, HandshakeRate: rate.Inf},
+		MessageLog: cfg.messageLog,
 	})
 }
 
@@ -181,15 +185,17 @@ func registerChargePoints(ctx context.Context, db *gorm.DB, n int, auth bool) er
 // and returning freed memory to the OS, so RSS reflects what is live) and
 // CPU/heap profiles of the measurement window.
 type control struct {
-	mu      sync.Mutex
-	cpuFile *os.File
+	mu         sync.Mutex
+	cpuFile    *os.File
+	logDropped func() uint64 // frames the message log dropped; nil for the baseline
 }
 
 type serverStats struct {
-	RSS        int64 `json:"rss_bytes"`
-	HeapInuse  int64 `json:"heap_inuse_bytes"`
-	StackInuse int64 `json:"stack_inuse_bytes"`
-	Goroutines int   `json:"goroutines"`
+	RSS        int64  `json:"rss_bytes"`
+	HeapInuse  int64  `json:"heap_inuse_bytes"`
+	StackInuse int64  `json:"stack_inuse_bytes"`
+	Goroutines int    `json:"goroutines"`
+	LogDropped uint64 `json:"message_log_dropped"`
 }
 
 func (c *control) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -202,6 +208,9 @@ func (c *control) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		metrics.Read(s)
 		st.HeapInuse = int64(s[0].Value.Uint64())
 		st.StackInuse = int64(s[1].Value.Uint64())
+		if c.logDropped != nil {
+			st.LogDropped = c.logDropped()
+		}
 		json.NewEncoder(w).Encode(st)
 	case "rusage":
 		fmt.Fprint(w, cpuTime().Microseconds())

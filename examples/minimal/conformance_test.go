@@ -88,6 +88,7 @@ func TestConformanceOCPPRPC(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "ocpp.db")
 		h := startHost(t, path, "")
 		sum := runConformanceClient(t, node, dir, h.wsBase, h.httpBase, "CONF-SQLITE-1")
+		checkOps(t, h.httpBase)
 		h.stop(t) // flushes and closes everything before the database is read
 
 		db, err := sqlitedb.Open(path)
@@ -98,6 +99,7 @@ func TestConformanceOCPPRPC(t *testing.T) {
 			t.Cleanup(func() { _ = sqlDB.Close() })
 		}
 		checkConformanceDB(t, db, sum)
+		checkMessageLog(t, db, sum)
 	})
 
 	t.Run("postgres", func(t *testing.T) {
@@ -112,7 +114,60 @@ func TestConformanceOCPPRPC(t *testing.T) {
 		sum := runConformanceClient(t, node, dir, h.wsBase, h.httpBase, "CONF-PG-1")
 		h.stop(t)
 		checkConformanceDB(t, db, sum)
+		checkMessageLog(t, db, sum)
 	})
+}
+
+// checkOps reads the host's metrics and probes after the session.
+func checkOps(t *testing.T, base string) {
+	t.Helper()
+	get := func(path string) (int, string) {
+		res, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	code, metrics := get("/metrics")
+	for _, want := range []string{
+		`ocppkit_calls_received_total{action="MeterValues",outcome="ok"} 3`,
+		`ocppkit_calls_received_total{action="StartTransaction",outcome="ok"} 1`,
+		`ocppkit_calls_sent_total{action="GetConfiguration",outcome="ok"} 1`,
+		`ocppkit_connects_total{version="ocpp1.6"} 1`,
+	} {
+		if code != http.StatusOK || !strings.Contains(metrics, want) {
+			t.Errorf("/metrics (%d) lacks %q", code, want)
+		}
+	}
+	for _, path := range []string{"/healthz", "/readyz"} {
+		if code, body := get(path); code != http.StatusOK {
+			t.Errorf("%s = %d %s", path, code, body)
+		}
+	}
+}
+
+// checkMessageLog: the host logged every frame the independent client sent
+// and received, no more, no less.
+func checkMessageLog(t *testing.T, db *gorm.DB, sum confSummary) {
+	t.Helper()
+	var rows []store.Message
+	if err := db.Where("identifier = ?", sum.Identity).Find(&rows).Error; err != nil {
+		t.Fatal(err)
+	}
+	frames := map[string]int{} // a row holds a CALL and, with ReplyType, its reply
+	for _, m := range rows {
+		frames[m.Direction]++
+		if m.ReplyType != 0 {
+			frames[map[string]string{store.DirectionIn: store.DirectionOut, store.DirectionOut: store.DirectionIn}[m.Direction]]++
+		}
+	}
+	for dir, want := range map[string]int{store.DirectionIn: sum.FramesSent, store.DirectionOut: sum.FramesReceived} {
+		if frames[dir] != want || want == 0 {
+			t.Errorf("message log: %d frames %s, the client counted %d", frames[dir], dir, want)
+		}
+	}
 }
 
 // conformancePrereqs returns the node binary and the conformance directory.
@@ -200,7 +255,7 @@ func startHost(t *testing.T, dbPath, dsn string) *host {
 		cancel:   cancel,
 		done:     make(chan error, 1),
 	}
-	go func() { h.done <- serve(ctx, logger, ln, dbPath, dsn, true, nil, testToken) }()
+	go func() { h.done <- serve(ctx, logger, ln, dbPath, dsn, true, nil, testToken, true) }()
 	t.Cleanup(func() {
 		h.stop(t)
 		if t.Failed() {

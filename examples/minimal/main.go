@@ -13,6 +13,10 @@
 // or OCPPKIT_API_TOKEN; without either a random one is generated and
 // printed at start. The commands API is never served without it.
 //
+// With -message-log, GET /api/charge_points/<identity>/messages returns the
+// last frames. Operations: Prometheus metrics at /metrics, liveness at
+// /healthz and readiness at /readyz (no token: they reveal no identity).
+//
 // On SIGINT or SIGTERM it stops accepting connections, lets every charge
 // point finish the message it is handling and closes its socket (each is
 // marked disconnected), waits for the API requests under way, then closes
@@ -36,8 +40,12 @@ import (
 	"time"
 
 	"github.com/ocppkit/ocppkit"
+	"github.com/ocppkit/ocppkit/metrics/prom"
 	"github.com/ocppkit/ocppkit/store"
 	"github.com/ocppkit/ocppkit/store/anydb"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 type registrations []string
@@ -52,6 +60,7 @@ func main() {
 		dsn      = flag.String("dsn", "", "PostgreSQL URL (postgres://…); overrides -db")
 		dev      = flag.Bool("dev", false, "auto-register unknown charge points and accept unknown id tags")
 		verbose  = flag.Bool("v", false, "log every OCPP frame at debug level")
+		msgLog   = flag.Bool("message-log", false, "record every OCPP frame in the database (ocpp_messages)")
 		token    = flag.String("api-token", os.Getenv("OCPPKIT_API_TOKEN"), "operator token of the commands API (default $OCPPKIT_API_TOKEN, or a random one printed at start)")
 		register registrations
 	)
@@ -70,18 +79,18 @@ func main() {
 		*token = rand.Text()
 		fmt.Fprintf(os.Stderr, "\n  commands API token  %s   (Authorization: Bearer …; choose one with -api-token or OCPPKIT_API_TOKEN)\n\n", *token)
 	}
-	if err := run(ctx, logger, *addr, *dbPath, *dsn, *dev, register, *token); err != nil {
+	if err := run(ctx, logger, *addr, *dbPath, *dsn, *dev, register, *token, *msgLog); err != nil {
 		logger.Error("minimal", "err", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, logger *slog.Logger, addr, dbPath, dsn string, dev bool, register []string, token string) error {
+func run(ctx context.Context, logger *slog.Logger, addr, dbPath, dsn string, dev bool, register []string, token string, msgLog bool) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
-	return serve(ctx, logger, ln, dbPath, dsn, dev, register, token)
+	return serve(ctx, logger, ln, dbPath, dsn, dev, register, token, msgLog)
 }
 
 // requireToken serves h only to requests carrying "Authorization: Bearer
@@ -100,7 +109,7 @@ func requireToken(token string, h http.Handler) http.Handler {
 
 // serve runs the host on ln until ctx ends, then shuts it down and closes
 // ln and the database. Tests pass a listener on 127.0.0.1:0.
-func serve(ctx context.Context, logger *slog.Logger, ln net.Listener, dbPath, dsn string, dev bool, register []string, token string) error {
+func serve(ctx context.Context, logger *slog.Logger, ln net.Listener, dbPath, dsn string, dev bool, register []string, token string, msgLog bool) error {
 	if token == "" {
 		return errors.New("the commands API needs an operator token")
 	}
@@ -120,11 +129,21 @@ func serve(ctx context.Context, logger *slog.Logger, ln net.Listener, dbPath, ds
 	if err := store.Migrate(ctx, db); err != nil {
 		return err
 	}
+	// Metrics: ocppkit's and the Go runtime's, on a registry of this
+	// server's (prometheus.DefaultRegisterer would do as well).
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics, err := prom.New(reg, nil)
+	if err != nil {
+		return err
+	}
 	csms, err := ocppkit.New(ocppkit.Config{
 		DB:                  db,
 		Logger:              logger,
 		AutoRegister:        dev,
 		AcceptUnknownIDTags: dev,
+		Observer:            metrics.Observer(),
+		MessageLog:          msgLog,
 	})
 	if err != nil {
 		return err
@@ -147,6 +166,9 @@ func serve(ctx context.Context, logger *slog.Logger, ln net.Listener, dbPath, ds
 	mux := http.NewServeMux()
 	mux.Handle("/ocpp/", csms)
 	mux.Handle("/api/charge_points/", requireToken(token, csms.Remote.HTTPHandler()))
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("GET /healthz", csms.HealthHandler())
+	mux.Handle("GET /readyz", csms.ReadyHandler())
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 
 	errc := make(chan error, 1)

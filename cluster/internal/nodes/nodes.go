@@ -19,6 +19,44 @@ import (
 	"github.com/ocppkit/ocppkit/cluster"
 )
 
+// NameWait bounds how long Join waits for a live node of another process
+// that uses the name to go away before it refuses: a process that crashed
+// a moment ago is still "live" until the engine has noticed its connection
+// closing (milliseconds), and a node restarted at once must not be refused
+// for that.
+const NameWait = time.Second
+
+// nameRetry is how often TakeName asks again within NameWait.
+const nameRetry = 25 * time.Millisecond
+
+// TakeName makes name this process's: it calls take until take reports
+// the name taken (no live node of another process uses it), and returns an
+// error wrapping cluster.ErrJoined when a live node still uses it after
+// NameWait. take's errors end it at once. Messages start with pkg.
+func TakeName(ctx context.Context, pkg, name string, take func(ctx context.Context) (taken bool, err error)) error {
+	deadline := time.Now().Add(NameWait)
+	t := time.NewTimer(0)
+	defer t.Stop()
+	for {
+		taken, err := take(ctx)
+		if err != nil {
+			return fmt.Errorf("%s: take node name %q: %w", pkg, name, err)
+		}
+		if taken {
+			return nil
+		}
+		if !time.Now().Before(deadline) {
+			return fmt.Errorf("%w: %s: node name %q is in use by a live node of another process; give each node its own name", cluster.ErrJoined, pkg, name)
+		}
+		t.Reset(nameRetry)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
 // ReplyTimeout bounds the sending of a reply once the handler returned,
 // even when the node stops meanwhile.
 const ReplyTimeout = 10 * time.Second
