@@ -2,7 +2,7 @@
 // against an ocppkit Central System (SQLite or PostgreSQL) started by the
 // program itself, or against any CSMS at a URL.
 //
-//	go run ./examples/loadtest -n 1000 -scenario heartbeat -baseline
+//	go run ./examples/loadtest -n 1000 -scenario heartbeat -baseline -peer ocpp-go
 //	go run ./examples/loadtest -n 1000 -scenario meter -db postgres -baseline
 //	go run ./examples/loadtest -n 10000 -scenario connect -baseline
 //	go run ./examples/loadtest -n 1000 -scenario idle -baseline -duration 5s
@@ -30,7 +30,9 @@
 // only the server, during the measurement window. -baseline runs the same
 // load against a zero-logic OCPP-J responder on coder/websocket in another
 // child process, so every figure is also a ratio to the transport's ceiling
-// on this machine.
+// on this machine. -peer ocpp-go runs it against a minimal Central System on
+// github.com/lorenzodonini/ocpp-go v0.19.0 (no persistence; see peer.go),
+// and prints ocppkit's ratio to it in the column "vs ocpp-go".
 //
 // In-process charge points are registered with a password and dial with
 // HTTP Basic (-auth, on by default); PostgreSQL runs in a fresh schema of
@@ -72,6 +74,7 @@ type options struct {
 	prefix        string
 	password      string
 	baseline      bool
+	peer          string
 	messageLog    bool
 	rounds        int
 	auth          bool
@@ -111,6 +114,7 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.prefix, "prefix", "cp", "identity prefix with -url (identities are <prefix>00000, <prefix>00001, …)")
 	fs.StringVar(&o.password, "password", "", "HTTP Basic password of every charge point with -url -auth")
 	fs.BoolVar(&o.baseline, "baseline", false, "also run the load against a zero-logic OCPP-J responder (coder/websocket) and print ratios")
+	fs.StringVar(&o.peer, "peer", "", "also run the load against a peer Central System: ocpp-go (github.com/lorenzodonini/ocpp-go v0.19.0, no persistence) and print ocppkit's ratio to it")
 	fs.IntVar(&o.rounds, "rounds", 1, "run the targets this many times, the order reversed every other round, and print the median ratios")
 	fs.BoolVar(&o.messageLog, "messagelog", false, "also run ocppkit with its message log on (target ocppkit+log) and print the throughput ratio to ocppkit without it")
 	fs.BoolVar(&o.auth, "auth", true, "register charge points with a password and dial with HTTP Basic (with -url: off unless given)")
@@ -178,6 +182,12 @@ func parseOptions(args []string, out io.Writer) (*options, error) {
 	if o.url != "" && o.baseline {
 		return nil, errors.New("-baseline needs the in-process server (no -url)")
 	}
+	if o.peer != "" && o.peer != ocppGoTarget {
+		return nil, fmt.Errorf("-peer %q: want ocpp-go", o.peer)
+	}
+	if o.url != "" && o.peer != "" {
+		return nil, errors.New("-peer needs the in-process server (no -url)")
+	}
 	if o.url != "" && o.messageLog {
 		return nil, errors.New("-messagelog needs the in-process server (no -url)")
 	}
@@ -237,6 +247,9 @@ func run(ctx context.Context, o *options, progress io.Writer) ([]*result, error)
 		if o.baseline {
 			targets = []string{"baseline", "ocppkit"}
 		}
+		if o.peer != "" {
+			targets = append(targets, o.peer)
+		}
 		if o.messageLog {
 			targets = append(targets, targetWithLog)
 		}
@@ -262,6 +275,12 @@ func run(ctx context.Context, o *options, progress io.Writer) ([]*result, error)
 		}
 		if r, base := byTarget["ocppkit"], byTarget["baseline"]; r != nil && base != nil {
 			setRatio(r, base)
+		}
+		if r, base := byTarget[ocppGoTarget], byTarget["baseline"]; r != nil && base != nil {
+			setRatio(r, base)
+		}
+		if r, peer := byTarget["ocppkit"], byTarget[ocppGoTarget]; r != nil && peer != nil {
+			r.VsPeer = ratioOf(r, peer)
 		}
 		if r, base := byTarget[targetWithLog], byTarget["ocppkit"]; r != nil && base != nil {
 			setRatio(r, base)
@@ -296,30 +315,43 @@ func medianRatios(results []*result, target, base string) (tput, cpu []float64) 
 const targetWithLog = "ocppkit+log"
 
 func setRatio(r, base *result) {
+	if v := ratioOf(r, base); v != nil {
+		r.Ratio = v
+		r.RatioOf = map[string]string{"idle": "RSS/conn", "connect": "time to boot all"}[r.Scenario]
+		if r.RatioOf == "" {
+			r.RatioOf = "msgs/s"
+		}
+	}
+}
+
+// ratioOf is r's figure of merit over base's: RSS per connection (idle),
+// time until all booted (connect), messages per second (the others); nil
+// when base has none.
+func ratioOf(r, base *result) *float64 {
 	var v float64
 	switch r.Scenario {
 	case "idle":
 		if base.RSSPerConn <= 0 {
-			return
+			return nil
 		}
-		v, r.RatioOf = r.RSSPerConn/base.RSSPerConn, "RSS/conn"
+		v = r.RSSPerConn / base.RSSPerConn
 	case "connect":
 		if base.BootedInSec <= 0 {
-			return
+			return nil
 		}
-		v, r.RatioOf = r.BootedInSec/base.BootedInSec, "time to boot all"
+		v = r.BootedInSec / base.BootedInSec
 	default:
 		if base.MsgsPerSec <= 0 {
-			return
+			return nil
 		}
-		v, r.RatioOf = r.MsgsPerSec/base.MsgsPerSec, "msgs/s"
+		v = r.MsgsPerSec / base.MsgsPerSec
 	}
-	r.Ratio = &v
+	return &v
 }
 
 func printTable(w io.Writer, results []*result) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "round\tscenario\ttarget\tdb\tconns\tmsgs/s\tp50\tp99\terrors\tRSS/conn\tsrv CPU/msg\tratio\t")
+	fmt.Fprintln(tw, "round\tscenario\ttarget\tdb\tconns\tmsgs/s\tp50\tp99\terrors\tRSS/conn\tsrv CPU/msg\tratio\tvs ocpp-go\t")
 	for _, r := range results {
 		ratio := "-"
 		if r.Ratio != nil {
@@ -337,9 +369,13 @@ func printTable(w io.Writer, results []*result) {
 		if r.ServerCPUUs > 0 {
 			cpu = fmt.Sprintf("%.1fµs", r.ServerCPUUs)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t\n",
+		vsPeer := "-"
+		if r.VsPeer != nil {
+			vsPeer = fmt.Sprintf("%.2f×", *r.VsPeer)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t\n",
 			r.Round, r.Scenario, r.Target, cmpOr(r.DB, "-"), r.Connected, msgs,
-			fmtMs(r.P50Ms), fmtMs(r.P99Ms), r.Errors, rss, cpu, ratio)
+			fmtMs(r.P50Ms), fmtMs(r.P99Ms), r.Errors, rss, cpu, ratio, vsPeer)
 	}
 	tw.Flush()
 	if tput, cpu := medianRatios(results, targetWithLog, "ocppkit"); len(tput) > 1 {

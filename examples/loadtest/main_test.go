@@ -28,9 +28,12 @@ func TestScenarios(t *testing.T) {
 		name     string
 		scenario string
 		baseline bool
+		peer     bool
 		msgLog   bool
 	}{
 		{name: "heartbeat with baseline", scenario: "heartbeat", baseline: true},
+		{name: "connect with baseline and ocpp-go", scenario: "connect", baseline: true, peer: true},
+		{name: "meter with ocpp-go", scenario: "meter", peer: true},
 		{name: "meter", scenario: "meter"},
 		{name: "meter with the message log", scenario: "meter", msgLog: true},
 		{name: "session", scenario: "session"},
@@ -43,6 +46,9 @@ func TestScenarios(t *testing.T) {
 				"-timeout", "20s", "-cpuprofile", t.TempDir() + "/cpu.pprof", "-memprofile", t.TempDir() + "/mem.pprof"}
 			if tt.baseline {
 				args = append(args, "-baseline")
+			}
+			if tt.peer {
+				args = append(args, "-peer", "ocpp-go")
 			}
 			if tt.msgLog {
 				// Two servers, and a commit per batch on SQLite: a longer
@@ -60,8 +66,10 @@ func TestScenarios(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := 1
-			if tt.baseline || tt.msgLog {
-				want = 2
+			for _, b := range []bool{tt.baseline, tt.peer, tt.msgLog} {
+				if b {
+					want++
+				}
 			}
 			if len(results) != want {
 				t.Fatalf("got %d results, want %d", len(results), want)
@@ -71,6 +79,14 @@ func TestScenarios(t *testing.T) {
 			}
 			if (tt.baseline || tt.msgLog) && results[1].Ratio == nil {
 				t.Error("no ratio to the first run")
+			}
+			if tt.peer {
+				if last := results[len(results)-1]; last.Target != ocppGoTarget {
+					t.Errorf("last run is %q, want %q", last.Target, ocppGoTarget)
+				}
+				if kit := results[len(results)-2]; kit.VsPeer == nil {
+					t.Error("no ratio of ocppkit to ocpp-go")
+				}
 			}
 			if tt.msgLog && results[1].Target != targetWithLog {
 				t.Errorf("second run is %q, want %q", results[1].Target, targetWithLog)

@@ -54,6 +54,7 @@ type result struct {
 	ExpectedRows  int64             `json:"expected_rows,omitempty"`
 	Ratio         *float64          `json:"ratio,omitempty"` // to the baseline, see RatioOf
 	RatioOf       string            `json:"ratio_of,omitempty"`
+	VsPeer        *float64          `json:"ratio_to_peer,omitempty"` // ocppkit's figure over the -peer's (same measure as Ratio)
 }
 
 // runTarget starts the target's server (unless -url), runs the scenario

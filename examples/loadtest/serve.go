@@ -42,7 +42,7 @@ import (
 
 // serveConfig is what the parent hands the child.
 type serveConfig struct {
-	target     string // "ocppkit" or "baseline"
+	target     string // "ocppkit", "baseline" or "ocpp-go"
 	n          int
 	dbKind     string // sqlite | postgres
 	dsn        string // SQLite file path or PostgreSQL URL (with search_path)
@@ -84,6 +84,13 @@ func serve(cfg serveConfig) error {
 		b := &baseline{}
 		mux.Handle("/ocpp/", b)
 		shutdown = b.shutdown
+	case ocppGoTarget:
+		h, err := newOCPPGoHandler(cfg.auth)
+		if err != nil {
+			return err
+		}
+		mux.Handle("/ocpp/", h)
+		shutdown = func(context.Context) error { return nil } // the process ends
 	case "ocppkit":
 		csms, err := setupCSMS(cfg, logger)
 		if err != nil {
