@@ -5,7 +5,7 @@
 //	go run ./examples/loadtest -n 1000 -scenario heartbeat -baseline -peer ocpp-go
 //	go run ./examples/loadtest -n 1000 -scenario meter -db postgres -baseline
 //	go run ./examples/loadtest -n 10000 -scenario connect -baseline
-//	go run ./examples/loadtest -n 1000 -scenario idle -baseline -duration 5s
+//	go run ./examples/loadtest -n 5000 -scenario idle -baseline -peer ocpp-go
 //	go run ./examples/loadtest -n 1000 -scenario meter -messagelog
 //	go run ./examples/loadtest -url ws://127.0.0.1:8080/ocpp/ -auth=false -n 100
 //
@@ -18,8 +18,8 @@
 //     are counted and compared with acknowledged messages × 4;
 //   - session: StartTransaction → -session-meters MeterValues →
 //     StopTransaction, repeated;
-//   - idle: connected and booted, silent for -warmup + -duration; shows
-//     the server's memory per connection;
+//   - idle: connected and booted, silent for -warmup + -duration (by
+//     default 1 minute); shows the server's memory per connection then;
 //   - connect: N charge points connect at once (authenticated) and each
 //     sends BootNotification; reports the time until all are booted.
 //
@@ -97,6 +97,11 @@ type options struct {
 	childLog bool
 }
 
+// idleDuration is the idle scenario's default -duration: memory is measured
+// after the fleet has been idle this long (what an operator reads), not
+// right after the connect-time work.
+const idleDuration = 60 * time.Second
+
 var scenarios = []string{"heartbeat", "meter", "session", "idle", "connect"}
 
 var hiddenFlags = map[string]bool{"serve": true, "target": true, "dbdsn": true, "msglog": true}
@@ -106,7 +111,7 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs.SetOutput(out)
 	fs.IntVar(&o.n, "n", 1000, "number of simulated charge points (connections)")
 	fs.StringVar(&o.scenario, "scenario", "heartbeat", "heartbeat | meter | session | idle | connect")
-	fs.DurationVar(&o.duration, "duration", 10*time.Second, "measurement window")
+	fs.DurationVar(&o.duration, "duration", 10*time.Second, "measurement window (idle: how long the fleet is idle before memory is measured, default 1m)")
 	fs.DurationVar(&o.warmup, "warmup", 2*time.Second, "load before the measurement window (not counted)")
 	fs.StringVar(&o.db, "db", "sqlite", "database of the in-process ocppkit: sqlite | postgres")
 	fs.StringVar(&o.dsn, "dsn", os.Getenv("OCPP_TEST_DATABASE_URL"), "PostgreSQL URL for -db postgres (a fresh schema is created in it and dropped at the end)")
@@ -156,8 +161,14 @@ func parseOptions(args []string, out io.Writer) (*options, error) {
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
-	authSet := false
-	fs.Visit(func(f *flag.Flag) { authSet = authSet || f.Name == "auth" })
+	authSet, durationSet := false, false
+	fs.Visit(func(f *flag.Flag) {
+		authSet = authSet || f.Name == "auth"
+		durationSet = durationSet || f.Name == "duration"
+	})
+	if o.scenario == "idle" && !durationSet {
+		o.duration = idleDuration
+	}
 	if o.serve {
 		return o, nil
 	}

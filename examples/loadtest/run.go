@@ -118,13 +118,7 @@ func runTarget(ctx context.Context, o *options, target string) (res *result, err
 	// Connect and boot (the connect scenario measures this phase).
 	up := make([]bool, o.n)
 	if o.scenario == "connect" {
-		cpuFile := o.cpuProfile
-		if ch != nil && ch.target == "baseline" {
-			cpuFile = suffixed(cpuFile, ".baseline")
-		}
-		if target == targetWithLog {
-			cpuFile = suffixed(cpuFile, ".messagelog")
-		}
+		cpuFile := suffixed(o.cpuProfile, profileSuffix(target))
 		if ch != nil && cpuFile != "" {
 			if _, err := ch.get("cpu/start?file=" + url.QueryEscape(absPath(cpuFile))); err != nil {
 				return nil, err
@@ -307,14 +301,9 @@ func runLoad(ctx context.Context, o *options, ch *child, live []*client, win *wi
 	win.start.Store(t0.UnixNano())
 	win.end.Store(t1.UnixNano())
 	// Profiles are of the server: ocppkit's to the named files, the
-	// baseline's to the same names + ".baseline", ocppkit+log's + ".messagelog".
-	cpuFile, memFile := o.cpuProfile, o.memProfile
-	if ch != nil && ch.target == "baseline" {
-		cpuFile, memFile = suffixed(cpuFile, ".baseline"), suffixed(memFile, ".baseline")
-	}
-	if res.Target == targetWithLog {
-		cpuFile, memFile = suffixed(cpuFile, ".messagelog"), suffixed(memFile, ".messagelog")
-	}
+	// baseline's to the same names + ".baseline", ocppkit+log's + ".messagelog", ocpp-go's + ".ocpp-go".
+	cpuFile := suffixed(o.cpuProfile, profileSuffix(res.Target))
+	memFile := suffixed(o.memProfile, profileSuffix(res.Target))
 	profiling := ch != nil && cpuFile != ""
 	if !sleepUntil(ctx, t0) {
 		return ctx.Err()
@@ -364,6 +353,18 @@ func sleepUntil(ctx context.Context, t time.Time) bool {
 	case <-ctx.Done():
 		return false
 	}
+}
+
+// profileSuffix is what the profiles of target add to the file names given:
+// nothing for ocppkit.
+func profileSuffix(target string) string {
+	switch target {
+	case "ocppkit", "external":
+		return ""
+	case targetWithLog:
+		return ".messagelog"
+	}
+	return "." + target
 }
 
 func suffixed(p, suffix string) string {

@@ -155,9 +155,9 @@ func setupCSMS(cfg serveConfig, logger *slog.Logger) (*ocppkit.CSMS, error) {
 		Logger:       logger,
 		AutoRegister: !cfg.auth,
 		NodeID:       "loadtest",
-		// Every simulated charge point dials from 127.0.0.1: no per-address
-		// handshake limit.
-		Server:     ocpp.ServerConfig{RateLimit: limit, HandshakeRate: rate.Inf},
+		// Every simulated charge point dials from 127.0.0.1: the default
+		// handshake limit counts failed handshakes only, so it stays on.
+		Server:     ocpp.ServerConfig{RateLimit: limit},
 		MessageLog: cfg.messageLog,
 	})
 }
@@ -287,11 +287,25 @@ func readRSS(pid int) int64 {
 	return 0
 }
 
-// raiseFileLimit lifts the soft RLIMIT_NOFILE to the hard limit (10,000
-// connections need 10,000 descriptors on each side).
+// raiseFileLimit lifts RLIMIT_NOFILE so that tens of thousands of
+// connections fit (each needs a descriptor on both sides): as root, soft and
+// hard limit to fs.nr_open (at most 1,048,576); otherwise the soft limit to
+// the hard one.
 func raiseFileLimit() {
 	var lim syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err == nil && lim.Cur < lim.Max {
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		return
+	}
+	want := uint64(1 << 20)
+	if b, err := os.ReadFile("/proc/sys/fs/nr_open"); err == nil {
+		if n, err := strconv.ParseUint(strings.TrimSpace(string(b)), 10, 64); err == nil {
+			want = min(want, n)
+		}
+	}
+	if want > lim.Max && syscall.Setrlimit(syscall.RLIMIT_NOFILE, &syscall.Rlimit{Cur: want, Max: want}) == nil {
+		return
+	}
+	if lim.Cur < lim.Max {
 		lim.Cur = lim.Max
 		_ = syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
 	}
