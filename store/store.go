@@ -17,7 +17,8 @@ var ErrNotFound = errors.New("store: not found")
 // Store runs the queries of the default OCPP handlers. It is safe for
 // concurrent use; it holds no state besides the *gorm.DB.
 type Store struct {
-	db *gorm.DB
+	db    *gorm.DB
+	group groupCommit // connect, boot and disconnect writes (see grouped)
 }
 
 // New returns a Store on db. It neither migrates nor starts anything.
@@ -224,7 +225,7 @@ func (s *Store) MarkConnectedVersion(ctx context.Context, id uint, node string, 
 	if version != "" {
 		updates["ocpp_version"] = version
 	}
-	n, err := s.exec(ctx, func(tx *gorm.DB) *gorm.DB {
+	n, err := s.execGrouped(ctx, func(tx *gorm.DB) *gorm.DB {
 		return tx.Model(&ChargePoint{}).Where("id = ?", id).Updates(updates)
 	})
 	if err != nil {
@@ -242,7 +243,7 @@ func (s *Store) MarkConnectedVersion(ctx context.Context, id uint, node string, 
 // differs), so a late disconnect of a replaced socket cannot mark a live
 // charge point disconnected.
 func (s *Store) MarkDisconnected(ctx context.Context, id uint, connectedAt, at time.Time) error {
-	_, err := s.exec(ctx, func(tx *gorm.DB) *gorm.DB {
+	_, err := s.execGrouped(ctx, func(tx *gorm.DB) *gorm.DB {
 		return tx.Model(&ChargePoint{}).
 			Where("id = ? AND connected_at = ?", id, dbTime(connectedAt)).
 			Updates(map[string]any{
@@ -288,7 +289,7 @@ type BootInfo struct {
 // RecordBoot stores the identification a charge point sent in its
 // BootNotification.
 func (s *Store) RecordBoot(ctx context.Context, id uint, b BootInfo) error {
-	n, err := s.exec(ctx, func(tx *gorm.DB) *gorm.DB {
+	n, err := s.execGrouped(ctx, func(tx *gorm.DB) *gorm.DB {
 		return tx.Model(&ChargePoint{}).Where("id = ?", id).Updates(map[string]any{
 			"vendor":                   b.Vendor,
 			"model":                    b.Model,
