@@ -15,7 +15,9 @@
 //     the reply has arrived), one goroutine per connection;
 //   - meter: StartTransaction once, then MeterValues with four sampled
 //     values back to back; at the end the meter value rows in the database
-//     are counted and compared with acknowledged messages × 4;
+//     are counted and compared with acknowledged messages × 4, and the
+//     database's batched-insert ceiling is measured (ceiling.go) and
+//     printed beside the rows persisted per second;
 //   - session: StartTransaction → -session-meters MeterValues →
 //     StopTransaction, repeated;
 //   - idle: connected and booted, silent for -warmup + -duration (by
@@ -420,6 +422,10 @@ func printTable(w io.Writer, results []*result) {
 			}
 			fmt.Fprintf(w, "%s: persisted rows: %d (expected %d = %d MeterValues acknowledged × 4) %s\n",
 				name, *r.PersistedRows, r.ExpectedRows, r.MeterAcked, mark)
+		}
+		if r.CeilingRows > 0 {
+			fmt.Fprintf(w, "%s: meter rows persisted %.0f/s = %.2f× the batched-insert ceiling of %s measured in this run (%.0f rows/s: one writer, %d-row transactions of %d-row INSERTs)\n",
+				name, r.RowsPerSec, r.RowsPerSec/r.CeilingRows, r.DB, r.CeilingRows, ceilingTxRows, ceilingStmtRows)
 		}
 		if r.Errors > 0 {
 			fmt.Fprintf(w, "%s: errors %v; first: %s\n", name, r.ErrorsByKind, r.FirstError)

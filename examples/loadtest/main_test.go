@@ -129,6 +129,9 @@ func checkResult(t *testing.T, scenario string, r *result) {
 		if r.MeterAcked == 0 {
 			t.Errorf("no MeterValues acknowledged")
 		}
+		if r.Target == "ocppkit" && scenario == "meter" && (r.CeilingRows <= 0 || r.RowsPerSec <= 0) {
+			t.Errorf("meter rows %.0f/s, ceiling %.0f rows/s: want both measured", r.RowsPerSec, r.CeilingRows)
+		}
 		if r.PersistedRows == nil || *r.PersistedRows != r.ExpectedRows {
 			t.Errorf("persisted rows %v, want %d (MeterValues acknowledged × 4)", r.PersistedRows, r.ExpectedRows)
 		}

@@ -54,6 +54,8 @@ type result struct {
 	ExpectedRows  int64             `json:"expected_rows,omitempty"`
 	Ratio         *float64          `json:"ratio,omitempty"` // to the baseline, see RatioOf
 	RatioOf       string            `json:"ratio_of,omitempty"`
+	RowsPerSec    float64           `json:"meter_rows_per_sec,omitempty"`         // meter: msgs/s × 4
+	CeilingRows   float64           `json:"ceiling_rows_per_sec,omitempty"`       // meter: the database's batched-insert ceiling, measured in this run
 	VsPeer        *float64          `json:"ratio_to_peer,omitempty"` // ocppkit's figure over the -peer's (same measure as Ratio)
 }
 
@@ -249,6 +251,12 @@ func runTarget(ctx context.Context, o *options, target string) (res *result, err
 		res.PersistedRows = &rows
 		res.ExpectedRows = int64(res.MeterAcked) * 4
 	}
+	if dbh != nil && o.scenario == "meter" && target == "ocppkit" {
+		res.RowsPerSec = res.MsgsPerSec * 4
+		if res.CeilingRows, err = measureCeiling(ctx, o, min(ceilingDuration, o.duration)); err != nil {
+			return res, err
+		}
+	}
 	if dbh != nil && target == targetWithLog {
 		in, out, err := dbh.countLoggedFrames()
 		if err != nil {
@@ -258,6 +266,11 @@ func runTarget(ctx context.Context, o *options, target string) (res *result, err
 	}
 	return res, nil
 }
+
+// ceilingDuration is how long the meter scenario measures the database's
+// batched-insert ceiling (see measureCeiling) after the ocppkit run, at
+// most -duration.
+const ceilingDuration = 3 * time.Second
 
 // runLoad runs the workers through warmup and the measurement window, then
 // lets each finish its outstanding request.
