@@ -54,9 +54,9 @@ type result struct {
 	ExpectedRows  int64             `json:"expected_rows,omitempty"`
 	Ratio         *float64          `json:"ratio,omitempty"` // to the baseline, see RatioOf
 	RatioOf       string            `json:"ratio_of,omitempty"`
-	RowsPerSec    float64           `json:"meter_rows_per_sec,omitempty"`         // meter: msgs/s × 4
-	CeilingRows   float64           `json:"ceiling_rows_per_sec,omitempty"`       // meter: the database's batched-insert ceiling, measured in this run
-	VsPeer        *float64          `json:"ratio_to_peer,omitempty"` // ocppkit's figure over the -peer's (same measure as Ratio)
+	RowsPerSec    float64           `json:"meter_rows_per_sec,omitempty"`   // meter: msgs/s × 4
+	CeilingRows   float64           `json:"ceiling_rows_per_sec,omitempty"` // meter: the database's batched-insert ceiling, measured in this run
+	VsPeer        *float64          `json:"ratio_to_peer,omitempty"`        // ocppkit's figure over the -peer's (same measure as Ratio)
 }
 
 // runTarget starts the target's server (unless -url), runs the scenario
