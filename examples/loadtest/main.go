@@ -23,7 +23,12 @@
 //   - idle: connected and booted, silent for -warmup + -duration (by
 //     default 1 minute); shows the server's memory per connection then;
 //   - connect: N charge points connect at once (authenticated) and each
-//     sends BootNotification; reports the time until all are booted.
+//     sends BootNotification; reports the time until all are booted;
+//   - live: StartTransaction once, then one MeterValues (4 samples) every
+//     -meter-every (open loop), with broadcast.Coalesce (-coalesce) in
+//     front of the in-memory broadcaster and -subscribers SSE clients of
+//     the all-charge-points topic; reports the server's CPU and memory and
+//     the events each subscriber received per second.
 //
 // The server runs in a child process (this binary re-executed with the
 // hidden -serve flag) on 127.0.0.1, so its RSS is measured alone
@@ -91,6 +96,9 @@ type options struct {
 	keep          bool
 	sqliteParams  string
 	verbose       bool
+	subscribers   int
+	meterEvery    time.Duration
+	coalesce      time.Duration
 
 	// hidden: the child server
 	serve    bool
@@ -104,7 +112,7 @@ type options struct {
 // right after the connect-time work.
 const idleDuration = 60 * time.Second
 
-var scenarios = []string{"heartbeat", "meter", "session", "idle", "connect"}
+var scenarios = []string{"heartbeat", "meter", "session", "idle", "connect", "live"}
 
 var hiddenFlags = map[string]bool{"serve": true, "target": true, "dbdsn": true, "msglog": true}
 
@@ -112,7 +120,7 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("loadtest", flag.ContinueOnError)
 	fs.SetOutput(out)
 	fs.IntVar(&o.n, "n", 1000, "number of simulated charge points (connections)")
-	fs.StringVar(&o.scenario, "scenario", "heartbeat", "heartbeat | meter | session | idle | connect")
+	fs.StringVar(&o.scenario, "scenario", "heartbeat", "heartbeat | meter | session | idle | connect | live")
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "measurement window (idle: how long the fleet is idle before memory is measured, default 1m)")
 	fs.DurationVar(&o.warmup, "warmup", 2*time.Second, "load before the measurement window (not counted)")
 	fs.StringVar(&o.db, "db", "sqlite", "database of the in-process ocppkit: sqlite | postgres")
@@ -136,6 +144,9 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.sqliteParams, "sqlite-params", "", "extra go-sqlite3 DSN parameters for experiments, e.g. _cache_size=-65536 (sqlitedb.Open keeps them)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the SQLite file / PostgreSQL schema")
 	fs.BoolVar(&o.verbose, "v", false, "log the server's info messages")
+	fs.IntVar(&o.subscribers, "subscribers", 100, "live: SSE subscribers of the all-charge-points topic")
+	fs.DurationVar(&o.meterEvery, "meter-every", time.Second, "live: each charge point sends one MeterValues (4 samples) this often")
+	fs.DurationVar(&o.coalesce, "coalesce", 5*time.Second, "live: the broadcast.Coalesce interval in front of the broadcaster (0: none)")
 	fs.BoolVar(&o.serve, "serve", false, "")
 	fs.StringVar(&o.target, "target", "ocppkit", "")
 	fs.StringVar(&o.childDB, "dbdsn", "", "")
@@ -201,6 +212,9 @@ func parseOptions(args []string, out io.Writer) (*options, error) {
 	if o.url != "" && o.peer != "" {
 		return nil, errors.New("-peer needs the in-process server (no -url)")
 	}
+	if o.scenario == "live" && (o.url != "" || o.baseline || o.peer != "" || o.messageLog) {
+		return nil, errors.New("-scenario live runs ocppkit alone (no -url, -baseline, -peer or -messagelog)")
+	}
 	if o.url != "" && o.messageLog {
 		return nil, errors.New("-messagelog needs the in-process server (no -url)")
 	}
@@ -222,7 +236,7 @@ func realMain(args []string) int {
 	}
 	if o.serve {
 		err := serve(serveConfig{target: o.target, n: o.n, dbKind: o.db, dsn: o.childDB, auth: o.auth,
-			rateLimit: o.rateLimit, dbPool: o.dbPool, verbose: o.verbose, messageLog: o.childLog})
+			rateLimit: o.rateLimit, dbPool: o.dbPool, verbose: o.verbose, messageLog: o.childLog, coalesce: o.coalesce})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "loadtest server:", err)
 			return 1
@@ -422,6 +436,10 @@ func printTable(w io.Writer, results []*result) {
 			}
 			fmt.Fprintf(w, "%s: persisted rows: %d (expected %d = %d MeterValues acknowledged × 4) %s\n",
 				name, *r.PersistedRows, r.ExpectedRows, r.MeterAcked, mark)
+		}
+		if r.Scenario == "live" {
+			fmt.Fprintf(w, "%s: %d MeterValues/s (%d samples/s) in, %d SSE subscribers received %.1f events/s each (min %.1f, max %.1f), %d events dropped by the broadcaster; server CPU %.2f cores, RSS %.1f MiB\n",
+				name, int(r.MsgsPerSec+0.5), int(4*r.MsgsPerSec+0.5), r.Subscribers, r.EventsPerSub, r.EventsPerSubMin, r.EventsPerSubMax, r.EventsDropped, r.ServerCores, float64(r.RSSAfter)/(1<<20))
 		}
 		if r.CeilingRows > 0 {
 			fmt.Fprintf(w, "%s: meter rows persisted %.0f/s = %.2f× the batched-insert ceiling of %s measured in this run (%.0f rows/s: one writer, %d-row transactions of %d-row INSERTs)\n",

@@ -30,6 +30,7 @@ func TestScenarios(t *testing.T) {
 		baseline bool
 		peer     bool
 		msgLog   bool
+		args     []string
 	}{
 		{name: "heartbeat with baseline", scenario: "heartbeat", baseline: true},
 		{name: "connect with baseline and ocpp-go", scenario: "connect", baseline: true, peer: true},
@@ -39,6 +40,7 @@ func TestScenarios(t *testing.T) {
 		{name: "session", scenario: "session"},
 		{name: "idle", scenario: "idle"},
 		{name: "connect", scenario: "connect"},
+		{name: "live", scenario: "live", args: []string{"-subscribers", "3", "-meter-every", "50ms", "-coalesce", "100ms", "-duration", "1s"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -50,6 +52,7 @@ func TestScenarios(t *testing.T) {
 			if tt.peer {
 				args = append(args, "-peer", "ocpp-go")
 			}
+			args = append(args, tt.args...)
 			if tt.msgLog {
 				// Two servers, and a commit per batch on SQLite: a longer
 				// window keeps slow machines from acknowledging nothing.
@@ -108,6 +111,11 @@ func checkResult(t *testing.T, scenario string, r *result) {
 		if r.Messages == 0 {
 			t.Errorf("%s: no message acknowledged in the measurement window", r.Target)
 		}
+	case "live":
+		if r.Messages == 0 || r.Subscribers != 3 || r.EventsPerSub <= 0 || r.ServerCores <= 0 {
+			t.Errorf("%s: %d MeterValues, %d subscribers receiving %.1f events/s, server %.2f cores: want all measured",
+				r.Target, r.Messages, r.Subscribers, r.EventsPerSub, r.ServerCores)
+		}
 	case "connect":
 		if r.BootedInSec <= 0 || r.Messages != uint64(r.Conns) {
 			t.Errorf("%s: booted %d in %vs, want %d", r.Target, r.Messages, r.BootedInSec, r.Conns)
@@ -125,7 +133,7 @@ func checkResult(t *testing.T, scenario string, r *result) {
 	} else if r.Target != "ocppkit" {
 		return
 	}
-	if scenario == "meter" || scenario == "session" {
+	if scenario == "meter" || scenario == "session" || scenario == "live" {
 		if r.MeterAcked == 0 {
 			t.Errorf("no MeterValues acknowledged")
 		}

@@ -30,6 +30,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/ocppkit/ocppkit"
+	"github.com/ocppkit/ocppkit/broadcast"
 	"github.com/ocppkit/ocppkit/ocpp"
 	"github.com/ocppkit/ocppkit/store"
 	"github.com/ocppkit/ocppkit/store/anydb"
@@ -50,7 +51,8 @@ type serveConfig struct {
 	rateLimit  float64
 	dbPool     int
 	verbose    bool
-	messageLog bool // Config.MessageLog (target ocppkit+log)
+	messageLog bool          // Config.MessageLog (target ocppkit+log)
+	coalesce   time.Duration // broadcast.Coalesce interval of the live events (0: none)
 }
 
 func (c serveConfig) args() []string {
@@ -58,7 +60,7 @@ func (c serveConfig) args() []string {
 		"-serve", "-target", c.target, "-n", strconv.Itoa(c.n), "-db", c.dbKind, "-dbdsn", c.dsn,
 		"-auth=" + strconv.FormatBool(c.auth), "-ratelimit", strconv.FormatFloat(c.rateLimit, 'g', -1, 64),
 		"-db-pool", strconv.Itoa(c.dbPool), "-v=" + strconv.FormatBool(c.verbose),
-		"-msglog=" + strconv.FormatBool(c.messageLog),
+		"-msglog=" + strconv.FormatBool(c.messageLog), "-coalesce", c.coalesce.String(),
 	}
 }
 
@@ -92,12 +94,21 @@ func serve(cfg serveConfig) error {
 		mux.Handle("/ocpp/", h)
 		shutdown = func(context.Context) error { return nil } // the process ends
 	case "ocppkit":
-		csms, err := setupCSMS(cfg, logger)
+		// Live events: the in-memory broadcaster behind a Coalescer, its
+		// all-charge-points topic served as SSE on /_events.
+		mem := broadcast.NewMemory(broadcast.MemoryConfig{History: -1, Logger: logger})
+		coal := broadcast.Coalesce(mem, cfg.coalesce)
+		csms, err := setupCSMS(cfg, logger, coal)
 		if err != nil {
 			return err
 		}
 		mux.Handle("/ocpp/", csms)
-		shutdown = csms.Shutdown
+		mux.Handle("/_events", broadcast.NewSSEHandler(broadcast.SSEConfig{Broadcaster: coal}))
+		ctl.eventsDropped = mem.Dropped
+		shutdown = func(ctx context.Context) error {
+			err := csms.Shutdown(ctx)
+			return errors.Join(err, coal.Close(ctx), mem.Close())
+		}
 		ctl.logDropped = csms.MessageLogDropped
 	default:
 		return fmt.Errorf("unknown target %q", cfg.target)
@@ -126,7 +137,7 @@ func serve(cfg serveConfig) error {
 	return shutdown(ctx)
 }
 
-func setupCSMS(cfg serveConfig, logger *slog.Logger) (*ocppkit.CSMS, error) {
+func setupCSMS(cfg serveConfig, logger *slog.Logger, b broadcast.Broadcaster) (*ocppkit.CSMS, error) {
 	ctx := context.Background()
 	db, err := anydb.Open(cfg.dsn)
 	if err != nil {
@@ -153,6 +164,7 @@ func setupCSMS(cfg serveConfig, logger *slog.Logger) (*ocppkit.CSMS, error) {
 	return ocppkit.New(ocppkit.Config{
 		DB:           db,
 		Logger:       logger,
+		Broadcaster:  b,
 		AutoRegister: !cfg.auth,
 		NodeID:       "loadtest",
 		// Every simulated charge point dials from 127.0.0.1: the default
@@ -192,17 +204,19 @@ func registerChargePoints(ctx context.Context, db *gorm.DB, n int, auth bool) er
 // and returning freed memory to the OS, so RSS reflects what is live) and
 // CPU/heap profiles of the measurement window.
 type control struct {
-	mu         sync.Mutex
-	cpuFile    *os.File
-	logDropped func() uint64 // frames the message log dropped; nil for the baseline
+	mu            sync.Mutex
+	cpuFile       *os.File
+	logDropped    func() uint64 // frames the message log dropped; nil for the baseline
+	eventsDropped func() uint64 // live events the broadcaster dropped; nil for the baseline
 }
 
 type serverStats struct {
-	RSS        int64  `json:"rss_bytes"`
-	HeapInuse  int64  `json:"heap_inuse_bytes"`
-	StackInuse int64  `json:"stack_inuse_bytes"`
-	Goroutines int    `json:"goroutines"`
-	LogDropped uint64 `json:"message_log_dropped"`
+	RSS           int64  `json:"rss_bytes"`
+	HeapInuse     int64  `json:"heap_inuse_bytes"`
+	StackInuse    int64  `json:"stack_inuse_bytes"`
+	Goroutines    int    `json:"goroutines"`
+	LogDropped    uint64 `json:"message_log_dropped"`
+	EventsDropped uint64 `json:"events_dropped"`
 }
 
 func (c *control) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -217,6 +231,9 @@ func (c *control) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		st.StackInuse = int64(s[1].Value.Uint64())
 		if c.logDropped != nil {
 			st.LogDropped = c.logDropped()
+		}
+		if c.eventsDropped != nil {
+			st.EventsDropped = c.eventsDropped()
 		}
 		json.NewEncoder(w).Encode(st)
 	case "rusage":
