@@ -129,3 +129,108 @@ func (s *Store) execGrouped(ctx context.Context, stmt func(tx *gorm.DB) *gorm.DB
 	})
 	return rows, err
 }
+
+// Batched lookups of charge points by identity: in a reconnect storm every
+// handshake looks its charge point up (the password digest); the lookups
+// waiting at a moment share one query (WHERE identifier IN …), the way
+// writes share a transaction. As with writes, no goroutine runs while
+// nothing waits.
+
+// loadBatch bounds the identities of one query.
+const loadBatch = 500
+
+// maxLoaders is how many lookup queries run at once.
+const maxLoaders = 4
+
+type loadGroup struct {
+	mu      sync.Mutex
+	pending []*cpLoad
+	leaders int
+}
+
+type cpLoad struct {
+	ctx        context.Context
+	identifier string
+	cp         *ChargePoint
+	err        error
+	done       chan struct{}
+}
+
+// loadChargePoint looks identifier up in a query shared with other
+// lookups. A caller whose ctx ends first returns ctx's error.
+func (s *Store) loadChargePoint(ctx context.Context, identifier string) (*ChargePoint, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	g := &s.loads
+	l := &cpLoad{ctx: ctx, identifier: identifier, done: make(chan struct{})}
+	g.mu.Lock()
+	g.pending = append(g.pending, l)
+	if g.leaders < maxLoaders {
+		g.leaders++
+		go s.leadLoads()
+	}
+	g.mu.Unlock()
+	select {
+	case <-l.done:
+		return l.cp, l.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (s *Store) leadLoads() {
+	g := &s.loads
+	for {
+		g.mu.Lock()
+		n := min(len(g.pending), loadBatch)
+		if n == 0 {
+			g.leaders--
+			g.mu.Unlock()
+			return
+		}
+		batch := g.pending[:n:n]
+		g.pending = g.pending[n:]
+		if len(g.pending) == 0 {
+			g.pending = nil
+		}
+		g.mu.Unlock()
+		s.loadGroup(batch)
+	}
+}
+
+func (s *Store) loadGroup(batch []*cpLoad) {
+	ids := make([]string, 0, len(batch))
+	seen := make(map[string]bool, len(batch))
+	for _, l := range batch {
+		if l.ctx.Err() == nil && !seen[l.identifier] {
+			seen[l.identifier] = true
+			ids = append(ids, l.identifier)
+		}
+	}
+	var found []ChargePoint
+	var err error
+	if len(ids) > 0 {
+		ctx, cancel := context.WithTimeout(context.Background(), DefaultWriteTimeout)
+		err = s.ctx(ctx).Where("identifier IN ?", ids).Find(&found).Error
+		cancel()
+	}
+	byID := make(map[string]*ChargePoint, len(found))
+	for i := range found {
+		byID[found[i].Identifier] = &found[i]
+	}
+	for _, l := range batch {
+		switch cp := byID[l.identifier]; {
+		case l.ctx.Err() != nil:
+			l.err = l.ctx.Err()
+		case err != nil:
+			l.err = err
+		case cp == nil:
+			l.err = gorm.ErrRecordNotFound
+		default:
+			c := *cp // each caller its own copy: callers change theirs
+			l.cp = &c
+		}
+		close(l.done)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -114,4 +115,66 @@ func txOf(tx *gorm.DB) any {
 		return p
 	}
 	return fmt.Sprintf("%T", tx.Statement.ConnPool)
+}
+
+// TestBatchedLookups: lookups made at the same moment share queries; each
+// caller gets its own copy of its charge point, an unknown identity is
+// ErrNotFound, and a caller whose context has ended gets its error.
+func TestBatchedLookups(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		t.Parallel()
+		ctx := context.Background()
+		if err := Migrate(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+		s := New(db)
+		const n = 300
+		cps := make([]ChargePoint, n)
+		for i := range cps {
+			cps[i] = ChargePoint{Identifier: fmt.Sprintf("BL-%04d", i), Vendor: fmt.Sprintf("v%d", i), Metadata: JSONMap{}}
+		}
+		if err := db.CreateInBatches(cps, 100).Error; err != nil {
+			t.Fatal(err)
+		}
+		var queries atomic.Int64
+		if err := db.Callback().Query().After("gorm:query").Register("test:count", func(tx *gorm.DB) {
+			if tx.Statement.Table == "ocpp_charge_points" {
+				queries.Add(1)
+			}
+		}); err != nil {
+			t.Fatal(err)
+		}
+		got := make([]*ChargePoint, n)
+		errs := make([]error, n)
+		var unknownErr, cancelledErr error
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() { got[i], errs[i] = s.ChargePointByIdentifier(ctx, cps[i%(n/2)*2].Identifier) }) // each identity twice
+		}
+		wg.Go(func() { _, unknownErr = s.ChargePointByIdentifier(ctx, "BL-unknown") })
+		wg.Go(func() {
+			cctx, cancel := context.WithCancel(ctx)
+			cancel()
+			_, cancelledErr = s.ChargePointByIdentifier(cctx, cps[1].Identifier)
+		})
+		wg.Wait()
+		for i := range n {
+			want := cps[i%(n/2)*2]
+			if errs[i] != nil || got[i] == nil || got[i].ID != want.ID || got[i].Vendor != want.Vendor {
+				t.Fatalf("lookup %d of %s: %+v, %v", i, want.Identifier, got[i], errs[i])
+			}
+		}
+		if q := queries.Load(); q >= n {
+			t.Errorf("%d lookups made at once ran %d queries, want them shared", n+1, q)
+		}
+		if got[0] == got[n/2] {
+			t.Error("two callers share one *ChargePoint")
+		}
+		if !errors.Is(unknownErr, ErrNotFound) {
+			t.Errorf("unknown identity: %v, want ErrNotFound", unknownErr)
+		}
+		if !errors.Is(cancelledErr, context.Canceled) {
+			t.Errorf("cancelled lookup: %v, want context.Canceled", cancelledErr)
+		}
+	})
 }

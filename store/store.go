@@ -19,6 +19,7 @@ var ErrNotFound = errors.New("store: not found")
 type Store struct {
 	db    *gorm.DB
 	group groupCommit // connect, boot and disconnect writes (see grouped)
+	loads loadGroup   // ChargePointByIdentifier (see loadChargePoint)
 }
 
 // New returns a Store on db. It neither migrates nor starts anything.
@@ -84,14 +85,14 @@ func wrap(err error, format string, args ...any) error {
 }
 
 // ChargePointByIdentifier returns the charge point with the given OCPP
-// identity.
+// identity. Lookups made at the same moment (a reconnect storm: one per
+// handshake) share one query.
 func (s *Store) ChargePointByIdentifier(ctx context.Context, identifier string) (*ChargePoint, error) {
-	var cp ChargePoint
-	err := take(s.ctx(ctx).Where("identifier = ?", identifier), &cp)
+	cp, err := s.loadChargePoint(ctx, identifier)
 	if err != nil {
 		return nil, wrap(err, "charge point %q", identifier)
 	}
-	return &cp, nil
+	return cp, nil
 }
 
 // ChargePointByID returns the charge point with database id id.
