@@ -8,14 +8,11 @@ import (
 )
 
 // Group commit of the small writes every connection makes (connected,
-// booted, disconnected) on SQLite. After a CSMS restart or a network blip
-// thousands of charge points reconnect and boot at once; one transaction
-// each would make them queue for SQLite's single writer one by one, past
-// their timeouts. Instead the writes waiting at a moment share one
-// transaction, the way MeterWriter batches meter values. PostgreSQL runs
-// them as they come, on the pool's connections in parallel: a shared
-// transaction would still cost one round trip per statement, on fewer
-// connections.
+// booted, disconnected). After a CSMS restart or a network blip thousands
+// of charge points reconnect and boot at once; one transaction each would
+// make them queue for SQLite's single writer (or PostgreSQL's commits) one
+// by one, past their timeouts. Instead the writes waiting at a moment share
+// one transaction, the way MeterWriter batches meter values.
 //
 // No goroutine runs while nothing waits: the first write that finds no
 // leader starts one, which commits what has queued, batch after batch, and
@@ -27,7 +24,8 @@ const groupBatch = 500
 type groupCommit struct {
 	mu      sync.Mutex
 	pending []*groupWrite
-	leaders int // 0 or 1
+	leaders int
+	max     int // leaders at once: 1 on SQLite (one writer anyway), a few on PostgreSQL
 }
 
 type groupWrite struct {
@@ -46,14 +44,17 @@ func (s *Store) grouped(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if s.db.Dialector.Name() != DialectSQLite {
-		return s.write(ctx, fn)
-	}
 	g := &s.group
 	w := &groupWrite{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	g.mu.Lock()
 	g.pending = append(g.pending, w)
-	if g.leaders < 1 { // one writer at a time on SQLite anyway
+	if g.max == 0 {
+		g.max = 1
+		if s.db.Dialector.Name() != DialectSQLite {
+			g.max = 4
+		}
+	}
+	if g.leaders < g.max {
 		g.leaders++
 		go s.lead()
 	}
@@ -119,11 +120,8 @@ func (s *Store) commitGroup(batch []*groupWrite) {
 	}
 }
 
-// execGrouped is exec through grouped (on PostgreSQL, exec).
+// execGrouped is exec through grouped.
 func (s *Store) execGrouped(ctx context.Context, stmt func(tx *gorm.DB) *gorm.DB) (rows int64, err error) {
-	if s.db.Dialector.Name() != DialectSQLite {
-		return s.exec(ctx, stmt)
-	}
 	err = s.grouped(ctx, func(tx *gorm.DB) error {
 		res := stmt(tx)
 		rows = res.RowsAffected
