@@ -61,11 +61,11 @@ type chargePoint struct {
 type connector struct {
 	id          int
 	maxPowerW   float64
-	energyWh    float64 // the meter register, monotonic
+	energyWh    float64                  // the meter register, monotonic
 	status      ocpp16.ChargePointStatus // the 1.6 status; 2.0.1 reports it as a ConnectorStatus
 	inoperative bool                     // ChangeAvailability Inoperative (applied after a session)
 	limitW      float64                  // power cap from SetChargingProfile (W; 0: none)
-	sess        *session // the session running, nil when idle
+	sess        *session                 // the session running, nil when idle
 }
 
 // session is one charging session on a connector.

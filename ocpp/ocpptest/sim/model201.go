@@ -222,9 +222,9 @@ func (v modelVar) report() ocpp201.ReportData {
 		chars.ValuesList = "Energy.Active.Import.Register,Power.Active.Import,Current.Import,Voltage,SoC"
 	}
 	return ocpp201.ReportData{
-		Component:         c,
-		Variable:          ocpp201.Variable{Name: v.name},
-		VariableAttribute: []ocpp201.VariableAttribute{attr},
+		Component:               c,
+		Variable:                ocpp201.Variable{Name: v.name},
+		VariableAttribute:       []ocpp201.VariableAttribute{attr},
 		VariableCharacteristics: chars,
 	}
 }
