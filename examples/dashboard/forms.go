@@ -217,6 +217,9 @@ func formPayload(fields []formField, values url.Values, loc *time.Location) (map
 		case kindList:
 			var rows []any
 			for _, item := range f.Items {
+				if !filled(item, values) {
+					continue // an empty row, even with required groups
+				}
 				sub, err := formPayload(item, values, loc)
 				if err != nil {
 					return nil, err
@@ -271,4 +274,27 @@ func formPayload(fields []formField, values url.Values, loc *time.Location) (map
 		}
 	}
 	return out, nil
+}
+
+// filled reports whether any input among fields has a value.
+func filled(fields []formField, values url.Values) bool {
+	for _, f := range fields {
+		switch f.Kind {
+		case kindGroup:
+			if filled(f.Fields, values) {
+				return true
+			}
+		case kindList:
+			for _, item := range f.Items {
+				if filled(item, values) {
+					return true
+				}
+			}
+		default:
+			if strings.TrimSpace(values.Get(f.Name)) != "" {
+				return true
+			}
+		}
+	}
+	return false
 }

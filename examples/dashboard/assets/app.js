@@ -184,7 +184,9 @@
   // replays what was missed); when the server refuses the stream instead
   // (restart, expired login) it gives up, and we reopen it with back-off,
   // passing the last event id ourselves and resynchronising the page.
-  function connectEvents(topics, onEvent, onResync) {
+  // onOpen, when given, runs each time the stream opens: what happened
+  // before the first subscription is not replayed.
+  function connectEvents(topics, onEvent, onResync, onOpen) {
     const live = $('#live');
     const setState = (state, text) => {
       if (!live) return;
@@ -204,6 +206,7 @@
       es.onopen = () => {
         setState('open', 'Live');
         delay = 1000;
+        if (onOpen) onOpen();
         if (hadError && onResync) onResync();
         hadError = false;
       };
@@ -777,9 +780,9 @@
   // GetBaseReport; each recorded part re-renders the table.
   function deviceModel() {
     const id = body.dataset.cpId;
-    connectEvents([`charge_point_${id}_settings`, `charge_point_${id}_connection`],
-      () => later('regions', () => refreshRegions().catch(() => {})),
-      () => refreshRegions().catch(() => {}));
+    const refresh = () => later('regions', () => refreshRegions().catch(() => {}));
+    // A report's parts may be recorded before the stream opens.
+    connectEvents([`charge_point_${id}_settings`, `charge_point_${id}_connection`], refresh, refresh, refresh);
   }
 
   localizeTimes();

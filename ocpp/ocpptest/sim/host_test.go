@@ -272,7 +272,13 @@ func TestHostDrivesAMixedFleet(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(vars) == 1 && vars[0].Value != "" && vars[0].Mutability == "ReadWrite" {
+		evse := 1
+		power, err := csms.Store.Variables(ctx, cp.ID, store.VariableFilter{Component: "EVSE", Name: "Power", EVSEID: &evse})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(vars) == 1 && vars[0].Value != "" && vars[0].Mutability == "ReadWrite" &&
+			len(power) == 1 && power[0].MaxLimit != nil && *power[0].MaxLimit > 0 {
 			break
 		}
 		select {

@@ -50,6 +50,11 @@
 //	t.Cleanup(func() { _ = stop() }) // stops its sessions, closes its socket
 //	if err := fleet.WaitReady(ctx); err != nil { … }
 //	res, err := csms.Remote.RemoteStartTransaction(ctx, "SIM001", 1, "RFID1") // it starts charging
+//
+// With Versions: sim.Mixed, SIM001 is a 2.0.1 station and SIM002 a 1.6
+// charge point; the version-neutral verbs drive both alike:
+//
+//	res, err := csms.Remote.StartSession(ctx, id, remote.StartOptions{EVSEID: 1, IDTag: "RFID1"})
 package sim
 
 import (
