@@ -33,7 +33,7 @@ type env struct {
 // newEnv starts a CSMS on db (migrated here) behind httptest, with the
 // commands API at /api/. Its Server logs every frame at debug level into
 // env.frames, which the conformance checks read.
-func newEnv(t *testing.T, db *gorm.DB, cfg ocppkit.Config) *env {
+func newEnv(t testing.TB, db *gorm.DB, cfg ocppkit.Config) *env {
 	t.Helper()
 	ctx := context.Background()
 	if err := store.Migrate(ctx, db); err != nil {
@@ -71,7 +71,7 @@ func newEnv(t *testing.T, db *gorm.DB, cfg ocppkit.Config) *env {
 }
 
 // dial connects a simulated charge point registered with password.
-func (e *env) dial(t *testing.T, identity, password string) *ocpptest.ChargePoint {
+func (e *env) dial(t testing.TB, identity, password string) *ocpptest.ChargePoint {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -90,7 +90,7 @@ func (e *env) dial(t *testing.T, identity, password string) *ocpptest.ChargePoin
 }
 
 // register creates a charge point with a password.
-func (e *env) register(t *testing.T, identity, password string) *store.ChargePoint {
+func (e *env) register(t testing.TB, identity, password string) *store.ChargePoint {
 	t.Helper()
 	cp, err := e.csms.RegisterChargePoint(context.Background(), identity, password)
 	if err != nil {
@@ -179,6 +179,13 @@ func attrsOf(r slog.Record) string {
 		return true
 	})
 	return b.String()
+}
+
+// reset forgets the frames kept so far.
+func (l *frameLog) reset() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.sent, l.received = nil, nil
 }
 
 func (l *frameLog) snapshot() (sent, received [][]byte) {

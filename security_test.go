@@ -16,6 +16,7 @@ import (
 	"math/big"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -63,14 +64,16 @@ func newPKI(t *testing.T, name string) *pki {
 	return &pki{cert: cert, key: key, pool: pool}
 }
 
-var serial int64 = 100
+// serial numbers the certificates issued by the tests, which run in
+// parallel.
+var serial atomic.Int64
 
 // issue signs a charge point certificate (CommonName = identity) for pub.
 func (p *pki) issue(t *testing.T, identity string, pub any) []byte {
 	t.Helper()
-	serial++
+	n := serial.Add(1) + 100
 	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(serial),
+		SerialNumber: big.NewInt(n),
 		Subject:      pkix.Name{CommonName: identity, Organization: []string{"ocppkit tests"}},
 		NotBefore:    time.Now().Add(-time.Hour),
 		NotAfter:     time.Now().Add(time.Hour),

@@ -37,15 +37,19 @@ type EnqueueOptions struct {
 // OCPP Rails). The command is sent now when the charge point is connected,
 // otherwise when it next connects (the wiring calls DeliverPending), until
 // it expires. Its outcome is stored in the command row and published on
-// charge_point_<id>_commands. A request of the version the charge point
-// does not speak (as recorded when it last connected) is refused with
-// ErrWrongVersion; if the charge point comes back speaking another version
+// charge_point_<id>_commands. A request Send would refuse as invalid is
+// refused the same way (ErrInvalidRequest), before it is stored. A request
+// of the version the charge point does not speak (as recorded when it last
+// connected) is refused with ErrWrongVersion; if the charge point comes back speaking another version
 // than the command's, the command fails with ErrWrongVersion, unsent.
 func (c *Client) Enqueue(ctx context.Context, identity string, req ocpp.Request, opts *EnqueueOptions) (*store.Command, error) {
 	if err := req.Validate(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidRequest, err)
 	}
 	if err := checkSecrets(req); err != nil {
+		return nil, err
+	}
+	if err := checkRules(req); err != nil {
 		return nil, err
 	}
 	payload, err := json.Marshal(req)

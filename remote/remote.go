@@ -162,7 +162,11 @@ func (c *Client) Close(ctx context.Context) error {
 // point and returns its validated reply, of the same version. It waits at
 // most Config.Timeout or until ctx ends. A request of the version the
 // charge point does not speak is refused with ErrWrongVersion before
-// anything is sent. The state the reply implies is recorded before Send
+// anything is sent, and so is, with ErrInvalidRequest, a request that
+// breaks its schema or a rule of OCPP 1.6 the schema cannot express (a
+// Full SendLocalList entry without idTagInfo; a charging profile whose
+// purpose, connector, transactionId, startSchedule, recurrencyKind or
+// periods disagree). The state the reply implies is recorded before Send
 // returns (see effects.go); when that fails, Send returns the reply
 // together with an error wrapping ErrNotRecorded.
 func (c *Client) Send(ctx context.Context, identity string, req ocpp.Request) (ocpp.Response, error) {
@@ -170,6 +174,9 @@ func (c *Client) Send(ctx context.Context, identity string, req ocpp.Request) (o
 		return nil, fmt.Errorf("%w: %w", ErrInvalidRequest, err)
 	}
 	if err := checkSecrets(req); err != nil {
+		return nil, err
+	}
+	if err := checkRules(req); err != nil {
 		return nil, err
 	}
 	v := versionOf(req)

@@ -7,18 +7,67 @@ import (
 	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 )
 
-// fuzzTargets are the messages FuzzUnmarshal decodes into.
-var fuzzTargets = []struct {
+type fuzzTarget struct {
 	schema string
 	action string
 	resp   bool
-}{
-	{"MeterValues", ocpp16.ActionMeterValues, false},
-	{"BootNotification", ocpp16.ActionBootNotification, false},
-	{"StatusNotification", ocpp16.ActionStatusNotification, false},
-	{"StartTransactionResponse", ocpp16.ActionStartTransaction, true},
-	{"SetChargingProfile", ocpp16.ActionSetChargingProfile, false},
-	{"GetInstalledCertificateIdsResponse", ocpp16.ActionGetInstalledCertificateIds, true},
+}
+
+// fuzzTargets are the messages FuzzUnmarshal decodes into: everything a
+// charge point sends, its requests and its replies to the Central System's
+// commands. The first six keep their index, which the seeds below name.
+var fuzzTargets = stationInput()
+
+func stationInput() []fuzzTarget {
+	targets := []fuzzTarget{
+		{"MeterValues", ocpp16.ActionMeterValues, false},
+		{"BootNotification", ocpp16.ActionBootNotification, false},
+		{"StatusNotification", ocpp16.ActionStatusNotification, false},
+		{"StartTransactionResponse", ocpp16.ActionStartTransaction, true},
+		{"SetChargingProfile", ocpp16.ActionSetChargingProfile, false},
+		{"GetInstalledCertificateIdsResponse", ocpp16.ActionGetInstalledCertificateIds, true},
+	}
+	has := func(schema string) bool {
+		for _, t := range targets {
+			if t.schema == schema {
+				return true
+			}
+		}
+		return false
+	}
+	for _, a := range ocpp16.ChargePointActions {
+		if !has(a) {
+			targets = append(targets, fuzzTarget{a, a, false})
+		}
+	}
+	for _, a := range ocpp16.CentralSystemActions {
+		if !has(a + "Response") {
+			targets = append(targets, fuzzTarget{a + "Response", a, true})
+		}
+	}
+	return targets
+}
+
+// TestFuzzTargetsCoverStationInput: FuzzUnmarshal decodes every request a
+// charge point sends and every reply it gives.
+func TestFuzzTargetsCoverStationInput(t *testing.T) {
+	seen := map[string]bool{}
+	for _, tt := range fuzzTargets {
+		seen[tt.schema] = true
+	}
+	for _, a := range ocpp16.ChargePointActions {
+		if !seen[a] {
+			t.Errorf("no fuzz target for %s", a)
+		}
+	}
+	for _, a := range ocpp16.CentralSystemActions {
+		if !seen[a+"Response"] {
+			t.Errorf("no fuzz target for %sResponse", a)
+		}
+	}
+	if len(fuzzTargets) > 255 {
+		t.Fatalf("%d fuzz targets, more than a uint8 picks", len(fuzzTargets))
+	}
 }
 
 // FuzzUnmarshal: Unmarshal never panics, and a payload Strict accepts
@@ -38,6 +87,10 @@ func FuzzUnmarshal(f *testing.F) {
 		f.Add(uint8(i), []byte(s))
 	}
 	set := loadSchemas(f)
+	// A full sample of every target's schema (every property present).
+	for i, target := range fuzzTargets {
+		f.Add(uint8(i), mustJSON(f, set.fullSample(target.schema)))
+	}
 	f.Fuzz(func(t *testing.T, which uint8, payload []byte) {
 		target := fuzzTargets[int(which)%len(fuzzTargets)]
 		if m := newMessage(t, target.action, target.resp); ocpp16.Unmarshal(payload, m, ocpp16.Tolerant) == nil {

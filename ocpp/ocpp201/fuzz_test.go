@@ -2,27 +2,67 @@ package ocpp201_test
 
 import (
 	"encoding/json"
+	"slices"
 	"testing"
 
+	"github.com/ocppkit/ocppkit/internal/schematest"
 	"github.com/ocppkit/ocppkit/ocpp"
 	"github.com/ocppkit/ocppkit/ocpp/ocpp201"
 	"github.com/ocppkit/ocppkit/ocpp/schemas"
 )
 
-// fuzzTargets are the messages FuzzUnmarshal decodes into: the busiest
-// station messages and the deepest, with customData and untyped data.
-var fuzzTargets = []struct {
+type fuzzTarget struct {
 	action string
 	resp   bool
-}{
-	{ocpp201.ActionTransactionEvent, false},
-	{ocpp201.ActionBootNotification, false},
-	{ocpp201.ActionStatusNotification, false},
-	{ocpp201.ActionAuthorize, true},
-	{ocpp201.ActionSetChargingProfile, false},
-	{ocpp201.ActionNotifyReport, false},
-	{ocpp201.ActionDataTransfer, false},
-	{ocpp201.ActionNotifyEVChargingNeeds, false},
+}
+
+// fuzzTargets are the messages FuzzUnmarshal decodes into: everything a
+// charging station sends, its requests and its replies to the CSMS's
+// commands. The first eight (the busiest station messages and the deepest,
+// with customData and untyped data) keep their index, which the seeds
+// below and the corpus in testdata/fuzz name.
+var fuzzTargets = stationInput()
+
+func stationInput() []fuzzTarget {
+	targets := []fuzzTarget{
+		{ocpp201.ActionTransactionEvent, false},
+		{ocpp201.ActionBootNotification, false},
+		{ocpp201.ActionStatusNotification, false},
+		{ocpp201.ActionAuthorize, true},
+		{ocpp201.ActionSetChargingProfile, false},
+		{ocpp201.ActionNotifyReport, false},
+		{ocpp201.ActionDataTransfer, false},
+		{ocpp201.ActionNotifyEVChargingNeeds, false},
+	}
+	for _, sides := range []struct {
+		actions []string
+		resp    bool
+	}{{ocpp201.ChargingStationActions, false}, {ocpp201.CSMSActions, true}} {
+		for _, a := range sides.actions {
+			if t := (fuzzTarget{a, sides.resp}); !slices.Contains(targets, t) {
+				targets = append(targets, t)
+			}
+		}
+	}
+	return targets
+}
+
+// TestFuzzTargetsCoverStationInput: FuzzUnmarshal decodes every request a
+// charging station sends and every reply it gives.
+func TestFuzzTargetsCoverStationInput(t *testing.T) {
+	for _, a := range ocpp201.ChargingStationActions {
+		if !slices.Contains(fuzzTargets, fuzzTarget{a, false}) {
+			t.Errorf("no fuzz target for %sRequest", a)
+		}
+	}
+	for _, a := range ocpp201.CSMSActions {
+		if !slices.Contains(fuzzTargets, fuzzTarget{a, true}) {
+			t.Errorf("no fuzz target for %sResponse", a)
+		}
+	}
+	if len(fuzzTargets) > 255 {
+		t.Fatalf("%d fuzz targets, more than a uint8 picks", len(fuzzTargets))
+	}
 }
 
 // FuzzUnmarshal: Unmarshal never panics, and a payload Strict accepts
@@ -45,6 +85,12 @@ func FuzzUnmarshal(f *testing.F) {
 	set, err := schemas.Load(schemas.OCPP201)
 	if err != nil {
 		f.Fatal(err)
+	}
+	// A full sample of every target's schema (every property present).
+	suite := schematest.NewSuite(f, version)
+	for i, target := range fuzzTargets {
+		side := schematest.Side{Action: target.action, Schema: set.Name(target.action, target.resp), Resp: target.resp}
+		f.Add(uint8(i), schematest.MustJSON(f, suite.Sample(side, true)))
 	}
 	f.Fuzz(func(t *testing.T, which uint8, payload []byte) {
 		target := fuzzTargets[int(which)%len(fuzzTargets)]
