@@ -101,9 +101,9 @@ var errClientTimeout = errors.New("no reply within timeout")
 type dialer struct {
 	base        string // ws://host/ocpp/
 	subprotocol string // offered and required: "ocpp1.6" (when empty) or "ocpp2.0.1"
-	auth     bool
-	password func(identity string) string
-	client   *http.Client
+	auth        bool
+	password    func(identity string) string
+	client      *http.Client
 }
 
 func newDialer(base string, auth bool, password func(string) string) *dialer {

@@ -108,7 +108,8 @@ type Config struct {
 	// StartDelay is the mean pause, once booted, before a connector's first session. By
 	// default IdleTime.
 	StartDelay time.Duration
-	// RemoteOnly makes connectors charge only on RemoteStartTransaction.
+	// RemoteOnly makes connectors charge only on RemoteStartTransaction
+	// (2.0.1: RequestStartTransaction).
 	RemoteOnly bool
 	// IDTags are the id tags the charge points present (Authorize, then
 	// StartTransaction) for the sessions they start on their own, one drawn
