@@ -142,3 +142,68 @@ func TestRemoteStartStop201(t *testing.T) {
 		t.Errorf("RequestStopTransaction %s, want the station's transaction id", call.Payload)
 	}
 }
+
+// TestPages201: every page of a 2.0.1 station answers, shows its version,
+// the station's transaction id and its EVSEs as connectors; the device
+// model replaces the configuration keys; the session CSV names the
+// station's transaction and EVSE.
+func TestPages201(t *testing.T) {
+	e := newTestEnv(t)
+	cs, id := e.dial201(t, "CS-201", 2)
+	tx, err := cs.V201().StartTransaction(t.Context(), ocpptest.TransactionOptions{EVSEID: 2, TransactionID: "TX-PAGES",
+		IDToken: ocpp201.IdToken{IdToken: "DASHBOARD", Type: ocpp201.IdTokenTypeCentral}, MeterStartWh: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.End(t.Context(), 4000, ocpp201.ReasonLocal); err != nil {
+		t.Fatal(err)
+	}
+	cp := strconv.FormatUint(uint64(id), 10)
+	tests := []struct {
+		name, path string
+		code       int
+		want       []string
+	}{
+		{"dashboard", "/", http.StatusOK, []string{`data-identity="CS-201"`, "OCPP 2.0.1"}},
+		{"card", "/charge_points/CS-201/card", http.StatusOK, []string{`data-connector="2"`}},
+		{"charge point", "/charge_points/" + cp, http.StatusOK, []string{"OCPP 2.0.1", `data-connector="1"`, `data-connector="2"`, `nav`, `/device_model"`}},
+		{"charge points", "/charge_points", http.StatusOK, []string{`data-field="ocpp-version">2.0.1`}},
+		{"sessions", "/sessions?cp=" + cp, http.StatusOK, []string{"CS-201"}},
+		{"settings", "/charge_points/" + cp + "/edit", http.StatusOK, []string{"Rotate password"}},
+		{"commands", "/charge_points/" + cp + "/commands", http.StatusOK, []string{"OCPP 2.0.1", `action=RequestStartTransaction`, `name="type"`}},
+		{"device model", "/charge_points/" + cp + "/device_model", http.StatusOK, []string{"Device model", "GetBaseReport"}},
+		{"no configuration keys tab", "/charge_points/" + cp, http.StatusOK, []string{`Device model</a>`}},
+		{"reservations", "/charge_points/" + cp + "/reservations", http.StatusOK, []string{"Reserve a connector"}},
+		{"charging profiles", "/charge_points/" + cp + "/profiles", http.StatusOK, []string{"ChargingStationMaxProfile"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, body := e.get(t, tt.path)
+			if code != tt.code {
+				t.Fatalf("GET %s = %d", tt.path, code)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("GET %s lacks %q", tt.path, w)
+				}
+			}
+		})
+	}
+	if _, body := e.get(t, "/charge_points/"+cp); strings.Contains(body, `/configuration"`) {
+		t.Error("a 2.0.1 station's page links to 1.6 configuration keys")
+	}
+	var list struct {
+		Sessions []struct {
+			ID uint `json:"id"`
+		} `json:"sessions"`
+	}
+	if code := e.do(t, "GET", "/api/sessions?cp="+cp, "", &list); code != http.StatusOK || len(list.Sessions) != 1 {
+		t.Fatalf("GET /api/sessions = %d, %d sessions", code, len(list.Sessions))
+	}
+	if _, body := e.get(t, "/sessions/"+strconv.FormatUint(uint64(list.Sessions[0].ID), 10)); !strings.Contains(body, "Transaction TX-PAGES") || !strings.Contains(body, "connector 2") {
+		t.Errorf("session page lacks the station's transaction id or EVSE:\n%s", between(body, "<main", "</main>"))
+	}
+	if _, csv := e.get(t, "/sessions.csv?cp="+cp); !strings.Contains(csv, ",TX-PAGES,CS-201,2,") {
+		t.Errorf("CSV export:\n%s", csv)
+	}
+}
