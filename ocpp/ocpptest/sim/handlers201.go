@@ -38,6 +38,9 @@ func (cp *chargePoint) handlers201(runCtx context.Context) map[string]ocpptest.H
 		ocpp201.ActionGetBaseReport: typed(func(ctx context.Context, req ocpp201.GetBaseReportRequest) (any, error) {
 			return cp.getBaseReport(ctx, req), nil
 		}),
+		ocpp201.ActionGetReport: typed(func(ctx context.Context, req ocpp201.GetReportRequest) (any, error) {
+			return cp.getReport(ctx, req), nil
+		}),
 		ocpp201.ActionTriggerMessage: typed(func(ctx context.Context, req ocpp201.TriggerMessageRequest) (any, error) {
 			return cp.trigger201(ctx, req), nil
 		}),

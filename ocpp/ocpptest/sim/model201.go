@@ -172,36 +172,69 @@ func (cp *chargePoint) setVariable(vars []modelVar, d ocpp201.SetVariableData) o
 // reportChunk is how many variables one NotifyReport carries.
 const reportChunk = 8
 
-// getBaseReport accepts the report and sends it, in NotifyReports of at
-// most reportChunk variables (tbc on all but the last), once the reply is
-// out.
+// getBaseReport accepts the report and sends it (see report).
 func (cp *chargePoint) getBaseReport(ctx context.Context, req ocpp201.GetBaseReportRequest) any {
+	status, send := cp.report(ctx, req.RequestId, func(v modelVar) bool { return v.in(req.ReportBase) })
+	return ocpptest.ReplyThen(ocpp201.GetBaseReportResponse{Status: status}, send)
+}
+
+// getReport accepts a report of the variables named in componentVariable
+// (a component alone: all of its variables; none: every variable) and
+// sends it (see report). Component criteria are not supported: a request
+// with them is answered NotSupported.
+func (cp *chargePoint) getReport(ctx context.Context, req ocpp201.GetReportRequest) any {
+	if len(req.ComponentCriteria) > 0 {
+		return ocpp201.GetReportResponse{Status: ocpp201.GenericDeviceModelStatusNotSupported}
+	}
+	status, send := cp.report(ctx, req.RequestId, func(v modelVar) bool {
+		if len(req.ComponentVariable) == 0 {
+			return true
+		}
+		for _, cv := range req.ComponentVariable {
+			evse := 0
+			if cv.Component.Evse != nil {
+				evse = cv.Component.Evse.Id
+			}
+			if cv.Component.Name == v.component && (cv.Component.Evse == nil || evse == v.evse) &&
+				(cv.Variable == nil || cv.Variable.Name == v.name) {
+				return true
+			}
+		}
+		return false
+	})
+	return ocpptest.ReplyThen(ocpp201.GetReportResponse{Status: status}, send)
+}
+
+// report returns the status of a report of the variables matching want
+// (Accepted, EmptyResultSet) and what sends it once the reply is out:
+// NotifyReports of at most reportChunk variables, tbc on all but the last.
+func (cp *chargePoint) report(ctx context.Context, requestID int, want func(modelVar) bool) (ocpp201.GenericDeviceModelStatus, func()) {
 	conn, ok := ocpptest.FromContext(ctx)
 	if !ok {
-		return ocpp201.GetBaseReportResponse{Status: ocpp201.GenericDeviceModelStatusRejected}
+		return ocpp201.GenericDeviceModelStatusRejected, func() {}
 	}
 	var data []ocpp201.ReportData
 	for _, v := range cp.variables201() {
-		if v.in(req.ReportBase) {
+		if want(v) {
 			data = append(data, v.report())
 		}
 	}
 	if len(data) == 0 {
-		return ocpp201.GetBaseReportResponse{Status: ocpp201.GenericDeviceModelStatusEmptyResultSet}
+		return ocpp201.GenericDeviceModelStatusEmptyResultSet, func() {}
 	}
-	return ocpptest.ReplyThen(ocpp201.GetBaseReportResponse{Status: ocpp201.GenericDeviceModelStatusAccepted}, func() {
+	return ocpp201.GenericDeviceModelStatusAccepted, func() {
 		at := ocpp201.NewDateTime(time.Now())
 		for seq := 0; seq*reportChunk < len(data); seq++ {
 			part := data[seq*reportChunk : min(len(data), (seq+1)*reportChunk)]
 			tbc := (seq+1)*reportChunk < len(data)
 			_, err := ocpptest.Call[ocpp201.NotifyReportResponse](ctx, conn, ocpp201.NotifyReportRequest{
-				RequestId: req.RequestId, GeneratedAt: at, ReportData: part, Tbc: &tbc, SeqNo: seq,
+				RequestId: requestID, GeneratedAt: at, ReportData: part, Tbc: &tbc, SeqNo: seq,
 			})
 			if cp.track(ocpp201.ActionNotifyReport, err) != nil {
 				return
 			}
 		}
-	})
+	}
 }
 
 // report is the variable as NotifyReport describes it.

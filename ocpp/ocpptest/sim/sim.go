@@ -30,7 +30,7 @@
 // RequestStartTransaction and RequestStopTransaction, Reset (Immediate
 // and OnIdle), UnlockConnector, ChangeAvailability, GetVariables and
 // SetVariables on its device model (OCPPCommCtrlr.HeartbeatInterval,
-// SampledDataCtrlr.TxUpdatedInterval, …), GetBaseReport with NotifyReport,
+// SampledDataCtrlr.TxUpdatedInterval, …), GetBaseReport and GetReport with NotifyReport,
 // TriggerMessage and SetChargingProfile (a limit in W or A caps the
 // power drawn); other commands get the obliging replies of package
 // ocpptest.

@@ -234,6 +234,19 @@ func TestCommands201(t *testing.T) {
 				}
 			},
 		},
+		{
+			name: "report of one variable", action: ocpp201.ActionGetReport,
+			payload: `{"requestId":8,"componentVariable":[{"component":{"name":"EVSE","evse":{"id":1}},"variable":{"name":"Power"}}]}`, want: `{"status":"Accepted"}`,
+			then: func(t *testing.T) {
+				rep := decode[ocpp201.NotifyReportRequest](t, cs.await(t, ocpp201.ActionNotifyReport, nil))
+				if rep.RequestId != 8 || len(rep.ReportData) != 1 || rep.ReportData[0].Variable.Name != "Power" ||
+					rep.ReportData[0].VariableCharacteristics.MaxLimit == nil {
+					t.Errorf("NotifyReport %+v, want request 8 with EVSE 1's Power and its limit", rep)
+				}
+			},
+		},
+		{name: "report of an unknown component", action: ocpp201.ActionGetReport, payload: `{"requestId":9,"componentVariable":[{"component":{"name":"Nope"}}]}`, want: `{"status":"EmptyResultSet"}`},
+		{name: "report by criteria", action: ocpp201.ActionGetReport, payload: `{"requestId":10,"componentCriteria":["Active"]}`, want: `{"status":"NotSupported"}`},
 		{name: "summary report", action: ocpp201.ActionGetBaseReport, payload: `{"requestId":6,"reportBase":"SummaryInventory"}`, want: `{"status":"Accepted"}`,
 			then: func(t *testing.T) { cs.await(t, ocpp201.ActionNotifyReport, nil) }},
 		{
