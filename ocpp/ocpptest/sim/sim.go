@@ -30,10 +30,11 @@
 // RequestStartTransaction and RequestStopTransaction, Reset (Immediate
 // and OnIdle), UnlockConnector, ChangeAvailability, GetVariables and
 // SetVariables on its device model (OCPPCommCtrlr.HeartbeatInterval,
-// SampledDataCtrlr.TxUpdatedInterval, …), GetBaseReport and GetReport with NotifyReport,
-// TriggerMessage and SetChargingProfile (a limit in W or A caps the
-// power drawn); other commands get the obliging replies of package
-// ocpptest.
+// SampledDataCtrlr.TxUpdatedInterval, SecurityCtrlr.BasicAuthPassword,
+// which it uses from its next connection on, …), GetBaseReport and
+// GetReport with NotifyReport, TriggerMessage, SetChargingProfile and
+// ClearChargingProfile (a limit in W or A caps the power drawn); other
+// commands get the obliging replies of package ocpptest.
 //
 // The random choices (connectors, their power, batteries, pauses) come from
 // Config.Seed, so two runs with the same seed simulate the same fleet.
