@@ -230,6 +230,13 @@ func (cp *chargePoint) changeConfiguration(req ocpp16.ChangeConfigurationRequest
 	}
 	cp.mu.Lock()
 	defer cp.mu.Unlock()
+	if req.Key == "AuthorizationKey" { // write-only: used from the next connection on
+		if len(req.Value) < 16 {
+			return ocpp16.ChangeConfigurationResponse{Status: ocpp16.ConfigurationStatusRejected}
+		}
+		cp.password = req.Value
+		return ocpp16.ChangeConfigurationResponse{Status: ocpp16.ConfigurationStatusAccepted}
+	}
 	if _, ok := cp.config[req.Key]; !ok {
 		return ocpp16.ChangeConfigurationResponse{Status: ocpp16.ConfigurationStatusNotSupported}
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -12,8 +13,10 @@ import (
 	"github.com/ocppkit/ocppkit"
 	"github.com/ocppkit/ocppkit/broadcast"
 	"github.com/ocppkit/ocppkit/internal/testdb"
+	"github.com/ocppkit/ocppkit/ocpp"
 	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/ocpp/ocpp201"
+	"github.com/ocppkit/ocppkit/ocpp/ocpptest"
 	"github.com/ocppkit/ocppkit/ocpp/ocpptest/sim"
 	"github.com/ocppkit/ocppkit/remote"
 	"github.com/ocppkit/ocppkit/store"
@@ -285,6 +288,72 @@ func TestHostDrivesAMixedFleet(t *testing.T) {
 		case <-settings: // a part of the report was recorded
 		case <-ctx.Done():
 			t.Fatalf("HeartbeatInterval not recorded: %+v", vars)
+		}
+	}
+}
+
+// TestRotatePassword: a simulated charge point takes the password the
+// CSMS rotates (1.6: ChangeConfiguration of AuthorizationKey; 2.0.1:
+// SetVariables of SecurityCtrlr.BasicAuthPassword) and connects with it
+// after a reset; the old one is refused.
+func TestRotatePassword(t *testing.T) {
+	for _, version := range []string{ocpp.OCPP16, ocpp.OCPP201} {
+		t.Run(version, func(t *testing.T) { testRotatePassword(t, version) })
+	}
+}
+
+func testRotatePassword(t *testing.T, version string) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	db := testdb.SQLite(t)
+	if err := store.Migrate(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	csms, err := ocppkit.New(ocppkit.Config{DB: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(csms)
+	t.Cleanup(func() {
+		srv.Close()
+		_ = csms.Shutdown(context.Background())
+	})
+	const old = "the-first-password-0123456789"
+	cp, err := csms.RegisterChargePoint(ctx, "CS001", old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conns, err := csms.Broadcaster.Subscribe(ctx, broadcast.ConnectionTopic(cp.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "ws" + strings.TrimPrefix(srv.URL, "http") + "/ocpp"
+	fleet := sim.New(sim.Config{URL: url, Versions: []string{version}, Prefix: "CS", Password: old, RemoteOnly: true, StatsInterval: -1})
+	stop := fleet.Start(ctx)
+	t.Cleanup(func() { _ = stop() })
+	if err := fleet.WaitReady(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := csms.RotatePassword(ctx, "CS001"); err != nil {
+		t.Fatalf("RotatePassword: %v", err)
+	}
+	if _, err := ocpptest.Dial(ctx, url, "CS001", &ocpptest.Options{Password: old, Subprotocols: []string{version}}); err == nil {
+		t.Fatal("the old password still gets in")
+	}
+	if res, err := csms.Remote.ResetStation(ctx, "CS001", true); err != nil || !res.Accepted {
+		t.Fatalf("ResetStation = %+v, %v", res, err)
+	}
+	// Disconnected by the reset, then connected again: with the new password.
+	for seen := []bool{}; len(seen) < 2 || seen[len(seen)-1] != true || !slices.Contains(seen, false); {
+		select {
+		case m := <-conns:
+			var ev broadcast.ConnectionEvent
+			if err := json.Unmarshal(m.Data, &ev); err != nil {
+				t.Fatal(err)
+			}
+			seen = append(seen, ev.Connected)
+		case <-ctx.Done():
+			t.Fatalf("no reconnection after the reset (stats %+v)", fleet.Stats())
 		}
 	}
 }
