@@ -14,8 +14,9 @@
 // RemoteStopTransaction start and stop sessions, Reset stops them and
 // reconnects, ChangeAvailability switches connectors to Unavailable and
 // back, TriggerMessage sends the message asked for, a ChangeConfiguration
-// of AuthorizationKey is the password of its next connection. A dropped socket is
-// redialled with exponential backoff and jitter, at most 30s apart.
+// of AuthorizationKey is the password of its next connection. A dropped
+// socket is redialled with exponential backoff and jitter, at most 30s
+// apart.
 //
 // # OCPP 2.0.1
 //
