@@ -14,14 +14,12 @@
 //
 // Files, in reading order: main.go (flags), server.go (wiring and routes),
 // views.go (what pages and API show, per connector), versions.go (1.6 and
-// 2.0.1 side by side), render.go and
-// times.go (templates, one time zone), auth.go and throttle.go (operator
-// login), pages_*.go (monitoring: dashboard, charge point, sessions),
-// backoffice_*.go (administration: charge points, id tags, commands and
-// forms.go, configuration, the 2.0.1 device model, reservations, charging
-// profiles), api.go (JSON
-// API and event stream), cluster.go (several nodes), templates/ and
-// assets/.
+// 2.0.1 side by side), render.go and times.go (templates, one time zone),
+// auth.go and throttle.go (operator login), pages_*.go (monitoring:
+// dashboard, charge point, sessions), backoffice_*.go (administration:
+// charge points, id tags, commands and forms.go, configuration, the 2.0.1
+// device model, reservations, charging profiles), api.go (JSON API and
+// event stream), cluster.go (several nodes), templates/ and assets/.
 package main
 
 import (
