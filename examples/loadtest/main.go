@@ -8,6 +8,14 @@
 //	go run ./examples/loadtest -n 5000 -scenario idle -baseline -peer ocpp-go
 //	go run ./examples/loadtest -n 1000 -scenario meter -messagelog
 //	go run ./examples/loadtest -url ws://127.0.0.1:8080/ocpp/ -auth=false -n 100
+//	go run ./examples/loadtest -n 1000 -scenario meter -ocpp both
+//
+// -ocpp 2.0.1 drives ocppkit with OCPP 2.0.1 clients (target
+// ocppkit-2.0.1): the same scenarios with TransactionEvent Started,
+// Updated (four sampled values) and Ended in place of StartTransaction,
+// MeterValues and StopTransaction; -ocpp both runs 1.6 and 2.0.1 clients
+// against fresh servers in the same run and prints the 2.0.1 figures as a
+// ratio to 1.6's. The baseline responder and -messagelog stay 1.6.
 //
 // Scenarios (every charge point first connects and sends BootNotification):
 //
@@ -99,6 +107,7 @@ type options struct {
 	subscribers   int
 	meterEvery    time.Duration
 	coalesce      time.Duration
+	ocpp          string // 1.6 | 2.0.1 | both
 
 	// hidden: the child server
 	serve    bool
@@ -147,6 +156,7 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs.IntVar(&o.subscribers, "subscribers", 100, "live: SSE subscribers of the all-charge-points topic")
 	fs.DurationVar(&o.meterEvery, "meter-every", time.Second, "live: each charge point sends one MeterValues (4 samples) this often")
 	fs.DurationVar(&o.coalesce, "coalesce", 5*time.Second, "live: the broadcast.Coalesce interval in front of the broadcaster (0: none)")
+	fs.StringVar(&o.ocpp, "ocpp", "1.6", "OCPP version of the charge points: 1.6 | 2.0.1 | both (1.6 and 2.0.1 against fresh servers, 2.0.1 as a ratio to 1.6)")
 	fs.BoolVar(&o.serve, "serve", false, "")
 	fs.StringVar(&o.target, "target", "ocppkit", "")
 	fs.StringVar(&o.childDB, "dbdsn", "", "")
@@ -212,11 +222,17 @@ func parseOptions(args []string, out io.Writer) (*options, error) {
 	if o.url != "" && o.peer != "" {
 		return nil, errors.New("-peer needs the in-process server (no -url)")
 	}
-	if o.scenario == "live" && (o.url != "" || o.baseline || o.peer != "" || o.messageLog) {
-		return nil, errors.New("-scenario live runs ocppkit alone (no -url, -baseline, -peer or -messagelog)")
+	if o.scenario == "live" && (o.url != "" || o.baseline || o.peer != "" || o.messageLog || o.ocpp != "1.6") {
+		return nil, errors.New("-scenario live runs ocppkit alone with 1.6 charge points (no -url, -baseline, -peer, -messagelog or -ocpp)")
 	}
 	if o.url != "" && o.messageLog {
 		return nil, errors.New("-messagelog needs the in-process server (no -url)")
+	}
+	if !slices.Contains([]string{"1.6", "2.0.1", "both"}, o.ocpp) {
+		return nil, fmt.Errorf("-ocpp %q: want 1.6, 2.0.1 or both", o.ocpp)
+	}
+	if o.url != "" && o.ocpp == "both" {
+		return nil, errors.New("-ocpp both needs the in-process server (no -url)")
 	}
 	return o, nil
 }
@@ -280,6 +296,12 @@ func run(ctx context.Context, o *options, progress io.Writer) ([]*result, error)
 		if o.messageLog {
 			targets = append(targets, targetWithLog)
 		}
+		switch o.ocpp {
+		case "2.0.1": // in place of ocppkit with 1.6 clients
+			targets[slices.Index(targets, "ocppkit")] = target201
+		case "both":
+			targets = append(targets, target201)
+		}
 	}
 	var results []*result
 	for round := range max(o.rounds, 1) {
@@ -308,6 +330,12 @@ func run(ctx context.Context, o *options, progress io.Writer) ([]*result, error)
 		}
 		if r, peer := byTarget["ocppkit"], byTarget[ocppGoTarget]; r != nil && peer != nil {
 			r.VsPeer = ratioOf(r, peer)
+		}
+		if r, base := byTarget[target201], byTarget["ocppkit"]; r != nil && base != nil {
+			setRatio(r, base)
+			r.RatioOf += " of 1.6"
+		} else if r, base := byTarget[target201], byTarget["baseline"]; r != nil && base != nil {
+			setRatio(r, base)
 		}
 		if r, base := byTarget[targetWithLog], byTarget["ocppkit"]; r != nil && base != nil {
 			setRatio(r, base)
@@ -405,6 +433,10 @@ func printTable(w io.Writer, results []*result) {
 			fmtMs(r.P50Ms), fmtMs(r.P99Ms), r.Errors, rss, cpu, ratio, vsPeer)
 	}
 	tw.Flush()
+	if tput, cpu := medianRatios(results, target201, "ocppkit"); len(tput) > 1 {
+		fmt.Fprintf(w, "ocppkit-2.0.1 over %d rounds: throughput %.2f× (median; min %.2f, max %.2f), server CPU per message %.2f× (min %.2f, max %.2f) of ocppkit with 1.6\n",
+			len(tput), median(tput), tput[0], tput[len(tput)-1], median(cpu), cpu[0], cpu[len(cpu)-1])
+	}
 	if tput, cpu := medianRatios(results, targetWithLog, "ocppkit"); len(tput) > 1 {
 		fmt.Fprintf(w, "ocppkit+log over %d rounds: throughput %.2f× (median; min %.2f, max %.2f), server CPU per message %.2f× (min %.2f, max %.2f) of ocppkit without the log\n",
 			len(tput), median(tput), tput[0], tput[len(tput)-1], median(cpu), cpu[0], cpu[len(cpu)-1])
@@ -434,7 +466,7 @@ func printTable(w io.Writer, results []*result) {
 			if *r.PersistedRows != r.ExpectedRows {
 				mark = "MISMATCH"
 			}
-			fmt.Fprintf(w, "%s: persisted rows: %d (expected %d = %d MeterValues acknowledged × 4) %s\n",
+			fmt.Fprintf(w, "%s: persisted rows: %d (expected %d = %d MeterValues or TransactionEvent Updated acknowledged × 4) %s\n",
 				name, *r.PersistedRows, r.ExpectedRows, r.MeterAcked, mark)
 		}
 		if r.Scenario == "live" {

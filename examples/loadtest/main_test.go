@@ -31,6 +31,7 @@ func TestScenarios(t *testing.T) {
 		peer     bool
 		msgLog   bool
 		args     []string
+		ocpp     string
 	}{
 		{name: "heartbeat with baseline", scenario: "heartbeat", baseline: true},
 		{name: "connect with baseline and ocpp-go", scenario: "connect", baseline: true, peer: true},
@@ -41,6 +42,10 @@ func TestScenarios(t *testing.T) {
 		{name: "idle", scenario: "idle"},
 		{name: "connect", scenario: "connect"},
 		{name: "live", scenario: "live", args: []string{"-subscribers", "3", "-meter-every", "50ms", "-coalesce", "100ms", "-duration", "1s"}},
+		{name: "heartbeat 1.6 and 2.0.1", scenario: "heartbeat", ocpp: "both"},
+		{name: "meter 1.6 and 2.0.1", scenario: "meter", ocpp: "both"},
+		{name: "session 2.0.1", scenario: "session", ocpp: "2.0.1"},
+		{name: "connect 2.0.1", scenario: "connect", ocpp: "2.0.1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -53,6 +58,9 @@ func TestScenarios(t *testing.T) {
 				args = append(args, "-peer", "ocpp-go")
 			}
 			args = append(args, tt.args...)
+			if tt.ocpp != "" {
+				args = append(args, "-ocpp", tt.ocpp)
+			}
 			if tt.msgLog {
 				// Two servers, and a commit per batch on SQLite: a longer
 				// window keeps slow machines from acknowledging nothing.
@@ -69,7 +77,7 @@ func TestScenarios(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := 1
-			for _, b := range []bool{tt.baseline, tt.peer, tt.msgLog} {
+			for _, b := range []bool{tt.baseline, tt.peer, tt.msgLog, tt.ocpp == "both"} {
 				if b {
 					want++
 				}
@@ -80,7 +88,10 @@ func TestScenarios(t *testing.T) {
 			for _, r := range results {
 				checkResult(t, tt.scenario, r)
 			}
-			if (tt.baseline || tt.msgLog) && results[1].Ratio == nil {
+			if tt.ocpp != "" && results[len(results)-1].Target != target201 {
+				t.Errorf("last run is %q, want %q", results[len(results)-1].Target, target201)
+			}
+			if (tt.baseline || tt.msgLog || tt.ocpp == "both") && results[1].Ratio == nil {
 				t.Error("no ratio to the first run")
 			}
 			if tt.peer {
@@ -130,7 +141,7 @@ func checkResult(t *testing.T, scenario string, r *result) {
 			t.Errorf("message log rows %v in, %v out; the generator wrote %d frames and read %d (dropped %d)",
 				r.LogRowsIn, r.LogRowsOut, r.FramesOut, r.FramesIn, r.LogDropped)
 		}
-	} else if r.Target != "ocppkit" {
+	} else if r.Target != "ocppkit" && r.Target != target201 {
 		return
 	}
 	if scenario == "meter" || scenario == "session" || scenario == "live" {
@@ -141,7 +152,7 @@ func checkResult(t *testing.T, scenario string, r *result) {
 			t.Errorf("meter rows %.0f/s, ceiling %.0f rows/s: want both measured", r.RowsPerSec, r.CeilingRows)
 		}
 		if r.PersistedRows == nil || *r.PersistedRows != r.ExpectedRows {
-			t.Errorf("persisted rows %v, want %d (MeterValues acknowledged × 4)", r.PersistedRows, r.ExpectedRows)
+			t.Errorf("%s: persisted rows %v, want %d (MeterValues or TransactionEvent Updated acknowledged × 4)", r.Target, r.PersistedRows, r.ExpectedRows)
 		}
 	}
 }

@@ -77,6 +77,9 @@ func runTarget(ctx context.Context, o *options, target string) (res *result, err
 		if target == targetWithLog {
 			scfg.target, scfg.messageLog = "ocppkit", true
 		}
+		if target == target201 {
+			scfg.target = "ocppkit" // the same server; the clients speak 2.0.1
+		}
 		if scfg.target == "ocppkit" {
 			dbh, err = prepareDB(ctx, o)
 			if err != nil {
@@ -109,9 +112,12 @@ func runTarget(ctx context.Context, o *options, target string) (res *result, err
 	clients := make([]*client, o.n)
 	for i := range clients {
 		clients[i] = &client{idx: i, identity: identity(i), stats: stats, win: win, energy: 1000,
-			wbuf: make([]byte, 0, 1024), rbuf: make([]byte, 0, 512)}
+			wbuf: make([]byte, 0, 1024), rbuf: make([]byte, 0, 512), v201: speaks201(o, target)}
 	}
 	d := newDialer(base, o.auth, password)
+	if speaks201(o, target) {
+		d.subprotocol = "ocpp2.0.1"
+	}
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go watchdog(runCtx, clients, o.timeout)
@@ -497,8 +503,12 @@ func (c *client) boot(ctx context.Context) bool {
 	return true
 }
 
-// start sends StartTransaction and keeps the transactionId.
+// start sends StartTransaction and keeps the transactionId (2.0.1:
+// TransactionEvent Started of a new transaction).
 func (c *client) start(ctx context.Context) bool {
+	if c.v201 {
+		return c.start201(ctx)
+	}
 	p, err := c.call(ctx, c.startFrame, false)
 	if err != nil {
 		return false
