@@ -132,6 +132,18 @@ type Config struct {
 	// versions. By default ocpp16.Strict; see Registry.SetVersionMode for
 	// one version and Registry.SetChargePointMode for one quirky charger.
 	Mode ocpp16.Mode
+	// ValidateSchemas ("strict-plus") also checks every CALL a charge
+	// point sends against the official JSON schema of its version (package
+	// ocpp/schemas), after the library's own decoding accepted it. In
+	// Strict mode a payload the schema rejects is answered with
+	// FormationViolation (FormatViolation in 2.0.1) and no handler runs; in
+	// Tolerant mode (for a version, a charge point or an action) it is
+	// handled and logged at Warn with the schema's verdict, which shows
+	// what a quirky charger gets wrong. The library's validators agree with
+	// the schemas (the tests cross-check them), so this is a second
+	// opinion for debugging and audits, at the cost of a schema validation
+	// per call. Off by default.
+	ValidateSchemas bool
 	// Server tunes the socket server (timeouts, frame size, rate limit,
 	// ping interval). Its Handler, Authenticator, Logger and NodeID are set
 	// by New. Its Subprotocols choose the OCPP versions accepted, in order
@@ -290,6 +302,9 @@ func New(cfg Config) (*CSMS, error) {
 	})
 	c.Handlers = handlers.NewRegistry(logger)
 	c.Handlers.SetMode(cfg.Mode)
+	if cfg.ValidateSchemas {
+		c.Handlers.Use(c.schemaCheck) // first: it wraps every other middleware
+	}
 	c.Defaults.Register(c.Handlers)
 
 	scfg := cfg.Server
