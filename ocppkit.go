@@ -71,6 +71,18 @@ type Config struct {
 	// whose CommonName is the identity). See security.go. Ignored when
 	// Authenticator is set.
 	SecurityProfile int
+	// EnforceUpgradedProfile refuses (401) a handshake that shows a lower
+	// security profile than the charge point's recorded SecurityProfile
+	// configuration key (recorded when it accepts a ChangeConfiguration of
+	// it, or reports it to GetConfiguration): one without TLS once it is
+	// on profile 2, one without a verified client certificate once it is
+	// on 3. An upgraded charge point can then not be talked back down by
+	// whoever strips TLS in between (the OCTT's TC_083 checks it). Leave it
+	// off when a proxy terminates TLS, since the library sees no TLS
+	// there. It applies to a host Authenticator too, after it accepted;
+	// a handshake showing less than profile 3 costs one more query. Off by
+	// default.
+	EnforceUpgradedProfile bool
 	// KeepUnknownChargePoints is how many identities the default
 	// Authenticator records when it refuses them as unknown (their last
 	// address, first and last attempt, number of attempts; see
@@ -310,6 +322,9 @@ func New(cfg Config) (*CSMS, error) {
 	scfg := cfg.Server
 	scfg.Handler = connHandler{c}
 	scfg.Authenticator = cmp.Or(cfg.Authenticator, c.defaultAuthenticator())
+	if cfg.EnforceUpgradedProfile {
+		scfg.Authenticator = upgradedProfile{c: c, next: scfg.Authenticator}
+	}
 	scfg.Logger = logger
 	scfg.NodeID = cfg.NodeID
 	c.Server = ocpp.NewServer(scfg)

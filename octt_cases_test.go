@@ -86,7 +86,7 @@ var octtCases = []octtCase{
 	{id: "TC_079_CSMS", run: octtGetSecurityLog},
 	{id: "TC_080_CSMS", run: octtSignedFirmware(ocpp16.SignedFirmwareStatusInstalled)},
 	{id: "TC_081_CSMS", run: octtSignedFirmware(ocpp16.SignedFirmwareStatusInvalidSignature)},
-	{id: "TC_083_CSMS", tls: true, run: octtUpgradeSecurityProfile},
+	{id: "TC_083_CSMS", tls: true, config: octtEnforceUpgrades, run: octtUpgradeSecurityProfile},
 	{id: "TC_085_CSMS", run: octtBasicAuth},
 	{id: "TC_086_CSMS", tls: true, config: octtProfile(ocppkit.SecurityProfileTLSBasic), run: octtServerCertificate},
 	{id: "TC_087_CSMS", tls: true, config: octtProfile(ocppkit.SecurityProfileTLSCertificate), run: octtClientCertificate},
