@@ -5,13 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strconv"
 	"time"
 
 	"github.com/ocppkit/ocppkit/broadcast"
+	"github.com/ocppkit/ocppkit/ocpp"
 	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp201"
 	"github.com/ocppkit/ocppkit/remote"
 	"github.com/ocppkit/ocppkit/store"
 )
@@ -142,7 +146,8 @@ func decodeBody(r *http.Request, v any) error {
 
 // POST /api/charge_points/{id}/remote_start {"connector_id": 1, "id_tag": "RFID1"}
 //
-// 202 once the RemoteStartTransaction is queued for the charge point; its
+// 202 once the RemoteStartTransaction (2.0.1: RequestStartTransaction, a
+// Central idToken) is queued for the charge point; its
 // answer arrives on the charge point's commands topic, the session on its
 // sessions topic. 422 when the charge point (or the connector) is not
 // available. connector_id 0 or absent lets the charge point choose.
@@ -178,7 +183,18 @@ func (s *server) apiRemoteStart(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnprocessableEntity, why)
 		return
 	}
-	cmd, err := s.csms.Remote.Enqueue(ctx, cp.Identifier, req, &remote.EnqueueOptions{ExpiresAt: time.Now().Add(commandExpiry)})
+	var cmdReq ocpp.Request = req
+	if is201(cp) {
+		start := ocpp201.RequestStartTransactionRequest{
+			IdToken:       ocpp201.IdToken{IdToken: body.IDTag, Type: ocpp201.IdTokenTypeCentral},
+			RemoteStartId: remoteStartID(),
+		}
+		if body.ConnectorID > 0 {
+			start.EvseId = &body.ConnectorID
+		}
+		cmdReq = start
+	}
+	cmd, err := s.csms.Remote.Enqueue(ctx, cp.Identifier, cmdReq, &remote.EnqueueOptions{ExpiresAt: time.Now().Add(commandExpiry)})
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
@@ -231,19 +247,26 @@ func (s *server) apiRemoteStop(w http.ResponseWriter, r *http.Request) {
 			strconv.FormatUint(uint64(sess.ID), 10)+" cannot be stopped until it is back")
 		return
 	}
-	req := ocpp16.RemoteStopTransactionRequest{TransactionId: sess.TransactionID}
+	var req ocpp.Request = ocpp16.RemoteStopTransactionRequest{TransactionId: sess.TransactionID}
+	if sess.StationTransactionID != "" { // 2.0.1: the station's transaction id
+		req = ocpp201.RequestStopTransactionRequest{TransactionId: sess.StationTransactionID}
+	}
 	cmd, err := s.csms.Remote.Enqueue(ctx, cp.Identifier, req, &remote.EnqueueOptions{ExpiresAt: time.Now().Add(commandExpiry)})
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusAccepted, map[string]any{
-		"message":      fmt.Sprintf("Remote stop of session #%d on connector %d sent to %s", sess.ID, sess.ConnectorID, cp.Identifier),
+		"message":      fmt.Sprintf("Remote stop of session #%d on connector %d sent to %s", sess.ID, sess.EVSEID, cp.Identifier),
 		"command_id":   cmd.ID,
 		"session_id":   sess.ID,
-		"connector_id": sess.ConnectorID,
+		"connector_id": sess.EVSEID,
 	})
 }
+
+// remoteStartID is a random positive remoteStartId of a 2.0.1
+// RequestStartTransaction; the session started records it.
+func remoteStartID() int { return int(rand.Int32N(math.MaxInt32-1)) + 1 }
 
 // stopTarget finds the active session a stop request names, or says why
 // there is none.

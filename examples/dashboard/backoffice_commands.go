@@ -10,6 +10,7 @@ import (
 
 	"github.com/ocppkit/ocppkit/ocpp"
 	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp201"
 	"github.com/ocppkit/ocppkit/remote"
 )
 
@@ -31,10 +32,13 @@ type commandGroup struct {
 	Actions []string
 }
 
-// commandGroups lists the commands a charge point accepts by profile. All
-// charge points speak OCPP 1.6 (with the security extension) today; a
-// 2.0.1 station would get the ocpp201 requests here.
-func commandGroups() []commandGroup {
+// commandGroups lists the commands a charge point of version accepts: by
+// feature profile for OCPP 1.6 (with the security extension), by
+// functional block for 2.0.1.
+func commandGroups(version string) []commandGroup {
+	if version == ocpp.OCPP201 {
+		return commandGroups201
+	}
 	return []commandGroup{
 		{"Core", []string{ocpp16.ActionChangeAvailability, ocpp16.ActionChangeConfiguration, ocpp16.ActionClearCache,
 			ocpp16.ActionDataTransfer, ocpp16.ActionGetConfiguration, ocpp16.ActionRemoteStartTransaction,
@@ -49,8 +53,30 @@ func commandGroups() []commandGroup {
 	}
 }
 
-func knownCommand(action string) bool {
-	for _, g := range commandGroups() {
+// commandGroups201 are every CSMS→station message of OCPP 2.0.1, by
+// functional block.
+var commandGroups201 = []commandGroup{
+	{"Provisioning", []string{ocpp201.ActionReset, ocpp201.ActionGetBaseReport, ocpp201.ActionGetReport,
+		ocpp201.ActionGetVariables, ocpp201.ActionSetVariables, ocpp201.ActionSetNetworkProfile}},
+	{"Transactions", []string{ocpp201.ActionRequestStartTransaction, ocpp201.ActionRequestStopTransaction, ocpp201.ActionGetTransactionStatus}},
+	{"Availability", []string{ocpp201.ActionChangeAvailability, ocpp201.ActionUnlockConnector, ocpp201.ActionTriggerMessage}},
+	{"Authorization", []string{ocpp201.ActionClearCache, ocpp201.ActionGetLocalListVersion, ocpp201.ActionSendLocalList}},
+	{"Reservation", []string{ocpp201.ActionReserveNow, ocpp201.ActionCancelReservation}},
+	{"Smart charging", []string{ocpp201.ActionSetChargingProfile, ocpp201.ActionGetChargingProfiles,
+		ocpp201.ActionClearChargingProfile, ocpp201.ActionGetCompositeSchedule}},
+	{"Firmware and diagnostics", []string{ocpp201.ActionUpdateFirmware, ocpp201.ActionPublishFirmware,
+		ocpp201.ActionUnpublishFirmware, ocpp201.ActionGetLog, ocpp201.ActionCustomerInformation}},
+	{"Monitoring", []string{ocpp201.ActionSetMonitoringBase, ocpp201.ActionSetMonitoringLevel, ocpp201.ActionSetVariableMonitoring,
+		ocpp201.ActionClearVariableMonitoring, ocpp201.ActionGetMonitoringReport}},
+	{"Security", []string{ocpp201.ActionCertificateSigned, ocpp201.ActionInstallCertificate, ocpp201.ActionDeleteCertificate,
+		ocpp201.ActionGetInstalledCertificateIds}},
+	{"Display and tariff", []string{ocpp201.ActionSetDisplayMessage, ocpp201.ActionGetDisplayMessages,
+		ocpp201.ActionClearDisplayMessage, ocpp201.ActionCostUpdated}},
+	{"Data transfer", []string{ocpp201.ActionDataTransfer}},
+}
+
+func knownCommand(version, action string) bool {
+	for _, g := range commandGroups(version) {
 		if slices.Contains(g.Actions, action) {
 			return true
 		}
@@ -78,15 +104,16 @@ func (s *server) commandsPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	d := commandData{Groups: commandGroups(), Action: r.URL.Query().Get("action")}
+	version := v.OCPPVersion
+	d := commandData{Groups: commandGroups(version), Action: r.URL.Query().Get("action")}
 	if d.Action == "" {
-		d.Action = ocpp16.ActionReset
+		d.Action = ocpp16.ActionReset // the same name in both versions
 	}
-	if !knownCommand(d.Action) {
+	if !knownCommand(version, d.Action) {
 		s.fail(w, r, notFoundError{"command", d.Action})
 		return
 	}
-	fields, err := commandForm(d.Action, r.URL.Query(), zoneOf(r.Context()))
+	fields, err := commandForm(version, d.Action, r.URL.Query(), zoneOf(r.Context()))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -101,8 +128,9 @@ func (s *server) sendCommand(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	d := commandData{Groups: commandGroups(), Action: r.PathValue("action")}
-	if !knownCommand(d.Action) {
+	version := v.OCPPVersion
+	d := commandData{Groups: commandGroups(version), Action: r.PathValue("action")}
+	if !knownCommand(version, d.Action) {
 		s.fail(w, r, notFoundError{"command", d.Action})
 		return
 	}
@@ -111,7 +139,7 @@ func (s *server) sendCommand(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	fields, err := commandForm(d.Action, r.PostForm, loc)
+	fields, err := commandForm(version, d.Action, r.PostForm, loc)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -128,8 +156,8 @@ func (s *server) sendCommand(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body, _ := json.Marshal(payload)
-	req, _ := ocpp16.NewRequest(d.Action)
-	if err := ocpp16.Unmarshal(body, req, ocpp16.Strict); err != nil {
+	req, _ := newRequest(version, d.Action)
+	if err := unmarshalStrict(version, body, req); err != nil {
 		d.Error, status = err.Error(), http.StatusUnprocessableEntity
 		return
 	}
@@ -154,7 +182,7 @@ func (s *server) sendCommand(w http.ResponseWriter, r *http.Request) {
 // <identity> answered <status>.", an error unless the status is Accepted
 // (or RebootRequired). The library records what an accepted command
 // implies before Send returns.
-func (s *server) sendAndReport(w http.ResponseWriter, r *http.Request, back string, v *chargePointView, req ocpp16.Request, what string) {
+func (s *server) sendAndReport(w http.ResponseWriter, r *http.Request, back string, v *chargePointView, req ocpp.Request, what string) {
 	ctx, cancel := context.WithTimeout(r.Context(), commandTimeout)
 	defer cancel()
 	res, err := s.csms.Remote.Send(ctx, v.Identifier, req)

@@ -6,9 +6,11 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp201"
 	"github.com/ocppkit/ocppkit/store"
 )
 
@@ -23,10 +25,35 @@ func (s *server) profileRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /charge_points/{id}/profiles/clear", s.clearProfiles)
 }
 
-// profileView is a stored profile with its decoded content.
+// profileView is a stored profile with its schedule in words
+// ("16 A from 0 s, 8 A from 3600 s"; "" when it cannot be decoded).
 type profileView struct {
 	store.ChargingProfile
-	Decoded *ocpp16.ChargingProfile
+	Schedule string
+}
+
+// scheduleText describes the periods of a stored profile, a 1.6
+// csChargingProfiles or a 2.0.1 chargingProfile.
+func scheduleText(profile string) string {
+	var p16 ocpp16.ChargingProfile
+	var p201 ocpp201.ChargingProfile
+	var parts []string
+	period := func(limit float64, unit string, start int) {
+		parts = append(parts, fmt.Sprintf("%s %s from %d s", strconv.FormatFloat(limit, 'f', -1, 64), unit, start))
+	}
+	switch {
+	case json.Unmarshal([]byte(profile), &p201) == nil && len(p201.ChargingSchedule) > 0:
+		for _, s := range p201.ChargingSchedule {
+			for _, p := range s.ChargingSchedulePeriod {
+				period(p.Limit, string(s.ChargingRateUnit), p.StartPeriod)
+			}
+		}
+	case json.Unmarshal([]byte(profile), &p16) == nil:
+		for _, p := range p16.ChargingSchedule.ChargingSchedulePeriod {
+			period(p.Limit, string(p16.ChargingSchedule.ChargingRateUnit), p.StartPeriod)
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 func (s *server) profilesPage(w http.ResponseWriter, r *http.Request) {
@@ -43,10 +70,7 @@ func (s *server) profilesPage(w http.ResponseWriter, r *http.Request) {
 	next := 1
 	for i, p := range ps {
 		views[i].ChargingProfile = p
-		var d ocpp16.ChargingProfile
-		if json.Unmarshal([]byte(p.Profile), &d) == nil {
-			views[i].Decoded = &d
-		}
+		views[i].Schedule = scheduleText(p.Profile)
 		next = max(next, p.ProfileID+1)
 	}
 	s.renderPage(w, r, "profiles", page{Nav: "charge_points", CP: v, Tab: "profiles", Data: struct {
@@ -77,11 +101,37 @@ func (s *server) setLimitProfile(w http.ResponseWriter, r *http.Request) {
 		redirect(w, r, profilesURL(v), "error", "A limit needs a connector, a stack level, a profile id and a number")
 		return
 	}
+	purpose := r.PostFormValue("purpose")
+	if v.Is201() {
+		if purpose == string(ocpp16.ChargingProfilePurposeChargePointMaxProfile) {
+			purpose = string(ocpp201.ChargingProfilePurposeChargingStationMaxProfile)
+		}
+		start := ocpp201.NewDateTime(time.Now())
+		req := ocpp201.SetChargingProfileRequest{EvseId: connector, ChargingProfile: ocpp201.ChargingProfile{
+			Id:                     id,
+			StackLevel:             level,
+			ChargingProfilePurpose: ocpp201.ChargingProfilePurpose(purpose),
+			ChargingProfileKind:    ocpp201.ChargingProfileKindAbsolute,
+			ChargingSchedule: []ocpp201.ChargingSchedule{{
+				Id:                     id,
+				StartSchedule:          &start,
+				ChargingRateUnit:       ocpp201.ChargingRateUnit(r.PostFormValue("unit")),
+				ChargingSchedulePeriod: []ocpp201.ChargingSchedulePeriod{{StartPeriod: 0, Limit: math.Round(limit*10) / 10}},
+			}},
+		}}
+		if err := req.Validate(); err != nil {
+			redirect(w, r, profilesURL(v), "error", "SetChargingProfile: %s", err)
+			return
+		}
+		s.sendAndReport(w, r, profilesURL(v), v, req, fmt.Sprintf("Profile %d (%s, %g %s on connector %d)",
+			id, purpose, limit, r.PostFormValue("unit"), connector))
+		return
+	}
 	start := ocpp16.NewDateTime(time.Now())
 	req := ocpp16.SetChargingProfileRequest{ConnectorId: connector, CsChargingProfiles: ocpp16.ChargingProfile{
 		ChargingProfileId:      id,
 		StackLevel:             level,
-		ChargingProfilePurpose: ocpp16.ChargingProfilePurpose(r.PostFormValue("purpose")),
+		ChargingProfilePurpose: ocpp16.ChargingProfilePurpose(purpose),
 		ChargingProfileKind:    ocpp16.ChargingProfileKindAbsolute,
 		ChargingSchedule: ocpp16.ChargingSchedule{
 			StartSchedule:          &start,
@@ -104,11 +154,16 @@ func (s *server) clearProfiles(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var req ocpp16.ClearChargingProfileRequest
+	var req16 ocpp16.ClearChargingProfileRequest
+	var req201 ocpp201.ClearChargingProfileRequest
 	what := "every profile"
 	if id, err := strconv.Atoi(r.PostFormValue("profile_id")); err == nil {
-		req.Id = &id
+		req16.Id, req201.ChargingProfileId = &id, &id
 		what = "profile " + strconv.Itoa(id)
 	}
-	s.sendAndReport(w, r, profilesURL(v), v, req, "Clear "+what)
+	if v.Is201() {
+		s.sendAndReport(w, r, profilesURL(v), v, req201, "Clear "+what)
+		return
+	}
+	s.sendAndReport(w, r, profilesURL(v), v, req16, "Clear "+what)
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp201"
 	"github.com/ocppkit/ocppkit/store"
 )
 
@@ -89,10 +90,24 @@ func (s *server) reserveNow(w http.ResponseWriter, r *http.Request) {
 	connector, err1 := strconv.Atoi(r.PostFormValue("connector_id"))
 	rid, err2 := strconv.Atoi(r.PostFormValue("reservation_id"))
 	expiry, ok := parseLocal(r.PostFormValue("expiry"), zoneOf(r.Context()))
-	req := ocpp16.ReserveNowRequest{ConnectorId: connector, IdTag: strings.TrimSpace(r.PostFormValue("id_tag")),
+	idTag := strings.TrimSpace(r.PostFormValue("id_tag"))
+	req := ocpp16.ReserveNowRequest{ConnectorId: connector, IdTag: idTag,
 		ExpiryDate: ocpp16.NewDateTime(expiry), ReservationId: rid}
 	if err1 != nil || err2 != nil || !ok || connector < 0 {
 		redirect(w, r, reservationsURL(v), "error", "ReserveNow needs a connector, a reservation id and an expiry date")
+		return
+	}
+	if v.Is201() {
+		req := ocpp201.ReserveNowRequest{Id: rid, ExpiryDateTime: ocpp201.NewDateTime(expiry),
+			IdToken: ocpp201.IdToken{IdToken: idTag, Type: ocpp201.IdTokenTypeCentral}}
+		if connector > 0 {
+			req.EvseId = &connector
+		}
+		if err := req.Validate(); err != nil {
+			redirect(w, r, reservationsURL(v), "error", "ReserveNow: %s", err)
+			return
+		}
+		s.sendAndReport(w, r, reservationsURL(v), v, req, fmt.Sprintf("Reservation %d of connector %d for %s", rid, connector, idTag))
 		return
 	}
 	if err := req.Validate(); err != nil {
@@ -114,5 +129,10 @@ func (s *server) cancelReservation(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, notFoundError{"reservation", r.PathValue("rid")})
 		return
 	}
-	s.sendAndReport(w, r, reservationsURL(v), v, ocpp16.CancelReservationRequest{ReservationId: rid}, fmt.Sprintf("Cancel reservation %d", rid))
+	what := fmt.Sprintf("Cancel reservation %d", rid)
+	if v.Is201() {
+		s.sendAndReport(w, r, reservationsURL(v), v, ocpp201.CancelReservationRequest{ReservationId: rid}, what)
+		return
+	}
+	s.sendAndReport(w, r, reservationsURL(v), v, ocpp16.CancelReservationRequest{ReservationId: rid}, what)
 }

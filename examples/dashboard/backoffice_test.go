@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ocppkit/ocppkit/ocpp"
 	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/ocpp/ocpptest"
 	"github.com/ocppkit/ocppkit/store"
@@ -230,7 +231,7 @@ func TestCommandForms(t *testing.T) {
 	e := newTestEnv(t)
 	base := fmt.Sprintf("/charge_points/%d/commands", e.cpID)
 	var all []string
-	for _, g := range commandGroups() {
+	for _, g := range commandGroups(ocpp.OCPP16) {
 		all = append(all, g.Actions...)
 	}
 	slices.Sort(all)

@@ -192,9 +192,10 @@ func (e *testEnv) browse(t *testing.T, width int, more ...action) context.Contex
 	return ctx
 }
 
-// TestBrowserDashboard drives the dashboard with simulated charge points:
-// it loads, Start on a connector of a card charges that connector without a
-// reload, its Stop (naming the session) ends it, the session is listed as
+// TestBrowserDashboard drives the dashboard with simulated charge points,
+// the default mixed fleet (SIM001 speaks 2.0.1, SIM002 1.6): it loads,
+// Start on a connector of a card charges that connector without a reload,
+// its Stop (naming the session) ends it, the session is listed as
 // completed with its charts, and the charge point page starts and stops
 // from a connector's panel while its charts fill.
 func TestBrowserDashboard(t *testing.T) {
@@ -218,11 +219,11 @@ func TestBrowserDashboard(t *testing.T) {
 		waitJS(`document.querySelector('`+row+` button[data-action="start"]') !== null`),
 	)
 
-	// Start: connector 1 goes Preparing → Charging, and its row follows
-	// without a reload, with its own power.
+	// Start: connector 1 (the 2.0.1 station's EVSE 1) goes Occupied, and
+	// its row follows without a reload, with its own power.
 	step(t, ctx, "start charging on SIM001 connector 1", 30*time.Second,
 		chromedp.Click(chromedp.CSS(row+` button[data-action="start"]`)),
-		waitJS(`document.querySelector('`+row+` [data-field="conn-status"]').textContent.trim() === 'Charging' &&
+		waitJS(`document.querySelector('`+row+` [data-field="conn-status"]').textContent.trim() === 'Occupied' &&
 			document.querySelector('`+row+` button[data-action="stop"]') !== null && window.__noReload === true`),
 		waitJS(`(() => { const p = document.querySelector('`+row+` [data-field="power"]'); return p && parseFloat(p.textContent) > 0; })()`),
 		waitJS(`document.querySelector('[data-stat="active_sessions"]').textContent.trim() === '1'`),
@@ -236,7 +237,7 @@ func TestBrowserDashboard(t *testing.T) {
 	step(t, ctx, "stop charging on SIM001", 30*time.Second,
 		chromedp.Click(chromedp.CSS(row+` button[data-action="stop"]`)),
 		waitJS(`!document.querySelector('`+row+`').dataset.sessionId &&
-			document.querySelector('`+row+` [data-field="conn-status"]').textContent.trim() !== 'Charging' &&
+			document.querySelector('`+row+` [data-field="conn-status"]').textContent.trim() === 'Available' &&
 			document.querySelector('[data-stat="active_sessions"]').textContent.trim() === '0' &&
 			window.__noReload === true`),
 	)

@@ -6,22 +6,27 @@ import (
 	"io/fs"
 	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/ocppkit/ocppkit/ocpp"
 	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp201"
 	"github.com/ocppkit/ocppkit/ocpp/schemas"
 )
 
-// Command forms are generated from the typed requests of ocpp/ocpp16: one
+// Command forms are generated from the typed requests of ocpp/ocpp16 and
+// ocpp/ocpp201 (the charge point's version): one
 // input per field of the request struct (its JSON name, whether it is
 // required and its maximum length from the struct tags), enumerations as
 // selects (their values from the official JSON schema of the action), a
 // nested struct as a group, a list of structs as a few rows, a list of
-// strings as lines. The submitted form becomes the JSON payload, which
-// ocpp16.Unmarshal validates strictly: its message names the path of the
-// first offending property.
+// strings as lines. The submitted form becomes the JSON payload, which the
+// version's Unmarshal validates strictly: its message names the path of
+// the first offending property. 2.0.1's customData extension points are
+// left out.
 
 // formField is one input, or a group of them.
 type formField struct {
@@ -51,25 +56,31 @@ const (
 	longText     = 200     // strings allowed longer than this get a textarea
 )
 
-var dateTimeType = reflect.TypeFor[ocpp16.DateTime]()
+var dateTimeTypes = []reflect.Type{reflect.TypeFor[ocpp16.DateTime](), reflect.TypeFor[ocpp201.DateTime]()}
 
-// commandForm returns the fields of action's request, prefilled from
-// values (the submitted form, or query parameters naming fields).
-func commandForm(action string, values url.Values, loc *time.Location) ([]formField, error) {
-	req, ok := ocpp16.NewRequest(action)
+// commandForm returns the fields of action's request in version,
+// prefilled from values (the submitted form, or query parameters naming
+// fields).
+func commandForm(version, action string, values url.Values, loc *time.Location) ([]formField, error) {
+	req, ok := newRequest(version, action)
 	if !ok {
 		return nil, fmt.Errorf("unknown action %s", action)
 	}
-	schema, err := actionSchema(action)
+	schema, err := actionSchema(version, action)
 	if err != nil {
 		return nil, err
 	}
 	return structFields(reflect.TypeOf(req).Elem(), "", schema, values, loc), nil
 }
 
-// actionSchema is the decoded official JSON schema of action's request.
-func actionSchema(action string) (map[string]any, error) {
-	b, err := fs.ReadFile(schemas.FS(schemas.OCPP16), action+".json")
+// actionSchema is the decoded official JSON schema of action's request in
+// version, its references to definitions (2.0.1) resolved.
+func actionSchema(version, action string) (map[string]any, error) {
+	set, file := schemas.OCPP16, action+".json"
+	if version == ocpp.OCPP201 {
+		set, file = schemas.OCPP201, action+"Request.json"
+	}
+	b, err := fs.ReadFile(schemas.FS(set), file)
 	if err != nil {
 		return nil, fmt.Errorf("schema of %s: %w", action, err)
 	}
@@ -77,7 +88,39 @@ func actionSchema(action string) (map[string]any, error) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, fmt.Errorf("schema of %s: %w", action, err)
 	}
-	return m, nil
+	defs, _ := m["definitions"].(map[string]any)
+	resolved, _ := resolveRefs(m, defs, 0).(map[string]any)
+	return resolved, nil
+}
+
+// resolveRefs replaces each {"$ref": "#/definitions/X"} in node by X,
+// to a bounded depth (the schemas are not recursive).
+func resolveRefs(node any, defs map[string]any, depth int) any {
+	if depth > 16 {
+		return node
+	}
+	switch n := node.(type) {
+	case map[string]any:
+		if ref, ok := n["$ref"].(string); ok {
+			if def, ok := defs[strings.TrimPrefix(ref, "#/definitions/")]; ok {
+				return resolveRefs(def, defs, depth+1)
+			}
+		}
+		out := make(map[string]any, len(n))
+		for k, v := range n {
+			if k != "definitions" {
+				out[k] = resolveRefs(v, defs, depth+1)
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, len(n))
+		for i, v := range n {
+			out[i] = resolveRefs(v, defs, depth+1)
+		}
+		return out
+	}
+	return node
 }
 
 // property returns the schema node of property name of an object node.
@@ -103,7 +146,7 @@ func structFields(t reflect.Type, prefix string, schema map[string]any, values u
 	for i := range t.NumField() {
 		sf := t.Field(i)
 		name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
-		if !sf.IsExported() || name == "" || name == "-" {
+		if !sf.IsExported() || name == "" || name == "-" || name == "customData" {
 			continue
 		}
 		f := formField{Name: prefix + name, Label: name}
@@ -122,7 +165,7 @@ func structFields(t reflect.Type, prefix string, schema map[string]any, values u
 		}
 		node := property(schema, name)
 		switch {
-		case typ == dateTimeType:
+		case slices.Contains(dateTimeTypes, typ):
 			f.Kind = kindDateTime
 		case typ.Kind() == reflect.Struct:
 			f.Kind = kindGroup
@@ -174,6 +217,9 @@ func formPayload(fields []formField, values url.Values, loc *time.Location) (map
 		case kindList:
 			var rows []any
 			for _, item := range f.Items {
+				if !filled(item, values) {
+					continue // an empty row, even with required groups
+				}
 				sub, err := formPayload(item, values, loc)
 				if err != nil {
 					return nil, err
@@ -228,4 +274,27 @@ func formPayload(fields []formField, values url.Values, loc *time.Location) (map
 		}
 	}
 	return out, nil
+}
+
+// filled reports whether any input among fields has a value.
+func filled(fields []formField, values url.Values) bool {
+	for _, f := range fields {
+		switch f.Kind {
+		case kindGroup:
+			if filled(f.Fields, values) {
+				return true
+			}
+		case kindList:
+			for _, item := range f.Items {
+				if filled(item, values) {
+					return true
+				}
+			}
+		default:
+			if strings.TrimSpace(values.Get(f.Name)) != "" {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -5,18 +5,21 @@
 //	go run ./examples/dashboard -simulate 5
 //
 // serves http://127.0.0.1:8080 with an SQLite database in the user cache
-// directory and five simulated charge points that connect to it at once.
+// directory and five simulated charge points that connect to it at once: a
+// mixed fleet of OCPP 2.0.1 stations (SIM001, SIM003, …) and 1.6 charge
+// points (SIM002, …); -ocpp 1.6 or -ocpp 2.0.1 simulates one version. Every
+// page works for both; a 2.0.1 station's page shows its device model.
 // The operator password is printed at start unless -password or
 // OCPPKIT_PASSWORD sets one.
 //
 // Files, in reading order: main.go (flags), server.go (wiring and routes),
-// views.go (what pages and API show, per connector), render.go and
-// times.go (templates, one time zone), auth.go and throttle.go (operator
-// login), pages_*.go (monitoring: dashboard, charge point, sessions),
-// backoffice_*.go (administration: charge points, id tags, commands and
-// forms.go, configuration, reservations, charging profiles), api.go (JSON
-// API and event stream), cluster.go (several nodes), templates/ and
-// assets/.
+// views.go (what pages and API show, per connector), versions.go (1.6 and
+// 2.0.1 side by side), render.go and times.go (templates, one time zone),
+// auth.go and throttle.go (operator login), pages_*.go (monitoring:
+// dashboard, charge point, sessions), backoffice_*.go (administration:
+// charge points, id tags, commands and forms.go, configuration, the 2.0.1
+// device model, reservations, charging profiles), api.go (JSON API and
+// event stream), cluster.go (several nodes), templates/ and assets/.
 package main
 
 import (
@@ -36,6 +39,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"time"
+
+	"github.com/ocppkit/ocppkit/ocpp/ocpptest/sim"
 )
 
 // config is what the flags set.
@@ -46,6 +51,7 @@ type config struct {
 	Backplane     string        // several nodes: redis://… or postgres (see cluster.go)
 	Node          string        // this node's name among several (default: the host name)
 	Simulate      int           // number of in-process simulated charge points
+	SimOCPP       string        // their OCPP versions: "mixed" (also when empty), "1.6" or "2.0.1"
 	Dev           bool          // auto-register unknown charge points, accept unknown id tags
 	Password      string        // operator password; generated when empty
 	MeterInterval time.Duration // simulated charge points' MeterValues interval
@@ -94,6 +100,7 @@ func parseFlags(args []string, errOut io.Writer) (cfg config, verbose bool, err 
 	fs.StringVar(&cfg.Backplane, "backplane", "", "run as one of several nodes behind a load balancer: redis://host:6379/0 or postgres (the -dsn database); needs -dsn")
 	fs.StringVar(&cfg.Node, "node", "", "this node's name, unique among the nodes (default: the host name)")
 	fs.IntVar(&cfg.Simulate, "simulate", 0, "start `N` simulated charge points in-process")
+	fs.StringVar(&cfg.SimOCPP, "ocpp", "mixed", "OCPP version of the simulated charge points: 1.6, 2.0.1 or mixed")
 	fs.BoolVar(&cfg.Dev, "dev", false, "development mode: auto-register unknown charge points and accept unknown id tags")
 	fs.StringVar(&cfg.Password, "password", "", "operator password (default $OCPPKIT_PASSWORD, else generated and printed)")
 	fs.DurationVar(&cfg.MeterInterval, "meter-interval", 3*time.Second, "MeterValues interval of the simulated charge points")
@@ -112,6 +119,11 @@ func parseFlags(args []string, errOut io.Writer) (cfg config, verbose bool, err 
 	return cfg, verbose, nil
 }
 
+// simVersions are the OCPP versions of the simulated charge points.
+func (c *config) simVersions() ([]string, error) {
+	return sim.ParseVersions(cmp.Or(c.SimOCPP, "mixed"))
+}
+
 // check refuses flag values that make no sense, before anything starts.
 func (c *config) check(args int) error {
 	switch {
@@ -125,6 +137,9 @@ func (c *config) check(args int) error {
 		return fmt.Errorf("-session-length %s: want a positive duration", c.SessionLength)
 	case c.IDTag == "" || len(c.IDTag) > 20:
 		return fmt.Errorf("-id-tag %q: want 1 to 20 characters", c.IDTag)
+	}
+	if _, err := c.simVersions(); err != nil {
+		return fmt.Errorf("-ocpp: %w", err)
 	}
 	return nil
 }

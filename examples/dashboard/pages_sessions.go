@@ -104,9 +104,13 @@ func (s *server) sessionsCSV(w http.ResponseWriter, r *http.Request) {
 		if v.MeterStop != nil {
 			stop = strconv.Itoa(*v.MeterStop)
 		}
+		tx := strconv.Itoa(v.TransactionID)
+		if v.StationTransactionID != "" { // 2.0.1: the station's id
+			tx = csvSafe(v.StationTransactionID)
+		}
 		_ = out.Write([]string{
-			strconv.FormatUint(uint64(v.ID), 10), strconv.Itoa(v.TransactionID), csvSafe(v.ChargePointIdentifier),
-			strconv.Itoa(v.ConnectorID), csvSafe(v.IDTag), v.State, utc(&v.StartedAt), utc(v.StoppedAt),
+			strconv.FormatUint(uint64(v.ID), 10), tx, csvSafe(v.ChargePointIdentifier),
+			strconv.Itoa(v.EVSEID), csvSafe(v.IDTag), v.State, utc(&v.StartedAt), utc(v.StoppedAt),
 			strconv.FormatInt(v.DurationSeconds, 10), strconv.Itoa(v.MeterStart), stop,
 			strconv.FormatFloat(v.EnergyConsumed, 'f', 3, 64), csvSafe(v.StopReason),
 		})

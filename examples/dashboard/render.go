@@ -47,7 +47,8 @@ type chargePointTab struct {
 var chargePointTabs = []chargePointTab{
 	{Key: "overview", Label: "Overview"},
 	{Key: "commands", Label: "Commands", Path: "/commands"},
-	{Key: "configuration", Label: "Configuration", Path: "/configuration"},
+	{Key: "configuration", Label: "Configuration", Path: "/configuration", Show: func(cp *store.ChargePoint) bool { return !is201(cp) }},
+	{Key: "device_model", Label: "Device model", Path: "/device_model", Show: is201},
 	{Key: "reservations", Label: "Reservations", Path: "/reservations"},
 	{Key: "profiles", Label: "Charging profiles", Path: "/profiles"},
 	{Key: "edit", Label: "Settings", Path: "/edit"},

@@ -154,6 +154,7 @@ func (s *server) routes() {
 	s.idTagRoutes(op)
 	s.commandRoutes(op)
 	s.configurationRoutes(op)
+	s.deviceModelRoutes(op)
 	s.reservationRoutes(op)
 	s.profileRoutes(op)
 
@@ -197,11 +198,17 @@ func (s *server) authorize(ctx context.Context, cp *store.ChargePoint, token han
 
 // simulate registers cfg.Simulate charge points with a password (so
 // authentication stays on) and runs them against url until ctx ends; done
-// is closed when they have stopped.
+// is closed when they have stopped. They speak the versions of -ocpp.
 func (s *server) simulate(ctx context.Context, url string, done chan<- struct{}) error {
 	password := randomToken()
+	versions, err := s.cfg.simVersions()
+	if err != nil {
+		close(done)
+		return err
+	}
 	fleet := sim.New(sim.Config{
 		URL:           url,
+		Versions:      versions,
 		Password:      password,
 		Count:         s.cfg.Simulate,
 		Prefix:        simPrefix(s.cfg, s.csms.Server.NodeID()), // distinct per node with -backplane

@@ -236,6 +236,10 @@ func statsOf(views []chargePointView) stats {
 			switch c.Status {
 			case "Charging":
 				st.ConnectorsCharging++
+			case "Occupied": // 2.0.1: charging when it has a session
+				if c.Session != nil {
+					st.ConnectorsCharging++
+				}
 			case "Available":
 				st.ConnectorsFree++
 			}
@@ -287,11 +291,11 @@ func (s *server) chargePointViews(ctx context.Context) ([]chargePointView, error
 	}
 	db := s.db.WithContext(ctx)
 	var conns []store.Connector
-	if err := db.Order("charge_point_id, connector_id").Find(&conns).Error; err != nil {
+	if err := db.Order("charge_point_id, evse_id, connector_id").Find(&conns).Error; err != nil {
 		return nil, err
 	}
 	var active []store.ChargingSession
-	if err := db.Scopes(store.Active).Order("connector_id, started_at").Find(&active).Error; err != nil {
+	if err := db.Scopes(store.Active).Order("evse_id, started_at").Find(&active).Error; err != nil {
 		return nil, err
 	}
 	connsOf := make(map[uint][]store.Connector)
@@ -320,7 +324,7 @@ func (s *server) chargePointView(ctx context.Context, cp *store.ChargePoint) (ch
 		return chargePointView{}, err
 	}
 	var active []store.ChargingSession
-	err = s.db.WithContext(ctx).Scopes(store.Active, store.ForChargePoint(cp.ID)).Order("connector_id, started_at").Find(&active).Error
+	err = s.db.WithContext(ctx).Scopes(store.Active, store.ForChargePoint(cp.ID)).Order("evse_id, started_at").Find(&active).Error
 	if err != nil {
 		return chargePointView{}, err
 	}
@@ -366,25 +370,30 @@ func buildView(cp *store.ChargePoint, conns []store.Connector, active []store.Ch
 	for _, c := range conns {
 		at := c.StatusAt
 		seen = latest(seen, &at)
-		if c.ConnectorID == 0 {
+		switch {
+		case c.EVSEID == 0:
 			v.StationStatus = c.Status
 			continue
+		case c.ConnectorID == 0 && byID[c.EVSEID].StatusAt != nil:
+			continue // a 2.0.1 EVSE as a whole: its connector's row says more
 		}
-		byID[c.ConnectorID] = connectorView{ConnectorID: c.ConnectorID, Status: c.Status, ErrorCode: c.ErrorCode, Info: c.Info, StatusAt: &at}
+		// The dashboard's "connector" is the outlet: the 1.6 connector,
+		// the 2.0.1 EVSE.
+		byID[c.EVSEID] = connectorView{ConnectorID: c.EVSEID, Status: c.Status, ErrorCode: c.ErrorCode, Info: c.Info, StatusAt: &at}
 	}
 	var site float64
 	hasPower := false
 	for i := range active { // by connector then start: the latest wins, as a station runs one
 		sess := &active[i]
 		seen = latest(seen, &sess.StartedAt, sess.EnergyUpdatedAt)
-		c := byID[sess.ConnectorID] // a connector that never reported a status still gets its row
-		c.ConnectorID = sess.ConnectorID
+		c := byID[sess.EVSEID] // a connector that never reported a status still gets its row
+		c.ConnectorID = sess.EVSEID
 		c.Session = newSessionView(sess, cp)
 		c.PowerW = nil
 		if p, ok := power[sess.ID]; ok && v.Online {
 			c.PowerW = &p
 		}
-		byID[sess.ConnectorID] = c
+		byID[sess.EVSEID] = c
 	}
 	v.Connectors = make([]connectorView, 0, len(byID))
 	for _, c := range byID {
@@ -544,7 +553,7 @@ func (s *server) groupedMeterValues(ctx context.Context, scopes ...func(*gorm.DB
 	groups := make(map[string][]meterPoint)
 	for _, mv := range rows {
 		groups[mv.Measurand] = append(groups[mv.Measurand], meterPoint{
-			ConnectorID: mv.ConnectorID, Measurand: mv.Measurand, Timestamp: mv.Timestamp, Value: mv.Value, Unit: mv.Unit,
+			ConnectorID: mv.EVSEID, Measurand: mv.Measurand, Timestamp: mv.Timestamp, Value: mv.Value, Unit: mv.Unit,
 			Phase: mv.Phase, Context: mv.Context, SessionID: mv.ChargingSessionID,
 		})
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/ocppkit/ocppkit/broadcast"
 	"github.com/ocppkit/ocppkit/handlers"
 	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp201"
 	"github.com/ocppkit/ocppkit/remote"
 	"github.com/ocppkit/ocppkit/store"
 )
@@ -231,6 +232,27 @@ func trackBays(app *App) {
 			return tx.Where(bay).Assign(Bay{LastStatus: string(req.Status)}).FirstOrCreate(&bay).Error
 		})
 		return res, err // an error answers InternalError: the charge point sends it again
+	})
+}
+
+// doc:end
+
+// doc:begin override-status-201
+
+// trackBays201 is the same for OCPP 2.0.1 stations, whose
+// StatusNotification names an EVSE (the bay) and a connector in it, with
+// 2.0.1's statuses (Available, Occupied, Reserved, Unavailable, Faulted).
+func trackBays201(app *App) {
+	handlers.On(app.CSMS.Handlers, func(ctx context.Context, c *handlers.Call, req ocpp201.StatusNotificationRequest) (ocpp201.StatusNotificationResponse, error) {
+		res, err := app.CSMS.Defaults.V201.StatusNotification(ctx, c, req)
+		if err != nil {
+			return res, err
+		}
+		err = store.Write(ctx, app.DB, func(tx *gorm.DB) error {
+			bay := Bay{ChargePointID: c.ChargePoint.ID, ConnectorID: req.EvseId}
+			return tx.Where(bay).Assign(Bay{LastStatus: string(req.ConnectorStatus)}).FirstOrCreate(&bay).Error
+		})
+		return res, err
 	})
 }
 
@@ -495,6 +517,33 @@ func remoteStartStop(ctx context.Context, csms *ocppkit.CSMS) error {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// doc:end
+
+// doc:begin remote-neutral
+
+// startSession and stopSession work on a charge point of either version:
+// RemoteStartTransaction and RemoteStopTransaction on 1.6,
+// RequestStartTransaction and RequestStopTransaction (with the station's
+// own transaction id) on 2.0.1.
+func startSession(ctx context.Context, csms *ocppkit.CSMS, identity string, evse int) error {
+	res, err := csms.Remote.StartSession(ctx, identity, remote.StartOptions{EVSEID: evse, IDTag: "RFID12345"})
+	if err != nil {
+		return err
+	}
+	if !res.Accepted {
+		return fmt.Errorf("%s refused: %s", identity, res.Status)
+	}
+	return nil // the session opens when the station reports it: charge_point_<id>_sessions
+}
+
+func stopSession(ctx context.Context, csms *ocppkit.CSMS, sessionID uint) error {
+	res, err := csms.Remote.StopSession(ctx, sessionID) // remote.ErrNoActiveSession once it has ended
+	if err == nil && !res.Accepted {
+		err = fmt.Errorf("session %d: the station answered %s", sessionID, res.Status)
+	}
+	return err
+}
 
 // doc:end
 

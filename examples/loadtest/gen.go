@@ -84,6 +84,10 @@ type client struct {
 	lastTS   time.Time // the last sample timestamp sent (see stamp)
 	energy   int       // Wh, the meter register
 	txID     int
+	v201     bool   // speaks OCPP 2.0.1 (gen201.go)
+	tx201    string // 2.0.1: the transaction's id
+	seq201   int    // 2.0.1: the transaction's last seqNo
+	txCount  int    // 2.0.1: transactions started, for unique ids
 	wbuf     []byte
 	rbuf     []byte
 	inflight atomic.Int64 // unix nanos the outstanding request was sent; 0 = none
@@ -95,10 +99,11 @@ var errClientTimeout = errors.New("no reply within timeout")
 
 // dialOptions are shared by every dial of a run.
 type dialer struct {
-	base     string // ws://host/ocpp/
-	auth     bool
-	password func(identity string) string
-	client   *http.Client
+	base        string // ws://host/ocpp/
+	subprotocol string // offered and required: "ocpp1.6" (when empty) or "ocpp2.0.1"
+	auth        bool
+	password    func(identity string) string
+	client      *http.Client
 }
 
 func newDialer(base string, auth bool, password func(string) string) *dialer {
@@ -111,9 +116,10 @@ func newDialer(base string, auth bool, password func(string) string) *dialer {
 }
 
 func (d *dialer) dial(ctx context.Context, identity string) (*websocket.Conn, error) {
+	subprotocol := cmpOr(d.subprotocol, "ocpp1.6")
 	opts := &websocket.DialOptions{
 		HTTPClient:   d.client,
-		Subprotocols: []string{"ocpp1.6"},
+		Subprotocols: []string{subprotocol},
 	}
 	if d.auth {
 		h := http.Header{}
@@ -128,7 +134,7 @@ func (d *dialer) dial(ctx context.Context, identity string) (*websocket.Conn, er
 		}
 		return nil, fmt.Errorf("dial %s: %w", identity, err)
 	}
-	if ws.Subprotocol() != "ocpp1.6" {
+	if ws.Subprotocol() != subprotocol {
 		ws.CloseNow()
 		return nil, fmt.Errorf("dial %s: server selected subprotocol %q", identity, ws.Subprotocol())
 	}
@@ -165,6 +171,9 @@ func (c *client) stamp(b []byte) []byte {
 }
 
 func (c *client) bootFrame(b []byte) []byte {
+	if c.v201 {
+		return c.bootFrame201(b)
+	}
 	b = c.begin(b, "BootNotification")
 	b = append(b, `{"chargePointVendor":"ocppkit","chargePointModel":"loadtest","chargePointSerialNumber":"`...)
 	b = append(b, c.identity...)
@@ -177,6 +186,9 @@ func (c *client) heartbeatFrame(b []byte) []byte {
 }
 
 func (c *client) startFrame(b []byte) []byte {
+	if c.v201 {
+		return c.startFrame201(b)
+	}
 	b = c.begin(b, "StartTransaction")
 	b = append(b, `{"connectorId":1,"idTag":"`+idTag+`","meterStart":`...)
 	b = strconv.AppendInt(b, int64(c.energy), 10)
@@ -188,6 +200,9 @@ func (c *client) startFrame(b []byte) []byte {
 // meterFrame is a MeterValues with four sampled values: the energy register
 // (which grows with every message), power, current and voltage.
 func (c *client) meterFrame(b []byte) []byte {
+	if c.v201 {
+		return c.meterFrame201(b)
+	}
 	c.energy += 37
 	b = c.begin(b, "MeterValues")
 	b = append(b, `{"connectorId":1,"transactionId":`...)
@@ -204,6 +219,9 @@ func (c *client) meterFrame(b []byte) []byte {
 }
 
 func (c *client) stopFrame(b []byte) []byte {
+	if c.v201 {
+		return c.stopFrame201(b)
+	}
 	b = c.begin(b, "StopTransaction")
 	b = append(b, `{"transactionId":`...)
 	b = strconv.AppendInt(b, int64(c.txID), 10)

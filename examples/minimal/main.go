@@ -1,12 +1,13 @@
-// Command minimal is the smallest ocppkit host: an OCPP 1.6J Central System
-// on SQLite (or PostgreSQL) with the commands API.
+// Command minimal is the smallest ocppkit host: an OCPP 1.6J and 2.0.1
+// Central System on SQLite (or PostgreSQL) with the commands API.
 //
 //	go run ./examples/minimal -addr 127.0.0.1:8080 -db ocpp.db -dev
 //
 // Charge points dial ws://127.0.0.1:8080/ocpp/<identity> with subprotocol
-// ocpp1.6. Without -dev they must be registered with a password first
-// (-register ID:PASSWORD, repeatable); with -dev unknown charge points are
-// registered on their first connection and unknown id tags are accepted.
+// ocpp1.6 or ocpp2.0.1. Without -dev they must be registered with a
+// password first (-register ID:PASSWORD, repeatable); with -dev unknown
+// charge points are registered on their first connection and unknown id
+// tags are accepted.
 // Commands: POST /api/charge_points/<identity>/commands/<Action> with the
 // action's JSON payload, Content-Type: application/json and the operator
 // token as "Authorization: Bearer <token>". The token comes from -api-token

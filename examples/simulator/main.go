@@ -1,12 +1,14 @@
-// Command simulator runs simulated OCPP 1.6J charge points against a
-// Central System, for demos and load:
+// Command simulator runs simulated OCPP 1.6J charge points and 2.0.1
+// charging stations against a Central System, for demos and load:
 //
 //	go run ./examples/simulator -url ws://127.0.0.1:8080/ocpp -n 50
-//	go run ./examples/simulator -url ws://127.0.0.1:8080/ocpp -id CP-7 -password … -id-tags RFID1
+//	go run ./examples/simulator -url ws://127.0.0.1:8080/ocpp -n 50 -ocpp mixed
+//	go run ./examples/simulator -url ws://127.0.0.1:8080/ocpp -id CP-7 -password … -id-tags RFID1 -ocpp 2.0.1
 //
 // Each charge point (SIM001, SIM002, …) boots, reports its connectors,
 // heartbeats, charges with realistic meter values and answers remote
-// commands; see package ocpp/ocpptest/sim. A summary line is logged
+// commands, in the version -ocpp says (1.6, 2.0.1, or mixed: the odd ones
+// 2.0.1, the even ones 1.6); see package ocpp/ocpptest/sim. A summary line is logged
 // every 10s; SIGINT stops the sessions and exits.
 package main
 
@@ -44,7 +46,8 @@ func run() error {
 		session    = flag.Duration("session", 2*time.Minute, "typical length of a charging session")
 		idle       = flag.Duration("idle", 0, "mean pause between sessions (default session/2)")
 		connectors = flag.String("connectors", "1-3", "connectors per charge point: N or MIN-MAX")
-		remoteOnly = flag.Bool("remote-only", false, "charge only on RemoteStartTransaction")
+		remoteOnly = flag.Bool("remote-only", false, "charge only on RemoteStartTransaction (2.0.1: RequestStartTransaction)")
+		version    = flag.String("ocpp", "1.6", "OCPP version of the charge points: 1.6, 2.0.1 or mixed")
 		seed       = flag.Int64("seed", 1, "seed of the random choices")
 		verbose    = flag.Bool("v", false, "log every protocol event")
 	)
@@ -53,6 +56,10 @@ func run() error {
 	minC, maxC, err := parseRange(*connectors)
 	if err != nil {
 		return fmt.Errorf("-connectors: %w", err)
+	}
+	versions, err := sim.ParseVersions(*version)
+	if err != nil {
+		return fmt.Errorf("-ocpp: %w", err)
 	}
 	level := slog.LevelInfo
 	if *verbose {
@@ -65,6 +72,7 @@ func run() error {
 
 	s := sim.New(sim.Config{
 		URL:           *url,
+		Versions:      versions,
 		Identities:    list(*ids),
 		IDTags:        list(*idTags),
 		Password:      *password,
@@ -79,7 +87,7 @@ func run() error {
 		Seed:          *seed,
 		Logger:        logger,
 	})
-	logger.Info("simulator starting", "url", *url, "charge_points", len(s.Identities()), "connectors", *connectors)
+	logger.Info("simulator starting", "url", *url, "charge_points", len(s.Identities()), "connectors", *connectors, "ocpp", *version)
 	if err := s.Run(ctx); err != nil {
 		return err
 	}

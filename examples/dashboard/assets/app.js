@@ -26,6 +26,10 @@
   const page = body.dataset.page;
   const csrf = ($('meta[name="csrf-token"]') || {}).content || '';
 
+  // outletOf is the connector a meter value or status belongs to as the
+  // pages number them: the 1.6 connector, the 2.0.1 EVSE.
+  const outletOf = (v) => v.evse_id || v.connector_id || 0;
+
   const MEASURAND = {
     energy: 'Energy.Active.Import.Register',
     power: 'Power.Active.Import',
@@ -180,7 +184,9 @@
   // replays what was missed); when the server refuses the stream instead
   // (restart, expired login) it gives up, and we reopen it with back-off,
   // passing the last event id ourselves and resynchronising the page.
-  function connectEvents(topics, onEvent, onResync) {
+  // onOpen, when given, runs each time the stream opens: what happened
+  // before the first subscription is not replayed.
+  function connectEvents(topics, onEvent, onResync, onOpen) {
     const live = $('#live');
     const setState = (state, text) => {
       if (!live) return;
@@ -200,6 +206,7 @@
       es.onopen = () => {
         setState('open', 'Live');
         delay = 1000;
+        if (onOpen) onOpen();
         if (hadError && onResync) onResync();
         hadError = false;
       };
@@ -434,7 +441,7 @@
     const plain = values.filter((v) => !v.phase);
     const sums = new Map();
     for (const v of plain.length ? plain : values) {
-      const c = v.connector_id || 0;
+      const c = outletOf(v);
       const t = Date.parse(v.timestamp);
       if (!sums.has(c)) sums.set(c, new Map());
       const m = sums.get(c);
@@ -565,7 +572,7 @@
         case 'meter_values': {
           const card = cardOf(id);
           if (!card || card.dataset.connected !== 'true') break; // offline means offline
-          const row = $(`.conn[data-connector="${env.data.connector_id}"]`, card);
+          const row = $(`.conn[data-connector="${outletOf(env.data)}"]`, card);
           if (applyToConnector(row, env.data) && env.data.measurand === MEASURAND.power) sumPower(card);
           sessionEnergy(env.data);
           break;
@@ -600,7 +607,7 @@
     const panelOf = (c) => $(`.conn-panel[data-connector="${c}"]`);
 
     function remember(mv) {
-      const c = mv.connector_id || 0;
+      const c = outletOf(mv);
       if (!latest.has(c)) latest.set(c, new Map());
       latest.get(c).set(mv.measurand + '|' + phaseOf(mv.phase), mv);
     }
@@ -659,7 +666,7 @@
       const tbody = $('#recent-meter-values');
       const tr = document.createElement('tr');
       tr.className = 'new';
-      const cells = [[null, '', timeHTML(Date.parse(mv.timestamp))], [String(mv.connector_id), 'num'], [mv.measurand], [mv.phase || '—'], [String(mv.value), 'num'], [mv.unit], [mv.context]];
+      const cells = [[null, '', timeHTML(Date.parse(mv.timestamp))], [String(outletOf(mv)), 'num'], [mv.measurand], [mv.phase || '—'], [String(mv.value), 'num'], [mv.unit], [mv.context]];
       for (const [text, cls, html] of cells) {
         const td = document.createElement('td');
         if (html) td.innerHTML = html; else td.textContent = text == null ? '' : text;
@@ -685,7 +692,7 @@
         remember(mv);
         addRow(mv);
         const ts = Date.parse(mv.timestamp);
-        const c = mv.connector_id || 0;
+        const c = outletOf(mv);
         if (!mv.phase && mv.measurand === MEASURAND.power) power.add(c, ts, toW(mv.value, mv.unit) / 1000);
         if (!mv.phase && mv.measurand === MEASURAND.energy) {
           const kwh = toWh(mv.value, mv.unit) / 1000;
@@ -756,11 +763,11 @@
         const ts = Date.parse(data.timestamp);
         if (data.measurand === MEASURAND.power) {
           const kw = toW(data.value, data.unit) / 1000;
-          power.add(data.connector_id || 0, ts, kw);
+          power.add(outletOf(data), ts, kw);
           $('[data-now="power"]').textContent = fixed(kw, 2) + ' kW';
         } else if (data.measurand === MEASURAND.energy) {
           const kwh = (toWh(data.value, data.unit) - meterStart) / 1000;
-          energy.add(data.connector_id || 0, ts, kwh);
+          energy.add(outletOf(data), ts, kwh);
           $('[data-now="energy"]').textContent = fixed(kwh, 2) + ' kWh';
           const el = $('[data-live-region="session"] [data-field="energy"]');
           if (el) el.textContent = fixed(kwh, 2);
@@ -769,8 +776,17 @@
     }
   }
 
+  // Device model page (2.0.1): a report arrives in parts after
+  // GetBaseReport; each recorded part re-renders the table.
+  function deviceModel() {
+    const id = body.dataset.cpId;
+    const refresh = () => later('regions', () => refreshRegions().catch(() => {}));
+    // A report's parts may be recorded before the stream opens.
+    connectEvents([`charge_point_${id}_settings`, `charge_point_${id}_connection`], refresh, refresh, refresh);
+  }
+
   localizeTimes();
   tick();
   setInterval(tick, 1000);
-  ({ dashboard, 'charge-point': chargePoint, sessions, session }[page] || (() => {}))();
+  ({ dashboard, 'charge-point': chargePoint, sessions, session, 'device-model': deviceModel }[page] || (() => {}))();
 })();

@@ -11,7 +11,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ocppkit/ocppkit/ocpp"
 	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp201"
 	"github.com/ocppkit/ocppkit/ocpp/ocpptest"
 )
 
@@ -26,6 +28,7 @@ const (
 type chargePoint struct {
 	s          *Simulator
 	id         string
+	version    string // ocpp.OCPP16 or ocpp.OCPP201
 	log        *slog.Logger
 	connectors []*connector
 	idTags     []string
@@ -37,8 +40,19 @@ type chargePoint struct {
 	conn    *ocpptest.ChargePoint // nil until booted, and while disconnected
 	ready   bool                  // booted and connectors reported on conn (WaitReady)
 	changed chan struct{}         // closed and replaced when conn or a connector's session changes
-	config  map[string]string     // writable configuration keys
-	reset   chan ocpp16.ResetType // a Reset was accepted
+	config  map[string]string     // writable configuration keys (1.6 names; 2.0.1 variables map to them)
+	reset   chan resetRequest     // a Reset was accepted
+	// resetting refuses new sessions between an accepted Reset and the
+	// next boot.
+	resetting bool
+	// bootReason is the next 2.0.1 BootNotification's reason.
+	bootReason ocpp201.BootReason
+	// password is the HTTP Basic password of the next dial; 2.0.1's
+	// SetVariables of SecurityCtrlr.BasicAuthPassword changes it.
+	password string
+	// limitW caps the power of every connector (W; 0: none), set by a
+	// 2.0.1 SetChargingProfile for EVSE 0.
+	limitW float64
 
 	sessions sync.WaitGroup // running charge goroutines
 }
@@ -47,36 +61,53 @@ type chargePoint struct {
 type connector struct {
 	id          int
 	maxPowerW   float64
-	energyWh    float64 // the meter register, monotonic
-	status      ocpp16.ChargePointStatus
-	inoperative bool     // ChangeAvailability Inoperative (applied after a session)
-	sess        *session // the session running, nil when idle
+	energyWh    float64                  // the meter register, monotonic
+	status      ocpp16.ChargePointStatus // the 1.6 status; 2.0.1 reports it as a ConnectorStatus
+	inoperative bool                     // ChangeAvailability Inoperative (applied after a session)
+	limitW      float64                  // power cap from SetChargingProfile (W; 0: none)
+	sess        *session                 // the session running, nil when idle
 }
 
 // session is one charging session on a connector.
 type session struct {
-	idTag  string
-	remote bool
-	txID   int                // 0 until StartTransaction answered
-	stop   chan ocpp16.Reason // asks the session to stop
-	os     *ocpptest.Session  // nil until started
-	last   ocpptest.Reading   // latest reading
-	start  time.Time          // when charging began
-	socMax float64            // the target state of charge
+	idTag   string
+	remote  bool
+	started bool               // the Central System acknowledged its start
+	txID    int                // 1.6: 0 until StartTransaction answered
+	stop    chan ocpp16.Reason // asks the session to stop (1.6 reasons, mapped for 2.0.1)
+	os      *ocpptest.Session  // 1.6: nil until started
+	last    ocpptest.Reading   // latest reading
+	start   time.Time          // when charging began
+
+	// 2.0.1: the station's transaction id, the last seqNo sent (guarded
+	// by the charge point's mu), the RequestStartTransaction's id.
+	txID201       string
+	seq           int
+	remoteStartID *int
+	token         ocpp201.IdToken
 }
+
+// resetRequest is an accepted Reset. A session stop reason (1.6 Soft and
+// Hard, 2.0.1 Immediate) stops the sessions first; an empty one (2.0.1
+// OnIdle) waits until they have ended.
+type resetRequest struct{ stopReason ocpp16.Reason }
 
 func newChargePoint(s *Simulator, index int) *chargePoint {
 	id := fmt.Sprintf("%s%03d", s.cfg.Prefix, index+1)
 	if index < len(s.cfg.Identities) {
 		id = s.cfg.Identities[index]
 	}
+	version := s.cfg.Versions[index%len(s.cfg.Versions)]
 	cp := &chargePoint{
-		s:       s,
-		id:      id,
-		log:     s.log.With("charge_point", id),
-		rng:     rand.New(rand.NewPCG(uint64(s.cfg.Seed), uint64(index))),
-		changed: make(chan struct{}),
-		reset:   make(chan ocpp16.ResetType, 1),
+		s:          s,
+		id:         id,
+		version:    version,
+		log:        s.log.With("charge_point", id, "ocpp_version", version),
+		rng:        rand.New(rand.NewPCG(uint64(s.cfg.Seed), uint64(index))),
+		changed:    make(chan struct{}),
+		reset:      make(chan resetRequest, 1),
+		bootReason: ocpp201.BootReasonPowerUp,
+		password:   s.cfg.Password,
 		config: map[string]string{
 			"HeartbeatInterval":        strconv.Itoa(int(defaultHeartbeat / time.Second)),
 			"MeterValueSampleInterval": strconv.Itoa(max(1, int(s.cfg.MeterInterval/time.Second))),
@@ -115,6 +146,9 @@ func (cp *chargePoint) jitter(d time.Duration) time.Duration {
 	defer cp.rngMu.Unlock()
 	return jitter(cp.rng, d)
 }
+
+// v201 reports whether the charge point speaks OCPP 2.0.1.
+func (cp *chargePoint) v201() bool { return cp.version == ocpp.OCPP201 }
 
 func (cp *chargePoint) counts() (connected bool, charging int) {
 	cp.mu.Lock()
@@ -216,11 +250,19 @@ func (cp *chargePoint) run(ctx context.Context) {
 	backoff := time.Second
 	for attempt := 0; ctx.Err() == nil; attempt++ {
 		dialCtx, cancel := context.WithTimeout(ctx, cp.s.cfg.CallTimeout)
+		cp.mu.Lock()
+		password := cp.password
+		cp.mu.Unlock()
+		handlers := cp.handlers(ctx)
+		if cp.v201() {
+			handlers = cp.handlers201(ctx)
+		}
 		conn, err := ocpptest.Dial(dialCtx, cp.s.cfg.URL, cp.id, &ocpptest.Options{
-			Password:    cp.s.cfg.Password,
-			CallTimeout: cp.s.cfg.CallTimeout,
-			Handlers:    cp.handlers(ctx),
-			Logger:      cp.log,
+			Password:     password,
+			Subprotocols: []string{cp.version},
+			CallTimeout:  cp.s.cfg.CallTimeout,
+			Handlers:     handlers,
+			Logger:       cp.log,
 		})
 		cancel()
 		if err != nil {
@@ -285,6 +327,8 @@ func (cp *chargePoint) serve(ctx context.Context, conn *ocpptest.ChargePoint) (w
 	cp.statusAll(connCtx, conn, true)
 	cp.mu.Lock()
 	cp.ready = true
+	cp.resetting = false
+	cp.bootReason = ocpp201.BootReasonUnknown // a reconnection without a reboot
 	cp.notifyLocked()
 	cp.mu.Unlock()
 
@@ -295,23 +339,23 @@ func (cp *chargePoint) serve(ctx context.Context, conn *ocpptest.ChargePoint) (w
 		select {
 		case <-connCtx.Done():
 			return false
-		case typ := <-cp.reset:
-			cp.log.Debug("sim: resetting", "type", typ)
-			reason := ocpp16.ReasonSoftReset
-			if typ == ocpp16.ResetTypeHard {
-				reason = ocpp16.ReasonHardReset
+		case rr := <-cp.reset:
+			cp.log.Debug("sim: resetting", "stop_reason", rr.stopReason)
+			if rr.stopReason != "" {
+				cp.stopAll(rr.stopReason)
 			}
-			cp.stopAll(reason)
 			done := make(chan struct{})
 			go func() { cp.waitIdle(connCtx); close(done) }()
 			select {
 			case <-done:
 			case <-connCtx.Done():
 			}
+			cp.mu.Lock()
+			cp.bootReason = ocpp201.BootReasonRemoteReset
+			cp.mu.Unlock()
 			return true
 		case <-ticker.C:
-			_, err := conn.Heartbeat(connCtx)
-			cp.track(ocpp16.ActionHeartbeat, err)
+			cp.heartbeat(connCtx, conn)
 			if d := cp.heartbeatInterval(); d != hb {
 				hb = d
 				ticker.Reset(hb)
@@ -323,27 +367,20 @@ func (cp *chargePoint) serve(ctx context.Context, conn *ocpptest.ChargePoint) (w
 // boot sends BootNotification until it is accepted.
 func (cp *chargePoint) boot(ctx context.Context, conn *ocpptest.ChargePoint) error {
 	for {
-		res, err := conn.BootNotification(ctx, ocpp16.BootNotificationRequest{
-			ChargePointVendor:       cp.s.cfg.Vendor,
-			ChargePointModel:        cp.s.cfg.Model,
-			ChargePointSerialNumber: cp.id,
-			FirmwareVersion:         "1.0.0",
-			MeterType:               "SimMeter",
-		})
-		cp.track(ocpp16.ActionBootNotification, err)
+		status, interval, err := cp.sendBoot(ctx, conn)
 		wait := cp.s.cfg.MeterInterval
 		switch {
-		case err == nil && res.Status == ocpp16.RegistrationStatusAccepted:
-			if res.Interval > 0 {
+		case err == nil && status == "Accepted":
+			if interval > 0 {
 				cp.mu.Lock()
-				cp.config["HeartbeatInterval"] = strconv.Itoa(res.Interval)
+				cp.config["HeartbeatInterval"] = strconv.Itoa(interval)
 				cp.mu.Unlock()
 			}
 			return nil
 		case err == nil:
-			cp.log.Debug("sim: boot not accepted", "status", res.Status, "interval", res.Interval)
-			if res.Interval > 0 {
-				wait = time.Duration(res.Interval) * time.Second
+			cp.log.Debug("sim: boot not accepted", "status", status, "interval", interval)
+			if interval > 0 {
+				wait = time.Duration(interval) * time.Second
 			}
 		case errors.Is(err, ocpptest.ErrClosed) || ctx.Err() != nil:
 			return err
@@ -354,34 +391,33 @@ func (cp *chargePoint) boot(ctx context.Context, conn *ocpptest.ChargePoint) err
 	}
 }
 
-// statusAll reports connector 0 and every connector; after a boot,
-// Preparing and Finishing, which do not survive a reboot, are reported as
-// they are now.
+// statusAll reports connector 0 (1.6 only) and every connector; after a
+// boot, Preparing and Finishing, which do not survive a reboot, are
+// reported as they are now.
 func (cp *chargePoint) statusAll(ctx context.Context, conn *ocpptest.ChargePoint, withZero bool) {
 	if withZero {
-		_, err := conn.StatusNotification(ctx, 0, ocpp16.ChargePointStatusAvailable, ocpp16.ChargePointErrorCodeNoError)
-		cp.track(ocpp16.ActionStatusNotification, err)
+		cp.sendStatus(ctx, conn, 0, ocpp16.ChargePointStatusAvailable)
 	}
 	for _, c := range cp.connectors {
 		cp.mu.Lock()
 		st := c.status
 		cp.mu.Unlock()
-		_, err := conn.StatusNotification(ctx, c.id, st, ocpp16.ChargePointErrorCodeNoError)
-		cp.track(ocpp16.ActionStatusNotification, err)
+		cp.sendStatus(ctx, conn, c.id, st)
 	}
 }
 
-// setStatus changes a connector's status and reports it when connected.
+// setStatus changes a connector's status and reports it when connected
+// (2.0.1: when its ConnectorStatus changes).
 func (cp *chargePoint) setStatus(ctx context.Context, c *connector, st ocpp16.ChargePointStatus) {
 	cp.mu.Lock()
+	old := c.status
 	c.status = st
 	conn := cp.conn
 	cp.mu.Unlock()
-	if conn == nil {
+	if conn == nil || (cp.v201() && connectorStatus201(old) == connectorStatus201(st)) {
 		return
 	}
-	_, err := conn.StatusNotification(ctx, c.id, st, ocpp16.ChargePointErrorCodeNoError)
-	cp.track(ocpp16.ActionStatusNotification, err)
+	cp.sendStatus(ctx, conn, c.id, st)
 }
 
 // stopAll asks every running session to stop.
@@ -423,10 +459,11 @@ func (cp *chargePoint) waitIdle(ctx context.Context) {
 func (cp *chargePoint) reserve(c *connector, idTag string, remote bool) (*session, bool) {
 	cp.mu.Lock()
 	defer cp.mu.Unlock()
-	if c.sess != nil || c.inoperative || c.status != ocpp16.ChargePointStatusAvailable || cp.conn == nil {
+	if c.sess != nil || c.inoperative || c.status != ocpp16.ChargePointStatusAvailable || cp.conn == nil || cp.resetting {
 		return nil, false
 	}
-	c.sess = &session{idTag: idTag, remote: remote, stop: make(chan ocpp16.Reason, 1)}
+	c.sess = &session{idTag: idTag, remote: remote, stop: make(chan ocpp16.Reason, 1),
+		token: ocpp201.IdToken{IdToken: idTag, Type: ocpp201.IdTokenTypeISO14443}}
 	return c.sess, true
 }
 

@@ -29,11 +29,12 @@ func (cp *chargePoint) handlers(runCtx context.Context) map[string]ocpptest.Hand
 			return cp.remoteStop(req), nil
 		}),
 		ocpp16.ActionReset: typed(func(ctx context.Context, req ocpp16.ResetRequest) (any, error) {
+			reason := ocpp16.ReasonSoftReset
+			if req.Type == ocpp16.ResetTypeHard {
+				reason = ocpp16.ReasonHardReset
+			}
 			return ocpptest.ReplyThen(ocpp16.ResetResponse{Status: ocpp16.ResetStatusAccepted}, func() {
-				select {
-				case cp.reset <- req.Type:
-				default:
-				}
+				cp.requestReset(reason)
 			}), nil
 		}),
 		ocpp16.ActionChangeAvailability: typed(func(ctx context.Context, req ocpp16.ChangeAvailabilityRequest) (any, error) {
@@ -116,7 +117,7 @@ func (cp *chargePoint) remoteStop(req ocpp16.RemoteStopTransactionRequest) any {
 	cp.mu.Lock()
 	defer cp.mu.Unlock()
 	for _, c := range cp.connectors {
-		if s := c.sess; s != nil && s.os != nil && s.txID == req.TransactionId {
+		if s := c.sess; s != nil && s.started && s.txID == req.TransactionId {
 			return ocpptest.ReplyThen(ocpp16.RemoteStopTransactionResponse{Status: ocpp16.RemoteStartStopStatusAccepted}, func() {
 				select {
 				case s.stop <- ocpp16.ReasonRemote:
@@ -128,43 +129,67 @@ func (cp *chargePoint) remoteStop(req ocpp16.RemoteStopTransactionRequest) any {
 	return ocpp16.RemoteStopTransactionResponse{Status: ocpp16.RemoteStartStopStatusRejected}
 }
 
+// requestReset restarts the charge point once its sessions have ended,
+// stopping them first with stopReason unless it is empty.
+func (cp *chargePoint) requestReset(stopReason ocpp16.Reason) {
+	cp.mu.Lock()
+	cp.resetting = true
+	cp.mu.Unlock()
+	select {
+	case cp.reset <- resetRequest{stopReason: stopReason}:
+	default:
+	}
+}
+
 func (cp *chargePoint) changeAvailability(ctx context.Context, req ocpp16.ChangeAvailabilityRequest) any {
+	ok, scheduled, apply := cp.availability(ctx, req.ConnectorId, req.Type == ocpp16.AvailabilityTypeInoperative)
+	switch {
+	case !ok:
+		return ocpp16.ChangeAvailabilityResponse{Status: ocpp16.AvailabilityStatusRejected}
+	case scheduled:
+		return ocpptest.ReplyThen(ocpp16.ChangeAvailabilityResponse{Status: ocpp16.AvailabilityStatusScheduled}, apply)
+	}
+	return ocpptest.ReplyThen(ocpp16.ChangeAvailabilityResponse{Status: ocpp16.AvailabilityStatusAccepted}, apply)
+}
+
+// availability makes connector id (0: all of them) inoperative or
+// operative. It reports whether the connector exists and whether the
+// change waits for a session to end; apply, run once the reply is out,
+// reports the statuses that change now.
+func (cp *chargePoint) availability(ctx context.Context, id int, inoperative bool) (ok, scheduled bool, apply func()) {
 	targets := cp.connectors
-	if req.ConnectorId != 0 {
-		c := cp.connector(req.ConnectorId)
+	if id != 0 {
+		c := cp.connector(id)
 		if c == nil {
-			return ocpp16.ChangeAvailabilityResponse{Status: ocpp16.AvailabilityStatusRejected}
+			return false, false, nil
 		}
 		targets = []*connector{c}
 	}
-	inoperative := req.Type == ocpp16.AvailabilityTypeInoperative
 	want := ocpp16.ChargePointStatusAvailable
 	if inoperative {
 		want = ocpp16.ChargePointStatusUnavailable
 	}
-	status := ocpp16.AvailabilityStatusAccepted
 	var now []*connector // idle connectors whose status changes now
 	cp.mu.Lock()
 	for _, c := range targets {
 		c.inoperative = inoperative
 		switch {
 		case c.sess != nil:
-			status = ocpp16.AvailabilityStatusScheduled // applied when the session ends
+			scheduled = true // applied when the session ends
 		case c.status != want:
 			now = append(now, c)
 		}
 	}
 	cp.mu.Unlock()
-	return ocpptest.ReplyThen(ocpp16.ChangeAvailabilityResponse{Status: status}, func() {
+	return true, scheduled, func() {
 		conn, ok := ocpptest.FromContext(ctx)
-		if req.ConnectorId == 0 && ok {
-			_, err := conn.StatusNotification(ctx, 0, want, ocpp16.ChargePointErrorCodeNoError)
-			cp.track(ocpp16.ActionStatusNotification, err)
+		if id == 0 && ok {
+			cp.sendStatus(ctx, conn, 0, want)
 		}
 		for _, c := range now {
 			cp.setStatus(ctx, c, want)
 		}
-	})
+	}
 }
 
 func (cp *chargePoint) configuration() []ocpp16.KeyValue {
@@ -205,6 +230,13 @@ func (cp *chargePoint) changeConfiguration(req ocpp16.ChangeConfigurationRequest
 	}
 	cp.mu.Lock()
 	defer cp.mu.Unlock()
+	if req.Key == "AuthorizationKey" { // write-only: used from the next connection on
+		if len(req.Value) < 16 {
+			return ocpp16.ChangeConfigurationResponse{Status: ocpp16.ConfigurationStatusRejected}
+		}
+		cp.password = req.Value
+		return ocpp16.ChangeConfigurationResponse{Status: ocpp16.ConfigurationStatusAccepted}
+	}
 	if _, ok := cp.config[req.Key]; !ok {
 		return ocpp16.ChangeConfigurationResponse{Status: ocpp16.ConfigurationStatusNotSupported}
 	}
@@ -293,7 +325,7 @@ func (cp *chargePoint) triggeredMeterValues(c *connector) ocpp16.MeterValuesRequ
 	defer cp.mu.Unlock()
 	r := ocpptest.Reading{EnergyWh: c.energyWh, Voltages: []float64{230, 230, 230}}
 	req := ocpp16.MeterValuesRequest{ConnectorId: c.id}
-	if s := c.sess; s != nil && s.os != nil {
+	if s := c.sess; s != nil && s.started {
 		r = s.last
 		r.EnergyWh = c.energyWh
 		tx := s.txID

@@ -3,7 +3,7 @@ package sim
 import (
 	"context"
 	"errors"
-	"math"
+	"strconv"
 	"time"
 
 	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
@@ -40,9 +40,9 @@ func (cp *chargePoint) charge(ctx context.Context, c *connector, sess *session) 
 		return
 	}
 	if !sess.remote {
-		res, err := conn.Authorize(ctx, sess.idTag)
-		if cp.track(ocpp16.ActionAuthorize, err) != nil || res.IdTagInfo.Status != ocpp16.AuthorizationStatusAccepted {
-			cp.log.Debug("sim: not authorized", "id_tag", sess.idTag, "status", res.IdTagInfo.Status)
+		status, err := cp.authorize(ctx, conn, sess)
+		if err != nil || status != "Accepted" {
+			cp.log.Debug("sim: not authorized", "id_tag", sess.idTag, "status", status)
 			cp.release(ctx, c, true)
 			return
 		}
@@ -50,22 +50,25 @@ func (cp *chargePoint) charge(ctx context.Context, c *connector, sess *session) 
 	cp.setStatus(ctx, c, ocpp16.ChargePointStatusPreparing)
 
 	cp.mu.Lock()
-	meterStart := int(math.Round(c.energyWh))
+	meterStart := c.energyWh
 	cp.mu.Unlock()
-	os, err := conn.StartSession(ctx, c.id, sess.idTag, meterStart)
-	if cp.track(ocpp16.ActionStartTransaction, err) != nil {
+	accepted, err := cp.startTransaction(ctx, conn, c, sess, meterStart)
+	if err != nil {
 		cp.release(ctx, c, ctx.Err() == nil)
 		return
 	}
 	cp.s.sessions.Add(1)
 	cp.mu.Lock()
-	sess.os, sess.txID, sess.start = os, os.TransactionID, time.Now()
+	txID := sess.txID201
+	if !cp.v201() {
+		txID = strconv.Itoa(sess.txID)
+	}
 	cp.mu.Unlock()
-	log := cp.log.With("connector", c.id, "transaction_id", os.TransactionID)
+	log := cp.log.With("connector", c.id, "transaction_id", txID)
 	log.Debug("sim: session started", "id_tag", sess.idTag, "meter_start", meterStart)
 
 	reason := ocpp16.ReasonDeAuthorized
-	if os.IDTagInfo.Status == ocpp16.AuthorizationStatusAccepted {
+	if accepted {
 		cp.setStatus(ctx, c, ocpp16.ChargePointStatusCharging)
 		reason = cp.meter(ctx, c, sess)
 	}
@@ -118,6 +121,13 @@ func (cp *chargePoint) meter(ctx context.Context, c *connector, sess *session) o
 				p *= max(0.1, (target-soc)/20)
 			}
 			p *= cp.random(0.985, 1.015)
+			cp.mu.Lock()
+			for _, limit := range []float64{c.limitW, cp.limitW} {
+				if limit > 0 {
+					p = min(p, limit)
+				}
+			}
+			cp.mu.Unlock()
 			wh := p * now.Sub(last).Hours()
 			last = now
 			soc = min(target, soc+wh/capacityWh*100)
@@ -135,8 +145,7 @@ func (cp *chargePoint) meter(ctx context.Context, c *connector, sess *session) o
 			conn := cp.conn
 			cp.mu.Unlock()
 			if conn != nil { // offline, the energy is counted but not reported
-				sess.os.SetChargePoint(conn)
-				cp.track(ocpp16.ActionMeterValues, sess.os.Meter(ctx, r))
+				cp.sendMeter(ctx, conn, c, sess, r)
 			}
 			switch {
 			case soc >= target-0.05:
@@ -162,23 +171,14 @@ func (cp *chargePoint) stopTransaction(ctx context.Context, c *connector, sess *
 		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), stopTimeout)
 		defer cancel()
 	}
+	send := cp.stopper(c, sess, reason)
 	var conn *ocpptest.ChargePoint
 	for range 5 {
 		var err error
 		if conn, err = cp.waitNewConn(ctx, conn); err != nil {
 			return
 		}
-		cp.mu.Lock()
-		meterStop := int(math.Round(c.energyWh))
-		cp.mu.Unlock()
-		_, err = conn.StopTransaction(ctx, ocpp16.StopTransactionRequest{
-			IdTag:         sess.idTag,
-			MeterStop:     meterStop,
-			Timestamp:     ocpp16.Now(),
-			TransactionId: sess.txID,
-			Reason:        reason,
-		})
-		if cp.track(ocpp16.ActionStopTransaction, err) == nil || !errors.Is(err, ocpptest.ErrClosed) {
+		if err = send(ctx, conn); err == nil || !errors.Is(err, ocpptest.ErrClosed) {
 			return
 		}
 		// Retry over the next connection.

@@ -1,5 +1,5 @@
-// Package sim runs self-driving simulated OCPP 1.6J charge points against a
-// Central System: for a host's tests, for demos (the dashboard example runs
+// Package sim runs self-driving simulated OCPP 1.6J and 2.0.1 charge
+// points against a Central System: for a host's tests, for demos (the dashboard example runs
 // them in-process) and for examples/simulator. Where package ocpptest
 // scripts a charge point message by message, a sim charge point lives on
 // its own and answers every command, as a real one does.
@@ -13,8 +13,30 @@
 // Available. It answers every command: RemoteStartTransaction and
 // RemoteStopTransaction start and stop sessions, Reset stops them and
 // reconnects, ChangeAvailability switches connectors to Unavailable and
-// back, TriggerMessage sends the message asked for. A dropped socket is
-// redialled with exponential backoff and jitter, at most 30s apart.
+// back, TriggerMessage sends the message asked for, a ChangeConfiguration
+// of AuthorizationKey is the password of its next connection. A dropped
+// socket is redialled with exponential backoff and jitter, at most 30s
+// apart.
+//
+// # OCPP 2.0.1
+//
+// Config.Versions says which version each charge point speaks ([Mixed]: a
+// fleet of both). A 2.0.1 charging station has one EVSE with one
+// connector where a 1.6 charge point has a connector, and lives the same
+// life in 2.0.1 messages: BootNotification (reason PowerUp, RemoteReset
+// after a Reset), StatusNotification per EVSE connector (Available,
+// Occupied while a vehicle is plugged in, Unavailable), Authorize with an
+// ISO14443 idToken, and TransactionEvent Started, Updated with the meter
+// values, Ended, numbered by seqNo across reconnections and flagged
+// offline when they happened while disconnected. It answers
+// RequestStartTransaction and RequestStopTransaction, Reset (Immediate
+// and OnIdle), UnlockConnector, ChangeAvailability, GetVariables and
+// SetVariables on its device model (OCPPCommCtrlr.HeartbeatInterval,
+// SampledDataCtrlr.TxUpdatedInterval, SecurityCtrlr.BasicAuthPassword,
+// which it uses from its next connection on, …), GetBaseReport and
+// GetReport with NotifyReport, TriggerMessage, SetChargingProfile and
+// ClearChargingProfile (a limit in W or A caps the power drawn); other
+// commands get the obliging replies of package ocpptest.
 //
 // The random choices (connectors, their power, batteries, pauses) come from
 // Config.Seed, so two runs with the same seed simulate the same fleet.
@@ -31,6 +53,11 @@
 //	t.Cleanup(func() { _ = stop() }) // stops its sessions, closes its socket
 //	if err := fleet.WaitReady(ctx); err != nil { … }
 //	res, err := csms.Remote.RemoteStartTransaction(ctx, "SIM001", 1, "RFID1") // it starts charging
+//
+// With Versions: sim.Mixed, SIM001 is a 2.0.1 station and SIM002 a 1.6
+// charge point; the version-neutral verbs drive both alike:
+//
+//	res, err := csms.Remote.StartSession(ctx, id, remote.StartOptions{EVSEID: 1, IDTag: "RFID1"})
 package sim
 
 import (
@@ -39,9 +66,13 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/ocppkit/ocppkit/ocpp"
 )
 
 // Config configures a [Simulator]. Only URL is required.
@@ -51,6 +82,11 @@ type Config struct {
 	URL string
 	// Password, when set, is every charge point's HTTP Basic password.
 	Password string
+	// Versions are the OCPP versions the charge points speak (ocpp.OCPP16,
+	// ocpp.OCPP201): charge point i speaks Versions[i % len(Versions)] and
+	// offers only that subprotocol. By default [ocpp.OCPP16]; [Mixed] is a
+	// fleet of both, [ParseVersions] reads a command-line flag.
+	Versions []string
 	// Count of charge points. By default 1.
 	Count int
 	// Prefix of the identities, numbered from 001: SIM001, SIM002, …
@@ -75,7 +111,8 @@ type Config struct {
 	// StartDelay is the mean pause, once booted, before a connector's first session. By
 	// default IdleTime.
 	StartDelay time.Duration
-	// RemoteOnly makes connectors charge only on RemoteStartTransaction.
+	// RemoteOnly makes connectors charge only on RemoteStartTransaction
+	// (2.0.1: RequestStartTransaction).
 	RemoteOnly bool
 	// IDTags are the id tags the charge points present (Authorize, then
 	// StartTransaction) for the sessions they start on their own, one drawn
@@ -125,6 +162,9 @@ func New(cfg Config) *Simulator {
 	}
 	cfg.Count = max(cfg.Count, 1)
 	cfg.Prefix = cmp.Or(cfg.Prefix, "SIM")
+	if len(cfg.Versions) == 0 {
+		cfg.Versions = []string{ocpp.OCPP16}
+	}
 	cfg.MinConnectors = max(cmp.Or(cfg.MinConnectors, 1), 1)
 	cfg.MaxConnectors = max(cmp.Or(cfg.MaxConnectors, 3), cfg.MinConnectors)
 	cfg.MeterInterval = cmp.Or(cfg.MeterInterval, 10*time.Second)
@@ -156,6 +196,11 @@ func Run(ctx context.Context, cfg Config) error { return New(cfg).Run(ctx) }
 func (s *Simulator) Run(ctx context.Context) error {
 	if s.cfg.URL == "" {
 		return fmt.Errorf("sim: no URL")
+	}
+	for _, v := range s.cfg.Versions {
+		if v != ocpp.OCPP16 && v != ocpp.OCPP201 {
+			return fmt.Errorf("sim: unknown OCPP version %q", v)
+		}
 	}
 	var wg sync.WaitGroup
 	for _, cp := range s.cps {
@@ -251,6 +296,35 @@ func (s *Simulator) Identities() []string {
 		ids[i] = cp.id
 	}
 	return ids
+}
+
+// Version returns the OCPP version (ocpp.OCPP16 or ocpp.OCPP201) the
+// charge point identity speaks, "" when it is not one of the simulator's.
+func (s *Simulator) Version(identity string) string {
+	for _, cp := range s.cps {
+		if cp.id == identity {
+			return cp.version
+		}
+	}
+	return ""
+}
+
+// Mixed is a fleet of both versions for [Config.Versions]: the odd charge
+// points (SIM001, SIM003, …) speak 2.0.1, the even ones 1.6.
+var Mixed = []string{ocpp.OCPP201, ocpp.OCPP16}
+
+// ParseVersions reads a command-line choice of versions: "1.6", "2.0.1"
+// (or their subprotocol names "ocpp1.6", "ocpp2.0.1") or "mixed".
+func ParseVersions(s string) ([]string, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "1.6", "16", ocpp.OCPP16:
+		return []string{ocpp.OCPP16}, nil
+	case "2.0.1", "201", ocpp.OCPP201:
+		return []string{ocpp.OCPP201}, nil
+	case "mixed", "both":
+		return slices.Clone(Mixed), nil
+	}
+	return nil, fmt.Errorf("sim: unknown OCPP version %q (want 1.6, 2.0.1 or mixed)", s)
 }
 
 // jitter returns a duration uniformly drawn from [d/2, d].

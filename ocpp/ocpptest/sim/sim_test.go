@@ -18,10 +18,13 @@ import (
 
 	"github.com/ocppkit/ocppkit/ocpp"
 	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp201"
+	"github.com/ocppkit/ocppkit/ocpp/schemas"
 )
 
-// csms is a minimal Central System for the simulator's tests: it answers
-// every CALL validly, validates it strictly, and forwards it to the test.
+// csms is a minimal Central System for the simulator's tests, speaking
+// OCPP 1.6 and 2.0.1: it answers every CALL validly, validates it strictly
+// (and against the official schema), and forwards it to the test.
 type csms struct {
 	t      testing.TB
 	srv    *httptest.Server
@@ -32,10 +35,12 @@ type csms struct {
 type csmsConn struct {
 	ws       *websocket.Conn
 	identity string
+	version  string
 
 	mu      sync.Mutex
 	nextID  int
 	pending map[string]chan ocpp.Frame
+	actions map[string]string // of the CALLs sent, by message id
 	done    chan struct{}
 }
 
@@ -50,13 +55,14 @@ func newCSMS(t testing.TB) *csms {
 func (c *csms) url() string { return "ws" + strings.TrimPrefix(c.srv.URL, "http") + "/ocpp" }
 
 func (c *csms) serve(w http.ResponseWriter, r *http.Request) {
-	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: []string{"ocpp1.6"}})
+	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: []string{ocpp.OCPP16, ocpp.OCPP201}})
 	if err != nil {
 		return
 	}
 	conn := &csmsConn{
 		ws:       ws,
 		identity: r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:],
+		version:  ws.Subprotocol(),
 		pending:  map[string]chan ocpp.Frame{},
 		done:     make(chan struct{}),
 	}
@@ -69,10 +75,18 @@ func (c *csms) serve(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return
 		}
-		f, err := ocpp.DecodeFrame(data)
+		f, err := ocpp.DecodeFrameFor(data, conn.version)
 		if err != nil {
 			c.t.Errorf("invalid frame %s: %v", data, err)
 			continue
+		}
+		if f.Type == ocpp.CallResult && conn.version == ocpp.OCPP201 {
+			conn.mu.Lock()
+			action := conn.actions[f.ID]
+			conn.mu.Unlock()
+			if err := schemaSet(c.t, conn.version).Validate(action, true, f.Payload); err != nil {
+				c.t.Errorf("%s reply %s against the official schema: %v", action, f.Payload, err)
+			}
 		}
 		if f.Type != ocpp.Call {
 			conn.mu.Lock()
@@ -82,6 +96,15 @@ func (c *csms) serve(w http.ResponseWriter, r *http.Request) {
 			if ch != nil {
 				ch <- f
 			}
+			continue
+		}
+		if conn.version == ocpp.OCPP201 {
+			payload := c.answer201(conn, f)
+			out, _ := ocpp.NewCallResult(f.ID, json.RawMessage(payload)).MarshalJSON()
+			if err := ws.Write(ctx, websocket.MessageText, out); err != nil {
+				return
+			}
+			c.frames <- f
 			continue
 		}
 		req, ok := ocpp16.NewRequest(f.Action)
@@ -115,6 +138,61 @@ func (c *csms) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// answer201 validates a 2.0.1 CALL strictly and against the official
+// schema, and returns a valid reply; every transaction is accepted.
+func (c *csms) answer201(conn *csmsConn, f ocpp.Frame) string {
+	if err := schemaSet(c.t, ocpp.OCPP201).Validate(f.Action, false, f.Payload); err != nil {
+		c.t.Errorf("%s %s against the official schema: %v", f.Action, f.Payload, err)
+	}
+	req, ok := ocpp201.NewRequest(f.Action)
+	if !ok {
+		c.t.Errorf("unknown 2.0.1 action %s", f.Action)
+		return `{}`
+	}
+	if err := ocpp201.Unmarshal(f.Payload, req, ocpp201.Strict); err != nil {
+		c.t.Errorf("invalid %s %s: %v", f.Action, f.Payload, err)
+	}
+	now := `"` + ocpp201.Now().String() + `"`
+	switch f.Action {
+	case ocpp201.ActionBootNotification:
+		return `{"status":"Accepted","currentTime":` + now + `,"interval":3600}`
+	case ocpp201.ActionHeartbeat:
+		return `{"currentTime":` + now + `}`
+	case ocpp201.ActionAuthorize:
+		return `{"idTokenInfo":{"status":"Accepted"}}`
+	case ocpp201.ActionTransactionEvent:
+		if req.(*ocpp201.TransactionEventRequest).IdToken != nil {
+			return `{"idTokenInfo":{"status":"Accepted"}}`
+		}
+	}
+	return `{}`
+}
+
+var (
+	schemaMu   sync.Mutex
+	schemaSets = map[string]*schemas.Set{}
+)
+
+// schemaSet returns the official schemas of an OCPP version, loaded once.
+func schemaSet(t testing.TB, version string) *schemas.Set {
+	t.Helper()
+	name := schemas.OCPP16
+	if version == ocpp.OCPP201 {
+		name = schemas.OCPP201
+	}
+	schemaMu.Lock()
+	defer schemaMu.Unlock()
+	if s, ok := schemaSets[name]; ok {
+		return s
+	}
+	s, err := schemas.Load(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	schemaSets[name] = s
+	return s
+}
+
 // call sends a CALL to the charge point and returns the reply payload.
 func (conn *csmsConn) call(t testing.TB, action, payload string) json.RawMessage {
 	t.Helper()
@@ -123,6 +201,10 @@ func (conn *csmsConn) call(t testing.TB, action, payload string) json.RawMessage
 	id := "csms-" + strconv.Itoa(conn.nextID)
 	ch := make(chan ocpp.Frame, 1)
 	conn.pending[id] = ch
+	if conn.actions == nil {
+		conn.actions = map[string]string{}
+	}
+	conn.actions[id] = action
 	conn.mu.Unlock()
 	data, _ := ocpp.NewCall(id, action, json.RawMessage(payload)).MarshalJSON()
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
