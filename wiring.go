@@ -18,9 +18,10 @@ import (
 // on charge_point_<id>_connection and deliver queued commands.
 type connHandler struct{ c *CSMS }
 
-func (h connHandler) HandleCall(ctx context.Context, conn *ocpp.Conn, action string, payload json.RawMessage) (json.RawMessage, error) {
-	ctx, cancel := context.WithTimeout(ctx, h.c.cfg.WriteTimeout)
-	defer cancel()
+func (h connHandler) HandleCall(parent context.Context, conn *ocpp.Conn, action string, payload json.RawMessage) (json.RawMessage, error) {
+	cc := newCallContext(parent, h.c.cfg.WriteTimeout)
+	defer cc.release()
+	var ctx context.Context = cc
 	if h.c.observing {
 		return h.c.handleObserved(ctx, conn, action, payload)
 	}

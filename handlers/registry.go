@@ -385,11 +385,21 @@ func (r *Registry) Dispatch(ctx context.Context, c *Call, payload json.RawMessag
 	if rv := versions.Of(res); rv != nil && rv != v {
 		return nil, fmt.Errorf("handlers: %s handler of OCPP %s returned a response of OCPP %s (%T)", c.Action, v.Name, rv.Name, res)
 	}
-	out, err = json.Marshal(res)
+	if a, ok := res.(jsonAppender); ok {
+		out, err = a.AppendJSON(make([]byte, 0, 64))
+	} else {
+		out, err = json.Marshal(res)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("handlers: encode %s response: %w", c.Action, err)
 	}
 	return out, nil
+}
+
+// jsonAppender is a response that encodes itself without reflection
+// (ocpp16.HeartbeatResponse): the same bytes as json.Marshal.
+type jsonAppender interface {
+	AppendJSON(b []byte) ([]byte, error)
 }
 
 // asInternal keeps a validation error's text for the log but stops its

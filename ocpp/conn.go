@@ -23,7 +23,7 @@ import (
 // and lives until the socket closes; all its methods are safe for concurrent
 // use.
 //
-// An idle Conn runs one goroutine: the one serving its ServeHTTP, which
+// An idle Conn runs one goroutine: its own, started by ServeHTTP, which
 // reads the socket, routes CALLRESULT and CALLERROR frames to the waiting
 // Call at once and runs the Handler for each CALL, in order, on itself.
 // While a handler runs, nobody reads the socket unless a reply or a pong is
@@ -117,7 +117,7 @@ func newConn(s *Server, r *http.Request, identity string, logger *slog.Logger) *
 	}
 	c.cond.L = &c.mu
 	// Keep the request's values (e.g. from the host's middleware) but not
-	// its cancellation: the request context ends with ServeHTTP.
+	// its cancellation: the request context ends when ServeHTTP returns.
 	c.ctx, c.cancel = context.WithCancelCause(context.WithoutCancel(r.Context()))
 	return c
 }
@@ -364,8 +364,7 @@ func (c *Conn) deliver(f Frame) {
 // end, calls Connected, starts Ready, reads and handles frames until the
 // socket closes, waits for its helpers, and calls Disconnected.
 //
-// run, serve and their callers up to net/http are what an idle connection
-// keeps on its goroutine's stack, parked in a read: they are kept small, so
+// run and serve are what an idle connection keeps on its goroutine's stack, parked in a read: they are kept small, so
 // that the stack shrinks back to its minimum after a handler grew it.
 func (c *Conn) run() {
 	defer close(c.done)
@@ -502,8 +501,8 @@ func (c *Conn) shut(cause error, now bool, code websocket.StatusCode, reason str
 		c.mu.Lock()
 		c.cond.Broadcast() // a helper waiting for queue space stops waiting
 		c.mu.Unlock()
-		// Every caller runs while the connection's ServeHTTP holds the
-		// server's WaitGroup, so Shutdown also waits for this goroutine.
+		// Every caller runs while the connection's goroutine (or its
+		// ServeHTTP, during the handshake) holds the server's WaitGroup, so Shutdown also waits for this goroutine.
 		c.srv.wg.Add(1)
 		go func() {
 			defer c.srv.wg.Done()

@@ -63,8 +63,8 @@
 //
 // # Concurrency
 //
-//   - An idle connection costs one goroutine: the one serving its ServeHTTP.
-//     It reads the socket and runs Handler.HandleCall itself: the CALLs of
+//   - An idle connection costs one goroutine, its own: ServeHTTP returns
+//     once the handshake is answered, and the connection's goroutine reads the socket and runs Handler.HandleCall itself: the CALLs of
 //     one connection are handled one at a time, in the order they arrived;
 //     different connections are handled concurrently. A handler must
 //     therefore be safe for concurrent use across connections, and a slow

@@ -29,8 +29,9 @@ func RemoteHost(r *http.Request) string {
 	return host
 }
 
-// handshakeLimiter rate limits handshakes per key. Its table holds the keys
-// seen within the time a bucket takes to refill; older ones are swept.
+// handshakeLimiter rate limits failed handshakes per key. Its table holds
+// the keys that failed within the time a bucket takes to refill; older ones
+// are swept.
 type handshakeLimiter struct {
 	limit rate.Limit
 	burst int
@@ -58,28 +59,41 @@ func newHandshakeLimiter(limit rate.Limit, burst int, key func(*http.Request) st
 	return &handshakeLimiter{limit: limit, burst: burst, key: key, idle: idle + time.Second, buckets: make(map[string]*bucket), nextSweep: 1024}
 }
 
-// allow reports whether the request's key may handshake now; when not,
-// retry says when it may.
-func (l *handshakeLimiter) allow(r *http.Request) (ok bool, retry time.Duration) {
-	k := l.key(r)
+// allow reports whether key may handshake now: while its bucket holds a
+// token. Only failed handshakes take tokens (see fail): a fleet reconnecting
+// at once behind one address (a NAT, a load balancer) is never throttled,
+// a password guesser or a client failing in a loop is. When not, retry says
+// when it may.
+func (l *handshakeLimiter) allow(key string) (ok bool, retry time.Duration) {
 	now := time.Now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	b := l.buckets[k]
+	b := l.buckets[key]
+	if b == nil {
+		return true, 0 // nothing failed lately: the bucket is full
+	}
+	b.last = now
+	if tokens := b.lim.TokensAt(now); tokens < 1 {
+		return false, time.Duration((1 - tokens) / float64(l.limit) * float64(time.Second))
+	}
+	return true, 0
+}
+
+// fail takes a token from key's bucket: a handshake from it was refused.
+func (l *handshakeLimiter) fail(key string) {
+	now := time.Now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.buckets[key]
 	if b == nil {
 		if len(l.buckets) >= l.nextSweep {
 			l.sweep(now)
 		}
 		b = &bucket{lim: rate.NewLimiter(l.limit, l.burst)}
-		l.buckets[k] = b
+		l.buckets[key] = b
 	}
 	b.last = now
-	res := b.lim.ReserveN(now, 1)
-	if d := res.DelayFrom(now); d > 0 {
-		res.CancelAt(now)
-		return false, d
-	}
-	return true, 0
+	b.lim.AllowN(now, 1)
 }
 
 // sweep drops the buckets that are full again (unused for idle), and sets

@@ -2,6 +2,7 @@ package ocpp
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"context"
 	"crypto/rand"
@@ -9,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -32,8 +34,8 @@ import (
 // InternalError with the generic description "internal error", and is logged
 // at Error level with its real text.
 //
-// HandleCall is called from the connection's own goroutine (the one serving
-// its ServeHTTP): calls of one connection are handled one at a time, in the
+// HandleCall is called from the connection's own goroutine (started by
+// ServeHTTP once the handshake is done): calls of one connection are handled one at a time, in the
 // order they arrived; calls of different connections run concurrently. ctx is the connection's context
 // (Conn.Context): it is cancelled when the connection is lost, so a handler
 // interrupted by a disconnect never acknowledges anything.
@@ -266,10 +268,14 @@ type ServerConfig struct {
 	// printable ASCII, no '/').
 	CheckIdentity func(identity string) error
 
-	// HandshakeRate limits handshakes per remote address: HandshakeRate a
-	// second on average, in bursts of HandshakeBurst; a handshake over the
-	// limit is refused with 429 Too Many Requests and a Retry-After header,
-	// before authentication. By default DefaultHandshakeRate (10/s) and
+	// HandshakeRate limits failed handshakes per remote address:
+	// HandshakeRate a second on average, in bursts of HandshakeBurst. A
+	// WebSocket handshake refused (bad identity, no subprotocol,
+	// authentication refused, failed upgrade) takes a token; once an address has none left,
+	// its handshakes are refused with 429 Too Many Requests and a
+	// Retry-After header, before authentication. Successful handshakes take
+	// none: thousands of charge points reconnecting at once behind one
+	// address (a NAT, a load balancer) are never throttled. By default DefaultHandshakeRate (10/s) and
 	// DefaultHandshakeBurst (100); a negative HandshakeRate or rate.Inf
 	// turns the limit off.
 	HandshakeRate  rate.Limit
@@ -391,8 +397,11 @@ func (s *Server) nextID() string {
 }
 
 // ServeHTTP serves one charge point connection: it checks the identity, the
-// subprotocol and the Authenticator, upgrades, and returns when the
-// connection has ended and its Disconnected hook has returned.
+// subprotocol and the Authenticator, and upgrades. It returns once the
+// handshake is answered: an accepted connection is then served on a
+// goroutine of its own until it ends (Server.Shutdown waits for it), so that
+// net/http's per-request state (its buffers, the response, the handler
+// goroutine's stack) is not kept for the life of every connection.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	if s.closing {
@@ -403,10 +412,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.wg.Add(1) // Shutdown waits for handshakes in progress too
 	s.mu.Unlock()
-	defer s.wg.Done()
-	if c := s.upgrade(w, r); c != nil {
-		c.run() // with a small frame here: see Conn.run
+	c := s.upgrade(w, r)
+	if c == nil {
+		s.wg.Done()
+		return
 	}
+	go func() {
+		defer s.wg.Done()
+		c.run() // with a small frame here: see Conn.run
+	}()
 }
 
 // upgrade checks the handshake, upgrades it and registers the connection.
@@ -422,15 +436,23 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) *Conn {
 		http.Error(w, "ocpp: the URL path must end with the charge point identity", http.StatusNotFound)
 		return nil
 	}
+	var hkey string
 	if s.handshakes != nil {
-		if ok, retry := s.handshakes.allow(r); !ok {
+		hkey = s.handshakes.key(r)
+		if ok, retry := s.handshakes.allow(hkey); !ok {
 			s.logger.Warn("ocpp: handshake refused: rate limit", "remote_addr", r.RemoteAddr)
 			w.Header().Set("Retry-After", strconv.Itoa(int(retry/time.Second)+1))
 			http.Error(w, "ocpp: too many handshakes", http.StatusTooManyRequests)
 			return nil
 		}
 	}
+	refused := func() { // counts against the handshake rate limit
+		if s.handshakes != nil {
+			s.handshakes.fail(hkey)
+		}
+	}
 	if err := s.cfg.CheckIdentity(identity); err != nil {
+		refused()
 		s.logger.Warn("ocpp: handshake refused: invalid identity", "identity", truncate(identity, 64), "remote_addr", r.RemoteAddr, "error", err)
 		http.Error(w, "ocpp: invalid charge point identity", http.StatusBadRequest)
 		return nil
@@ -445,6 +467,7 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) *Conn {
 
 	subprotocol := selectSubprotocol(r.Header, s.cfg.Subprotocols)
 	if subprotocol == "" {
+		refused()
 		logger.Warn("ocpp: handshake refused: no supported subprotocol offered",
 			"offered", r.Header.Values("Sec-WebSocket-Protocol"), "remote_addr", r.RemoteAddr)
 		http.Error(w, fmt.Sprintf("ocpp: the WebSocket handshake must offer the subprotocol %s in Sec-WebSocket-Protocol",
@@ -456,8 +479,10 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) *Conn {
 		if err := s.cfg.Authenticator.Authenticate(r.Context(), r, identity); err != nil {
 			switch {
 			case errors.Is(err, ErrUnknownChargePoint):
+				refused()
 				logger.Warn("ocpp: handshake refused: unknown charge point", "remote_addr", r.RemoteAddr)
 			case errors.Is(err, ErrUnauthorized):
+				refused()
 				logger.Warn("ocpp: handshake refused: unauthorized", "remote_addr", r.RemoteAddr, "error", err)
 			default:
 				logger.Error("ocpp: authenticator failed", "remote_addr", r.RemoteAddr, "error", err)
@@ -483,6 +508,7 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) *Conn {
 	c.ws = ws
 	close(c.accepted)
 	if err != nil {
+		refused()
 		logger.Warn("ocpp: websocket handshake failed", "remote_addr", r.RemoteAddr, "error", err)
 		if registered {
 			c.abort(err)
@@ -538,8 +564,35 @@ type upgradeHook struct {
 
 func (h *upgradeHook) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	nc, brw, err := http.NewResponseController(h.ResponseWriter).Hijack()
+	if err != nil {
+		return nc, brw, err
+	}
 	h.conn.nc = nc
-	return nc, brw, err
+	return nc, smallReadWriter(nc, brw), nil
+}
+
+// connBufSize is the size of the read and write buffers a connection keeps
+// for its whole life. net/http's are 4 KiB each; an OCPP-J frame is mostly
+// a few hundred bytes, and a bigger one is read and written past the buffer.
+const connBufSize = 1 << 10
+
+// smallReadWriter returns connBufSize buffers over nc in place of net/http's
+// brw, keeping what its reader had already buffered (a charge point may
+// send its first frame before it has read the 101). If that does not fit,
+// it keeps net/http's reader.
+func smallReadWriter(nc net.Conn, brw *bufio.ReadWriter) *bufio.ReadWriter {
+	br := brw.Reader
+	switch n := br.Buffered(); {
+	case n == 0:
+		br = bufio.NewReaderSize(nc, connBufSize)
+	case n <= connBufSize:
+		b, _ := br.Peek(n)
+		small := bufio.NewReaderSize(io.MultiReader(bytes.NewReader(bytes.Clone(b)), nc), connBufSize)
+		if _, err := small.Peek(n); err == nil { // the bytes are in small's buffer: nc is not read
+			br = small
+		}
+	}
+	return bufio.NewReadWriter(br, bufio.NewWriterSize(nc, connBufSize))
 }
 
 func (h *upgradeHook) WriteHeader(code int) {

@@ -1109,6 +1109,43 @@ func TestHandshakeRateLimit(t *testing.T) {
 	}
 }
 
+// TestHandshakeRateLimitCountsFailures: successful handshakes take no
+// token, so a fleet reconnecting at once behind one address is never
+// throttled; failed ones do, and once they have used the burst, a charge
+// point with good credentials from that address waits too.
+func TestHandshakeRateLimitCountsFailures(t *testing.T) {
+	t.Parallel()
+	auth := ocpp.AuthenticatorFunc(func(_ context.Context, r *http.Request, _ string) error {
+		if r.Header.Get("X-Test-Password") != "good" {
+			return ocpp.ErrUnauthorized
+		}
+		return nil
+	})
+	ts := newTestServer(t, ocpp.ServerConfig{
+		Handler:        ocpp.HandlerFunc(heartbeat),
+		Authenticator:  auth,
+		HandshakeRate:  0.001,
+		HandshakeBurst: 3,
+	})
+	dial := func(identity, password string) int {
+		status, _, _ := ts.dialStatus(t, identity, &websocket.DialOptions{Subprotocols: []string{"ocpp1.6"}, HTTPHeader: http.Header{"X-Test-Password": {password}}})
+		return status
+	}
+	for i := range 10 {
+		if status := dial("CP-OK"+strconv.Itoa(i), "good"); status != http.StatusSwitchingProtocols {
+			t.Fatalf("successful handshake %d: %d, want 101", i, status)
+		}
+	}
+	for i := range 3 {
+		if status := dial("CP-BAD", "bad"); status != http.StatusUnauthorized {
+			t.Fatalf("failed handshake %d: %d, want 401", i, status)
+		}
+	}
+	if status := dial("CP-OK", "good"); status != http.StatusTooManyRequests {
+		t.Errorf("after 3 failures: %d, want 429", status)
+	}
+}
+
 // TestInvalidUTF8ClosesWith1007: a text message that is not UTF-8 is not
 // answered; the connection closes with 1007 (RFC 6455 §8.1).
 func TestInvalidUTF8ClosesWith1007(t *testing.T) {

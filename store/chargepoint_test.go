@@ -255,7 +255,7 @@ func TestRecordBoot(t *testing.T) {
 func TestTouchHeartbeats(t *testing.T) {
 	each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		const n = 620 // more than one UPDATE chunk
+		const n = 1100 // more than one UPDATE chunk
 		cps := make([]store.ChargePoint, n)
 		for i := range cps {
 			cps[i] = store.ChargePoint{Identifier: id("HB", i), Metadata: store.JSONMap{}}

@@ -2,10 +2,10 @@
 // against an ocppkit Central System (SQLite or PostgreSQL) started by the
 // program itself, or against any CSMS at a URL.
 //
-//	go run ./examples/loadtest -n 1000 -scenario heartbeat -baseline
+//	go run ./examples/loadtest -n 1000 -scenario heartbeat -baseline -peer ocpp-go
 //	go run ./examples/loadtest -n 1000 -scenario meter -db postgres -baseline
 //	go run ./examples/loadtest -n 10000 -scenario connect -baseline
-//	go run ./examples/loadtest -n 1000 -scenario idle -baseline -duration 5s
+//	go run ./examples/loadtest -n 5000 -scenario idle -baseline -peer ocpp-go
 //	go run ./examples/loadtest -n 1000 -scenario meter -messagelog
 //	go run ./examples/loadtest -url ws://127.0.0.1:8080/ocpp/ -auth=false -n 100
 //	go run ./examples/loadtest -n 1000 -scenario meter -ocpp both
@@ -23,13 +23,20 @@
 //     the reply has arrived), one goroutine per connection;
 //   - meter: StartTransaction once, then MeterValues with four sampled
 //     values back to back; at the end the meter value rows in the database
-//     are counted and compared with acknowledged messages × 4;
+//     are counted and compared with acknowledged messages × 4, and the
+//     database's batched-insert ceiling is measured (ceiling.go) and
+//     printed beside the rows persisted per second;
 //   - session: StartTransaction → -session-meters MeterValues →
 //     StopTransaction, repeated;
-//   - idle: connected and booted, silent for -warmup + -duration; shows
-//     the server's memory per connection;
+//   - idle: connected and booted, silent for -warmup + -duration (by
+//     default 1 minute); shows the server's memory per connection then;
 //   - connect: N charge points connect at once (authenticated) and each
-//     sends BootNotification; reports the time until all are booted.
+//     sends BootNotification; reports the time until all are booted;
+//   - live: StartTransaction once, then one MeterValues (4 samples) every
+//     -meter-every (open loop), with broadcast.Coalesce (-coalesce) in
+//     front of the in-memory broadcaster and -subscribers SSE clients of
+//     the all-charge-points topic; reports the server's CPU and memory and
+//     the events each subscriber received per second.
 //
 // The server runs in a child process (this binary re-executed with the
 // hidden -serve flag) on 127.0.0.1, so its RSS is measured alone
@@ -38,7 +45,9 @@
 // only the server, during the measurement window. -baseline runs the same
 // load against a zero-logic OCPP-J responder on coder/websocket in another
 // child process, so every figure is also a ratio to the transport's ceiling
-// on this machine.
+// on this machine. -peer ocpp-go runs it against a minimal Central System on
+// github.com/lorenzodonini/ocpp-go v0.19.0 (no persistence; see peer.go),
+// and prints ocppkit's ratio to it in the column "vs ocpp-go".
 //
 // In-process charge points are registered with a password and dial with
 // HTTP Basic (-auth, on by default); PostgreSQL runs in a fresh schema of
@@ -80,6 +89,7 @@ type options struct {
 	prefix        string
 	password      string
 	baseline      bool
+	peer          string
 	messageLog    bool
 	rounds        int
 	auth          bool
@@ -94,6 +104,9 @@ type options struct {
 	keep          bool
 	sqliteParams  string
 	verbose       bool
+	subscribers   int
+	meterEvery    time.Duration
+	coalesce      time.Duration
 	ocpp          string // 1.6 | 2.0.1 | both
 
 	// hidden: the child server
@@ -103,7 +116,12 @@ type options struct {
 	childLog bool
 }
 
-var scenarios = []string{"heartbeat", "meter", "session", "idle", "connect"}
+// idleDuration is the idle scenario's default -duration: memory is measured
+// after the fleet has been idle this long (what an operator reads), not
+// right after the connect-time work.
+const idleDuration = 60 * time.Second
+
+var scenarios = []string{"heartbeat", "meter", "session", "idle", "connect", "live"}
 
 var hiddenFlags = map[string]bool{"serve": true, "target": true, "dbdsn": true, "msglog": true}
 
@@ -111,8 +129,8 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("loadtest", flag.ContinueOnError)
 	fs.SetOutput(out)
 	fs.IntVar(&o.n, "n", 1000, "number of simulated charge points (connections)")
-	fs.StringVar(&o.scenario, "scenario", "heartbeat", "heartbeat | meter | session | idle | connect")
-	fs.DurationVar(&o.duration, "duration", 10*time.Second, "measurement window")
+	fs.StringVar(&o.scenario, "scenario", "heartbeat", "heartbeat | meter | session | idle | connect | live")
+	fs.DurationVar(&o.duration, "duration", 10*time.Second, "measurement window (idle: how long the fleet is idle before memory is measured, default 1m)")
 	fs.DurationVar(&o.warmup, "warmup", 2*time.Second, "load before the measurement window (not counted)")
 	fs.StringVar(&o.db, "db", "sqlite", "database of the in-process ocppkit: sqlite | postgres")
 	fs.StringVar(&o.dsn, "dsn", os.Getenv("OCPP_TEST_DATABASE_URL"), "PostgreSQL URL for -db postgres (a fresh schema is created in it and dropped at the end)")
@@ -120,6 +138,7 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.prefix, "prefix", "cp", "identity prefix with -url (identities are <prefix>00000, <prefix>00001, …)")
 	fs.StringVar(&o.password, "password", "", "HTTP Basic password of every charge point with -url -auth")
 	fs.BoolVar(&o.baseline, "baseline", false, "also run the load against a zero-logic OCPP-J responder (coder/websocket) and print ratios")
+	fs.StringVar(&o.peer, "peer", "", "also run the load against a peer Central System: ocpp-go (github.com/lorenzodonini/ocpp-go v0.19.0, no persistence) and print ocppkit's ratio to it")
 	fs.IntVar(&o.rounds, "rounds", 1, "run the targets this many times, the order reversed every other round, and print the median ratios")
 	fs.BoolVar(&o.messageLog, "messagelog", false, "also run ocppkit with its message log on (target ocppkit+log) and print the throughput ratio to ocppkit without it")
 	fs.BoolVar(&o.auth, "auth", true, "register charge points with a password and dial with HTTP Basic (with -url: off unless given)")
@@ -134,6 +153,9 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.sqliteParams, "sqlite-params", "", "extra go-sqlite3 DSN parameters for experiments, e.g. _cache_size=-65536 (sqlitedb.Open keeps them)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the SQLite file / PostgreSQL schema")
 	fs.BoolVar(&o.verbose, "v", false, "log the server's info messages")
+	fs.IntVar(&o.subscribers, "subscribers", 100, "live: SSE subscribers of the all-charge-points topic")
+	fs.DurationVar(&o.meterEvery, "meter-every", time.Second, "live: each charge point sends one MeterValues (4 samples) this often")
+	fs.DurationVar(&o.coalesce, "coalesce", 5*time.Second, "live: the broadcast.Coalesce interval in front of the broadcaster (0: none)")
 	fs.StringVar(&o.ocpp, "ocpp", "1.6", "OCPP version of the charge points: 1.6 | 2.0.1 | both (1.6 and 2.0.1 against fresh servers, 2.0.1 as a ratio to 1.6)")
 	fs.BoolVar(&o.serve, "serve", false, "")
 	fs.StringVar(&o.target, "target", "ocppkit", "")
@@ -162,8 +184,14 @@ func parseOptions(args []string, out io.Writer) (*options, error) {
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
-	authSet := false
-	fs.Visit(func(f *flag.Flag) { authSet = authSet || f.Name == "auth" })
+	authSet, durationSet := false, false
+	fs.Visit(func(f *flag.Flag) {
+		authSet = authSet || f.Name == "auth"
+		durationSet = durationSet || f.Name == "duration"
+	})
+	if o.scenario == "idle" && !durationSet {
+		o.duration = idleDuration
+	}
 	if o.serve {
 		return o, nil
 	}
@@ -187,6 +215,15 @@ func parseOptions(args []string, out io.Writer) (*options, error) {
 	}
 	if o.url != "" && o.baseline {
 		return nil, errors.New("-baseline needs the in-process server (no -url)")
+	}
+	if o.peer != "" && o.peer != ocppGoTarget {
+		return nil, fmt.Errorf("-peer %q: want ocpp-go", o.peer)
+	}
+	if o.url != "" && o.peer != "" {
+		return nil, errors.New("-peer needs the in-process server (no -url)")
+	}
+	if o.scenario == "live" && (o.url != "" || o.baseline || o.peer != "" || o.messageLog || o.ocpp != "1.6") {
+		return nil, errors.New("-scenario live runs ocppkit alone with 1.6 charge points (no -url, -baseline, -peer, -messagelog or -ocpp)")
 	}
 	if o.url != "" && o.messageLog {
 		return nil, errors.New("-messagelog needs the in-process server (no -url)")
@@ -215,7 +252,7 @@ func realMain(args []string) int {
 	}
 	if o.serve {
 		err := serve(serveConfig{target: o.target, n: o.n, dbKind: o.db, dsn: o.childDB, auth: o.auth,
-			rateLimit: o.rateLimit, dbPool: o.dbPool, verbose: o.verbose, messageLog: o.childLog})
+			rateLimit: o.rateLimit, dbPool: o.dbPool, verbose: o.verbose, messageLog: o.childLog, coalesce: o.coalesce})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "loadtest server:", err)
 			return 1
@@ -253,6 +290,9 @@ func run(ctx context.Context, o *options, progress io.Writer) ([]*result, error)
 		if o.baseline {
 			targets = []string{"baseline", "ocppkit"}
 		}
+		if o.peer != "" {
+			targets = append(targets, o.peer)
+		}
 		if o.messageLog {
 			targets = append(targets, targetWithLog)
 		}
@@ -284,6 +324,12 @@ func run(ctx context.Context, o *options, progress io.Writer) ([]*result, error)
 		}
 		if r, base := byTarget["ocppkit"], byTarget["baseline"]; r != nil && base != nil {
 			setRatio(r, base)
+		}
+		if r, base := byTarget[ocppGoTarget], byTarget["baseline"]; r != nil && base != nil {
+			setRatio(r, base)
+		}
+		if r, peer := byTarget["ocppkit"], byTarget[ocppGoTarget]; r != nil && peer != nil {
+			r.VsPeer = ratioOf(r, peer)
 		}
 		if r, base := byTarget[target201], byTarget["ocppkit"]; r != nil && base != nil {
 			setRatio(r, base)
@@ -324,30 +370,43 @@ func medianRatios(results []*result, target, base string) (tput, cpu []float64) 
 const targetWithLog = "ocppkit+log"
 
 func setRatio(r, base *result) {
+	if v := ratioOf(r, base); v != nil {
+		r.Ratio = v
+		r.RatioOf = map[string]string{"idle": "RSS/conn", "connect": "time to boot all"}[r.Scenario]
+		if r.RatioOf == "" {
+			r.RatioOf = "msgs/s"
+		}
+	}
+}
+
+// ratioOf is r's figure of merit over base's: RSS per connection (idle),
+// time until all booted (connect), messages per second (the others); nil
+// when base has none.
+func ratioOf(r, base *result) *float64 {
 	var v float64
 	switch r.Scenario {
 	case "idle":
 		if base.RSSPerConn <= 0 {
-			return
+			return nil
 		}
-		v, r.RatioOf = r.RSSPerConn/base.RSSPerConn, "RSS/conn"
+		v = r.RSSPerConn / base.RSSPerConn
 	case "connect":
 		if base.BootedInSec <= 0 {
-			return
+			return nil
 		}
-		v, r.RatioOf = r.BootedInSec/base.BootedInSec, "time to boot all"
+		v = r.BootedInSec / base.BootedInSec
 	default:
 		if base.MsgsPerSec <= 0 {
-			return
+			return nil
 		}
-		v, r.RatioOf = r.MsgsPerSec/base.MsgsPerSec, "msgs/s"
+		v = r.MsgsPerSec / base.MsgsPerSec
 	}
-	r.Ratio = &v
+	return &v
 }
 
 func printTable(w io.Writer, results []*result) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "round\tscenario\ttarget\tdb\tconns\tmsgs/s\tp50\tp99\terrors\tRSS/conn\tsrv CPU/msg\tratio\t")
+	fmt.Fprintln(tw, "round\tscenario\ttarget\tdb\tconns\tmsgs/s\tp50\tp99\terrors\tRSS/conn\tsrv CPU/msg\tratio\tvs ocpp-go\t")
 	for _, r := range results {
 		ratio := "-"
 		if r.Ratio != nil {
@@ -365,9 +424,13 @@ func printTable(w io.Writer, results []*result) {
 		if r.ServerCPUUs > 0 {
 			cpu = fmt.Sprintf("%.1fµs", r.ServerCPUUs)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t\n",
+		vsPeer := "-"
+		if r.VsPeer != nil {
+			vsPeer = fmt.Sprintf("%.2f×", *r.VsPeer)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t\n",
 			r.Round, r.Scenario, r.Target, cmpOr(r.DB, "-"), r.Connected, msgs,
-			fmtMs(r.P50Ms), fmtMs(r.P99Ms), r.Errors, rss, cpu, ratio)
+			fmtMs(r.P50Ms), fmtMs(r.P99Ms), r.Errors, rss, cpu, ratio, vsPeer)
 	}
 	tw.Flush()
 	if tput, cpu := medianRatios(results, target201, "ocppkit"); len(tput) > 1 {
@@ -405,6 +468,14 @@ func printTable(w io.Writer, results []*result) {
 			}
 			fmt.Fprintf(w, "%s: persisted rows: %d (expected %d = %d MeterValues or TransactionEvent Updated acknowledged × 4) %s\n",
 				name, *r.PersistedRows, r.ExpectedRows, r.MeterAcked, mark)
+		}
+		if r.Scenario == "live" {
+			fmt.Fprintf(w, "%s: %d MeterValues/s (%d samples/s) in, %d SSE subscribers received %.1f events/s each (min %.1f, max %.1f), %d events dropped by the broadcaster; server CPU %.2f cores, RSS %.1f MiB\n",
+				name, int(r.MsgsPerSec+0.5), int(4*r.MsgsPerSec+0.5), r.Subscribers, r.EventsPerSub, r.EventsPerSubMin, r.EventsPerSubMax, r.EventsDropped, r.ServerCores, float64(r.RSSAfter)/(1<<20))
+		}
+		if r.CeilingRows > 0 {
+			fmt.Fprintf(w, "%s: meter rows persisted %.0f/s = %.2f× the batched-insert ceiling of %s measured in this run (%.0f rows/s: one writer, %d-row transactions of %d-row INSERTs)\n",
+				name, r.RowsPerSec, r.RowsPerSec/r.CeilingRows, r.DB, r.CeilingRows, ceilingTxRows, ceilingStmtRows)
 		}
 		if r.Errors > 0 {
 			fmt.Fprintf(w, "%s: errors %v; first: %s\n", name, r.ErrorsByKind, r.FirstError)

@@ -28,15 +28,20 @@ func TestScenarios(t *testing.T) {
 		name     string
 		scenario string
 		baseline bool
+		peer     bool
 		msgLog   bool
+		args     []string
 		ocpp     string
 	}{
 		{name: "heartbeat with baseline", scenario: "heartbeat", baseline: true},
+		{name: "connect with baseline and ocpp-go", scenario: "connect", baseline: true, peer: true},
+		{name: "meter with ocpp-go", scenario: "meter", peer: true},
 		{name: "meter", scenario: "meter"},
 		{name: "meter with the message log", scenario: "meter", msgLog: true},
 		{name: "session", scenario: "session"},
 		{name: "idle", scenario: "idle"},
 		{name: "connect", scenario: "connect"},
+		{name: "live", scenario: "live", args: []string{"-subscribers", "3", "-meter-every", "50ms", "-coalesce", "100ms", "-duration", "1s"}},
 		{name: "heartbeat 1.6 and 2.0.1", scenario: "heartbeat", ocpp: "both"},
 		{name: "meter 1.6 and 2.0.1", scenario: "meter", ocpp: "both"},
 		{name: "session 2.0.1", scenario: "session", ocpp: "2.0.1"},
@@ -49,6 +54,10 @@ func TestScenarios(t *testing.T) {
 			if tt.baseline {
 				args = append(args, "-baseline")
 			}
+			if tt.peer {
+				args = append(args, "-peer", "ocpp-go")
+			}
+			args = append(args, tt.args...)
 			if tt.ocpp != "" {
 				args = append(args, "-ocpp", tt.ocpp)
 			}
@@ -68,8 +77,10 @@ func TestScenarios(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := 1
-			if tt.baseline || tt.msgLog || tt.ocpp == "both" {
-				want = 2
+			for _, b := range []bool{tt.baseline, tt.peer, tt.msgLog, tt.ocpp == "both"} {
+				if b {
+					want++
+				}
 			}
 			if len(results) != want {
 				t.Fatalf("got %d results, want %d", len(results), want)
@@ -82,6 +93,14 @@ func TestScenarios(t *testing.T) {
 			}
 			if (tt.baseline || tt.msgLog || tt.ocpp == "both") && results[1].Ratio == nil {
 				t.Error("no ratio to the first run")
+			}
+			if tt.peer {
+				if last := results[len(results)-1]; last.Target != ocppGoTarget {
+					t.Errorf("last run is %q, want %q", last.Target, ocppGoTarget)
+				}
+				if kit := results[len(results)-2]; kit.VsPeer == nil {
+					t.Error("no ratio of ocppkit to ocpp-go")
+				}
 			}
 			if tt.msgLog && results[1].Target != targetWithLog {
 				t.Errorf("second run is %q, want %q", results[1].Target, targetWithLog)
@@ -103,6 +122,11 @@ func checkResult(t *testing.T, scenario string, r *result) {
 		if r.Messages == 0 {
 			t.Errorf("%s: no message acknowledged in the measurement window", r.Target)
 		}
+	case "live":
+		if r.Messages == 0 || r.Subscribers != 3 || r.EventsPerSub <= 0 || r.ServerCores <= 0 {
+			t.Errorf("%s: %d MeterValues, %d subscribers receiving %.1f events/s, server %.2f cores: want all measured",
+				r.Target, r.Messages, r.Subscribers, r.EventsPerSub, r.ServerCores)
+		}
 	case "connect":
 		if r.BootedInSec <= 0 || r.Messages != uint64(r.Conns) {
 			t.Errorf("%s: booted %d in %vs, want %d", r.Target, r.Messages, r.BootedInSec, r.Conns)
@@ -120,9 +144,12 @@ func checkResult(t *testing.T, scenario string, r *result) {
 	} else if r.Target != "ocppkit" && r.Target != target201 {
 		return
 	}
-	if scenario == "meter" || scenario == "session" {
+	if scenario == "meter" || scenario == "session" || scenario == "live" {
 		if r.MeterAcked == 0 {
 			t.Errorf("no MeterValues acknowledged")
+		}
+		if r.Target == "ocppkit" && scenario == "meter" && (r.CeilingRows <= 0 || r.RowsPerSec <= 0) {
+			t.Errorf("meter rows %.0f/s, ceiling %.0f rows/s: want both measured", r.RowsPerSec, r.CeilingRows)
 		}
 		if r.PersistedRows == nil || *r.PersistedRows != r.ExpectedRows {
 			t.Errorf("%s: persisted rows %v, want %d (MeterValues or TransactionEvent Updated acknowledged × 4)", r.Target, r.PersistedRows, r.ExpectedRows)

@@ -20,40 +20,49 @@ import (
 
 // result is one target's figures.
 type result struct {
-	Round         int               `json:"round"` // 1, 2, … with -rounds
-	Scenario      string            `json:"scenario"`
-	Target        string            `json:"target"` // ocppkit | baseline | external
-	DB            string            `json:"db,omitempty"`
-	Conns         int               `json:"conns"`
-	Connected     int               `json:"connected"` // connections that booted
-	DurationSec   float64           `json:"duration_sec"`
-	Messages      uint64            `json:"messages"` // replies inside the measurement window
-	MsgsPerSec    float64           `json:"msgs_per_sec"`
-	P50Ms         float64           `json:"p50_ms"`
-	P99Ms         float64           `json:"p99_ms"`
-	Errors        uint64            `json:"errors"`
-	ErrorsByKind  map[string]uint64 `json:"errors_by_kind,omitempty"`
-	FirstError    string            `json:"first_error,omitempty"`
-	ServerCalls   uint64            `json:"server_calls,omitempty"`
-	RSSBefore     int64             `json:"rss_before_bytes,omitempty"`
-	RSSAfter      int64             `json:"rss_after_bytes,omitempty"`
-	RSSPerConn    float64           `json:"rss_per_conn_bytes,omitempty"`
-	HeapPerConn   float64           `json:"heap_per_conn_bytes,omitempty"`
-	StackPerConn  float64           `json:"stack_per_conn_bytes,omitempty"`
-	Goroutines    int               `json:"server_goroutines,omitempty"`
-	BootedInSec   float64           `json:"booted_in_sec,omitempty"`         // connect: until the last BootNotification reply
-	ServerCPUUs   float64           `json:"server_cpu_us_per_msg,omitempty"` // server CPU time per reply in the window
-	GenCPUUs      float64           `json:"generator_cpu_us_per_msg,omitempty"`
-	MeterAcked    uint64            `json:"meter_values_acked,omitempty"`
-	PersistedRows *int64            `json:"persisted_rows,omitempty"`
-	FramesOut     uint64            `json:"frames_written,omitempty"` // by the generator
-	FramesIn      uint64            `json:"frames_read,omitempty"`
-	LogRowsIn     *int64            `json:"message_log_rows_in,omitempty"` // -messagelog: frames the server logged as received
-	LogRowsOut    *int64            `json:"message_log_rows_out,omitempty"`
-	LogDropped    uint64            `json:"message_log_dropped,omitempty"`
-	ExpectedRows  int64             `json:"expected_rows,omitempty"`
-	Ratio         *float64          `json:"ratio,omitempty"` // to the baseline, see RatioOf
-	RatioOf       string            `json:"ratio_of,omitempty"`
+	Round           int               `json:"round"` // 1, 2, … with -rounds
+	Scenario        string            `json:"scenario"`
+	Target          string            `json:"target"` // ocppkit | baseline | external
+	DB              string            `json:"db,omitempty"`
+	Conns           int               `json:"conns"`
+	Connected       int               `json:"connected"` // connections that booted
+	DurationSec     float64           `json:"duration_sec"`
+	Messages        uint64            `json:"messages"` // replies inside the measurement window
+	MsgsPerSec      float64           `json:"msgs_per_sec"`
+	P50Ms           float64           `json:"p50_ms"`
+	P99Ms           float64           `json:"p99_ms"`
+	Errors          uint64            `json:"errors"`
+	ErrorsByKind    map[string]uint64 `json:"errors_by_kind,omitempty"`
+	FirstError      string            `json:"first_error,omitempty"`
+	ServerCalls     uint64            `json:"server_calls,omitempty"`
+	RSSBefore       int64             `json:"rss_before_bytes,omitempty"`
+	RSSAfter        int64             `json:"rss_after_bytes,omitempty"`
+	RSSPerConn      float64           `json:"rss_per_conn_bytes,omitempty"`
+	HeapPerConn     float64           `json:"heap_per_conn_bytes,omitempty"`
+	StackPerConn    float64           `json:"stack_per_conn_bytes,omitempty"`
+	Goroutines      int               `json:"server_goroutines,omitempty"`
+	BootedInSec     float64           `json:"booted_in_sec,omitempty"`         // connect: until the last BootNotification reply
+	ServerCPUUs     float64           `json:"server_cpu_us_per_msg,omitempty"` // server CPU time per reply in the window
+	GenCPUUs        float64           `json:"generator_cpu_us_per_msg,omitempty"`
+	MeterAcked      uint64            `json:"meter_values_acked,omitempty"`
+	PersistedRows   *int64            `json:"persisted_rows,omitempty"`
+	FramesOut       uint64            `json:"frames_written,omitempty"` // by the generator
+	FramesIn        uint64            `json:"frames_read,omitempty"`
+	LogRowsIn       *int64            `json:"message_log_rows_in,omitempty"` // -messagelog: frames the server logged as received
+	LogRowsOut      *int64            `json:"message_log_rows_out,omitempty"`
+	LogDropped      uint64            `json:"message_log_dropped,omitempty"`
+	ExpectedRows    int64             `json:"expected_rows,omitempty"`
+	Ratio           *float64          `json:"ratio,omitempty"` // to the baseline, see RatioOf
+	RatioOf         string            `json:"ratio_of,omitempty"`
+	RowsPerSec      float64           `json:"meter_rows_per_sec,omitempty"`            // meter: msgs/s × 4
+	CeilingRows     float64           `json:"ceiling_rows_per_sec,omitempty"`          // meter: the database's batched-insert ceiling, measured in this run
+	Subscribers     int               `json:"subscribers,omitempty"`                   // live: SSE clients
+	EventsPerSub    float64           `json:"events_per_subscriber_per_sec,omitempty"` // live: mean over subscribers, in the window
+	EventsPerSubMin float64           `json:"events_per_subscriber_per_sec_min,omitempty"`
+	EventsPerSubMax float64           `json:"events_per_subscriber_per_sec_max,omitempty"`
+	EventsDropped   uint64            `json:"events_dropped,omitempty"` // live: by the broadcaster (full subscriber buffers)
+	ServerCores     float64           `json:"server_cores,omitempty"`   // live: server CPU seconds per second in the window
+	VsPeer          *float64          `json:"ratio_to_peer,omitempty"`  // ocppkit's figure over the -peer's (same measure as Ratio)
 }
 
 // runTarget starts the target's server (unless -url), runs the scenario
@@ -64,7 +73,7 @@ func runTarget(ctx context.Context, o *options, target string) (res *result, err
 	var ch *child
 	var dbh *dbHandle
 	if o.url == "" {
-		scfg := serveConfig{target: target, n: o.n, auth: o.auth, rateLimit: o.rateLimit, dbPool: o.dbPool, verbose: o.verbose}
+		scfg := serveConfig{target: target, n: o.n, auth: o.auth, rateLimit: o.rateLimit, dbPool: o.dbPool, verbose: o.verbose, coalesce: o.coalesce}
 		if target == targetWithLog {
 			scfg.target, scfg.messageLog = "ocppkit", true
 		}
@@ -123,13 +132,7 @@ func runTarget(ctx context.Context, o *options, target string) (res *result, err
 	// Connect and boot (the connect scenario measures this phase).
 	up := make([]bool, o.n)
 	if o.scenario == "connect" {
-		cpuFile := o.cpuProfile
-		if ch != nil && ch.target == "baseline" {
-			cpuFile = suffixed(cpuFile, ".baseline")
-		}
-		if target == targetWithLog {
-			cpuFile = suffixed(cpuFile, ".messagelog")
-		}
+		cpuFile := suffixed(o.cpuProfile, profileSuffix(target))
 		if ch != nil && cpuFile != "" {
 			if _, err := ch.get("cpu/start?file=" + url.QueryEscape(absPath(cpuFile))); err != nil {
 				return nil, err
@@ -164,7 +167,7 @@ func runTarget(ctx context.Context, o *options, target string) (res *result, err
 				ws.CloseNow()
 				return
 			}
-			if o.scenario == "meter" && !c.start(runCtx) {
+			if (o.scenario == "meter" || o.scenario == "live") && !c.start(runCtx) {
 				ws.CloseNow()
 				return
 			}
@@ -180,6 +183,14 @@ func runTarget(ctx context.Context, o *options, target string) (res *result, err
 	res.Connected = len(live)
 	if ctx.Err() != nil {
 		return res, ctx.Err()
+	}
+
+	// Live events: the SSE subscribers, reading until runCtx ends.
+	var subs *subscribers
+	if o.scenario == "live" && ch != nil {
+		if subs, err = subscribe(runCtx, ch.addr, o.subscribers, win); err != nil {
+			return res, err
+		}
 	}
 
 	// Load.
@@ -201,6 +212,7 @@ func runTarget(ctx context.Context, o *options, target string) (res *result, err
 		res.StackPerConn = float64(after.StackInuse-before.StackInuse) / n
 		res.Goroutines = after.Goroutines
 		res.LogDropped = after.LogDropped
+		res.EventsDropped = after.EventsDropped
 	}
 	cancel() // before closing: idle readers see ctx.Err() and count no disconnect
 	forEach(len(live), 64, func(i int) { live[i].ws.CloseNow() })
@@ -220,6 +232,18 @@ func runTarget(ctx context.Context, o *options, target string) (res *result, err
 		}
 	case "idle":
 		res.ServerCPUUs, res.GenCPUUs = 0, 0
+	case "live":
+		res.ServerCores = res.ServerCPUUs / 1e6 / o.duration.Seconds()
+		res.Messages = stats.inWindow.Load()
+		res.MsgsPerSec = float64(res.Messages) / o.duration.Seconds()
+		if res.Messages > 0 {
+			res.ServerCPUUs /= float64(res.Messages)
+			res.GenCPUUs /= float64(res.Messages)
+		}
+		if subs != nil {
+			res.Subscribers = len(subs.counts)
+			res.EventsPerSub, res.EventsPerSubMin, res.EventsPerSubMax = subs.rates(o.duration)
+		}
 	default:
 		res.Messages = stats.inWindow.Load()
 		res.MsgsPerSec = float64(res.Messages) / o.duration.Seconds()
@@ -252,13 +276,19 @@ func runTarget(ctx context.Context, o *options, target string) (res *result, err
 			return res, err
 		}
 	}
-	if dbh != nil && (o.scenario == "meter" || o.scenario == "session") {
+	if dbh != nil && (o.scenario == "meter" || o.scenario == "session" || o.scenario == "live") {
 		rows, err := dbh.countMeterValues()
 		if err != nil {
 			return res, err
 		}
 		res.PersistedRows = &rows
 		res.ExpectedRows = int64(res.MeterAcked) * 4
+	}
+	if dbh != nil && o.scenario == "meter" && target == "ocppkit" {
+		res.RowsPerSec = res.MsgsPerSec * 4
+		if res.CeilingRows, err = measureCeiling(ctx, o, min(ceilingDuration, o.duration)); err != nil {
+			return res, err
+		}
 	}
 	if dbh != nil && target == targetWithLog {
 		in, out, err := dbh.countLoggedFrames()
@@ -269,6 +299,11 @@ func runTarget(ctx context.Context, o *options, target string) (res *result, err
 	}
 	return res, nil
 }
+
+// ceilingDuration is how long the meter scenario measures the database's
+// batched-insert ceiling (see measureCeiling) after the ocppkit run, at
+// most -duration.
+const ceilingDuration = 3 * time.Second
 
 // runLoad runs the workers through warmup and the measurement window, then
 // lets each finish its outstanding request.
@@ -304,6 +339,14 @@ func runLoad(ctx context.Context, o *options, ch *child, live []*client, win *wi
 				}
 			case "idle":
 				c.idle(ctx) // until runTarget has measured memory and cancels ctx
+			case "live":
+				// Open loop, the charge points' sending times spread evenly
+				// over one period.
+				next := time.Now().Add(time.Duration(c.idx) * o.meterEvery / time.Duration(len(live)))
+				for !stop.Load() && !c.dead && sleepUntil(ctx, next) {
+					c.call(ctx, c.meterFrame, true)
+					next = next.Add(o.meterEvery)
+				}
 			}
 		}()
 	}
@@ -312,14 +355,9 @@ func runLoad(ctx context.Context, o *options, ch *child, live []*client, win *wi
 	win.start.Store(t0.UnixNano())
 	win.end.Store(t1.UnixNano())
 	// Profiles are of the server: ocppkit's to the named files, the
-	// baseline's to the same names + ".baseline", ocppkit+log's + ".messagelog".
-	cpuFile, memFile := o.cpuProfile, o.memProfile
-	if ch != nil && ch.target == "baseline" {
-		cpuFile, memFile = suffixed(cpuFile, ".baseline"), suffixed(memFile, ".baseline")
-	}
-	if res.Target == targetWithLog {
-		cpuFile, memFile = suffixed(cpuFile, ".messagelog"), suffixed(memFile, ".messagelog")
-	}
+	// baseline's to the same names + ".baseline", ocppkit+log's + ".messagelog", ocpp-go's + ".ocpp-go".
+	cpuFile := suffixed(o.cpuProfile, profileSuffix(res.Target))
+	memFile := suffixed(o.memProfile, profileSuffix(res.Target))
 	profiling := ch != nil && cpuFile != ""
 	if !sleepUntil(ctx, t0) {
 		return ctx.Err()
@@ -369,6 +407,18 @@ func sleepUntil(ctx context.Context, t time.Time) bool {
 	case <-ctx.Done():
 		return false
 	}
+}
+
+// profileSuffix is what the profiles of target add to the file names given:
+// nothing for ocppkit.
+func profileSuffix(target string) string {
+	switch target {
+	case "ocppkit", "external":
+		return ""
+	case targetWithLog:
+		return ".messagelog"
+	}
+	return "." + target
 }
 
 func suffixed(p, suffix string) string {

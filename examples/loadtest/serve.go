@@ -30,6 +30,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/ocppkit/ocppkit"
+	"github.com/ocppkit/ocppkit/broadcast"
 	"github.com/ocppkit/ocppkit/ocpp"
 	"github.com/ocppkit/ocppkit/store"
 	"github.com/ocppkit/ocppkit/store/anydb"
@@ -42,7 +43,7 @@ import (
 
 // serveConfig is what the parent hands the child.
 type serveConfig struct {
-	target     string // "ocppkit" or "baseline"
+	target     string // "ocppkit", "baseline" or "ocpp-go"
 	n          int
 	dbKind     string // sqlite | postgres
 	dsn        string // SQLite file path or PostgreSQL URL (with search_path)
@@ -50,7 +51,8 @@ type serveConfig struct {
 	rateLimit  float64
 	dbPool     int
 	verbose    bool
-	messageLog bool // Config.MessageLog (target ocppkit+log)
+	messageLog bool          // Config.MessageLog (target ocppkit+log)
+	coalesce   time.Duration // broadcast.Coalesce interval of the live events (0: none)
 }
 
 func (c serveConfig) args() []string {
@@ -58,7 +60,7 @@ func (c serveConfig) args() []string {
 		"-serve", "-target", c.target, "-n", strconv.Itoa(c.n), "-db", c.dbKind, "-dbdsn", c.dsn,
 		"-auth=" + strconv.FormatBool(c.auth), "-ratelimit", strconv.FormatFloat(c.rateLimit, 'g', -1, 64),
 		"-db-pool", strconv.Itoa(c.dbPool), "-v=" + strconv.FormatBool(c.verbose),
-		"-msglog=" + strconv.FormatBool(c.messageLog),
+		"-msglog=" + strconv.FormatBool(c.messageLog), "-coalesce", c.coalesce.String(),
 	}
 }
 
@@ -84,13 +86,29 @@ func serve(cfg serveConfig) error {
 		b := &baseline{}
 		mux.Handle("/ocpp/", b)
 		shutdown = b.shutdown
+	case ocppGoTarget:
+		h, err := newOCPPGoHandler(cfg.auth)
+		if err != nil {
+			return err
+		}
+		mux.Handle("/ocpp/", h)
+		shutdown = func(context.Context) error { return nil } // the process ends
 	case "ocppkit":
-		csms, err := setupCSMS(cfg, logger)
+		// Live events: the in-memory broadcaster behind a Coalescer, its
+		// all-charge-points topic served as SSE on /_events.
+		mem := broadcast.NewMemory(broadcast.MemoryConfig{History: -1, Logger: logger})
+		coal := broadcast.Coalesce(mem, cfg.coalesce)
+		csms, err := setupCSMS(cfg, logger, coal)
 		if err != nil {
 			return err
 		}
 		mux.Handle("/ocpp/", csms)
-		shutdown = csms.Shutdown
+		mux.Handle("/_events", broadcast.NewSSEHandler(broadcast.SSEConfig{Broadcaster: coal}))
+		ctl.eventsDropped = mem.Dropped
+		shutdown = func(ctx context.Context) error {
+			err := csms.Shutdown(ctx)
+			return errors.Join(err, coal.Close(ctx), mem.Close())
+		}
 		ctl.logDropped = csms.MessageLogDropped
 	default:
 		return fmt.Errorf("unknown target %q", cfg.target)
@@ -119,7 +137,7 @@ func serve(cfg serveConfig) error {
 	return shutdown(ctx)
 }
 
-func setupCSMS(cfg serveConfig, logger *slog.Logger) (*ocppkit.CSMS, error) {
+func setupCSMS(cfg serveConfig, logger *slog.Logger, b broadcast.Broadcaster) (*ocppkit.CSMS, error) {
 	ctx := context.Background()
 	db, err := anydb.Open(cfg.dsn)
 	if err != nil {
@@ -146,11 +164,12 @@ func setupCSMS(cfg serveConfig, logger *slog.Logger) (*ocppkit.CSMS, error) {
 	return ocppkit.New(ocppkit.Config{
 		DB:           db,
 		Logger:       logger,
+		Broadcaster:  b,
 		AutoRegister: !cfg.auth,
 		NodeID:       "loadtest",
-		// Every simulated charge point dials from 127.0.0.1: no per-address
-		// handshake limit.
-		Server:     ocpp.ServerConfig{RateLimit: limit, HandshakeRate: rate.Inf},
+		// Every simulated charge point dials from 127.0.0.1: the default
+		// handshake limit counts failed handshakes only, so it stays on.
+		Server:     ocpp.ServerConfig{RateLimit: limit},
 		MessageLog: cfg.messageLog,
 	})
 }
@@ -185,17 +204,19 @@ func registerChargePoints(ctx context.Context, db *gorm.DB, n int, auth bool) er
 // and returning freed memory to the OS, so RSS reflects what is live) and
 // CPU/heap profiles of the measurement window.
 type control struct {
-	mu         sync.Mutex
-	cpuFile    *os.File
-	logDropped func() uint64 // frames the message log dropped; nil for the baseline
+	mu            sync.Mutex
+	cpuFile       *os.File
+	logDropped    func() uint64 // frames the message log dropped; nil for the baseline
+	eventsDropped func() uint64 // live events the broadcaster dropped; nil for the baseline
 }
 
 type serverStats struct {
-	RSS        int64  `json:"rss_bytes"`
-	HeapInuse  int64  `json:"heap_inuse_bytes"`
-	StackInuse int64  `json:"stack_inuse_bytes"`
-	Goroutines int    `json:"goroutines"`
-	LogDropped uint64 `json:"message_log_dropped"`
+	RSS           int64  `json:"rss_bytes"`
+	HeapInuse     int64  `json:"heap_inuse_bytes"`
+	StackInuse    int64  `json:"stack_inuse_bytes"`
+	Goroutines    int    `json:"goroutines"`
+	LogDropped    uint64 `json:"message_log_dropped"`
+	EventsDropped uint64 `json:"events_dropped"`
 }
 
 func (c *control) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -210,6 +231,9 @@ func (c *control) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		st.StackInuse = int64(s[1].Value.Uint64())
 		if c.logDropped != nil {
 			st.LogDropped = c.logDropped()
+		}
+		if c.eventsDropped != nil {
+			st.EventsDropped = c.eventsDropped()
 		}
 		json.NewEncoder(w).Encode(st)
 	case "rusage":
@@ -280,11 +304,25 @@ func readRSS(pid int) int64 {
 	return 0
 }
 
-// raiseFileLimit lifts the soft RLIMIT_NOFILE to the hard limit (10,000
-// connections need 10,000 descriptors on each side).
+// raiseFileLimit lifts RLIMIT_NOFILE so that tens of thousands of
+// connections fit (each needs a descriptor on both sides): as root, soft and
+// hard limit to fs.nr_open (at most 1,048,576); otherwise the soft limit to
+// the hard one.
 func raiseFileLimit() {
 	var lim syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err == nil && lim.Cur < lim.Max {
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		return
+	}
+	want := uint64(1 << 20)
+	if b, err := os.ReadFile("/proc/sys/fs/nr_open"); err == nil {
+		if n, err := strconv.ParseUint(strings.TrimSpace(string(b)), 10, 64); err == nil {
+			want = min(want, n)
+		}
+	}
+	if want > lim.Max && syscall.Setrlimit(syscall.RLIMIT_NOFILE, &syscall.Rlimit{Cur: want, Max: want}) == nil {
+		return
+	}
+	if lim.Cur < lim.Max {
 		lim.Cur = lim.Max
 		_ = syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
 	}

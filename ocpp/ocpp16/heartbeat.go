@@ -23,3 +23,16 @@ func (r HeartbeatRequest) Validate() error { return validate(&r) }
 
 // Validate checks r against every constraint of HeartbeatResponse.json; see [Message].
 func (r HeartbeatResponse) Validate() error { return validate(&r) }
+
+// AppendJSON appends the JSON encoding of r to b: the bytes json.Marshal
+// writes, without its reflection (Heartbeat is the most frequent message;
+// handlers.Registry encodes responses that have this method with it).
+func (r HeartbeatResponse) AppendJSON(b []byte) ([]byte, error) {
+	t, err := r.CurrentTime.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	b = append(b, `{"currentTime":`...)
+	b = append(b, t...)
+	return append(b, '}'), nil
+}

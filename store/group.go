@@ -1,0 +1,236 @@
+package store
+
+import (
+	"context"
+	"sync"
+
+	"gorm.io/gorm"
+)
+
+// Group commit of the small writes every connection makes (connected,
+// booted, disconnected). After a CSMS restart or a network blip thousands
+// of charge points reconnect and boot at once; one transaction each would
+// make them queue for SQLite's single writer (or PostgreSQL's commits) one
+// by one, past their timeouts. Instead the writes waiting at a moment share
+// one transaction, the way MeterWriter batches meter values.
+//
+// No goroutine runs while nothing waits: the first write that finds no
+// leader starts one, which commits what has queued, batch after batch, and
+// ends when the queue is empty.
+
+// groupBatch bounds the writes in one shared transaction.
+const groupBatch = 500
+
+type groupCommit struct {
+	mu      sync.Mutex
+	pending []*groupWrite
+	leaders int
+	max     int // leaders at once: 1 on SQLite (one writer anyway), a few on PostgreSQL
+}
+
+type groupWrite struct {
+	ctx  context.Context
+	fn   func(tx *gorm.DB) error
+	done chan error // buffered 1
+}
+
+// grouped runs fn in a write transaction shared with other grouped writes,
+// and returns fn's error, or the commit's. A write whose ctx has ended when
+// its batch starts is not run (ctx's error is returned); once started, the
+// caller waits for the outcome, so that what it is told is what happened.
+// If the shared transaction fails, each of its writes is run again alone,
+// so that one bad write fails only its own caller.
+func (s *Store) grouped(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	g := &s.group
+	w := &groupWrite{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	g.mu.Lock()
+	g.pending = append(g.pending, w)
+	if g.max == 0 {
+		g.max = 1
+		if s.db.Dialector.Name() != DialectSQLite {
+			g.max = 4
+		}
+	}
+	if g.leaders < g.max {
+		g.leaders++
+		go s.lead()
+	}
+	g.mu.Unlock()
+	return <-w.done
+}
+
+// lead commits batches until the queue is empty.
+func (s *Store) lead() {
+	g := &s.group
+	for {
+		g.mu.Lock()
+		n := min(len(g.pending), groupBatch)
+		if n == 0 {
+			g.leaders--
+			g.mu.Unlock()
+			return
+		}
+		batch := g.pending[:n:n]
+		g.pending = g.pending[n:]
+		if len(g.pending) == 0 {
+			g.pending = nil
+		}
+		g.mu.Unlock()
+		s.commitGroup(batch)
+	}
+}
+
+func (s *Store) commitGroup(batch []*groupWrite) {
+	live := batch[:0:0]
+	for _, w := range batch {
+		if err := w.ctx.Err(); err != nil {
+			w.done <- err
+			continue
+		}
+		live = append(live, w)
+	}
+	if len(live) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), DefaultWriteTimeout)
+	defer cancel()
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		for _, w := range live {
+			if err := w.fn(tx); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		for _, w := range live {
+			w.done <- nil
+		}
+		return
+	}
+	if len(live) == 1 {
+		live[0].done <- err
+		return
+	}
+	for _, w := range live { // each alone: the failure is its own caller's
+		w.done <- s.write(w.ctx, w.fn)
+	}
+}
+
+// execGrouped is exec through grouped.
+func (s *Store) execGrouped(ctx context.Context, stmt func(tx *gorm.DB) *gorm.DB) (rows int64, err error) {
+	err = s.grouped(ctx, func(tx *gorm.DB) error {
+		res := stmt(tx)
+		rows = res.RowsAffected
+		return res.Error
+	})
+	return rows, err
+}
+
+// Batched lookups of charge points by identity: in a reconnect storm every
+// handshake looks its charge point up (the password digest); the lookups
+// waiting at a moment share one query (WHERE identifier IN …), the way
+// writes share a transaction. As with writes, no goroutine runs while
+// nothing waits.
+
+// loadBatch bounds the identities of one query.
+const loadBatch = 500
+
+// maxLoaders is how many lookup queries run at once.
+const maxLoaders = 4
+
+type loadGroup struct {
+	mu      sync.Mutex
+	pending []*cpLoad
+	leaders int
+}
+
+type cpLoad struct {
+	ctx        context.Context
+	identifier string
+	cp         *ChargePoint
+	err        error
+	done       chan struct{}
+}
+
+// loadChargePoint looks identifier up in a query shared with other
+// lookups. A caller whose ctx ends first returns ctx's error.
+func (s *Store) loadChargePoint(ctx context.Context, identifier string) (*ChargePoint, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	g := &s.loads
+	l := &cpLoad{ctx: ctx, identifier: identifier, done: make(chan struct{})}
+	g.mu.Lock()
+	g.pending = append(g.pending, l)
+	if g.leaders < maxLoaders {
+		g.leaders++
+		go s.leadLoads()
+	}
+	g.mu.Unlock()
+	select {
+	case <-l.done:
+		return l.cp, l.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (s *Store) leadLoads() {
+	g := &s.loads
+	for {
+		g.mu.Lock()
+		n := min(len(g.pending), loadBatch)
+		if n == 0 {
+			g.leaders--
+			g.mu.Unlock()
+			return
+		}
+		batch := g.pending[:n:n]
+		g.pending = g.pending[n:]
+		if len(g.pending) == 0 {
+			g.pending = nil
+		}
+		g.mu.Unlock()
+		s.loadGroup(batch)
+	}
+}
+
+func (s *Store) loadGroup(batch []*cpLoad) {
+	ids := make([]string, 0, len(batch))
+	seen := make(map[string]bool, len(batch))
+	for _, l := range batch {
+		if l.ctx.Err() == nil && !seen[l.identifier] {
+			seen[l.identifier] = true
+			ids = append(ids, l.identifier)
+		}
+	}
+	var found []ChargePoint
+	var err error
+	if len(ids) > 0 {
+		ctx, cancel := context.WithTimeout(context.Background(), DefaultWriteTimeout)
+		err = s.ctx(ctx).Where("identifier IN ?", ids).Find(&found).Error
+		cancel()
+	}
+	byID := make(map[string]*ChargePoint, len(found))
+	for i := range found {
+		byID[found[i].Identifier] = &found[i]
+	}
+	for _, l := range batch {
+		switch cp := byID[l.identifier]; {
+		case l.ctx.Err() != nil:
+			l.err = l.ctx.Err()
+		case err != nil:
+			l.err = err
+		case cp == nil:
+			l.err = gorm.ErrRecordNotFound
+		default:
+			c := *cp // each caller its own copy: callers change theirs
+			l.cp = &c
+		}
+		close(l.done)
+	}
+}
