@@ -130,6 +130,7 @@ func next(t *testing.T, ch <-chan broadcast.Message) broadcast.Message {
 // level (attributes direction and frame).
 type frameLog struct {
 	errs     atomic.Int64 // records at Error level
+	warnings []string     // records at Warn level: message and attributes
 	mu       sync.Mutex
 	sent     [][]byte
 	received [][]byte
@@ -152,6 +153,11 @@ func (l *frameLog) Handle(_ context.Context, r slog.Record) error {
 	if frame == "" {
 		if r.Level >= slog.LevelError {
 			l.errs.Add(1)
+		}
+		if r.Level == slog.LevelWarn {
+			l.mu.Lock()
+			l.warnings = append(l.warnings, r.Message+attrsOf(r))
+			l.mu.Unlock()
 		}
 		if r.Level >= slog.LevelWarn && testing.Verbose() {
 			fmt.Fprintf(os.Stderr, "%s %s %s\n", r.Level, r.Message, attrsOf(r))
@@ -181,11 +187,18 @@ func attrsOf(r slog.Record) string {
 	return b.String()
 }
 
-// reset forgets the frames kept so far.
+// reset forgets the frames and warnings kept so far.
 func (l *frameLog) reset() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.sent, l.received = nil, nil
+	l.sent, l.received, l.warnings = nil, nil, nil
+}
+
+// warned returns the records logged at Warn level.
+func (l *frameLog) warned() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.warnings...)
 }
 
 func (l *frameLog) snapshot() (sent, received [][]byte) {

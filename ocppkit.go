@@ -71,6 +71,18 @@ type Config struct {
 	// whose CommonName is the identity). See security.go. Ignored when
 	// Authenticator is set.
 	SecurityProfile int
+	// EnforceUpgradedProfile refuses (401) a handshake that shows a lower
+	// security profile than the charge point's recorded SecurityProfile
+	// configuration key (recorded when it accepts a ChangeConfiguration of
+	// it, or reports it to GetConfiguration): one without TLS once it is
+	// on profile 2, one without a verified client certificate once it is
+	// on 3. An upgraded charge point can then not be talked back down by
+	// whoever strips TLS in between (the OCTT's TC_083 checks it). Leave it
+	// off when a proxy terminates TLS, since the library sees no TLS
+	// there. It applies to a host Authenticator too, after it accepted;
+	// a handshake showing less than profile 3 costs one more query. Off by
+	// default.
+	EnforceUpgradedProfile bool
 	// KeepUnknownChargePoints is how many identities the default
 	// Authenticator records when it refuses them as unknown (their last
 	// address, first and last attempt, number of attempts; see
@@ -132,6 +144,18 @@ type Config struct {
 	// versions. By default ocpp16.Strict; see Registry.SetVersionMode for
 	// one version and Registry.SetChargePointMode for one quirky charger.
 	Mode ocpp16.Mode
+	// ValidateSchemas ("strict-plus") also checks every CALL a charge
+	// point sends against the official JSON schema of its version (package
+	// ocpp/schemas), after the library's own decoding accepted it. In
+	// Strict mode a payload the schema rejects is answered with
+	// FormationViolation (FormatViolation in 2.0.1) and no handler runs; in
+	// Tolerant mode (for a version, a charge point or an action) it is
+	// handled and logged at Warn with the schema's verdict, which shows
+	// what a quirky charger gets wrong. The library's validators agree with
+	// the schemas (the tests cross-check them), so this is a second
+	// opinion for debugging and audits, at the cost of a schema validation
+	// per call. Off by default.
+	ValidateSchemas bool
 	// Server tunes the socket server (timeouts, frame size, rate limit,
 	// ping interval). Its Handler, Authenticator, Logger and NodeID are set
 	// by New. Its Subprotocols choose the OCPP versions accepted, in order
@@ -290,11 +314,17 @@ func New(cfg Config) (*CSMS, error) {
 	})
 	c.Handlers = handlers.NewRegistry(logger)
 	c.Handlers.SetMode(cfg.Mode)
+	if cfg.ValidateSchemas {
+		c.Handlers.Use(c.schemaCheck) // first: it wraps every other middleware
+	}
 	c.Defaults.Register(c.Handlers)
 
 	scfg := cfg.Server
 	scfg.Handler = connHandler{c}
 	scfg.Authenticator = cmp.Or(cfg.Authenticator, c.defaultAuthenticator())
+	if cfg.EnforceUpgradedProfile {
+		scfg.Authenticator = upgradedProfile{c: c, next: scfg.Authenticator}
+	}
 	scfg.Logger = logger
 	scfg.NodeID = cfg.NodeID
 	c.Server = ocpp.NewServer(scfg)

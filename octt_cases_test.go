@@ -86,7 +86,7 @@ var octtCases = []octtCase{
 	{id: "TC_079_CSMS", run: octtGetSecurityLog},
 	{id: "TC_080_CSMS", run: octtSignedFirmware(ocpp16.SignedFirmwareStatusInstalled)},
 	{id: "TC_081_CSMS", run: octtSignedFirmware(ocpp16.SignedFirmwareStatusInvalidSignature)},
-	{id: "TC_083_CSMS", tls: true, run: octtUpgradeSecurityProfile},
+	{id: "TC_083_CSMS", tls: true, config: octtEnforceUpgrades, run: octtUpgradeSecurityProfile},
 	{id: "TC_085_CSMS", run: octtBasicAuth},
 	{id: "TC_086_CSMS", tls: true, config: octtProfile(ocppkit.SecurityProfileTLSBasic), run: octtServerCertificate},
 	{id: "TC_087_CSMS", tls: true, config: octtProfile(ocppkit.SecurityProfileTLSCertificate), run: octtClientCertificate},
@@ -522,6 +522,7 @@ func (h *octt) sendFullList() {
 func octtSendLocalListFull(h *octt) {
 	h.boot()
 	h.sendFullList()
+	h.refused(ocpp16.SendLocalListRequest{ListVersion: 2, UpdateType: ocpp16.UpdateTypeFull, LocalAuthorizationList: []ocpp16.AuthorizationData{{IdTag: tagOK2}}})
 	h.localListIs(1, map[string]string{tagOK: "Accepted", tagBlocked: "Blocked"})
 }
 
@@ -845,6 +846,10 @@ func octtTxDefaultProfile(h *octt) {
 	if p.TransactionId != nil || p.RecurrencyKind != "" {
 		h.t.Fatalf("TxDefaultProfile sent with transactionId or recurrencyKind: %+v", p)
 	}
+	p.TransactionId = ptr(1)
+	h.refused(ocpp16.SetChargingProfileRequest{ConnectorId: 1, CsChargingProfiles: p})
+	p.TransactionId, p.RecurrencyKind = nil, ocpp16.RecurrencyKindDaily
+	h.refused(ocpp16.SetChargingProfileRequest{ConnectorId: 1, CsChargingProfiles: p})
 }
 
 func octtTxProfile(h *octt) {
@@ -859,6 +864,9 @@ func octtTxProfile(h *octt) {
 	if rel.TransactionId == nil || *rel.TransactionId != tx || rel.ChargingSchedule.StartSchedule != nil {
 		h.t.Fatalf("relative TxProfile sent as %+v", rel)
 	}
+	abs.ChargingSchedule.StartSchedule, rel.ChargingSchedule.StartSchedule = nil, &start
+	h.refused(ocpp16.SetChargingProfileRequest{ConnectorId: 1, CsChargingProfiles: abs})
+	h.refused(ocpp16.SetChargingProfileRequest{ConnectorId: 1, CsChargingProfiles: rel})
 }
 
 func octtRemoteStartWithProfile(h *octt) {
@@ -873,6 +881,10 @@ func octtRemoteStartWithProfile(h *octt) {
 		h.t.Fatalf("charge point received %s", got)
 	}
 	h.profileStored(1, *p)
+	p.TransactionId = ptr(1)
+	h.refused(ocpp16.RemoteStartTransactionRequest{ConnectorId: ptr(1), IdTag: tagOK, ChargingProfile: p})
+	p.TransactionId, p.ChargingProfilePurpose = nil, ocpp16.ChargingProfilePurposeTxDefaultProfile
+	h.refused(ocpp16.RemoteStartTransactionRequest{ConnectorId: ptr(1), IdTag: tagOK, ChargingProfile: p})
 	h.startOn(tagOK)
 	h.status(1, ocpp16.ChargePointStatusCharging, ocpp16.ChargePointErrorCodeNoError)
 }

@@ -289,6 +289,16 @@ func octtUpgradeSecurityProfile(h *octt) {
 	h.cp = h.dial(octtPassword)
 	h.boot()
 	h.status(1, ocpp16.ChargePointStatusAvailable, ocpp16.ChargePointErrorCodeNoError)
+	// A connection attempt on the old profile is refused.
+	if err := dialErr(h.t, h.e.url, octtIdentity, &ocpptest.Options{Password: octtPassword}); err == nil || !strings.Contains(err.Error(), "401") {
+		h.t.Fatalf("profile 1 after the upgrade: %v, want 401", err)
+	}
+}
+
+// octtEnforceUpgrades is the configuration TC_083 needs: a charge point
+// upgraded to a higher security profile is refused on a lower one.
+func octtEnforceUpgrades(*testing.T) ocppkit.Config {
+	return ocppkit.Config{EnforceUpgradedProfile: true}
 }
 
 func octtBasicAuth(h *octt) {

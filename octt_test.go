@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -21,6 +22,7 @@ import (
 	"github.com/ocppkit/ocppkit/ocpp"
 	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/ocpp/ocpptest"
+	"github.com/ocppkit/ocppkit/remote"
 	"github.com/ocppkit/ocppkit/store"
 )
 
@@ -162,10 +164,18 @@ func (h *octt) dial(password string) *ocpptest.ChargePoint {
 	return cp
 }
 
-// finish checks what every case must keep: every frame the CSMS sent
-// validates against the official schemas, and no error was logged.
+// finish checks what every case must keep: the CSMS sent no call the case
+// did not expect, every frame it sent validates against the official
+// schemas, and no error was logged.
 func (h *octt) finish() {
 	h.t.Helper()
+	select {
+	case c, ok := <-h.cp.Calls():
+		if ok {
+			h.t.Errorf("the charge point received an unexpected %s %s", c.Action, c.Payload)
+		}
+	default:
+	}
 	sent, received := h.e.frames.snapshot()
 	h.schemas.Frames(h.t, sent, received)
 	if n := h.e.frames.errorsLogged(); n != 0 {
@@ -317,6 +327,16 @@ func (h *octt) command(req ocpp.Request, res any) (*store.Command, json.RawMessa
 	}
 	got := h.received(req.Action())
 	return h.completed(cmd.ID), got
+}
+
+// refused requires the CSMS to refuse req, which OCPP 1.6 forbids, before
+// sending anything (the next call the charge point receives is checked by
+// whoever waits for it).
+func (h *octt) refused(req ocpp.Request) {
+	h.t.Helper()
+	if _, err := h.e.csms.Remote.Enqueue(h.ctx, octtIdentity, req, nil); !errors.Is(err, remote.ErrInvalidRequest) {
+		h.t.Fatalf("Enqueue %s: %v, want ErrInvalidRequest", req.Action(), err)
+	}
 }
 
 // received waits for the next call the charge point received and

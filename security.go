@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/ocppkit/ocppkit/ocpp"
 	"github.com/ocppkit/ocppkit/remote"
+	"github.com/ocppkit/ocppkit/store"
 )
 
 // Security profiles of the OCPP 1.6 Security Whitepaper, for
@@ -91,6 +94,54 @@ func (a certAuth) Authenticate(ctx context.Context, r *http.Request, identity st
 	a.c.rememberAuthenticated(cp)
 	return nil
 }
+
+// upgradedProfile refuses handshakes below the charge point's recorded
+// SecurityProfile (Config.EnforceUpgradedProfile), once next accepted them.
+type upgradedProfile struct {
+	c    *CSMS
+	next ocpp.Authenticator
+}
+
+func (a upgradedProfile) Authenticate(ctx context.Context, r *http.Request, identity string) error {
+	if err := a.next.Authenticate(ctx, r, identity); err != nil {
+		return err
+	}
+	shown := SecurityProfileBasic
+	switch {
+	case r.TLS != nil && len(r.TLS.VerifiedChains) > 0 && len(r.TLS.VerifiedChains[0]) > 0 &&
+		r.TLS.VerifiedChains[0][0].Subject.CommonName == identity:
+		return nil // its own verified client certificate: profile 3, the highest
+	case r.TLS != nil:
+		shown = SecurityProfileTLSBasic
+	}
+	ctx, cancel := context.WithTimeout(ctx, a.c.cfg.WriteTimeout)
+	defer cancel()
+	cp := a.c.peekAuthenticated(identity)
+	if cp == nil {
+		var err error
+		if cp, err = a.c.Store.ChargePointByIdentifier(ctx, identity); errors.Is(err, store.ErrNotFound) {
+			return nil // AutoRegister: a new charge point has no profile yet
+		} else if err != nil {
+			return err
+		}
+	}
+	k, err := a.c.Store.ConfigurationValue(ctx, cp.ID, SecurityProfileKey)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if recorded, err := strconv.Atoi(strings.TrimSpace(k.Value)); err == nil && recorded > shown {
+		a.c.authenticated(identity) // drop the row kept for Connected
+		return fmt.Errorf("%w: charge point %q is on security profile %d, the handshake shows %d", ocpp.ErrUnauthorized, identity, recorded, shown)
+	}
+	return nil
+}
+
+// SecurityProfileKey is the 1.6 configuration key that holds a charge
+// point's security profile (security extension).
+const SecurityProfileKey = "SecurityProfile"
 
 // passwordRotation holds the digests of passwords being rotated in, so that
 // a charge point that reconnects with its new password before the

@@ -2,15 +2,19 @@ package ocppkit
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/ocppkit/ocppkit/handlers"
 	"github.com/ocppkit/ocppkit/internal/testdb"
 	"github.com/ocppkit/ocppkit/ocpp"
+	"github.com/ocppkit/ocppkit/ocpp/ocpp16"
 	"github.com/ocppkit/ocppkit/ocpp/ocpptest"
 	"github.com/ocppkit/ocppkit/store"
 )
@@ -132,5 +136,45 @@ func TestDevModeRegistersOnlyAfterUpgrade(t *testing.T) {
 	}
 	if _, err := c.Store.ChargePointByIdentifier(ctx, "REAL-1"); err != nil {
 		t.Errorf("a real connection was not registered: %v", err)
+	}
+}
+
+// TestSchemaCheckRefusesInStrictMode: a call whose payload the official
+// schema rejects is answered with FormationViolation in strict mode, and
+// its handler does not run. (Through a socket the library's own decoder,
+// at least as strict as the schemas, refuses such payloads first.)
+func TestSchemaCheckRefusesInStrictMode(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.SQLite(t)
+	if err := store.Migrate(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(Config{DB: db, NodeID: "schemas", ValidateSchemas: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Shutdown(ctx) })
+	ran := false
+	h := c.schemaCheck(handlers.HandlerFunc(func(context.Context, *handlers.Call, ocpp.Request) (ocpp.Response, error) {
+		ran = true
+		return ocpp16.HeartbeatResponse{}, nil
+	}))
+	call := &handlers.Call{Identity: "CP-1", Version: ocpp.OCPP16, Action: "Heartbeat", Logger: slog.Default()}
+	for _, tt := range []struct {
+		payload string
+		code    ocpp.ErrorCode // "" when the handler runs
+	}{
+		{`{}`, ""},
+		{`{"extra":1}`, ocpp.FormationViolation},
+	} {
+		ran = false
+		call.Payload = json.RawMessage(tt.payload)
+		_, err := h.Handle(ctx, call, &ocpp16.HeartbeatRequest{})
+		if ocpp.CodeOf(err) != tt.code || ran != (tt.code == "") {
+			t.Errorf("%s: %v (handler ran: %v), want code %q", tt.payload, err, ran, tt.code)
+		}
+	}
+	if got := oneLine("é"+strings.Repeat("a", 10), 1); got != "…" {
+		t.Errorf("oneLine cut inside a character: %q", got)
 	}
 }

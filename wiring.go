@@ -138,6 +138,14 @@ func (c *CSMS) rememberAuthenticated(cp *store.ChargePoint) {
 	c.authMu.Unlock()
 }
 
+// peekAuthenticated returns the row rememberAuthenticated kept for
+// identity, leaving it for Connected; nil when there is none.
+func (c *CSMS) peekAuthenticated(identity string) *store.ChargePoint {
+	c.authMu.Lock()
+	defer c.authMu.Unlock()
+	return c.authed[identity]
+}
+
 // authenticated takes the row rememberAuthenticated kept for identity.
 func (c *CSMS) authenticated(identity string) (*store.ChargePoint, error) {
 	c.authMu.Lock()

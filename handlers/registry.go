@@ -32,6 +32,9 @@ type Call struct {
 	Version string
 	// Action is the OCPP action being handled, e.g. "StatusNotification".
 	Action string
+	// Payload is the CALL's payload as the charge point sent it, before
+	// decoding; Dispatch sets it. Nil when a handler is invoked otherwise.
+	Payload json.RawMessage
 	// Logger carries the charge_point and action attributes.
 	Logger *slog.Logger
 }
@@ -363,6 +366,7 @@ func (r *Registry) Dispatch(ctx context.Context, c *Call, payload json.RawMessag
 	if err := v.Unmarshal(payload, req, mode == ocpp16.Tolerant); err != nil {
 		return nil, err
 	}
+	c.Payload = payload
 	for i := len(mw) - 1; i >= 0; i-- {
 		h = mw[i](h)
 	}
