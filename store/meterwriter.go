@@ -91,16 +91,20 @@ type MeterWriterConfig struct {
 // when COMMIT's answer never arrived), or a charge point resending a
 // MeterValues whose reply it lost, never stores a reading twice.
 type MeterWriter struct {
-	db     *gorm.DB
-	pg     bool
-	sql    *sql.DB           // nil until the first commit
-	stmts  map[int]*sql.Stmt // prepared multi-row INSERTs by row count; writer goroutine only
-	cfg    MeterWriterConfig
-	log    *slog.Logger
-	reqs   chan *meterRequest
-	mu     sync.RWMutex // guards closed and sending on reqs
-	closed bool
-	done   chan struct{}
+	db    *gorm.DB
+	pg    bool
+	sql   *sql.DB           // nil until the first commit
+	stmts map[int]*sql.Stmt // prepared multi-row INSERTs by row count; writer goroutine only
+	// evStmts are the prepared event INSERTs (SQLite) by their text, and
+	// evSQL their texts by event count; writer goroutine only.
+	evStmts map[string]*sql.Stmt
+	evSQL   map[int]string
+	cfg     MeterWriterConfig
+	log     *slog.Logger
+	reqs    chan *meterRequest
+	mu      sync.RWMutex // guards closed and sending on reqs
+	closed  bool
+	done    chan struct{}
 }
 
 // Request states: a request is taken by the writer or abandoned by its
@@ -435,7 +439,22 @@ func (w *MeterWriter) prepare(ctx context.Context) error {
 		}
 		stmts[n] = st
 	}
-	w.stmts = stmts
+	evStmts := make(map[string]*sql.Stmt, len(eventStmtSizes))
+	for _, n := range eventStmtSizes {
+		q := w.eventInsertSQL(n)
+		st, err := w.sql.PrepareContext(ctx, q)
+		if err != nil {
+			for _, st := range stmts {
+				_ = st.Close()
+			}
+			for _, st := range evStmts {
+				_ = st.Close()
+			}
+			return err
+		}
+		evStmts[q] = st
+	}
+	w.stmts, w.evStmts = stmts, evStmts
 	return nil
 }
 
@@ -444,6 +463,10 @@ func (w *MeterWriter) closeStmts() {
 		_ = st.Close()
 	}
 	w.stmts = nil
+	for _, st := range w.evStmts {
+		_ = st.Close()
+	}
+	w.evStmts = nil
 }
 
 // placeholder returns the p-th (1-based) bind parameter of the dialect.
@@ -527,7 +550,7 @@ func (w *MeterWriter) commitRows(ctx context.Context, reqs []*meterRequest, now 
 			_ = tx.Rollback()
 		}
 	}()
-	if err := w.claimEvents(ctx, sqlKeys(tx), reqs, now); err != nil {
+	if err := w.claimEvents(ctx, w.sqlKeys(tx), reqs, now); err != nil {
 		return 0, err
 	}
 	rows := rowsOf(reqs, now)

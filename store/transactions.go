@@ -443,9 +443,19 @@ func parseSQLiteTime(s string) (time.Time, error) {
 	return time.Time{}, errors.New("store: unreadable timestamp " + s)
 }
 
-func sqlKeys(tx *sql.Tx) keysFunc {
+// sqlKeys runs the event INSERTs on SQLite as the statements prepare made
+// once (w.evStmts): SQLite compiles a multi-row INSERT at a cost that
+// grows with its rows, which for a batch's events once took as much CPU as
+// inserting them.
+func (w *MeterWriter) sqlKeys(tx *sql.Tx) keysFunc {
 	return func(ctx context.Context, query string, args ...any) ([]eventKey, error) {
-		rows, err := tx.QueryContext(ctx, query, args...)
+		var rows *sql.Rows
+		var err error
+		if st, ok := w.evStmts[query]; ok {
+			rows, err = tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+		} else {
+			rows, err = tx.QueryContext(ctx, query, args...)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -465,8 +475,42 @@ func pgxKeys(tx pgx.Tx) keysFunc {
 	}
 }
 
-// eventChunk bounds the events per INSERT (9 parameters each).
-const eventChunk = 500
+// eventStmtSizes are the event counts of the INSERTs claimEvents runs, in
+// decreasing order (9 parameters per event): a few texts only, so their
+// statements are prepared once (SQLite: evStmts; PostgreSQL: pgx's
+// statement cache) instead of compiled for every batch's count.
+var eventStmtSizes = []int{100, 10, 1}
+
+// eventInsertSQL returns the INSERT of n events, RETURNING the keys of
+// those it inserted.
+func (w *MeterWriter) eventInsertSQL(n int) string {
+	if q, ok := w.evSQL[n]; ok {
+		return q
+	}
+	var sb strings.Builder
+	sb.WriteString(`INSERT INTO ` + TransactionEventsTable + ` (charge_point_id, charging_session_id, seq_no, event_type,
+			trigger_reason, "timestamp", offline, charging_state, received_at) VALUES `)
+	for i := range n {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteByte('(')
+		for c := range 9 {
+			if c > 0 {
+				sb.WriteString(", ")
+			}
+			sb.WriteString(w.placeholder(9*i + c + 1))
+		}
+		sb.WriteByte(')')
+	}
+	sb.WriteString(` ON CONFLICT (charging_session_id, seq_no, "timestamp") DO NOTHING RETURNING charging_session_id, seq_no, "timestamp"`)
+	if w.evSQL == nil {
+		w.evSQL = make(map[int]string)
+	}
+	q := sb.String()
+	w.evSQL[n] = q
+	return q
+}
 
 // claimEvents records the TransactionEvents of reqs in the writer's
 // transaction and marks dup the requests whose event was recorded before
@@ -491,39 +535,28 @@ func (w *MeterWriter) claimEvents(ctx context.Context, keys keysFunc, reqs []*me
 		evs = append(evs, r)
 	}
 	inserted := make(map[eventKey]bool, len(evs))
-	for start := 0; start < len(evs); start += eventChunk {
-		chunk := evs[start:min(start+eventChunk, len(evs))]
-		var sb strings.Builder
-		args := make([]any, 0, 9*len(chunk))
-		sb.WriteString(`INSERT INTO ` + TransactionEventsTable + ` (charge_point_id, charging_session_id, seq_no, event_type,
-			trigger_reason, "timestamp", offline, charging_state, received_at) VALUES `)
-		for i, r := range chunk {
-			if i > 0 {
-				sb.WriteString(", ")
-			}
-			sb.WriteByte('(')
-			for c := range 9 {
-				if c > 0 {
-					sb.WriteString(", ")
+	args := make([]any, 0, 9*min(len(evs), eventStmtSizes[0]))
+	rest := evs
+	for _, n := range eventStmtSizes {
+		for len(rest) >= n {
+			args = args[:0]
+			for _, r := range rest[:n] {
+				ev := r.event
+				at := ev.ReceivedAt
+				if at.IsZero() {
+					at = now
 				}
-				sb.WriteString(w.placeholder(len(args) + c + 1))
+				args = append(args, int64(ev.ChargePointID), int64(ev.ChargingSessionID), int64(ev.SeqNo), ev.EventType,
+					ev.TriggerReason, dbTime(ev.Timestamp), ev.Offline, ev.ChargingState, dbTime(at))
 			}
-			sb.WriteByte(')')
-			ev := r.event
-			at := ev.ReceivedAt
-			if at.IsZero() {
-				at = now
+			ks, err := keys(ctx, w.eventInsertSQL(n), args...)
+			if err != nil {
+				return err
 			}
-			args = append(args, int64(ev.ChargePointID), int64(ev.ChargingSessionID), int64(ev.SeqNo), ev.EventType,
-				ev.TriggerReason, dbTime(ev.Timestamp), ev.Offline, ev.ChargingState, dbTime(at))
-		}
-		sb.WriteString(` ON CONFLICT (charging_session_id, seq_no, "timestamp") DO NOTHING RETURNING charging_session_id, seq_no, "timestamp"`)
-		ks, err := keys(ctx, sb.String(), args...)
-		if err != nil {
-			return err
-		}
-		for _, k := range ks {
-			inserted[k] = true
+			for _, k := range ks {
+				inserted[k] = true
+			}
+			rest = rest[n:]
 		}
 	}
 	for _, r := range evs {

@@ -397,3 +397,58 @@ func TestTransactionEventSessionStatus(t *testing.T) {
 		}
 	})
 }
+
+// TestWriteTransactionEventsBatch: a batch of many events (more than the
+// largest INSERT the writer runs, so it is split into INSERTs of several
+// sizes) stores each new event once and recognises exactly the retries
+// among them.
+func TestWriteTransactionEventsBatch(t *testing.T) {
+	each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		cp := newCP(t, s, "TX-BATCH")
+		sess := record(t, s, store.TransactionUpdate{ChargePointID: cp.ID, TransactionID: "b", EventType: store.TransactionStarted,
+			Timestamp: at(0), EVSEID: 1, ConnectorID: 1}).Session
+		w := newWriter(t, s, store.MeterWriterConfig{MaxDelay: 50 * time.Millisecond})
+		event := func(seq int) (store.TransactionEvent, []store.MeterValue) {
+			ts := at(seq)
+			mv := reading(ts, float64(1000+seq), "Sample.Periodic")
+			mv.ChargePointID, mv.ChargingSessionID, mv.TransactionID, mv.EVSEID, mv.ConnectorID = cp.ID, &sess.ID, &sess.TransactionID, 1, 1
+			return store.TransactionEvent{ChargePointID: cp.ID, ChargingSessionID: sess.ID, SeqNo: seq, EventType: store.TransactionUpdated,
+				TriggerReason: "MeterValuePeriodic", Timestamp: ts}, []store.MeterValue{mv}
+		}
+		const n, before = 123, 7 // events 1…before are stored first, then retried in the batch
+		for seq := 1; seq <= before; seq++ {
+			ev, rows := event(seq)
+			if dup, err := w.WriteTransactionEvent(ctx, ev, rows); err != nil || dup {
+				t.Fatalf("event %d: dup %v, %v", seq, dup, err)
+			}
+		}
+		dups := make([]bool, n+1)
+		var wg sync.WaitGroup
+		for seq := 1; seq <= n; seq++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ev, rows := event(seq)
+				dup, err := w.WriteTransactionEvent(ctx, ev, rows)
+				if err != nil {
+					t.Error(err)
+				}
+				dups[seq] = dup
+			}()
+		}
+		wg.Wait()
+		for seq := 1; seq <= n; seq++ {
+			if want := seq <= before; dups[seq] != want {
+				t.Errorf("event %d: dup %v, want %v", seq, dups[seq], want)
+			}
+		}
+		if got := meterRows(t, s, sess.ID); got != n {
+			t.Errorf("meter rows %d, want %d", got, n)
+		}
+		evs, err := s.TransactionEvents(ctx, sess.ID)
+		if err != nil || len(evs) != n+1 {
+			t.Errorf("%d events, %v; want %d", len(evs), err, n+1)
+		}
+	})
+}

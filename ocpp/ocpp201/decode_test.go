@@ -299,3 +299,35 @@ func TestModeConvertsFromOcpp16(t *testing.T) {
 		t.Error("Mode.String")
 	}
 }
+
+// TestUnmarshalReusedTarget decodes into a request that already holds
+// arrays: the new arrays are fresh (the slices a caller kept of the first
+// decode do not change), an empty array is an empty slice, not nil, and
+// the date-times are the new ones.
+func TestUnmarshalReusedTarget(t *testing.T) {
+	var req ocpp201.TransactionEventRequest
+	if err := ocpp201.Unmarshal([]byte(transactionEventPayload), &req, ocpp201.Strict); err != nil {
+		t.Fatal(err)
+	}
+	kept := req.MeterValue[0].SampledValue
+	second := strings.NewReplacer(`"value":1234.5`, `"value":99`, `2024-05-01T12:00:00.000Z`, `2025-02-03T04:05:06.000Z`).Replace(transactionEventPayload)
+	if err := ocpp201.Unmarshal([]byte(second), &req, ocpp201.Strict); err != nil {
+		t.Fatal(err)
+	}
+	if kept[0].Value != 1234.5 || req.MeterValue[0].SampledValue[0].Value != 99 {
+		t.Errorf("kept value %v, new %v: the second decode wrote into the first one's array", kept[0].Value, req.MeterValue[0].SampledValue[0].Value)
+	}
+	want := time.Date(2025, 2, 3, 4, 5, 6, 0, time.UTC)
+	if !req.Timestamp.Equal(want) || !req.MeterValue[0].Timestamp.Equal(want) {
+		t.Errorf("timestamps %v, %v; want %v", req.Timestamp, req.MeterValue[0].Timestamp, want)
+	}
+	if len(req.MeterValue) != 1 || len(req.MeterValue[0].SampledValue) != 4 {
+		t.Fatalf("%d meter values, %d samples; want 1, 4", len(req.MeterValue), len(req.MeterValue[0].SampledValue))
+	}
+	var set ocpp201.SetVariablesRequest
+	set.SetVariableData = make([]ocpp201.SetVariableData, 2)
+	err := ocpp201.Unmarshal([]byte(`{"setVariableData":[]}`), &set, ocpp201.Tolerant)
+	if set.SetVariableData == nil || len(set.SetVariableData) != 0 {
+		t.Errorf("[] decoded as %#v (err %v), want an empty, non-nil slice", set.SetVariableData, err)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"reflect"
 	"strconv"
+	"time"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -431,7 +432,7 @@ func (d *decoder) decodeValue(f *field, v reflect.Value, depth int) *decodeError
 		if !ok {
 			return newErr(ocpp.PropertyConstraintViolation, "not an RFC 3339 date-time with time zone: "+strconv.Quote(string(raw)))
 		}
-		v.Field(0).Set(reflect.ValueOf(t))
+		setTime(v.Field(0), t)
 		return nil
 	case kindStruct:
 		if c != '{' {
@@ -483,12 +484,16 @@ func (d *decoder) decodeSlice(f *field, v reflect.Value, depth int) *decodeError
 		return d.formation("nesting too deep")
 	}
 	d.i++ // '['
-	v.Set(reflect.MakeSlice(f.typ, 0, 0))
 	d.skipWS()
 	if d.i < len(d.data) && d.data[d.i] == ']' {
 		d.i++
+		v.Set(reflect.MakeSlice(f.typ, 0, 0)) // [] stays an empty slice, not nil
 		return d.checkItems(f, 0)
 	}
+	// A fresh backing array (never the one v held), sized for a few items
+	// at once: growing one by one from zero allocated at 1, 2 and 4 items
+	// (four sampled values, the commonest array, cost three allocations).
+	v.SetZero()
 	for n := 0; ; n++ {
 		d.skipWS()
 		if d.i >= len(d.data) {
@@ -499,7 +504,14 @@ func (d *decoder) decodeSlice(f *field, v reflect.Value, depth int) *decodeError
 			return newErr(ocpp.PropertyConstraintViolation, "has more than "+strconv.Itoa(n)+" items, want at most "+strconv.Itoa(n))
 		}
 		if v.Len() == v.Cap() {
-			v.Grow(1)
+			grow := 1
+			if n == 0 {
+				grow = initialItems
+				if f.maxItems > 0 {
+					grow = min(grow, f.maxItems)
+				}
+			}
+			v.Grow(grow)
 		}
 		v.SetLen(n + 1)
 		if d.data[d.i] == 'n' {
@@ -525,6 +537,22 @@ func (d *decoder) decodeSlice(f *field, v reflect.Value, depth int) *decodeError
 			return d.syntax()
 		}
 	}
+}
+
+// initialItems is the capacity an array's slice starts with.
+const initialItems = 4
+
+// setTime stores t in v, a time.Time field of a value being decoded
+// (addressable), without boxing t in an interface (reflect.ValueOf(t)
+// allocates).
+func setTime(v reflect.Value, t time.Time) {
+	if v.CanAddr() {
+		if p, ok := v.Addr().Interface().(*time.Time); ok {
+			*p = t
+			return
+		}
+	}
+	v.Set(reflect.ValueOf(t))
 }
 
 func (d *decoder) checkItems(f *field, n int) *decodeError {
