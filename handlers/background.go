@@ -88,6 +88,12 @@ func (p *publisher) handle(ev event) {
 		return
 	}
 	defer recoverAndLog(p.logger, "publish event")
+	// Most events (a meter value per sample) have nobody listening: skip
+	// them before making the timeout's timer. PublishEvent asks again.
+	if !broadcast.IsWatched(p.b, broadcast.AllChargePointsTopic) &&
+		!broadcast.IsWatched(p.b, broadcast.ChargePointTopic(ev.chargePointID, ev.kind)) {
+		return
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), p.timeout)
 	defer cancel()
 	if err := broadcast.PublishEvent(ctx, p.b, ev.chargePointID, ev.kind, ev.v); err != nil {
