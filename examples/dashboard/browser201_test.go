@@ -83,11 +83,15 @@ func TestBrowserStation201(t *testing.T) {
 		waitJS(`document.querySelector('`+row+`') !== null &&
 			document.querySelector('#device-model tr[data-component="EVSE"][data-evse="1"][data-variable="Power"]') !== null`),
 	)
-	step(t, ctx, "set HeartbeatInterval", 20*time.Second,
+	step(t, ctx, "type HeartbeatInterval", 20*time.Second,
 		chromedp.SetValue(chromedp.CSS(row+` input[name="value"]`), "120"),
+	)
+	afterNavigation(t, ctx, "set HeartbeatInterval", 20*time.Second,
 		chromedp.Submit(chromedp.CSS(row+` input[name="value"]`)),
-		flashIs("ok", "answered Accepted"),
-		waitJS(`document.querySelector('`+row+` input[name="value"]').value === '120'`),
+		chromedp.Steps(
+			flashIs("ok", "answered Accepted"),
+			waitJS(`document.querySelector('`+row+` input[name="value"]').value === '120'`),
+		),
 	)
 
 	// Commands: the 2.0.1 menu, a form built from the 2.0.1 request.

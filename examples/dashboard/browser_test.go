@@ -114,6 +114,41 @@ func step(t *testing.T, ctx context.Context, what string, timeout time.Duration,
 	}
 }
 
+// afterNavigation runs an action that makes the page navigate (a submit, a
+// click on a link) and then the waits for the page it leads to. Chrome may
+// report the old page gone while an action or a wait still ran on it
+// ("Inspected target navigated or closed"): the navigation is what was
+// asked for, so the waits start again on the new page, until the deadline.
+func afterNavigation(t *testing.T, ctx context.Context, what string, timeout time.Duration, act action, waits action) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	if err := chromedp.Do(ctx, act); err != nil && !navigatedAway(err) {
+		t.Fatalf("%s: %v", what, err)
+	}
+	for {
+		err := chromedp.Do(ctx, waits)
+		switch {
+		case err == nil:
+			return
+		case ctx.Err() != nil:
+			t.Fatalf("%s: timed out after %s (last: %v)", what, timeout, err)
+		case !navigatedAway(err):
+			t.Fatalf("%s: %v", what, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// navigatedAway reports whether err says the page an action ran on went
+// away because the browser navigated.
+func navigatedAway(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "navigated or closed") ||
+		strings.Contains(s, "Execution context was destroyed") ||
+		strings.Contains(s, "Cannot find context")
+}
+
 // eval evaluates a JavaScript expression.
 func eval[T any](t *testing.T, ctx context.Context, expr string) T {
 	t.Helper()
@@ -610,12 +645,16 @@ func TestBrowserBackOffice(t *testing.T) {
 	}
 
 	charge(t, e.cp, 1, "CARD-7", 7000)
-	step(t, ctx, "find the session by id tag and export it", 20*time.Second,
+	step(t, ctx, "find the session by id tag", 20*time.Second,
 		navigate(e.ts.URL, "/sessions"),
 		chromedp.SendKeys(chromedp.CSS(`input[name="id_tag"]`), "CARD-7"),
+	)
+	afterNavigation(t, ctx, "filter the sessions and export them", 20*time.Second,
 		chromedp.Submit(chromedp.CSS(`input[name="id_tag"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`a.small[href="/sessions"]`)),
-		waitJS(`location.search.includes('id_tag=CARD-7') && document.querySelectorAll('#sessions-table tr[data-session-id]').length === 1`),
+		chromedp.Steps(
+			chromedp.WaitVisible(chromedp.CSS(`a.small[href="/sessions"]`)),
+			waitJS(`location.search.includes('id_tag=CARD-7') && document.querySelectorAll('#sessions-table tr[data-session-id]').length === 1`),
+		),
 	)
 	csv := eval[string](t, ctx, `fetch(document.querySelector('#export-csv').href).then(r => r.text())`)
 	if lines := strings.Split(strings.TrimSpace(csv), "\n"); len(lines) != 2 || !strings.Contains(lines[1], ",CARD-7,") {

@@ -212,15 +212,26 @@ func (conn *csmsConn) call(t testing.TB, action, payload string) json.RawMessage
 	if err := conn.ws.Write(ctx, websocket.MessageText, data); err != nil {
 		t.Fatalf("%s: %v", action, err)
 	}
-	select {
-	case f := <-ch:
+	reply := func(f ocpp.Frame) json.RawMessage {
 		if f.Type != ocpp.CallResult {
 			t.Fatalf("%s answered %+v", action, f)
 		}
 		return f.Payload
+	}
+	select {
+	case f := <-ch:
+		return reply(f)
 	case <-ctx.Done():
 		t.Fatalf("%s: no reply", action)
 	case <-conn.done:
+		// A charge point may answer and then close (Reset): the reader
+		// delivers the reply before it marks the connection done, and
+		// select picks at random among ready cases, so look again.
+		select {
+		case f := <-ch:
+			return reply(f)
+		default:
+		}
 		t.Fatalf("%s: connection ended", action)
 	}
 	return nil
