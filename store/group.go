@@ -21,11 +21,55 @@ import (
 // groupBatch bounds the writes in one shared transaction.
 const groupBatch = 500
 
-type groupCommit struct {
+// batcher queues items for leader goroutines that take them in batches.
+// The first item that finds fewer than max leaders running starts one; a
+// leader ends when it finds the queue empty, so nothing runs while nothing
+// waits.
+type batcher[T any] struct {
 	mu      sync.Mutex
-	pending []*groupWrite
+	pending []T
 	leaders int
-	max     int // leaders at once: 1 on SQLite (one writer anyway), a few on PostgreSQL
+}
+
+// add queues item, starting a leader that hands batches of at most size
+// items to run unless max leaders already run.
+func (b *batcher[T]) add(item T, max, size int, run func([]T)) {
+	b.mu.Lock()
+	b.pending = append(b.pending, item)
+	if b.leaders < max {
+		b.leaders++
+		go b.lead(size, run)
+	}
+	b.mu.Unlock()
+}
+
+// lead runs batches until the queue is empty.
+func (b *batcher[T]) lead(size int, run func([]T)) {
+	for {
+		b.mu.Lock()
+		n := min(len(b.pending), size)
+		if n == 0 {
+			b.leaders--
+			b.mu.Unlock()
+			return
+		}
+		batch := b.pending[:n:n]
+		b.pending = b.pending[n:]
+		if len(b.pending) == 0 {
+			b.pending = nil
+		}
+		b.mu.Unlock()
+		run(batch)
+	}
+}
+
+// groupLeaders is how many shared write transactions run at once: one on
+// SQLite (it has one writer anyway), a few on PostgreSQL.
+func (s *Store) groupLeaders() int {
+	if s.db.Dialector.Name() == DialectSQLite {
+		return 1
+	}
+	return 4
 }
 
 type groupWrite struct {
@@ -44,43 +88,9 @@ func (s *Store) grouped(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	g := &s.group
 	w := &groupWrite{ctx: ctx, fn: fn, done: make(chan error, 1)}
-	g.mu.Lock()
-	g.pending = append(g.pending, w)
-	if g.max == 0 {
-		g.max = 1
-		if s.db.Dialector.Name() != DialectSQLite {
-			g.max = 4
-		}
-	}
-	if g.leaders < g.max {
-		g.leaders++
-		go s.lead()
-	}
-	g.mu.Unlock()
+	s.group.add(w, s.groupLeaders(), groupBatch, s.commitGroup)
 	return <-w.done
-}
-
-// lead commits batches until the queue is empty.
-func (s *Store) lead() {
-	g := &s.group
-	for {
-		g.mu.Lock()
-		n := min(len(g.pending), groupBatch)
-		if n == 0 {
-			g.leaders--
-			g.mu.Unlock()
-			return
-		}
-		batch := g.pending[:n:n]
-		g.pending = g.pending[n:]
-		if len(g.pending) == 0 {
-			g.pending = nil
-		}
-		g.mu.Unlock()
-		s.commitGroup(batch)
-	}
 }
 
 func (s *Store) commitGroup(batch []*groupWrite) {
@@ -142,12 +152,6 @@ const loadBatch = 500
 // maxLoaders is how many lookup queries run at once.
 const maxLoaders = 4
 
-type loadGroup struct {
-	mu      sync.Mutex
-	pending []*cpLoad
-	leaders int
-}
-
 type cpLoad struct {
 	ctx        context.Context
 	identifier string
@@ -162,40 +166,13 @@ func (s *Store) loadChargePoint(ctx context.Context, identifier string) (*Charge
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	g := &s.loads
 	l := &cpLoad{ctx: ctx, identifier: identifier, done: make(chan struct{})}
-	g.mu.Lock()
-	g.pending = append(g.pending, l)
-	if g.leaders < maxLoaders {
-		g.leaders++
-		go s.leadLoads()
-	}
-	g.mu.Unlock()
+	s.loads.add(l, maxLoaders, loadBatch, s.loadGroup)
 	select {
 	case <-l.done:
 		return l.cp, l.err
 	case <-ctx.Done():
 		return nil, ctx.Err()
-	}
-}
-
-func (s *Store) leadLoads() {
-	g := &s.loads
-	for {
-		g.mu.Lock()
-		n := min(len(g.pending), loadBatch)
-		if n == 0 {
-			g.leaders--
-			g.mu.Unlock()
-			return
-		}
-		batch := g.pending[:n:n]
-		g.pending = g.pending[n:]
-		if len(g.pending) == 0 {
-			g.pending = nil
-		}
-		g.mu.Unlock()
-		s.loadGroup(batch)
 	}
 }
 

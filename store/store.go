@@ -18,8 +18,8 @@ var ErrNotFound = errors.New("store: not found")
 // concurrent use; it holds no state besides the *gorm.DB.
 type Store struct {
 	db    *gorm.DB
-	group groupCommit // connect, boot and disconnect writes (see grouped)
-	loads loadGroup   // ChargePointByIdentifier (see loadChargePoint)
+	group batcher[*groupWrite] // connect, boot and disconnect writes (see grouped)
+	loads batcher[*cpLoad]     // ChargePointByIdentifier (see loadChargePoint)
 }
 
 // New returns a Store on db. It neither migrates nor starts anything.
