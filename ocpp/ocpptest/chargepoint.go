@@ -431,10 +431,17 @@ func (cp *ChargePoint) roundTrip(ctx context.Context, id string, frame []byte) (
 
 	ctx, cancel := context.WithTimeout(ctx, cp.opts.CallTimeout)
 	defer cancel()
-	if err := cp.ws.Write(ctx, websocket.MessageText, frame); err != nil {
-		if ctx.Err() != nil {
-			return ocpp.Frame{}, fmt.Errorf("write: %w", err)
-		}
+	if err := ctx.Err(); err != nil {
+		return ocpp.Frame{}, err
+	}
+	// The frame is written under the call timeout only: websocket closes
+	// the connection when a write's context ends mid-frame, so a caller
+	// giving up (a simulator stopping while a MeterValues goes out) must
+	// not take the connection, and the calls still to come on it, along.
+	wctx, wcancel := context.WithTimeout(context.WithoutCancel(ctx), cp.opts.CallTimeout)
+	err := cp.ws.Write(wctx, websocket.MessageText, frame)
+	wcancel()
+	if err != nil {
 		// A failed write ends the connection.
 		return ocpp.Frame{}, fmt.Errorf("%w: write: %v", ErrClosed, err)
 	}

@@ -5,10 +5,13 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/coder/websocket"
 
@@ -542,5 +545,67 @@ func TestClosedByCentralSystem(t *testing.T) {
 	}
 	if _, ok := <-cp.Calls(); ok {
 		t.Error("Calls() not closed after the connection ended")
+	}
+}
+
+// TestCanceledCallKeepsTheConnection: a caller that gives up while its CALL
+// is still being written does not take the connection along (websocket
+// closes a connection when a write's context ends mid-frame): the next
+// call on it goes through. A simulator stopping while a MeterValues went
+// out used to lose the connection its final TransactionEvent needed.
+func TestCanceledCallKeepsTheConnection(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: []string{"ocpp1.6"}})
+		if err != nil {
+			return
+		}
+		ws.SetReadLimit(-1)
+		<-release // not reading yet: the big frame's write blocks
+		for {
+			_, data, err := ws.Read(r.Context())
+			if err != nil {
+				return
+			}
+			f, err := ocpp.DecodeFrame(data)
+			if err != nil || f.Type != ocpp.Call || len(data) > 1<<20 {
+				continue // the abandoned call gets no answer
+			}
+			out, _ := ocpp.NewCallResult(f.ID, json.RawMessage(`{"status":"Accepted"}`)).MarshalJSON()
+			if err := ws.Write(r.Context(), websocket.MessageText, out); err != nil {
+				return
+			}
+		}
+	}))
+	t.Cleanup(srv.Close)
+	cp, err := Dial(t.Context(), "ws"+strings.TrimPrefix(srv.URL, "http")+"/ocpp", "CP-CANCEL", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cp.Close() })
+
+	// The big frame's write fills the socket's buffers and blocks; the
+	// caller gives up while it is under way, then the server reads again.
+	ctx, cancel := context.WithCancel(t.Context())
+	abandoned := make(chan error, 1)
+	go func() {
+		big := map[string]string{"vendorId": "ocppkit", "data": strings.Repeat("x", 16<<20)}
+		_, err := cp.CallJSON(ctx, ocpp16.ActionDataTransfer, big)
+		abandoned <- err
+	}()
+	time.Sleep(2 * time.Second)
+	cancel()
+	time.Sleep(100 * time.Millisecond)
+	close(release)
+	if err := <-abandoned; err == nil {
+		t.Fatal("the abandoned call returned no error")
+	}
+	res, err := cp.CallJSON(t.Context(), ocpp16.ActionDataTransfer, map[string]string{"vendorId": "ocppkit"})
+	if err != nil {
+		t.Fatalf("the next call on the connection: %v", err)
+	}
+	if string(res) != `{"status":"Accepted"}` {
+		t.Errorf("reply %s", res)
 	}
 }
