@@ -203,24 +203,30 @@ func getLocalListVersionEffect(ctx context.Context, e *effectEnv, req ocpp.Reque
 }
 
 func saveProfile(ctx context.Context, e *effectEnv, action string, connectorID int, p ocpp16.ChargingProfile) error {
-	raw, err := json.Marshal(p)
-	if err != nil {
-		return err
-	}
-	_, err = e.store.SaveChargingProfile(ctx, store.ChargingProfile{
-		ChargePointID: e.chargePointID,
+	return storeProfile(ctx, e, action, connectorID, p, store.ChargingProfile{
 		ProfileID:     p.ChargingProfileId,
 		ConnectorID:   connectorID,
 		StackLevel:    p.StackLevel,
 		Purpose:       string(p.ChargingProfilePurpose),
 		Kind:          string(p.ChargingProfileKind),
 		TransactionID: p.TransactionId,
-		Profile:       string(raw),
 	})
+}
+
+// storeProfile keeps a charging profile a charge point accepted (of
+// either version: row holds its columns, profile is stored as JSON) and
+// publishes the change for outlet (1.6's connector, 2.0.1's EVSE).
+func storeProfile(ctx context.Context, e *effectEnv, action string, outlet int, profile any, row store.ChargingProfile) error {
+	raw, err := json.Marshal(profile)
 	if err != nil {
 		return err
 	}
-	e.publish(broadcast.KindSettings, broadcast.SettingsEvent{Setting: broadcast.SettingChargingProfiles, Action: action, ConnectorID: &connectorID, Timestamp: e.now})
+	row.ChargePointID = e.chargePointID
+	row.Profile = string(raw)
+	if _, err := e.store.SaveChargingProfile(ctx, row); err != nil {
+		return err
+	}
+	e.publish(broadcast.KindSettings, broadcast.SettingsEvent{Setting: broadcast.SettingChargingProfiles, Action: action, ConnectorID: &outlet, Timestamp: e.now})
 	return nil
 }
 

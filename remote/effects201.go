@@ -2,7 +2,6 @@ package remote
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 
 	"github.com/ocppkit/ocppkit/broadcast"
@@ -204,24 +203,13 @@ func recordLocalListVersion(ctx context.Context, e *effectEnv, action string, ve
 // saveProfile201 stores a 2.0.1 charging profile of an EVSE (0: the
 // station).
 func saveProfile201(ctx context.Context, e *effectEnv, action string, evseID int, p ocpp201.ChargingProfile) error {
-	raw, err := json.Marshal(p)
-	if err != nil {
-		return err
-	}
-	_, err = e.store.SaveChargingProfile(ctx, store.ChargingProfile{
-		ChargePointID: e.chargePointID,
-		ProfileID:     p.Id,
-		EVSEID:        evseID,
-		StackLevel:    p.StackLevel,
-		Purpose:       string(p.ChargingProfilePurpose),
-		Kind:          string(p.ChargingProfileKind),
-		Profile:       string(raw),
+	return storeProfile(ctx, e, action, evseID, p, store.ChargingProfile{
+		ProfileID:  p.Id,
+		EVSEID:     evseID,
+		StackLevel: p.StackLevel,
+		Purpose:    string(p.ChargingProfilePurpose),
+		Kind:       string(p.ChargingProfileKind),
 	})
-	if err != nil {
-		return err
-	}
-	e.publish(broadcast.KindSettings, broadcast.SettingsEvent{Setting: broadcast.SettingChargingProfiles, Action: action, ConnectorID: &evseID, Timestamp: e.now})
-	return nil
 }
 
 func setChargingProfile201Effect(ctx context.Context, e *effectEnv, req ocpp.Request, res ocpp.Response) error {
