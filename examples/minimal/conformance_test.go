@@ -58,10 +58,15 @@ var confSampledValues = map[string]int64{
 }
 
 // confSummary is the JSON line client.mjs prints on stdout.
-type confSummary struct {
+type confSummary = confSummaryOf[int]
+
+// confSummaryOf is the JSON line a conformance client prints last on
+// stdout; T is the type of its transaction id (1.6: the CSMS's integer,
+// 2.0.1: the station's string).
+type confSummaryOf[T int | string] struct {
 	Identity       string   `json:"identity"`
 	Protocol       string   `json:"protocol"`
-	TransactionID  int      `json:"transactionId"`
+	TransactionID  T        `json:"transactionId"`
 	MeterStart     int      `json:"meterStart"`
 	MeterStop      int      `json:"meterStop"`
 	SampledValues  int64    `json:"sampledValues"`
@@ -314,14 +319,44 @@ var confCommands = []confCommand{
 // summary.
 func runConformanceClient(t *testing.T, node, dir, wsBase, httpBase, identity string) confSummary {
 	t.Helper()
+	ready, sum := runConformanceScript[int](t, confScript{
+		node: node, dir: dir, script: "client.mjs", wsBase: wsBase, httpBase: httpBase,
+		identity: identity, protocol: "ocpp1.6", commands: confCommands,
+	}, nil)
+	if sum.TransactionID <= 0 || sum.TransactionID != ready {
+		t.Fatalf("unexpected client summary %+v (ready with transaction %d)", sum, ready)
+	}
+	t.Logf("ocpp-rpc strict client: identity %s, transaction %d, %d frames sent, %d received, CSMS calls %v",
+		sum.Identity, sum.TransactionID, sum.FramesSent, sum.FramesReceived, sum.CallsReceived)
+	return sum
+}
+
+// confScript is a conformance client script and the host it runs against.
+type confScript struct {
+	node, dir, script  string
+	wsBase, httpBase   string
+	identity, protocol string
+	commands           []confCommand // sent through the commands API once the client is ready
+}
+
+// runConformanceScript runs a conformance client: it waits for the
+// client's ready line (the station's own messages are done), sends every
+// command through the host's commands API and compares the replies with
+// what the client answers, runs after (if any), and checks the client's
+// summary: no failures, the identity, protocol and meter readings, the
+// commands received in order, the sampled values and one frame each way
+// per exchange. It returns the transaction id of the ready line and the
+// summary.
+func runConformanceScript[T int | string](t *testing.T, c confScript, after func(ctx context.Context)) (ready T, sum confSummaryOf[T]) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), confClientBudget)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "client.mjs", wsBase, identity)
-	cmd.Dir = dir
+	cmd := exec.CommandContext(ctx, c.node, c.script, c.wsBase, c.identity)
+	cmd.Dir = c.dir
 	cmd.Env = append(os.Environ(),
 		"OCPP_CONFORMANCE_VERBOSE=1", // frame trace on stderr, shown on failure
 		"OCPP_CONFORMANCE_TIMEOUT_MS="+strconv.FormatInt((confClientBudget-10*time.Second).Milliseconds(), 10),
-		"OCPP_CONFORMANCE_AWAIT_CALLS="+strconv.Itoa(len(confCommands)),
+		"OCPP_CONFORMANCE_AWAIT_CALLS="+strconv.Itoa(len(c.commands)),
 	)
 	cmd.WaitDelay = 5 * time.Second
 	var stderr bytes.Buffer
@@ -331,7 +366,7 @@ func runConformanceClient(t *testing.T, node, dir, wsBase, httpBase, identity st
 		t.Fatal(err)
 	}
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("start node client.mjs: %v", err)
+		t.Fatalf("start node %s: %v", c.script, err)
 	}
 	lines := make(chan string)
 	go func() {
@@ -353,56 +388,57 @@ func runConformanceClient(t *testing.T, node, dir, wsBase, httpBase, identity st
 		t.Fatalf(format+"\nstdout:\n%s\nstderr:\n%s", append(args, strings.Join(out, "\n"), stderr.String())...)
 	}
 
-	// The session, then the ready line.
+	// The station's messages, then the ready line.
 	first, ok := <-lines
 	if !ok {
 		fatal("client exited before the session was over")
 	}
 	out = append(out, first)
-	var ready struct {
+	var readyLine struct {
 		Event         string `json:"event"`
-		TransactionID int    `json:"transactionId"`
+		TransactionID T      `json:"transactionId"`
 	}
-	if err := json.Unmarshal([]byte(first), &ready); err != nil || ready.Event != "ready" {
+	if err := json.Unmarshal([]byte(first), &readyLine); err != nil || readyLine.Event != "ready" {
 		fatal("first stdout line is not the ready event (%v)", err)
 	}
 
 	// CSMS-initiated calls: the client validates each CALL strictly and the
 	// host validates each reply; the commands API returns the reply.
-	for _, c := range confCommands {
-		payload := c.payload
+	for _, cc := range c.commands {
+		payload := cc.payload
 		if strings.Contains(payload, "%d") {
-			payload = strings.Replace(payload, "%d", strconv.Itoa(ready.TransactionID), 1)
+			payload = strings.Replace(payload, "%d", fmt.Sprint(readyLine.TransactionID), 1)
 		}
-		got, err := postCommand(ctx, httpBase, identity, c.action, payload)
+		got, err := postCommand(ctx, c.httpBase, c.identity, cc.action, payload)
 		if err != nil {
-			fatal("command %s %s: %v", c.action, payload, err)
+			fatal("command %s %s: %v", cc.action, payload, err)
 		}
-		if !reflect.DeepEqual(got, c.reply) {
-			t.Errorf("command %s: reply through the commands API %v, want %v (what the client answered)", c.action, got, c.reply)
+		if !reflect.DeepEqual(got, cc.reply) {
+			t.Errorf("command %s: reply through the commands API %v, want %v (what the client answered)", cc.action, got, cc.reply)
 		}
+	}
+	if after != nil {
+		after(ctx)
 	}
 
 	for l := range lines {
 		out = append(out, l)
 	}
 	if err := cmd.Wait(); err != nil || ctx.Err() != nil {
-		t.Fatalf("node client.mjs %s %s: %v (context: %v)\nstdout:\n%s\nstderr:\n%s", wsBase, identity, err, ctx.Err(), strings.Join(out, "\n"), stderr.String())
+		t.Fatalf("node %s %s %s: %v (context: %v)\nstdout:\n%s\nstderr:\n%s", c.script, c.wsBase, c.identity, err, ctx.Err(), strings.Join(out, "\n"), stderr.String())
 	}
-	var sum confSummary
 	if err := json.Unmarshal([]byte(out[len(out)-1]), &sum); err != nil {
 		t.Fatalf("last stdout line is not the JSON summary: %v\nstdout:\n%s\nstderr:\n%s", err, strings.Join(out, "\n"), stderr.String())
 	}
 	if !sum.OK || len(sum.Failures) > 0 {
 		t.Fatalf("client reported failure: %+v\nstderr:\n%s", sum, stderr.String())
 	}
-	if sum.Identity != identity || sum.Protocol != "ocpp1.6" || sum.TransactionID <= 0 || sum.TransactionID != ready.TransactionID ||
-		sum.MeterStart != confMeterStart || sum.MeterStop != confMeterStop {
+	if sum.Identity != c.identity || sum.Protocol != c.protocol || sum.MeterStart != confMeterStart || sum.MeterStop != confMeterStop {
 		t.Fatalf("unexpected client summary %+v", sum)
 	}
 	var wantActions []string
-	for _, c := range confCommands {
-		wantActions = append(wantActions, c.action)
+	for _, cc := range c.commands {
+		wantActions = append(wantActions, cc.action)
 	}
 	if !slices.Equal(sum.CallsReceived, wantActions) {
 		t.Errorf("client received CSMS calls %v, want %v", sum.CallsReceived, wantActions)
@@ -412,15 +448,13 @@ func runConformanceClient(t *testing.T, node, dir, wsBase, httpBase, identity st
 		want += n
 	}
 	if sum.SampledValues != want {
-		t.Fatalf("client sent %d sampled values, the test expects %d (client.mjs and this test disagree)", sum.SampledValues, want)
+		t.Fatalf("client sent %d sampled values, the test expects %d (%s and this test disagree)", sum.SampledValues, want, c.script)
 	}
 	// Every call the client made was answered, and it answered every call it got.
 	if want := len(sum.Steps) + len(sum.CallsReceived); sum.FramesSent != want || sum.FramesReceived != want {
 		t.Errorf("frames sent/received %d/%d, want %d/%d", sum.FramesSent, sum.FramesReceived, want, want)
 	}
-	t.Logf("ocpp-rpc strict client: identity %s, transaction %d, %d frames sent, %d received, CSMS calls %v",
-		sum.Identity, sum.TransactionID, sum.FramesSent, sum.FramesReceived, sum.CallsReceived)
-	return sum
+	return readyLine.TransactionID, sum
 }
 
 // testToken is the operator token of the hosts the tests start.
