@@ -337,7 +337,7 @@ func RoundKWh(kwh float64) float64 { return math.Round(kwh*1000) / 1000 }
 // RawValue is its text as sent, Value the number times 10^multiplier of its
 // unitOfMeasure, in Unit.
 //
-// A reading is stored once: charge point, measurand, timestamp, EVSE,
+// A reading is stored once: charge point, timestamp, measurand, EVSE,
 // connector, transaction, phase, location and context are unique together
 // (idx_ocpp_meter_values_reading; the migrations wrap the nullable ones in
 // COALESCE), and the writers insert with ON CONFLICT DO NOTHING, so a
@@ -349,7 +349,7 @@ type MeterValue struct {
 	ChargingSessionID *uint            `gorm:"index:idx_ocpp_meter_values_session,priority:1" json:"charging_session_id"`
 	ConnectorID       int              `gorm:"not null;uniqueIndex:idx_ocpp_meter_values_reading,priority:5" json:"connector_id"`
 	TransactionID     *int             `gorm:"uniqueIndex:idx_ocpp_meter_values_reading,priority:6" json:"transaction_id"`
-	Measurand         string           `gorm:"size:50;not null;default:Energy.Active.Import.Register;uniqueIndex:idx_ocpp_meter_values_reading,priority:2" json:"measurand"`
+	Measurand         string           `gorm:"size:50;not null;default:Energy.Active.Import.Register;uniqueIndex:idx_ocpp_meter_values_reading,priority:3" json:"measurand"`
 	Value             float64          `gorm:"not null" json:"value"`
 	RawValue          string           `gorm:"type:text" json:"raw_value"`
 	Unit              string           `gorm:"size:20;not null;default:Wh" json:"unit"`
@@ -357,7 +357,7 @@ type MeterValue struct {
 	Context           string           `gorm:"size:50;uniqueIndex:idx_ocpp_meter_values_reading,priority:9" json:"context"`
 	Location          string           `gorm:"size:20;uniqueIndex:idx_ocpp_meter_values_reading,priority:8" json:"location"`
 	Format            string           `gorm:"size:20" json:"format"`
-	Timestamp         time.Time        `gorm:"not null;uniqueIndex:idx_ocpp_meter_values_reading,priority:3;index:idx_ocpp_meter_values_session,priority:2" json:"timestamp"`
+	Timestamp         time.Time        `gorm:"not null;uniqueIndex:idx_ocpp_meter_values_reading,priority:2;index:idx_ocpp_meter_values_session,priority:2" json:"timestamp"`
 	CreatedAt         time.Time        `json:"created_at"`
 	ChargePoint       *ChargePoint     `gorm:"constraint:OnDelete:CASCADE" json:"charge_point,omitempty"`
 	ChargingSession   *ChargingSession `gorm:"constraint:OnDelete:CASCADE" json:"charging_session,omitempty"`
