@@ -38,9 +38,6 @@ const (
 // bound parameters.
 const meterInsertChunk = 500
 
-// energyUpdateChunk is the number of sessions per energy UPDATE statement.
-const energyUpdateChunk = 1000
-
 // MeterWriterConfig configures a MeterWriter. The zero value is usable.
 type MeterWriterConfig struct {
 	// MaxBatch is the number of rows above which the writer stops adding
@@ -95,16 +92,18 @@ type MeterWriter struct {
 	pg    bool
 	sql   *sql.DB           // nil until the first commit
 	stmts map[int]*sql.Stmt // prepared multi-row INSERTs by row count; writer goroutine only
-	// evStmts are the prepared event INSERTs (SQLite) by their text, and
-	// evSQL their texts by event count; writer goroutine only.
-	evStmts map[string]*sql.Stmt
-	evSQL   map[int]string
-	cfg     MeterWriterConfig
-	log     *slog.Logger
-	reqs    chan *meterRequest
-	mu      sync.RWMutex // guards closed and sending on reqs
-	closed  bool
-	done    chan struct{}
+	// prepared are the prepared event INSERTs and energy UPDATEs (SQLite)
+	// by their text; evSQL and energySQL their texts by event and session
+	// count. Writer goroutine only.
+	prepared  map[string]*sql.Stmt
+	evSQL     map[int]string
+	energySQL map[int]string
+	cfg       MeterWriterConfig
+	log       *slog.Logger
+	reqs      chan *meterRequest
+	mu        sync.RWMutex // guards closed and sending on reqs
+	closed    bool
+	done      chan struct{}
 }
 
 // Request states: a request is taken by the writer or abandoned by its
@@ -439,22 +438,28 @@ func (w *MeterWriter) prepare(ctx context.Context) error {
 		}
 		stmts[n] = st
 	}
-	evStmts := make(map[string]*sql.Stmt, len(eventStmtSizes))
+	prepared := make(map[string]*sql.Stmt, len(eventStmtSizes)+len(energyStmtSizes))
+	texts := make([]string, 0, len(eventStmtSizes)+len(energyStmtSizes))
 	for _, n := range eventStmtSizes {
-		q := w.eventInsertSQL(n)
+		texts = append(texts, w.eventInsertSQL(n))
+	}
+	for _, n := range energyStmtSizes {
+		texts = append(texts, w.energyUpdateSQL(n))
+	}
+	for _, q := range texts {
 		st, err := w.sql.PrepareContext(ctx, q)
 		if err != nil {
 			for _, st := range stmts {
 				_ = st.Close()
 			}
-			for _, st := range evStmts {
+			for _, st := range prepared {
 				_ = st.Close()
 			}
 			return err
 		}
-		evStmts[q] = st
+		prepared[q] = st
 	}
-	w.stmts, w.evStmts = stmts, evStmts
+	w.stmts, w.prepared = stmts, prepared
 	return nil
 }
 
@@ -463,10 +468,10 @@ func (w *MeterWriter) closeStmts() {
 		_ = st.Close()
 	}
 	w.stmts = nil
-	for _, st := range w.evStmts {
+	for _, st := range w.prepared {
 		_ = st.Close()
 	}
-	w.evStmts = nil
+	w.prepared = nil
 }
 
 // placeholder returns the p-th (1-based) bind parameter of the dialect.
@@ -573,7 +578,7 @@ func (w *MeterWriter) commitRows(ctx context.Context, reqs []*meterRequest, now 
 			rest = rest[n:]
 		}
 	}
-	if err := w.updateSessionEnergy(ctx, sqlExec(tx), rows); err != nil {
+	if err := w.updateSessionEnergy(ctx, w.sqlExec(tx), rows); err != nil {
 		return len(rows), err
 	}
 	return len(rows), tx.Commit()
@@ -627,9 +632,16 @@ func (w *MeterWriter) copyRows(ctx context.Context, reqs []*meterRequest, now ti
 // database/sql transaction or a pgx one.
 type execFunc func(ctx context.Context, query string, args ...any) error
 
-func sqlExec(tx *sql.Tx) execFunc {
+// sqlExec runs statements in tx, through the statements prepare made once
+// where query is one of them.
+func (w *MeterWriter) sqlExec(tx *sql.Tx) execFunc {
 	return func(ctx context.Context, query string, args ...any) error {
-		_, err := tx.ExecContext(ctx, query, args...)
+		var err error
+		if st, ok := w.prepared[query]; ok {
+			_, err = tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+		} else {
+			_, err = tx.ExecContext(ctx, query, args...)
+		}
 		return err
 	}
 }
@@ -681,7 +693,7 @@ type energyUpdate struct {
 
 // updateSessionEnergy sets EnergyConsumed of the active sessions rows belong
 // to from their newest energy register reading, with one UPDATE … FROM per
-// 1000 sessions.
+// chunk of energyStmtSizes sessions.
 func (w *MeterWriter) updateSessionEnergy(ctx context.Context, exec execFunc, rows []MeterValue) error {
 	newest := make(map[uint]energyUpdate)
 	for i := range rows {
@@ -704,36 +716,63 @@ func (w *MeterWriter) updateSessionEnergy(ctx context.Context, exec execFunc, ro
 	// A stable order of row locks (PostgreSQL) avoids deadlocks with other
 	// transactions updating several sessions.
 	slices.SortFunc(ups, func(a, b energyUpdate) int { return cmp.Compare(a.session, b.session) })
-	for start := 0; start < len(ups); start += energyUpdateChunk {
-		chunk := ups[start:min(start+energyUpdateChunk, len(ups))]
-		var sb strings.Builder
-		args := make([]any, 0, 3*len(chunk)+1)
-		sb.WriteString("WITH v(id, wh, ts) AS (VALUES ")
-		for i, u := range chunk {
-			if i > 0 {
-				sb.WriteString(", ")
+	args := make([]any, 0, 3*min(len(ups), energyStmtSizes[0])+1)
+	rest := ups
+	for _, n := range energyStmtSizes {
+		for len(rest) >= n {
+			args = args[:0]
+			for _, u := range rest[:n] {
+				args = append(args, int64(u.session), u.wh, u.at)
 			}
-			p := len(args)
-			sb.WriteString("(CAST(" + w.placeholder(p+1) + " AS bigint), CAST(" + w.placeholder(p+2) + " AS double precision), ")
-			if w.pg {
-				sb.WriteString("CAST(" + w.placeholder(p+3) + " AS timestamptz))")
-			} else {
-				sb.WriteString("?)")
+			args = append(args, SessionCompleted)
+			if err := exec(ctx, w.energyUpdateSQL(n), args...); err != nil {
+				return err
 			}
-			args = append(args, int64(u.session), u.wh, u.at)
+			rest = rest[n:]
 		}
-		sb.WriteString(`) UPDATE ocpp_charging_sessions SET
+	}
+	return nil
+}
+
+// energyStmtSizes are the session counts of the energy UPDATEs, in
+// decreasing order: as for the INSERTs, a few texts only, prepared once
+// (SQLite: w.prepared; PostgreSQL: pgx's statement cache). A new text for
+// every batch's count was compiled anew each time, which cost the SQLite
+// writer more than running it.
+var energyStmtSizes = []int{100, 10, 1}
+
+// energyUpdateSQL returns the energy UPDATE of n sessions: 3n parameters
+// (session id, Wh, reading time), then the Completed status.
+func (w *MeterWriter) energyUpdateSQL(n int) string {
+	if q, ok := w.energySQL[n]; ok {
+		return q
+	}
+	var sb strings.Builder
+	sb.WriteString("WITH v(id, wh, ts) AS (VALUES ")
+	for i := range n {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		p := 3 * i
+		sb.WriteString("(CAST(" + w.placeholder(p+1) + " AS bigint), CAST(" + w.placeholder(p+2) + " AS double precision), ")
+		if w.pg {
+			sb.WriteString("CAST(" + w.placeholder(p+3) + " AS timestamptz))")
+		} else {
+			sb.WriteString("?)")
+		}
+	}
+	sb.WriteString(`) UPDATE ocpp_charging_sessions SET
 			energy_consumed = CASE WHEN v.wh > ocpp_charging_sessions.meter_start
 				THEN (v.wh - ocpp_charging_sessions.meter_start) / 1000.0 ELSE 0 END,
 			energy_updated_at = v.ts
 			FROM v
 			WHERE ocpp_charging_sessions.id = v.id
-			AND ocpp_charging_sessions.status <> ` + w.placeholder(len(args)+1) + `
+			AND ocpp_charging_sessions.status <> ` + w.placeholder(3*n+1) + `
 			AND (ocpp_charging_sessions.energy_updated_at IS NULL OR ocpp_charging_sessions.energy_updated_at <= v.ts)`)
-		args = append(args, SessionCompleted)
-		if err := exec(ctx, sb.String(), args...); err != nil {
-			return err
-		}
+	if w.energySQL == nil {
+		w.energySQL = make(map[int]string)
 	}
-	return nil
+	q := sb.String()
+	w.energySQL[n] = q
+	return q
 }

@@ -148,6 +148,36 @@ func TestMeterWriterEnergy(t *testing.T) {
 	})
 }
 
+// TestMeterWriterEnergyManySessions writes one batch touching 123 sessions:
+// their energy UPDATEs run as statements of 100, 10 and 1 sessions (100 +
+// 2×10 + 3×1), and every session gets its own reading.
+func TestMeterWriterEnergyManySessions(t *testing.T) {
+	each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		w := newWriter(t, s, store.MeterWriterConfig{})
+		const n = 123
+		var rows []store.MeterValue
+		sessions := make([]*store.ChargingSession, n)
+		for i := range sessions {
+			cp := newCP(t, s, fmt.Sprintf("MANY%03d", i))
+			sessions[i] = startSession(t, s, cp.ID, 1, 1000, at(0))
+			rows = append(rows, message(cp.ID, sessions[i], at(10), float64(2000+i))...)
+		}
+		if err := w.Write(ctx, rows); err != nil {
+			t.Fatal(err)
+		}
+		for i, sess := range sessions {
+			got, err := s.SessionByID(ctx, sess.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := float64(1000+i) / 1000; math.Abs(got.EnergyConsumed-want) > 1e-9 {
+				t.Errorf("session %d of %d: energy = %v, want %v", i+1, n, got.EnergyConsumed, want)
+			}
+		}
+	})
+}
+
 func TestMeterWriterErrors(t *testing.T) {
 	each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()

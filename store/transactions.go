@@ -444,14 +444,14 @@ func parseSQLiteTime(s string) (time.Time, error) {
 }
 
 // sqlKeys runs the event INSERTs on SQLite as the statements prepare made
-// once (w.evStmts): SQLite compiles a multi-row INSERT at a cost that
+// once (w.prepared): SQLite compiles a multi-row INSERT at a cost that
 // grows with its rows, which for a batch's events once took as much CPU as
 // inserting them.
 func (w *MeterWriter) sqlKeys(tx *sql.Tx) keysFunc {
 	return func(ctx context.Context, query string, args ...any) ([]eventKey, error) {
 		var rows *sql.Rows
 		var err error
-		if st, ok := w.evStmts[query]; ok {
+		if st, ok := w.prepared[query]; ok {
 			rows, err = tx.StmtContext(ctx, st).QueryContext(ctx, args...)
 		} else {
 			rows, err = tx.QueryContext(ctx, query, args...)
@@ -477,7 +477,7 @@ func pgxKeys(tx pgx.Tx) keysFunc {
 
 // eventStmtSizes are the event counts of the INSERTs claimEvents runs, in
 // decreasing order (9 parameters per event): a few texts only, so their
-// statements are prepared once (SQLite: evStmts; PostgreSQL: pgx's
+// statements are prepared once (SQLite: w.prepared; PostgreSQL: pgx's
 // statement cache) instead of compiled for every batch's count.
 var eventStmtSizes = []int{100, 10, 1}
 
