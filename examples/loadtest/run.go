@@ -55,7 +55,8 @@ type result struct {
 	Ratio           *float64          `json:"ratio,omitempty"` // to the baseline, see RatioOf
 	RatioOf         string            `json:"ratio_of,omitempty"`
 	RowsPerSec      float64           `json:"meter_rows_per_sec,omitempty"`            // meter: msgs/s × 4
-	CeilingRows     float64           `json:"ceiling_rows_per_sec,omitempty"`          // meter: the database's batched-insert ceiling, measured in this run
+	CeilingRows     float64           `json:"ceiling_rows_per_sec,omitempty"`          // meter: the database's batched-insert ceiling for the fleet's rows, measured in this run
+	OneCPRows       float64           `json:"one_charge_point_rows_per_sec,omitempty"` // meter: the same loop with one charge point's rows (context)
 	Subscribers     int               `json:"subscribers,omitempty"`                   // live: SSE clients
 	EventsPerSub    float64           `json:"events_per_subscriber_per_sec,omitempty"` // live: mean over subscribers, in the window
 	EventsPerSubMin float64           `json:"events_per_subscriber_per_sec_min,omitempty"`
@@ -286,7 +287,10 @@ func runTarget(ctx context.Context, o *options, target string) (res *result, err
 	}
 	if dbh != nil && o.scenario == "meter" && target == "ocppkit" {
 		res.RowsPerSec = res.MsgsPerSec * 4
-		if res.CeilingRows, err = measureCeiling(ctx, o, min(ceilingDuration, o.duration)); err != nil {
+		if res.CeilingRows, err = measureCeiling(ctx, o, o.n, min(ceilingDuration, o.duration)); err != nil {
+			return res, err
+		}
+		if res.OneCPRows, err = measureCeiling(ctx, o, 1, min(ceilingDuration, o.duration)); err != nil {
 			return res, err
 		}
 	}
