@@ -29,6 +29,11 @@ func (t DateTime) String() string { return payload.FormatDateTime(t.Time) }
 // MarshalJSON writes t as a quoted UTC RFC 3339 timestamp with milliseconds.
 func (t DateTime) MarshalJSON() ([]byte, error) { return payload.MarshalDateTime("ocpp16", t.Time) }
 
+// AppendJSON is MarshalJSON appending to b.
+func (t DateTime) AppendJSON(b []byte) ([]byte, error) {
+	return payload.AppendDateTime("ocpp16", b, t.Time)
+}
+
 // UnmarshalJSON parses a quoted RFC 3339 date-time. The JSON null leaves t
 // unchanged, as encoding/json does for other types.
 func (t *DateTime) UnmarshalJSON(b []byte) error {

@@ -28,11 +28,10 @@ func (r HeartbeatResponse) Validate() error { return validate(&r) }
 // writes, without its reflection (Heartbeat is the most frequent message;
 // handlers.Registry encodes responses that have this method with it).
 func (r HeartbeatResponse) AppendJSON(b []byte) ([]byte, error) {
-	t, err := r.CurrentTime.MarshalJSON()
+	b = append(b, `{"currentTime":`...)
+	b, err := r.CurrentTime.AppendJSON(b)
 	if err != nil {
 		return nil, err
 	}
-	b = append(b, `{"currentTime":`...)
-	b = append(b, t...)
 	return append(b, '}'), nil
 }

@@ -23,14 +23,45 @@ func FormatDateTime(t time.Time) string { return t.UTC().Format(dateTimeLayout) 
 // MarshalDateTime writes t as a quoted UTC RFC 3339 timestamp with
 // milliseconds; pkg prefixes the error for a year outside 0000-9999.
 func MarshalDateTime(pkg string, t time.Time) ([]byte, error) {
+	return AppendDateTime(pkg, make([]byte, 0, len(dateTimeLayout)+2), t)
+}
+
+// AppendDateTime is MarshalDateTime appending to b. It writes the digits
+// itself: time.AppendFormat parses its layout for every call, which cost
+// as much as the rest of a HeartbeatResponse.
+func AppendDateTime(pkg string, b []byte, t time.Time) ([]byte, error) {
 	u := t.UTC()
-	if y := u.Year(); y < 0 || y > 9999 {
+	year, month, day := u.Date()
+	if year < 0 || year > 9999 {
 		return nil, errors.New(pkg + ": DateTime year outside [0,9999]")
 	}
-	b := make([]byte, 0, len(dateTimeLayout)+2)
+	hour, minute, sec := u.Clock()
 	b = append(b, '"')
-	b = u.AppendFormat(b, dateTimeLayout)
-	return append(b, '"'), nil
+	b = appendDigits(b, year, 4)
+	b = append(b, '-')
+	b = appendDigits(b, int(month), 2)
+	b = append(b, '-')
+	b = appendDigits(b, day, 2)
+	b = append(b, 'T')
+	b = appendDigits(b, hour, 2)
+	b = append(b, ':')
+	b = appendDigits(b, minute, 2)
+	b = append(b, ':')
+	b = appendDigits(b, sec, 2)
+	b = append(b, '.')
+	b = appendDigits(b, u.Nanosecond()/1e6, 3)
+	return append(b, 'Z', '"'), nil
+}
+
+// appendDigits appends the width lowest decimal digits of v (v ≥ 0),
+// zero-padded.
+func appendDigits(b []byte, v, width int) []byte {
+	var d [4]byte
+	for i := width - 1; i >= 0; i-- {
+		d[i] = byte('0' + v%10)
+		v /= 10
+	}
+	return append(b, d[:width]...)
 }
 
 // UnmarshalDateTime parses a quoted RFC 3339 date-time with a time zone
