@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -50,7 +51,13 @@ type Conn struct {
 	// a context.AfterFunc per read and write.
 	nc net.Conn
 
-	ready    atomic.Bool // Connected succeeded and the connection serves frames
+	ready atomic.Bool // Connected succeeded and the connection serves frames
+	// closing is set just before ctx is cancelled (ctx has no other
+	// parent that cancels it): checked for every frame, it stays in a
+	// cache line the frame's path touches anyway, where ctx.Err() reads a
+	// context of its own — a cache miss per frame once thousands of
+	// connections are open.
+	closing  atomic.Bool
 	shutOnce sync.Once
 	done     chan struct{} // closed once the connection has ended and Disconnected returned
 	accepted chan struct{} // closed once ws is set (nil if the upgrade failed)
@@ -71,9 +78,13 @@ type Conn struct {
 	pending  *pendingCall // the outstanding CALL, awaiting its reply
 	pinging  bool         // a ping awaits its pong
 	pingT    *time.Timer  // the next ping; nil once stopped
-	values   []keyValue   // few keys: a slice is smaller and faster than a map
 
 	wg sync.WaitGroup // helper, ping in flight and Ready
+
+	// values are SetValue's: few keys, so a slice (smaller and faster than
+	// a map), replaced whole under mu by SetValue and read without a lock
+	// by Value (once per CALL).
+	values atomic.Pointer[[]keyValue]
 
 	// Outgoing calls: slot holds a token while a CALL is outstanding;
 	// waiting counts the calls holding or waiting for it.
@@ -173,11 +184,11 @@ func (c *Conn) Context() context.Context { return c.ctx }
 
 // Value returns the value SetValue stored under key, or nil.
 func (c *Conn) Value(key any) any {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, kv := range c.values {
-		if kv.key == key {
-			return kv.val
+	if vs := c.values.Load(); vs != nil {
+		for _, kv := range *vs {
+			if kv.key == key {
+				return kv.val
+			}
 		}
 	}
 	return nil
@@ -189,13 +200,17 @@ func (c *Conn) Value(key any) any {
 func (c *Conn) SetValue(key, val any) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for i := range c.values {
-		if c.values[i].key == key {
-			c.values[i].val = val
-			return
-		}
+	var vs []keyValue
+	if old := c.values.Load(); old != nil {
+		vs = slices.Clone(*old)
 	}
-	c.values = append(c.values, keyValue{key, val})
+	i := slices.IndexFunc(vs, func(kv keyValue) bool { return kv.key == key })
+	if i >= 0 {
+		vs[i].val = val
+	} else {
+		vs = append(vs, keyValue{key, val})
+	}
+	c.values.Store(&vs)
 }
 
 // Close closes the connection with StatusNormalClosure. It returns at once:
@@ -239,7 +254,7 @@ func (c *Conn) Call(ctx context.Context, action string, payload json.RawMessage)
 	if len(payload) != 0 && (!isObject(payload) || !json.Valid(payload)) {
 		return nil, fmt.Errorf("ocpp: %s payload is not a JSON object", action)
 	}
-	if c.ctx.Err() != nil {
+	if c.closing.Load() {
 		return nil, c.closedErr()
 	}
 	if c.waiting.Add(1) > int64(c.srv.cfg.CallQueueSize)+1 {
@@ -282,7 +297,7 @@ func (c *Conn) Call(ctx context.Context, action string, payload json.RawMessage)
 	if ctx.Err() != nil {
 		return nil, c.ctxErr(ctx, action)
 	}
-	if c.ctx.Err() != nil {
+	if c.closing.Load() {
 		return nil, c.closedErr()
 	}
 
@@ -377,7 +392,7 @@ func (c *Conn) run() {
 // start makes the connection ready; false means it ended instead.
 func (c *Conn) start() bool {
 	c.awaitPrev()
-	if c.ctx.Err() != nil { // replaced or shut down while waiting
+	if c.closing.Load() { // replaced or shut down while waiting
 		c.srv.unregister(c)
 		return false
 	}
@@ -404,7 +419,7 @@ func (c *Conn) start() bool {
 		c.closeGraceful(websocket.StatusGoingAway, "server shutting down", ErrServerClosed)
 	}
 	c.startPing()
-	if h := c.srv.readyH; h != nil && c.ctx.Err() == nil {
+	if h := c.srv.readyH; h != nil && !c.closing.Load() {
 		c.wg.Add(1)
 		go c.callReady(h)
 	}
@@ -497,6 +512,7 @@ func (c *Conn) closeNow(cause error) {
 
 func (c *Conn) shut(cause error, now bool, code websocket.StatusCode, reason string) {
 	c.shutOnce.Do(func() {
+		c.closing.Store(true)
 		c.cancel(cause)
 		c.mu.Lock()
 		c.cond.Broadcast() // a helper waiting for queue space stops waiting
@@ -575,7 +591,7 @@ func (c *Conn) onFrame(typ websocket.MessageType, r io.Reader) error {
 // Backpressure: the frame waits in the socket, not in memory.
 func (c *Conn) waitRate() error {
 	if c.lim != nil && !c.lim.Allow() {
-		if err := c.lim.Wait(c.ctx); err != nil && c.ctx.Err() == nil {
+		if err := c.lim.Wait(c.ctx); err != nil && !c.closing.Load() {
 			return err
 		}
 	}
@@ -589,13 +605,13 @@ func (c *Conn) handleCalls(f Frame, debug bool) {
 	have := true
 	c.mu.Lock()
 	for {
-		if c.draining || c.ctx.Err() != nil {
+		if c.draining || c.closing.Load() {
 			// Shut down or closing: what was read but not handled is dropped.
 			have = false
 			clear(c.queue)
 			c.queue = nil
 			c.cond.Broadcast()
-			if c.ctx.Err() == nil {
+			if !c.closing.Load() {
 				c.mu.Unlock()
 				c.closeGraceful(websocket.StatusGoingAway, "server shutting down", ErrServerClosed)
 				c.mu.Lock()
@@ -637,7 +653,7 @@ func (c *Conn) handleCalls(f Frame, debug bool) {
 // connection's goroutine runs a handler, unless one runs already. c.mu must
 // be held.
 func (c *Conn) startHelper() {
-	if c.helper || c.ctx.Err() != nil {
+	if c.helper || c.closing.Load() {
 		return
 	}
 	c.helper = true
@@ -673,10 +689,10 @@ func (c *Conn) help() {
 		c.mu.Lock()
 		if call {
 			// Backpressure: a full queue stops the reading.
-			for len(c.queue) >= incomingQueueSize && c.ctx.Err() == nil {
+			for len(c.queue) >= incomingQueueSize && !c.closing.Load() {
 				c.cond.Wait()
 			}
-			if c.ctx.Err() == nil {
+			if !c.closing.Load() {
 				c.queue = append(c.queue, f)
 				c.cond.Broadcast()
 			}
@@ -718,7 +734,7 @@ func (c *Conn) readFrame(typ websocket.MessageType, r io.Reader) (f Frame, call,
 		}
 		return f, false, false, err
 	}
-	if c.ctx.Err() != nil {
+	if c.closing.Load() {
 		return f, false, false, nil // closing: read only to complete the close handshake
 	}
 	if typ != websocket.MessageText {
@@ -850,9 +866,12 @@ func (c *Conn) write(b []byte, debug bool) error {
 }
 
 // debug reports whether frames are logged. It is asked once per frame read
-// (its answer also serves the reply) and once per Call.
+// (its answer also serves the reply) and once per Call, of the server's
+// logger, which every connection shares: the connection's own (the same
+// handler With the charge_point attribute, so the same answer) would be a
+// cache miss per frame once thousands of connections are open.
 func (c *Conn) debug() bool {
-	return c.logger.Enabled(context.Background(), slog.LevelDebug)
+	return c.srv.logger.Enabled(context.Background(), slog.LevelDebug)
 }
 
 func (c *Conn) logFrame(direction string, b []byte) {
@@ -867,7 +886,7 @@ func (c *Conn) startPing() {
 		return
 	}
 	c.mu.Lock()
-	if c.ctx.Err() == nil {
+	if !c.closing.Load() {
 		c.wg.Add(1)
 		c.pingT = time.AfterFunc(c.srv.cfg.PingInterval, c.ping)
 	}
@@ -914,7 +933,7 @@ func (c *Conn) ping() {
 	}
 	c.pingT = nil
 	c.mu.Unlock()
-	if err != nil && c.ctx.Err() == nil {
+	if err != nil && !c.closing.Load() {
 		c.logger.Warn("ocpp: no pong; closing", "pong_timeout", c.srv.cfg.PongTimeout, "error", err)
 		c.closeNow(fmt.Errorf("%w: no pong within %v", ErrTimeout, c.srv.cfg.PongTimeout))
 	}

@@ -516,6 +516,7 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) *Conn {
 		return nil
 	}
 	if !registered { // Shutdown started during the handshake
+		c.closing.Store(true)
 		c.cancel(ErrServerClosed)
 		_ = ws.Close(websocket.StatusGoingAway, "server shutting down")
 		return nil
@@ -651,7 +652,7 @@ func (s *Server) Conn(identity string) (*Conn, bool) {
 	s.mu.Lock()
 	c := s.conns[identity]
 	s.mu.Unlock()
-	if c == nil || !c.ready.Load() || c.ctx.Err() != nil {
+	if c == nil || !c.ready.Load() || c.closing.Load() {
 		return nil, false
 	}
 	return c, true
@@ -674,7 +675,7 @@ func (s *Server) Len() int {
 	defer s.mu.Unlock()
 	n := 0
 	for _, c := range s.conns {
-		if c.ready.Load() && c.ctx.Err() == nil {
+		if c.ready.Load() && !c.closing.Load() {
 			n++
 		}
 	}
@@ -686,7 +687,7 @@ func (s *Server) Identities() []string {
 	s.mu.Lock()
 	ids := make([]string, 0, len(s.conns))
 	for id, c := range s.conns {
-		if c.ready.Load() && c.ctx.Err() == nil {
+		if c.ready.Load() && !c.closing.Load() {
 			ids = append(ids, id)
 		}
 	}

@@ -1158,3 +1158,71 @@ func TestInvalidUTF8ClosesWith1007(t *testing.T) {
 		t.Fatalf("read after invalid UTF-8: %v (close status %d), want 1007", err, got)
 	}
 }
+
+// TestConnValuesConcurrent sets and reads values of one connection from
+// several goroutines (run with -race): readers never see a torn slice, and
+// every key ends with its last value.
+func TestConnValuesConcurrent(t *testing.T) {
+	t.Parallel()
+	h := newHooks(heartbeat)
+	got := make(chan *ocpp.Conn, 1)
+	h.connected = func(ctx context.Context, c *ocpp.Conn) error {
+		got <- c
+		return nil
+	}
+	ts := newTestServer(t, ocpp.ServerConfig{Handler: h})
+	ts.dial(t, "CP1")
+	c := <-got
+	type key int
+	const keys, rounds = 8, 200
+	var wg sync.WaitGroup
+	for k := range keys {
+		wg.Go(func() {
+			for i := range rounds {
+				c.SetValue(key(k), i)
+			}
+		})
+		wg.Go(func() {
+			for range rounds {
+				if v, ok := c.Value(key(k)).(int); c.Value(key(k)) != nil && (!ok || v < 0 || v >= rounds) {
+					t.Errorf("Value(%d) = %v", k, v)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for k := range keys {
+		if v := c.Value(key(k)); v != rounds-1 {
+			t.Errorf("Value(%d) = %v, want %d", k, v, rounds-1)
+		}
+	}
+	if v := c.Value("absent"); v != nil {
+		t.Errorf("Value of an absent key = %v", v)
+	}
+}
+
+// TestFramesLoggedWhenServerLoggerDebug: frames are logged (in and out,
+// with the charge point's attribute) exactly while the server's logger is
+// enabled for Debug, however its level changes during a connection.
+func TestFramesLoggedWhenServerLoggerDebug(t *testing.T) {
+	t.Parallel()
+	var level slog.LevelVar
+	level.Set(slog.LevelInfo)
+	var buf syncBuffer
+	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: &level}))
+	ts := newTestServer(t, ocpp.ServerConfig{Handler: newHooks(heartbeat), Logger: logger})
+	cl := ts.dial(t, "CP1")
+	cl.call("1", "Heartbeat", "{}")
+	if strings.Contains(buf.String(), "ocpp: frame") {
+		t.Fatalf("frames logged at Info:\n%s", buf.String())
+	}
+	level.Set(slog.LevelDebug)
+	cl.call("2", "Heartbeat", "{}")
+	out := buf.String()
+	for _, want := range []string{"direction=in", "direction=out", "charge_point=CP1", `[2,\"2\",\"Heartbeat\",{}]`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %s:\n%s", want, out)
+		}
+	}
+}
