@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -81,10 +80,10 @@ type Conn struct {
 
 	wg sync.WaitGroup // helper, ping in flight and Ready
 
-	// values are SetValue's: few keys, so a slice (smaller and faster than
-	// a map), replaced whole under mu by SetValue and read without a lock
-	// by Value (once per CALL).
-	values atomic.Pointer[[]keyValue]
+	// values are SetValue's: few keys (usually one), so an immutable list,
+	// newest first, replaced whole under mu by SetValue and read without a
+	// lock by Value (once per CALL): one node to read for the first key.
+	values atomic.Pointer[valueNode]
 
 	// Outgoing calls: slot holds a token while a CALL is outstanding;
 	// waiting counts the calls holding or waiting for it.
@@ -103,7 +102,10 @@ const (
 	stateEnded                     // the socket failed; tearing down
 )
 
-type keyValue struct{ key, val any }
+type valueNode struct {
+	key, val any
+	next     *valueNode
+}
 
 type pendingCall struct {
 	id    string
@@ -184,11 +186,9 @@ func (c *Conn) Context() context.Context { return c.ctx }
 
 // Value returns the value SetValue stored under key, or nil.
 func (c *Conn) Value(key any) any {
-	if vs := c.values.Load(); vs != nil {
-		for _, kv := range *vs {
-			if kv.key == key {
-				return kv.val
-			}
+	for n := c.values.Load(); n != nil; n = n.next {
+		if n.key == key {
+			return n.val
 		}
 	}
 	return nil
@@ -200,17 +200,15 @@ func (c *Conn) Value(key any) any {
 func (c *Conn) SetValue(key, val any) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	var vs []keyValue
-	if old := c.values.Load(); old != nil {
-		vs = slices.Clone(*old)
+	head := &valueNode{key: key, val: val}
+	tail := head
+	for n := c.values.Load(); n != nil; n = n.next {
+		if n.key != key {
+			tail.next = &valueNode{key: n.key, val: n.val}
+			tail = tail.next
+		}
 	}
-	i := slices.IndexFunc(vs, func(kv keyValue) bool { return kv.key == key })
-	if i >= 0 {
-		vs[i].val = val
-	} else {
-		vs = append(vs, keyValue{key, val})
-	}
-	c.values.Store(&vs)
+	c.values.Store(head)
 }
 
 // Close closes the connection with StatusNormalClosure. It returns at once:
