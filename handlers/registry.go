@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"reflect"
 	"runtime/debug"
+	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/ocppkit/ocppkit/internal/versions"
 	"github.com/ocppkit/ocppkit/ocpp"
@@ -87,15 +90,45 @@ type key struct{ version, action string }
 // they did before 2.0.1, and For(version) gives the same methods for any
 // version.
 type Registry struct {
-	mu          sync.RWMutex
+	// Every message reads the registry and hardly anything changes it, so
+	// readers load an immutable state without a lock and each change
+	// publishes a new one (a read lock's shared counter, written by every
+	// message from every core, cost 2% of a heartbeat's CPU).
+	mu    sync.Mutex // serialises changes
+	state atomic.Pointer[registryState]
+	// cpMode holds SetChargePointMode's modes (identity → ocpp16.Mode), and
+	// cpModes how many: a host may set one for each of many charge points
+	// while others connect, which a copied state would make quadratic.
+	cpMode  sync.Map
+	cpModes atomic.Int64
+	logger  *slog.Logger
+}
+
+// registryState is what a Registry holds, never changed once published.
+type registryState struct {
 	defaults    map[key]Handler
 	overrides   map[key]Handler
 	middleware  []Middleware
 	mode        ocpp16.Mode
 	versionMode map[string]ocpp16.Mode
 	actionMode  map[string]ocpp16.Mode
-	cpMode      map[string]ocpp16.Mode
-	logger      *slog.Logger
+}
+
+// update publishes a copy of the state that change has modified.
+func (r *Registry) update(change func(s *registryState)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	old := r.state.Load()
+	s := &registryState{
+		defaults:    maps.Clone(old.defaults),
+		overrides:   maps.Clone(old.overrides),
+		middleware:  slices.Clone(old.middleware),
+		mode:        old.mode,
+		versionMode: maps.Clone(old.versionMode),
+		actionMode:  maps.Clone(old.actionMode),
+	}
+	change(s)
+	r.state.Store(s)
 }
 
 // NewRegistry returns an empty Registry in Strict mode. A nil logger means
@@ -104,14 +137,14 @@ func NewRegistry(logger *slog.Logger) *Registry {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &Registry{
+	r := &Registry{logger: logger}
+	r.state.Store(&registryState{
 		defaults:    make(map[key]Handler),
 		overrides:   make(map[key]Handler),
 		versionMode: make(map[string]ocpp16.Mode),
 		actionMode:  make(map[string]ocpp16.Mode),
-		cpMode:      make(map[string]ocpp16.Mode),
-		logger:      logger,
-	}
+	})
+	return r
 }
 
 // On registers fn as the host's handler for the action of Req, replacing any
@@ -167,42 +200,33 @@ func (v VersionHandlers) Version() string { return v.version }
 
 // Handle registers h as the override for action.
 func (v VersionHandlers) Handle(action string, h Handler) {
-	v.r.mu.Lock()
-	defer v.r.mu.Unlock()
-	v.r.overrides[key{v.version, action}] = h
+	v.r.update(func(s *registryState) { s.overrides[key{v.version, action}] = h })
 }
 
 // SetDefault registers h as the default handler for action.
 func (v VersionHandlers) SetDefault(action string, h Handler) {
-	v.r.mu.Lock()
-	defer v.r.mu.Unlock()
-	v.r.defaults[key{v.version, action}] = h
+	v.r.update(func(s *registryState) { s.defaults[key{v.version, action}] = h })
 }
 
 // Remove drops the override of action, so the default handles it again.
 func (v VersionHandlers) Remove(action string) {
-	v.r.mu.Lock()
-	defer v.r.mu.Unlock()
-	delete(v.r.overrides, key{v.version, action})
+	v.r.update(func(s *registryState) { delete(s.overrides, key{v.version, action}) })
 }
 
 // Default returns the default handler of action, or nil when there is none.
 func (v VersionHandlers) Default(action string) Handler {
-	v.r.mu.RLock()
-	defer v.r.mu.RUnlock()
-	return v.r.defaults[key{v.version, action}]
+	return v.r.state.Load().defaults[key{v.version, action}]
 }
 
 // Lookup returns the handler that dispatch uses for action (override
 // first), without middleware.
 func (v VersionHandlers) Lookup(action string) Handler {
-	v.r.mu.RLock()
-	defer v.r.mu.RUnlock()
+	s := v.r.state.Load()
 	k := key{v.version, action}
-	if h, ok := v.r.overrides[k]; ok {
+	if h, ok := s.overrides[k]; ok {
 		return h
 	}
-	return v.r.defaults[k]
+	return s.defaults[k]
 }
 
 // Handle registers h as the override for the OCPP 1.6 action (For(v).Handle
@@ -229,9 +253,7 @@ func (r *Registry) Lookup(action string) Handler { return r.For(ocpp.OCPP16).Loo
 
 // Use appends middleware. The first middleware added is the outermost.
 func (r *Registry) Use(mw ...Middleware) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.middleware = append(r.middleware, mw...)
+	r.update(func(s *registryState) { s.middleware = append(s.middleware, mw...) })
 }
 
 // SetMode sets the validation mode used for every version, action and
@@ -239,9 +261,7 @@ func (r *Registry) Use(mw ...Middleware) {
 // ocpp16.Strict. The modes of ocpp16 and ocpp201 have the same values:
 // Strict and Tolerant mean the same for both versions.
 func (r *Registry) SetMode(m ocpp16.Mode) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.mode = m
+	r.update(func(s *registryState) { s.mode = m })
 }
 
 // SetVersionMode sets the validation mode of every action of one OCPP
@@ -249,25 +269,21 @@ func (r *Registry) SetMode(m ocpp16.Mode) {
 // stations while 1.6 stays Strict. SetActionMode and SetChargePointMode
 // win over it.
 func (r *Registry) SetVersionMode(version string, m ocpp16.Mode) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.versionMode[version] = m
+	r.update(func(s *registryState) { s.versionMode[version] = m })
 }
 
 // SetActionMode sets the validation mode of one action for every charge
 // point, in every version that has an action of that name.
 func (r *Registry) SetActionMode(action string, m ocpp16.Mode) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.actionMode[action] = m
+	r.update(func(s *registryState) { s.actionMode[action] = m })
 }
 
 // SetChargePointMode sets the validation mode of every action of one charge
 // point (the place for a known quirky charger). It wins over SetActionMode.
 func (r *Registry) SetChargePointMode(identity string, m ocpp16.Mode) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.cpMode[identity] = m
+	if _, loaded := r.cpMode.Swap(identity, m); !loaded {
+		r.cpModes.Add(1)
+	}
 }
 
 // Mode returns the validation mode for a charge point's OCPP 1.6 action.
@@ -280,30 +296,28 @@ func (r *Registry) Mode(identity, action string) ocpp16.Mode {
 // OCPP version: the charge point's, else the action's, else the version's,
 // else the registry's.
 func (r *Registry) ModeFor(version, identity, action string) ocpp16.Mode {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	return r.modeLocked(version, identity, action)
+	return r.modeIn(r.state.Load(), version, identity, action)
 }
 
-// modeLocked is ModeFor with r.mu held. Its maps are usually empty: those
-// lookups cost nothing.
-func (r *Registry) modeLocked(version, identity, action string) ocpp16.Mode {
-	if len(r.cpMode) != 0 {
-		if m, ok := r.cpMode[identity]; ok {
+// modeIn is ModeFor in state s. Its maps are usually empty: those lookups
+// cost nothing.
+func (r *Registry) modeIn(s *registryState, version, identity, action string) ocpp16.Mode {
+	if r.cpModes.Load() != 0 {
+		if m, ok := r.cpMode.Load(identity); ok {
+			return m.(ocpp16.Mode)
+		}
+	}
+	if len(s.actionMode) != 0 {
+		if m, ok := s.actionMode[action]; ok {
 			return m
 		}
 	}
-	if len(r.actionMode) != 0 {
-		if m, ok := r.actionMode[action]; ok {
+	if len(s.versionMode) != 0 {
+		if m, ok := s.versionMode[version]; ok {
 			return m
 		}
 	}
-	if len(r.versionMode) != 0 {
-		if m, ok := r.versionMode[version]; ok {
-			return m
-		}
-	}
-	return r.mode
+	return s.mode
 }
 
 // Invoke calls h and returns its response as Res. It is how an override
@@ -347,14 +361,13 @@ func (r *Registry) Dispatch(ctx context.Context, c *Call, payload json.RawMessag
 		return nil, ocpp.NewError(ocpp.NotImplemented, "OCPP version %q is not supported", c.Version)
 	}
 	k := key{v.Name, c.Action}
-	r.mu.RLock()
-	h, ok := r.overrides[k]
+	s := r.state.Load()
+	h, ok := s.overrides[k]
 	if !ok {
-		h = r.defaults[k]
+		h = s.defaults[k]
 	}
-	mw := r.middleware
-	mode := r.modeLocked(v.Name, c.Identity, c.Action)
-	r.mu.RUnlock()
+	mw := s.middleware
+	mode := r.modeIn(s, v.Name, c.Identity, c.Action)
 
 	req, known := v.NewRequest(c.Action)
 	if !known {

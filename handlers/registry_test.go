@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/ocppkit/ocppkit/handlers"
@@ -140,5 +142,60 @@ func TestMiddlewareOrderAndModes(t *testing.T) {
 	}
 	if got := r.Mode("CP-2", "BootNotification"); got != ocpp16.Tolerant {
 		t.Errorf("action mode = %v", got)
+	}
+}
+
+// TestRegistryChangesWhileDispatching registers, removes and re-moded
+// handlers while other goroutines dispatch (run with -race): every
+// dispatch sees either the default or the override, whole, and the last
+// change wins.
+func TestRegistryChangesWhileDispatching(t *testing.T) {
+	r := handlers.NewRegistry(nil)
+	answer := func(status ocpp16.DataTransferStatus) handlers.Handler {
+		return handlers.Typed(func(ctx context.Context, c *handlers.Call, req ocpp16.DataTransferRequest) (ocpp16.DataTransferResponse, error) {
+			return ocpp16.DataTransferResponse{Status: status}, nil
+		})
+	}
+	r.SetDefault(ocpp16.ActionDataTransfer, answer(ocpp16.DataTransferStatusAccepted))
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				out, err := r.Dispatch(context.Background(), newCall(ocpp16.ActionDataTransfer), json.RawMessage(`{"vendorId":"V"}`))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if s := string(out); s != `{"status":"Accepted"}` && s != `{"status":"Rejected"}` {
+					t.Errorf("dispatch answered %s", s)
+					return
+				}
+			}
+		})
+	}
+	for i := range 200 {
+		r.Handle(ocpp16.ActionDataTransfer, answer(ocpp16.DataTransferStatusRejected))
+		r.SetChargePointMode(fmt.Sprintf("CP-%d", i), ocpp16.Tolerant)
+		r.SetVersionMode(ocpp.OCPP16, ocpp16.Strict)
+		r.Remove(ocpp16.ActionDataTransfer)
+	}
+	r.Handle(ocpp16.ActionDataTransfer, answer(ocpp16.DataTransferStatusRejected))
+	close(stop)
+	wg.Wait()
+	out, err := r.Dispatch(context.Background(), newCall(ocpp16.ActionDataTransfer), json.RawMessage(`{"vendorId":"V"}`))
+	if err != nil || string(out) != `{"status":"Rejected"}` {
+		t.Errorf("after the last change: %s, %v; want the override's Rejected", out, err)
+	}
+	if got := r.Mode("CP-199", ocpp16.ActionDataTransfer); got != ocpp16.Tolerant {
+		t.Errorf("Mode of CP-199 = %v, want Tolerant", got)
+	}
+	if got := r.Mode("CP-1", ocpp16.ActionDataTransfer); got != ocpp16.Tolerant {
+		t.Errorf("Mode of CP-1 = %v, want Tolerant", got)
 	}
 }
