@@ -22,7 +22,18 @@ func (HeartbeatResponse) Action() string { return ActionHeartbeat }
 func (r HeartbeatRequest) Validate() error { return validate(&r) }
 
 // Validate checks r against every constraint of HeartbeatResponse.json; see [Message].
-func (r HeartbeatResponse) Validate() error { return validate(&r) }
+// A present currentTime with a four-digit year is all the schema asks: that
+// case (every response the default handler makes) is checked here without
+// the reflective validator, which cost a tenth of a heartbeat's CPU outside
+// the socket; anything else goes to it for the precise error.
+func (r HeartbeatResponse) Validate() error {
+	if t := r.CurrentTime.Time; !t.IsZero() {
+		if y := t.UTC().Year(); y >= 0 && y <= 9999 {
+			return nil
+		}
+	}
+	return validate(&r)
+}
 
 // AppendJSON appends the JSON encoding of r to b: the bytes json.Marshal
 // writes, without its reflection (Heartbeat is the most frequent message;

@@ -53,16 +53,33 @@ func AppendDateTime(pkg string, b []byte, t time.Time) ([]byte, error) {
 	return append(b, 'Z', '"'), nil
 }
 
-// appendDigits appends the width lowest decimal digits of v (v ≥ 0),
-// zero-padded.
+// appendDigits appends the width (2, 3 or 4) lowest decimal digits of v
+// (v ≥ 0), zero-padded, two at a time from a table.
 func appendDigits(b []byte, v, width int) []byte {
-	var d [4]byte
-	for i := width - 1; i >= 0; i-- {
-		d[i] = byte('0' + v%10)
-		v /= 10
+	switch width {
+	case 4:
+		hi, lo := (v/100)%100, v%100
+		return append(b, digitPairs[2*hi], digitPairs[2*hi+1], digitPairs[2*lo], digitPairs[2*lo+1])
+	case 3:
+		hi, lo := (v/100)%10, v%100
+		return append(b, byte('0'+hi), digitPairs[2*lo], digitPairs[2*lo+1])
+	default:
+		v %= 100
+		return append(b, digitPairs[2*v], digitPairs[2*v+1])
 	}
-	return append(b, d[:width]...)
 }
+
+// digitPairs holds "00" to "99".
+const digitPairs = "00010203040506070809" +
+	"10111213141516171819" +
+	"20212223242526272829" +
+	"30313233343536373839" +
+	"40414243444546474849" +
+	"50515253545556575859" +
+	"60616263646566676869" +
+	"70717273747576777879" +
+	"80818283848586878889" +
+	"90919293949596979899"
 
 // UnmarshalDateTime parses a quoted RFC 3339 date-time with a time zone
 // into *t. The JSON null leaves *t unchanged, as encoding/json does for
