@@ -147,15 +147,53 @@ func (p *publisher) close(ctx context.Context) error {
 // heartbeatBatcher coalesces last-heartbeat times and writes them all in
 // one statement per flush interval: a Heartbeat costs no database write on
 // its own path.
+//
+// A heartbeat on a connection goes to the connection's beatSlot: a store of
+// the time, and the batcher's lock only the first time in a flush interval
+// (the slot is then queued). Thousands of connections heartbeating through
+// one map under one lock made the lock's cache line and the map's buckets
+// travel between cores on every message. Times without a slot (a Call
+// built by hand, a BootNotification, a failed flush's retry) go to pending.
 type heartbeatBatcher struct {
 	store   *store.Store
 	timeout time.Duration // bounds each flush
 	logger  *slog.Logger
 	mu      sync.Mutex
 	pending map[uint]time.Time
+	queued  []*beatSlot
 	stop    chan struct{}
 	done    chan struct{}
 	once    sync.Once
+}
+
+// beatSlot is a connection's last heartbeat time, waiting for a flush.
+type beatSlot struct {
+	id     uint         // the charge point's database id
+	at     atomic.Int64 // Unix nanoseconds
+	queued atomic.Bool  // in the batcher's queue for the next flush
+}
+
+// touchCall records a heartbeat of c's charge point at at, through the
+// connection's slot when c is the connection's own Call.
+func (h *heartbeatBatcher) touchCall(c *Call, at time.Time) {
+	if c.info == nil || c.ChargePoint != &c.info.chargePoint {
+		h.touch(c.ChargePoint.ID, at)
+		return
+	}
+	s := &c.info.beat
+	// The slot keeps the newest time; a flush empties the queue first and
+	// reads the time after, so a heartbeat it misses queues the slot again.
+	for {
+		old := s.at.Load()
+		if at.UnixNano() <= old || s.at.CompareAndSwap(old, at.UnixNano()) {
+			break
+		}
+	}
+	if !s.queued.Load() && s.queued.CompareAndSwap(false, true) {
+		h.mu.Lock()
+		h.queued = append(h.queued, s)
+		h.mu.Unlock()
+	}
 }
 
 func newHeartbeatBatcher(s *store.Store, every, timeout time.Duration, logger *slog.Logger) *heartbeatBatcher {
@@ -198,13 +236,20 @@ func (h *heartbeatBatcher) run(every time.Duration) {
 // failure (or a panic, logged) they wait for the next flush.
 func (h *heartbeatBatcher) flush() {
 	h.mu.Lock()
-	if len(h.pending) == 0 {
+	if len(h.pending) == 0 && len(h.queued) == 0 {
 		h.mu.Unlock()
 		return
 	}
-	batch := h.pending
-	h.pending = make(map[uint]time.Time, len(batch))
+	batch, queued := h.pending, h.queued
+	h.pending, h.queued = make(map[uint]time.Time, len(batch)), make([]*beatSlot, 0, len(queued))
 	h.mu.Unlock()
+	for _, s := range queued {
+		s.queued.Store(false)
+		at := time.Unix(0, s.at.Load()).UTC()
+		if prev, ok := batch[s.id]; !ok || at.After(prev) {
+			batch[s.id] = at
+		}
+	}
 	ok := false
 	defer func() {
 		if !ok { // failed or panicked: keep them for the next flush unless newer ones arrived

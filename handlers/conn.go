@@ -20,6 +20,7 @@ type connInfoKey struct{}
 type connInfo struct {
 	logger      *slog.Logger
 	chargePoint store.ChargePoint
+	beat        beatSlot // the last heartbeat, for the heartbeat batcher
 }
 
 // Attach records the charge point a connection belongs to. The host wiring
@@ -30,6 +31,7 @@ type connInfo struct {
 // attribute).
 func Attach(conn *ocpp.Conn, cp *store.ChargePoint) {
 	info := &connInfo{logger: conn.Logger(), chargePoint: *cp}
+	info.beat.id = cp.ID
 	conn.SetValue(connInfoKey{}, info)
 }
 
@@ -57,6 +59,7 @@ func (r *Registry) HandleCall(ctx context.Context, conn *ocpp.Conn, action strin
 		Version:     conn.Version(),
 		Action:      action,
 		Logger:      info.logger,
+		info:        info,
 	}
 	return r.Dispatch(ctx, c, payload)
 }

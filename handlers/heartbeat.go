@@ -11,6 +11,6 @@ import (
 // points per DefaultsConfig.HeartbeatFlush, so heartbeats cost no write each.
 func (d *Defaults) Heartbeat(ctx context.Context, c *Call, req ocpp16.HeartbeatRequest) (ocpp16.HeartbeatResponse, error) {
 	now := d.now().UTC()
-	d.heartbeats.touch(c.ChargePoint.ID, now)
+	d.heartbeats.touchCall(c, now)
 	return ocpp16.HeartbeatResponse{CurrentTime: ocpp16.NewDateTime(now)}, nil
 }

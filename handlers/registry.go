@@ -40,6 +40,10 @@ type Call struct {
 	Payload json.RawMessage
 	// Logger carries the charge_point and action attributes.
 	Logger *slog.Logger
+
+	// info is the connection's cache (HandleCall sets it), nil for a Call
+	// built otherwise.
+	info *connInfo
 }
 
 // Handler handles one CALL from a charge point. req is a pointer to the
