@@ -32,17 +32,50 @@ import (
 // and queueing the CALLs it reads for the connection's goroutine. Pings are
 // timers, with a goroutine only while a ping waits for its pong.
 type Conn struct {
-	srv         *Server
-	ws          *websocket.Conn
-	identity    string
-	version     string // the negotiated OCPP-J version (OCPP16, OCPP201, or another subprotocol as selected)
+	// The fields every frame reads come first, so that they share a few
+	// cache lines: with thousands of connections open, each further line a
+	// frame touches is a cache miss.
+	srv     *Server
+	ws      *websocket.Conn
+	ctx     context.Context // see cancel
+	version string          // the negotiated OCPP-J version (OCPP16, OCPP201, or another subprotocol as selected)
+	// closing is set just before ctx is cancelled (ctx has no other
+	// parent that cancels it): checked for every frame instead of
+	// ctx.Err(), which reads the context's own memory.
+	closing atomic.Bool
+	// first is the first value SetValue stored (firstSet once it is),
+	// never changed after: the one a handler registry keeps per
+	// connection, read on every CALL. Later values, and new values for its
+	// key, go to values.
+	firstSet atomic.Bool
+	first    valueNode
+	// values are SetValue's other values: few keys, so an immutable list,
+	// newest first, replaced whole under mu by SetValue and read without a
+	// lock by Value.
+	values   atomic.Pointer[valueNode]
+	identity string
+
+	// Reading is a role held by one goroutine at a time: the connection's
+	// own (state == stateReading) or a helper (helper). The read state
+	// below belongs to the holder.
+	lim *rate.Limiter // nil without a rate limit
+
+	mu       sync.Mutex // guards the fields below
+	state    connState  // what the connection's own goroutine does
+	helper   bool       // a helper goroutine holds the reading role
+	draining bool
+	pinging  bool         // a ping awaits its pong
+	queue    []Frame      // CALLs the helper read, waiting to be handled
+	pending  *pendingCall // the outstanding CALL, awaiting its reply
+	pingT    *time.Timer  // the next ping; nil once stopped
+	cond     sync.Cond    // on mu: state, helper, queue or ctx changed
+
 	req         *http.Request
 	logger      *slog.Logger
 	connectedAt time.Time
 
 	// ctx is the connection's life: cancelled, with the cause, as soon as
 	// the connection starts closing. Handlers and Calls observe it.
-	ctx    context.Context
 	cancel context.CancelCauseFunc
 	// nc is the hijacked network connection under ws. Closing it aborts
 	// any read, write or close handshake in progress. Socket operations use
@@ -50,40 +83,13 @@ type Conn struct {
 	// a context.AfterFunc per read and write.
 	nc net.Conn
 
-	ready atomic.Bool // Connected succeeded and the connection serves frames
-	// closing is set just before ctx is cancelled (ctx has no other
-	// parent that cancels it): checked for every frame, it stays in a
-	// cache line the frame's path touches anyway, where ctx.Err() reads a
-	// context of its own — a cache miss per frame once thousands of
-	// connections are open.
-	closing  atomic.Bool
+	ready    atomic.Bool // Connected succeeded and the connection serves frames
 	shutOnce sync.Once
 	done     chan struct{} // closed once the connection has ended and Disconnected returned
 	accepted chan struct{} // closed once ws is set (nil if the upgrade failed)
 	prev     *Conn         // the connection this one replaces, until it has ended
 
-	// Reading is a role held by one goroutine at a time: the connection's
-	// own (state == stateReading) or a helper (helper). The read state
-	// below belongs to the holder.
-	lim  *rate.Limiter // nil without a rate limit
-	rbuf []byte        // read buffer, nil between frames
-
-	mu       sync.Mutex // guards the fields below
-	cond     sync.Cond  // on mu: state, helper, queue or ctx changed
-	state    connState  // what the connection's own goroutine does
-	helper   bool       // a helper goroutine holds the reading role
-	queue    []Frame    // CALLs the helper read, waiting to be handled
-	draining bool
-	pending  *pendingCall // the outstanding CALL, awaiting its reply
-	pinging  bool         // a ping awaits its pong
-	pingT    *time.Timer  // the next ping; nil once stopped
-
 	wg sync.WaitGroup // helper, ping in flight and Ready
-
-	// values are SetValue's: few keys (usually one), so an immutable list,
-	// newest first, replaced whole under mu by SetValue and read without a
-	// lock by Value (once per CALL): one node to read for the first key.
-	values atomic.Pointer[valueNode]
 
 	// Outgoing calls: slot holds a token while a CALL is outstanding;
 	// waiting counts the calls holding or waiting for it.
@@ -191,6 +197,9 @@ func (c *Conn) Value(key any) any {
 			return n.val
 		}
 	}
+	if c.firstSet.Load() && c.first.key == key {
+		return c.first.val
+	}
 	return nil
 }
 
@@ -200,6 +209,11 @@ func (c *Conn) Value(key any) any {
 func (c *Conn) SetValue(key, val any) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if !c.firstSet.Load() {
+		c.first = valueNode{key: key, val: val}
+		c.firstSet.Store(true)
+		return
+	}
 	head := &valueNode{key: key, val: val}
 	tail := head
 	for n := c.values.Load(); n != nil; n = n.next {
