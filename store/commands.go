@@ -20,15 +20,82 @@ func (s *Store) CreateCommand(ctx context.Context, cmd *Command) error {
 
 // PendingCommands returns the pending, unexpired commands of a charge point,
 // oldest first.
+//
+// Every connection asks, as soon as it is ready, so in a reconnect storm
+// thousands ask at once: lookups waiting at the same moment share one
+// query (as ChargePointByIdentifier's do). A caller whose ctx ends first
+// returns ctx's error.
 func (s *Store) PendingCommands(ctx context.Context, identifier string, now time.Time) ([]Command, error) {
-	var cmds []Command
-	err := s.ctx(ctx).
-		Where("identifier = ? AND status = ? AND (expires_at IS NULL OR expires_at > ?)", identifier, CommandPending, dbTime(now)).
-		Order("created_at, id").Find(&cmds).Error
-	if err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, wrap(err, "pending commands of %q", identifier)
 	}
-	return cmds, nil
+	l := &pendingLoad{ctx: ctx, identifier: identifier, now: dbTime(now), done: make(chan struct{})}
+	s.pendings.add(l, maxLoaders, loadBatch, s.pendingGroup)
+	select {
+	case <-l.done:
+		return l.cmds, wrap(l.err, "pending commands of %q", identifier)
+	case <-ctx.Done():
+		return nil, wrap(ctx.Err(), "pending commands of %q", identifier)
+	}
+}
+
+type pendingLoad struct {
+	ctx        context.Context
+	identifier string
+	now        time.Time
+	cmds       []Command
+	err        error
+	done       chan struct{}
+}
+
+// pendingGroup runs the lookups of batch in one query: the commands pending
+// for any of their charge points and unexpired at the earliest of their
+// times, each caller then keeping its own charge point's, unexpired at its
+// own time.
+func (s *Store) pendingGroup(batch []*pendingLoad) {
+	ids := make([]string, 0, len(batch))
+	seen := make(map[string]bool, len(batch))
+	var earliest time.Time
+	for _, l := range batch {
+		if l.ctx.Err() != nil {
+			continue
+		}
+		if !seen[l.identifier] {
+			seen[l.identifier] = true
+			ids = append(ids, l.identifier)
+		}
+		if earliest.IsZero() || l.now.Before(earliest) {
+			earliest = l.now
+		}
+	}
+	var found []Command
+	var err error
+	if len(ids) > 0 {
+		ctx, cancel := context.WithTimeout(context.Background(), DefaultWriteTimeout)
+		err = s.ctx(ctx).
+			Where("identifier IN ? AND status = ? AND (expires_at IS NULL OR expires_at > ?)", ids, CommandPending, earliest).
+			Order("created_at, id").Find(&found).Error
+		cancel()
+	}
+	byID := make(map[string][]Command)
+	for _, c := range found {
+		byID[c.Identifier] = append(byID[c.Identifier], c)
+	}
+	for _, l := range batch {
+		switch {
+		case l.ctx.Err() != nil:
+			l.err = l.ctx.Err()
+		case err != nil:
+			l.err = err
+		default:
+			for _, c := range byID[l.identifier] {
+				if c.ExpiresAt == nil || c.ExpiresAt.After(l.now) {
+					l.cmds = append(l.cmds, c)
+				}
+			}
+		}
+		close(l.done)
+	}
 }
 
 // CommandByID returns the command with database id id.

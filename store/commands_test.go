@@ -2,6 +2,10 @@ package store_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -169,6 +173,61 @@ func TestPruneMessagesInChunks(t *testing.T) {
 		s.DB().Model(&store.Message{}).Count(&left)
 		if left != 1 {
 			t.Errorf("%d frames left, want 1", left)
+		}
+	})
+}
+
+// TestPendingCommandsConcurrent: many charge points ask at once (their
+// lookups share queries); each gets its own pending commands, oldest first,
+// unexpired at the time it asked about, and none of another's.
+func TestPendingCommandsConcurrent(t *testing.T) {
+	each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		const n = 60
+		for i := range n {
+			id := fmt.Sprintf("PEND%02d", i)
+			for j, expires := range []*time.Time{nil, ptr(at(10 + i))} {
+				c := &store.Command{Identifier: id, Action: fmt.Sprintf("A%d", j), Payload: "{}", CreatedAt: at(j), ExpiresAt: expires}
+				if err := s.CreateCommand(ctx, c); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				// Odd charge points ask after their second command expired.
+				now := at(5)
+				if i%2 == 1 {
+					now = at(10 + i)
+				}
+				id := fmt.Sprintf("PEND%02d", i)
+				got, err := s.PendingCommands(ctx, id, now)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				want := []string{"A0", "A1"}
+				if i%2 == 1 {
+					want = want[:1]
+				}
+				var actions []string
+				for _, c := range got {
+					if c.Identifier != id {
+						t.Errorf("%s got %s's command", id, c.Identifier)
+					}
+					actions = append(actions, c.Action)
+				}
+				if !slices.Equal(actions, want) {
+					t.Errorf("%s at %v: %v, want %v", id, now, actions, want)
+				}
+			})
+		}
+		wg.Wait()
+		canceled, cancel := context.WithCancel(ctx)
+		cancel()
+		if _, err := s.PendingCommands(canceled, "PEND00", at(5)); !errors.Is(err, context.Canceled) {
+			t.Errorf("PendingCommands with a cancelled context: %v", err)
 		}
 	})
 }

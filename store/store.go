@@ -20,6 +20,8 @@ type Store struct {
 	db    *gorm.DB
 	group batcher[*groupWrite] // connect, boot and disconnect writes (see grouped)
 	loads batcher[*cpLoad]     // ChargePointByIdentifier (see loadChargePoint)
+	// PendingCommands (see pendingGroup): every connection asks once.
+	pendings batcher[*pendingLoad]
 }
 
 // New returns a Store on db. It neither migrates nor starts anything.
