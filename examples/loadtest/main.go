@@ -433,6 +433,12 @@ func printTable(w io.Writer, results []*result) {
 			fmtMs(r.P50Ms), fmtMs(r.P99Ms), r.Errors, rss, cpu, ratio, vsPeer)
 	}
 	tw.Flush()
+	for _, base := range []string{"baseline", "ocpp-go"} {
+		if tput, cpu := medianRatios(results, "ocppkit", base); len(tput) > 1 {
+			fmt.Fprintf(w, "ocppkit over %d rounds: throughput %.2f× (median; min %.2f, max %.2f), server CPU per message %.2f× (min %.2f, max %.2f) of %s\n",
+				len(tput), median(tput), tput[0], tput[len(tput)-1], median(cpu), cpu[0], cpu[len(cpu)-1], base)
+		}
+	}
 	if tput, cpu := medianRatios(results, target201, "ocppkit"); len(tput) > 1 {
 		fmt.Fprintf(w, "ocppkit-2.0.1 over %d rounds: throughput %.2f× (median; min %.2f, max %.2f), server CPU per message %.2f× (min %.2f, max %.2f) of ocppkit with 1.6\n",
 			len(tput), median(tput), tput[0], tput[len(tput)-1], median(cpu), cpu[0], cpu[len(cpu)-1])
