@@ -12,15 +12,15 @@ import (
 type connInfoKey struct{}
 
 // connInfo is what the registry caches on a connection when it is attached,
-// so the per-message path needs no database lookup. The charge point is
-// held by value, after the logger: a message's path reads both (and the
-// charge point's ID, its first field) from one allocation, mostly one
-// cache line — with thousands of connections open, each further object a
-// message touches is a cache miss.
+// so the per-message path needs no database lookup. What every message
+// reads (the logger, a heartbeat's slot) comes first, in one cache line,
+// and the charge point is held by value in the same allocation: with
+// thousands of connections open, each further object or line a message
+// touches is a cache miss.
 type connInfo struct {
 	logger      *slog.Logger
-	chargePoint store.ChargePoint
 	beat        beatSlot // the last heartbeat, for the heartbeat batcher
+	chargePoint store.ChargePoint
 }
 
 // Attach records the charge point a connection belongs to. The host wiring
