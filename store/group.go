@@ -1,7 +1,9 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"sync"
 
 	"gorm.io/gorm"
@@ -74,6 +76,7 @@ func (s *Store) groupLeaders() int {
 
 type groupWrite struct {
 	ctx  context.Context
+	row  uint // the charge point row fn updates
 	fn   func(tx *gorm.DB) error
 	done chan error // buffered 1
 }
@@ -84,11 +87,17 @@ type groupWrite struct {
 // caller waits for the outcome, so that what it is told is what happened.
 // If the shared transaction fails, each of its writes is run again alone,
 // so that one bad write fails only its own caller.
-func (s *Store) grouped(ctx context.Context, fn func(tx *gorm.DB) error) error {
+//
+// row is the id of the charge point row fn updates: a shared transaction
+// runs its writes in ascending row order, as every other multi-row write
+// of charge points does (TouchHeartbeats), so that two of them never wait
+// for each other's rows (PostgreSQL detected such deadlocks between the
+// group and the heartbeat writes in a reconnect storm).
+func (s *Store) grouped(ctx context.Context, row uint, fn func(tx *gorm.DB) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	w := &groupWrite{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	w := &groupWrite{ctx: ctx, row: row, fn: fn, done: make(chan error, 1)}
 	s.group.add(w, s.groupLeaders(), groupBatch, s.commitGroup)
 	return <-w.done
 }
@@ -105,6 +114,7 @@ func (s *Store) commitGroup(batch []*groupWrite) {
 	if len(live) == 0 {
 		return
 	}
+	slices.SortStableFunc(live, func(a, b *groupWrite) int { return cmp.Compare(a.row, b.row) })
 	ctx, cancel := context.WithTimeout(context.Background(), DefaultWriteTimeout)
 	defer cancel()
 	err := s.write(ctx, func(tx *gorm.DB) error {
@@ -131,8 +141,8 @@ func (s *Store) commitGroup(batch []*groupWrite) {
 }
 
 // execGrouped is exec through grouped.
-func (s *Store) execGrouped(ctx context.Context, stmt func(tx *gorm.DB) *gorm.DB) (rows int64, err error) {
-	err = s.grouped(ctx, func(tx *gorm.DB) error {
+func (s *Store) execGrouped(ctx context.Context, row uint, stmt func(tx *gorm.DB) *gorm.DB) (rows int64, err error) {
+	err = s.grouped(ctx, row, func(tx *gorm.DB) error {
 		res := stmt(tx)
 		rows = res.RowsAffected
 		return res.Error

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -15,9 +17,10 @@ import (
 	"github.com/ocppkit/ocppkit/internal/testdb"
 )
 
-// TestGroupCommit: writes made at the same moment share transactions; each
-// caller learns its own outcome; a failing write fails only its caller; a
-// write whose context ended before its turn is not run.
+// TestGroupCommit: writes made at the same moment share transactions, in
+// which they run in ascending order of the rows they update; each caller
+// learns its own outcome; a failing write fails only its caller; a write
+// whose context ended before its turn is not run.
 func TestGroupCommit(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		t.Parallel()
@@ -37,26 +40,30 @@ func TestGroupCommit(t *testing.T) {
 		at := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
 
 		var mu sync.Mutex
-		txs := make(map[any]int) // transaction → writes it carried
+		txs := make(map[any]int)      // transaction → writes it carried
+		order := make(map[any][]uint) // transaction → rows, in the order written
 		boom := errors.New("boom")
 		var wg sync.WaitGroup
 		errs := make([]error, n)
 		var boomErr, cancelledErr error
 		for i := range n {
 			wg.Go(func() {
-				errs[i] = s.grouped(ctx, func(tx *gorm.DB) error {
+				errs[i] = s.grouped(ctx, cps[i].ID, func(tx *gorm.DB) error {
 					mu.Lock()
 					txs[txOf(tx)]++
+					order[txOf(tx)] = append(order[txOf(tx)], cps[i].ID)
 					mu.Unlock()
 					return tx.Model(&ChargePoint{}).Where("id = ?", cps[i].ID).Update("connected_at", at).Error
 				})
 			})
 			if i == n/2 {
-				wg.Go(func() { boomErr = s.grouped(ctx, func(*gorm.DB) error { return boom }) })
+				// Last in its transaction (the highest row), so that the
+				// writes before it run in the shared transaction it fails.
+				wg.Go(func() { boomErr = s.grouped(ctx, math.MaxUint, func(*gorm.DB) error { return boom }) })
 				wg.Go(func() {
 					cctx, cancel := context.WithCancel(ctx)
 					cancel()
-					cancelledErr = s.grouped(cctx, func(*gorm.DB) error { t.Error("a cancelled write ran"); return nil })
+					cancelledErr = s.grouped(cctx, 0, func(*gorm.DB) error { t.Error("a cancelled write ran"); return nil })
 				})
 			}
 		}
@@ -87,6 +94,12 @@ func TestGroupCommit(t *testing.T) {
 		}
 		if shared == 0 {
 			t.Errorf("%d concurrent writes in %d transactions, none shared", n, len(txs))
+		}
+		for tx, rows := range order {
+			if !slices.IsSorted(rows) {
+				t.Errorf("transaction %v wrote rows in the order %v, want ascending", tx, rows)
+				break
+			}
 		}
 		// The leader ends once it finds the queue empty (just after the
 		// last caller has its answer): no goroutine stays.

@@ -227,7 +227,7 @@ func (s *Store) MarkConnectedVersion(ctx context.Context, id uint, node string, 
 	if version != "" {
 		q, args = markConnectedVersionSQL, []any{true, dbTime(at), node, dbTime(time.Now()), version, id}
 	}
-	n, err := s.execGrouped(ctx, func(tx *gorm.DB) *gorm.DB { return tx.Exec(q, args...) })
+	n, err := s.execGrouped(ctx, id, func(tx *gorm.DB) *gorm.DB { return tx.Exec(q, args...) })
 	if err != nil {
 		return wrap(err, "mark %d connected", id)
 	}
@@ -251,7 +251,7 @@ const (
 // differs), so a late disconnect of a replaced socket cannot mark a live
 // charge point disconnected.
 func (s *Store) MarkDisconnected(ctx context.Context, id uint, connectedAt, at time.Time) error {
-	_, err := s.execGrouped(ctx, func(tx *gorm.DB) *gorm.DB {
+	_, err := s.execGrouped(ctx, id, func(tx *gorm.DB) *gorm.DB {
 		return tx.Model(&ChargePoint{}).
 			Where("id = ? AND connected_at = ?", id, dbTime(connectedAt)).
 			Updates(map[string]any{
@@ -299,7 +299,7 @@ type BootInfo struct {
 func (s *Store) RecordBoot(ctx context.Context, id uint, b BootInfo) error {
 	args := []any{b.Vendor, b.Model, b.SerialNumber, b.ChargeBoxSerialNumber, b.FirmwareVersion, b.ICCID,
 		b.IMSI, b.MeterType, b.MeterSerialNumber, dbTime(b.At), b.Reason, dbTime(time.Now()), id}
-	n, err := s.execGrouped(ctx, func(tx *gorm.DB) *gorm.DB { return tx.Exec(recordBootSQL, args...) }) // see MarkConnectedVersion
+	n, err := s.execGrouped(ctx, id, func(tx *gorm.DB) *gorm.DB { return tx.Exec(recordBootSQL, args...) }) // see MarkConnectedVersion
 	if err != nil {
 		return wrap(err, "record boot of %d", id)
 	}
