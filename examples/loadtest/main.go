@@ -95,6 +95,7 @@ type options struct {
 	auth          bool
 	jsonOut       bool
 	cpuProfile    string
+	traceFile     string
 	memProfile    string
 	timeout       time.Duration
 	sessionMeters int
@@ -144,6 +145,7 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs.BoolVar(&o.auth, "auth", true, "register charge points with a password and dial with HTTP Basic (with -url: off unless given)")
 	fs.BoolVar(&o.jsonOut, "json", false, "print machine-readable JSON instead of the table")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the ocppkit server during the measurement window to this file")
+	fs.StringVar(&o.traceFile, "trace", "", "write an execution trace of the ocppkit server during the measurement window to this file (go tool trace; keep -duration short)")
 	fs.StringVar(&o.memProfile, "memprofile", "", "write an allocation profile of the ocppkit server at the end of the measurement window to this file")
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "per-request timeout (also bounds the connect scenario's dials)")
 	fs.IntVar(&o.sessionMeters, "session-meters", 5, "MeterValues per session in the session scenario")

@@ -49,8 +49,10 @@ func TestScenarios(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			traceFile := t.TempDir() + "/trace.out"
 			args := []string{"-n", "5", "-scenario", tt.scenario, "-duration", "300ms", "-warmup", "100ms",
-				"-timeout", "20s", "-cpuprofile", t.TempDir() + "/cpu.pprof", "-memprofile", t.TempDir() + "/mem.pprof"}
+				"-timeout", "20s", "-cpuprofile", t.TempDir() + "/cpu.pprof", "-memprofile", t.TempDir() + "/mem.pprof",
+				"-trace", traceFile}
 			if tt.baseline {
 				args = append(args, "-baseline")
 			}
@@ -75,6 +77,11 @@ func TestScenarios(t *testing.T) {
 			results, err := run(ctx, o, io.Discard)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if tt.scenario == "heartbeat" && tt.ocpp == "" {
+				if fi, err := os.Stat(traceFile); err != nil || fi.Size() == 0 {
+					t.Errorf("-trace: %v, %v; want the server's execution trace", fi, err)
+				}
 			}
 			want := 1
 			for _, b := range []bool{tt.baseline, tt.peer, tt.msgLog, tt.ocpp == "both"} {

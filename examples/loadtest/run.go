@@ -363,11 +363,18 @@ func runLoad(ctx context.Context, o *options, ch *child, live []*client, win *wi
 	cpuFile := suffixed(o.cpuProfile, profileSuffix(res.Target))
 	memFile := suffixed(o.memProfile, profileSuffix(res.Target))
 	profiling := ch != nil && cpuFile != ""
+	traceFile := suffixed(o.traceFile, profileSuffix(res.Target))
+	tracing := ch != nil && traceFile != ""
 	if !sleepUntil(ctx, t0) {
 		return ctx.Err()
 	}
 	if profiling {
 		if _, err := ch.get("cpu/start?file=" + url.QueryEscape(absPath(cpuFile))); err != nil {
+			return err
+		}
+	}
+	if tracing {
+		if _, err := ch.get("trace/start?file=" + url.QueryEscape(absPath(traceFile))); err != nil {
 			return err
 		}
 	}
@@ -386,6 +393,11 @@ func runLoad(ctx context.Context, o *options, ch *child, live []*client, win *wi
 	}
 	if profiling {
 		if _, err := ch.get("cpu/stop"); err != nil {
+			return err
+		}
+	}
+	if tracing {
+		if _, err := ch.get("trace/stop"); err != nil {
 			return err
 		}
 	}

@@ -17,6 +17,7 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"runtime/pprof"
+	"runtime/trace"
 	"strconv"
 	"strings"
 	"sync"
@@ -206,6 +207,7 @@ func registerChargePoints(ctx context.Context, db *gorm.DB, n int, auth bool) er
 type control struct {
 	mu            sync.Mutex
 	cpuFile       *os.File
+	traceFile     *os.File
 	logDropped    func() uint64 // frames the message log dropped; nil for the baseline
 	eventsDropped func() uint64 // live events the broadcaster dropped; nil for the baseline
 }
@@ -252,6 +254,26 @@ func (c *control) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.cpuFile = f
 	case "cpu/stop":
 		c.stopCPU()
+	case "trace/start":
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		f, err := os.Create(r.URL.Query().Get("file"))
+		if err == nil {
+			err = trace.Start(f)
+		}
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		c.traceFile = f
+	case "trace/stop":
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.traceFile != nil {
+			trace.Stop()
+			c.traceFile.Close()
+			c.traceFile = nil
+		}
 	case "heap":
 		f, err := os.Create(r.URL.Query().Get("file"))
 		if err == nil {
