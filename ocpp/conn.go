@@ -39,9 +39,9 @@ type Conn struct {
 	ws      *websocket.Conn
 	ctx     context.Context // see cancel
 	version string          // the negotiated OCPP-J version (OCPP16, OCPP201, or another subprotocol as selected)
-	// closing is set just before ctx is cancelled (ctx has no other
-	// parent that cancels it): checked for every frame instead of
-	// ctx.Err(), which reads the context's own memory.
+	// closing is set just before ctx is cancelled, both by endCtx (ctx
+	// has no other parent that cancels it): checked for every frame
+	// instead of ctx.Err(), which reads the context's own memory.
 	closing atomic.Bool
 	// first is the first value SetValue stored (firstSet once it is),
 	// never changed after: the one a handler registry keeps per
@@ -522,10 +522,17 @@ func (c *Conn) closeNow(cause error) {
 	}
 }
 
+// endCtx cancels the connection's context with cause, after setting the
+// closing flag that stands for it on the per-frame path: the one place
+// either changes.
+func (c *Conn) endCtx(cause error) {
+	c.closing.Store(true)
+	c.cancel(cause)
+}
+
 func (c *Conn) shut(cause error, now bool, code websocket.StatusCode, reason string) {
 	c.shutOnce.Do(func() {
-		c.closing.Store(true)
-		c.cancel(cause)
+		c.endCtx(cause)
 		c.mu.Lock()
 		c.cond.Broadcast() // a helper waiting for queue space stops waiting
 		c.mu.Unlock()

@@ -516,8 +516,7 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) *Conn {
 		return nil
 	}
 	if !registered { // Shutdown started during the handshake
-		c.closing.Store(true)
-		c.cancel(ErrServerClosed)
+		c.endCtx(ErrServerClosed)
 		_ = ws.Close(websocket.StatusGoingAway, "server shutting down")
 		return nil
 	}
