@@ -26,48 +26,16 @@ func (s *Store) CreateCommand(ctx context.Context, cmd *Command) error {
 // query (as ChargePointByIdentifier's do). A caller whose ctx ends first
 // returns ctx's error.
 func (s *Store) PendingCommands(ctx context.Context, identifier string, now time.Time) ([]Command, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, wrap(err, "pending commands of %q", identifier)
-	}
-	l := &pendingLoad{ctx: ctx, identifier: identifier, now: dbTime(now), done: make(chan struct{})}
-	s.pendings.add(l, maxLoaders, loadBatch, s.pendingGroup)
-	select {
-	case <-l.done:
-		return l.cmds, wrap(l.err, "pending commands of %q", identifier)
-	case <-ctx.Done():
-		return nil, wrap(ctx.Err(), "pending commands of %q", identifier)
-	}
-}
-
-type pendingLoad struct {
-	ctx        context.Context
-	identifier string
-	now        time.Time
-	cmds       []Command
-	err        error
-	done       chan struct{}
+	cmds, err := sharedLoad(ctx, &s.pendings, identifier, dbTime(now), s.pendingGroup)
+	return cmds, wrap(err, "pending commands of %q", identifier)
 }
 
 // pendingGroup runs the lookups of batch in one query: the commands pending
 // for any of their charge points and unexpired at the earliest of their
 // times, each caller then keeping its own charge point's, unexpired at its
 // own time.
-func (s *Store) pendingGroup(batch []*pendingLoad) {
-	ids := make([]string, 0, len(batch))
-	seen := make(map[string]bool, len(batch))
-	var earliest time.Time
-	for _, l := range batch {
-		if l.ctx.Err() != nil {
-			continue
-		}
-		if !seen[l.identifier] {
-			seen[l.identifier] = true
-			ids = append(ids, l.identifier)
-		}
-		if earliest.IsZero() || l.now.Before(earliest) {
-			earliest = l.now
-		}
-	}
+func (s *Store) pendingGroup(batch []*keyLoad[[]Command]) {
+	ids, earliest := liveKeys(batch)
 	var found []Command
 	var err error
 	if len(ids) > 0 {
@@ -81,21 +49,15 @@ func (s *Store) pendingGroup(batch []*pendingLoad) {
 	for _, c := range found {
 		byID[c.Identifier] = append(byID[c.Identifier], c)
 	}
-	for _, l := range batch {
-		switch {
-		case l.ctx.Err() != nil:
-			l.err = l.ctx.Err()
-		case err != nil:
-			l.err = err
-		default:
-			for _, c := range byID[l.identifier] {
-				if c.ExpiresAt == nil || c.ExpiresAt.After(l.now) {
-					l.cmds = append(l.cmds, c)
-				}
+	answerLoads(batch, err, func(l *keyLoad[[]Command]) ([]Command, error) {
+		var cmds []Command
+		for _, c := range byID[l.key] {
+			if c.ExpiresAt == nil || c.ExpiresAt.After(l.at) {
+				cmds = append(cmds, c)
 			}
 		}
-		close(l.done)
-	}
+		return cmds, nil
+	})
 }
 
 // CommandByID returns the command with database id id.

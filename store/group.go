@@ -5,6 +5,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -162,39 +163,79 @@ const loadBatch = 500
 // maxLoaders is how many lookup queries run at once.
 const maxLoaders = 4
 
-type cpLoad struct {
-	ctx        context.Context
-	identifier string
-	cp         *ChargePoint
-	err        error
-	done       chan struct{}
+// keyLoad is one caller's lookup by charge point identity, answered by a
+// query it shares with the lookups waiting at the same moment (see
+// sharedLoad).
+type keyLoad[R any] struct {
+	ctx  context.Context
+	key  string    // the charge point's identity
+	at   time.Time // the caller's time, for lookups that depend on it
+	res  R
+	err  error
+	done chan struct{}
+}
+
+// sharedLoad queues a lookup of key (at the caller's time at) on b and
+// waits for run, which answers a batch of lookups (see answerLoads). A
+// caller whose ctx ends first returns ctx's error.
+func sharedLoad[R any](ctx context.Context, b *batcher[*keyLoad[R]], key string, at time.Time, run func([]*keyLoad[R])) (R, error) {
+	var zero R
+	if err := ctx.Err(); err != nil {
+		return zero, err
+	}
+	l := &keyLoad[R]{ctx: ctx, key: key, at: at, done: make(chan struct{})}
+	b.add(l, maxLoaders, loadBatch, run)
+	select {
+	case <-l.done:
+		return l.res, l.err
+	case <-ctx.Done():
+		return zero, ctx.Err()
+	}
+}
+
+// liveKeys returns the distinct keys of the lookups of batch whose callers
+// still wait, and the earliest of their times.
+func liveKeys[R any](batch []*keyLoad[R]) (keys []string, earliest time.Time) {
+	seen := make(map[string]bool, len(batch))
+	for _, l := range batch {
+		if l.ctx.Err() != nil {
+			continue
+		}
+		if !seen[l.key] {
+			seen[l.key] = true
+			keys = append(keys, l.key)
+		}
+		if earliest.IsZero() || l.at.Before(earliest) {
+			earliest = l.at
+		}
+	}
+	return keys, earliest
+}
+
+// answerLoads answers every lookup of batch: its ctx's error if its caller
+// has gone, else the shared query's err, else what result returns for it.
+func answerLoads[R any](batch []*keyLoad[R], err error, result func(l *keyLoad[R]) (R, error)) {
+	for _, l := range batch {
+		switch {
+		case l.ctx.Err() != nil:
+			l.err = l.ctx.Err()
+		case err != nil:
+			l.err = err
+		default:
+			l.res, l.err = result(l)
+		}
+		close(l.done)
+	}
 }
 
 // loadChargePoint looks identifier up in a query shared with other
-// lookups. A caller whose ctx ends first returns ctx's error.
+// lookups.
 func (s *Store) loadChargePoint(ctx context.Context, identifier string) (*ChargePoint, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	l := &cpLoad{ctx: ctx, identifier: identifier, done: make(chan struct{})}
-	s.loads.add(l, maxLoaders, loadBatch, s.loadGroup)
-	select {
-	case <-l.done:
-		return l.cp, l.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
+	return sharedLoad(ctx, &s.loads, identifier, time.Time{}, s.loadGroup)
 }
 
-func (s *Store) loadGroup(batch []*cpLoad) {
-	ids := make([]string, 0, len(batch))
-	seen := make(map[string]bool, len(batch))
-	for _, l := range batch {
-		if l.ctx.Err() == nil && !seen[l.identifier] {
-			seen[l.identifier] = true
-			ids = append(ids, l.identifier)
-		}
-	}
+func (s *Store) loadGroup(batch []*keyLoad[*ChargePoint]) {
+	ids, _ := liveKeys(batch)
 	var found []ChargePoint
 	var err error
 	if len(ids) > 0 {
@@ -206,18 +247,12 @@ func (s *Store) loadGroup(batch []*cpLoad) {
 	for i := range found {
 		byID[found[i].Identifier] = &found[i]
 	}
-	for _, l := range batch {
-		switch cp := byID[l.identifier]; {
-		case l.ctx.Err() != nil:
-			l.err = l.ctx.Err()
-		case err != nil:
-			l.err = err
-		case cp == nil:
-			l.err = gorm.ErrRecordNotFound
-		default:
-			c := *cp // each caller its own copy: callers change theirs
-			l.cp = &c
+	answerLoads(batch, err, func(l *keyLoad[*ChargePoint]) (*ChargePoint, error) {
+		cp := byID[l.key]
+		if cp == nil {
+			return nil, gorm.ErrRecordNotFound
 		}
-		close(l.done)
-	}
+		c := *cp // each caller its own copy: callers change theirs
+		return &c, nil
+	})
 }

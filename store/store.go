@@ -18,10 +18,10 @@ var ErrNotFound = errors.New("store: not found")
 // concurrent use; it holds no state besides the *gorm.DB.
 type Store struct {
 	db    *gorm.DB
-	group batcher[*groupWrite] // connect, boot and disconnect writes (see grouped)
-	loads batcher[*cpLoad]     // ChargePointByIdentifier (see loadChargePoint)
+	group batcher[*groupWrite]            // connect, boot and disconnect writes (see grouped)
+	loads batcher[*keyLoad[*ChargePoint]] // ChargePointByIdentifier (see loadChargePoint)
 	// PendingCommands (see pendingGroup): every connection asks once.
-	pendings batcher[*pendingLoad]
+	pendings batcher[*keyLoad[[]Command]]
 }
 
 // New returns a Store on db. It neither migrates nor starts anything.
