@@ -25,18 +25,8 @@ func TestGroupCommit(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		t.Parallel()
 		ctx := context.Background()
-		if err := Migrate(ctx, db); err != nil {
-			t.Fatal(err)
-		}
-		s := New(db)
 		const n = 300
-		cps := make([]ChargePoint, n)
-		for i := range cps {
-			cps[i] = ChargePoint{Identifier: fmt.Sprintf("GC-%04d", i), Metadata: JSONMap{}}
-		}
-		if err := db.CreateInBatches(cps, 100).Error; err != nil {
-			t.Fatal(err)
-		}
+		s, cps := storeWith(t, db, "GC", n)
 		at := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
 
 		var mu sync.Mutex
@@ -137,18 +127,8 @@ func TestBatchedLookups(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		t.Parallel()
 		ctx := context.Background()
-		if err := Migrate(ctx, db); err != nil {
-			t.Fatal(err)
-		}
-		s := New(db)
 		const n = 300
-		cps := make([]ChargePoint, n)
-		for i := range cps {
-			cps[i] = ChargePoint{Identifier: fmt.Sprintf("BL-%04d", i), Vendor: fmt.Sprintf("v%d", i), Metadata: JSONMap{}}
-		}
-		if err := db.CreateInBatches(cps, 100).Error; err != nil {
-			t.Fatal(err)
-		}
+		s, cps := storeWith(t, db, "BL", n)
 		var queries atomic.Int64
 		if err := db.Callback().Query().After("gorm:query").Register("test:count", func(tx *gorm.DB) {
 			if tx.Statement.Table == "ocpp_charge_points" {
@@ -190,4 +170,21 @@ func TestBatchedLookups(t *testing.T) {
 			t.Errorf("cancelled lookup: %v, want context.Canceled", cancelledErr)
 		}
 	})
+}
+
+// storeWith migrates db and creates n charge points <prefix>-0000, … (vendor
+// v0, v1, …), returned in order with a Store on db.
+func storeWith(t *testing.T, db *gorm.DB, prefix string, n int) (*Store, []ChargePoint) {
+	t.Helper()
+	if err := Migrate(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	cps := make([]ChargePoint, n)
+	for i := range cps {
+		cps[i] = ChargePoint{Identifier: fmt.Sprintf("%s-%04d", prefix, i), Vendor: fmt.Sprintf("v%d", i), Metadata: JSONMap{}}
+	}
+	if err := db.CreateInBatches(cps, 100).Error; err != nil {
+		t.Fatal(err)
+	}
+	return New(db), cps
 }
