@@ -18,102 +18,25 @@
 // first printing the line {"event":"ready",…} on stdout so a driver knows
 // when to send them. Diagnostics (with OCPP_CONFORMANCE_VERBOSE=1 every
 // frame) go to stderr.
-import ocppRPC from 'ocpp-rpc';
-
-const { RPCClient } = ocppRPC;
+import { accepted, createRun } from './harness.mjs';
 
 const PROTOCOL = 'ocpp1.6';
 const ID_TAG = 'CONFORMANCE-TAG-1'; // IdToken: CiString20Type
 const CONNECTOR = 1;
 const METER_START = 1000; // Wh
 const METER_STOP = 8500; // Wh
-const OVERALL_TIMEOUT_MS = Number(process.env.OCPP_CONFORMANCE_TIMEOUT_MS || 60000);
 
-const [endpoint, identity, passwordArg] = process.argv.slice(2);
-if (!endpoint || !identity) {
-    process.stderr.write('usage: node client.mjs <ws-url-base> <identity> [password]\n');
-    process.exit(2);
-}
-const password = passwordArg || process.env.OCPP_CP_PASSWORD || undefined;
-const AWAIT_CALLS = Number(process.env.OCPP_CONFORMANCE_AWAIT_CALLS || 0);
-if (!Number.isInteger(AWAIT_CALLS) || AWAIT_CALLS < 0) {
-    process.stderr.write('OCPP_CONFORMANCE_AWAIT_CALLS must be a non-negative integer\n');
-    process.exit(2);
-}
-
-const summary = {
-    identity,
-    endpoint,
-    protocol: null,
-    transactionId: null,
-    meterStart: METER_START,
-    meterStop: METER_STOP,
-    sampledValues: 0, // sampled values sent: MeterValues + StopTransaction.transactionData
-    framesSent: 0,
-    framesReceived: 0,
-    callsReceived: [], // CSMS-initiated actions, in order
-    steps: [],
-    failures: [],
-    ok: false,
-};
-
-const failures = summary.failures;
-let finished = false; // set once the scripted session is over (a close is then expected)
-
-function fail(msg) {
-    failures.push(msg);
-    process.stderr.write(`conformance: FAIL: ${msg}\n`);
-}
-
-function errText(err) {
-    if (!err) return String(err);
-    const parts = [err.rpcErrorCode, err.name !== 'Error' ? err.name : null, err.message].filter(Boolean);
-    let s = parts.join(': ');
-    if (err.details && Object.keys(err.details).length) {
-        s += ' ' + JSON.stringify(err.details);
-    }
-    return s;
-}
-
-const client = new RPCClient({
-    endpoint,
-    identity,
-    password,
-    protocols: [PROTOCOL],
-    strictMode: true,
-    reconnect: false,
-    callTimeoutMs: 15000,
-    // Be strict about framing too: the first bad frame closes the socket.
-    maxBadMessages: 0,
+const cp = createRun({
+    script: 'client.mjs',
+    protocol: PROTOCOL,
+    summaryFields: {
+        transactionId: null,
+        meterStart: METER_START,
+        meterStop: METER_STOP,
+        sampledValues: 0, // sampled values sent: MeterValues + StopTransaction.transactionData
+    },
 });
-
-// Strict-mode failures in either direction. Inbound CALLRESULTs that fail
-// validation also reject the pending call; inbound CALLs that fail are
-// answered with a CALLERROR by ocpp-rpc and would otherwise go unnoticed.
-client.on('strictValidationFailure', (ev) => {
-    const dir = ev.outbound ? 'outbound' : 'inbound';
-    const kind = ev.isCall ? 'CALL' : 'CALLRESULT';
-    fail(`strict validation of ${dir} ${ev.method} ${kind} (id ${ev.messageId}) failed: ${errText(ev.error)}; ` +
-        `params=${JSON.stringify(ev.params)}${ev.isCall ? '' : ` result=${JSON.stringify(ev.result)}`}`);
-});
-client.on('badMessage', ({ buffer, error }) => {
-    fail(`malformed frame from the Central System: ${errText(error)}; frame=${buffer?.toString()}`);
-});
-client.on('message', ({ message, outbound }) => {
-    if (outbound) summary.framesSent++;
-    else summary.framesReceived++;
-    if (process.env.OCPP_CONFORMANCE_VERBOSE) {
-        process.stderr.write(`${outbound ? '>>' : '<<'} ${message.toString()}\n`);
-    }
-});
-client.on('callError', ({ outbound, method, error }) => {
-    // outbound === false: a CSMS-initiated call we answered with a CALLERROR.
-    if (!outbound) fail(`answered the Central System's ${method} with a CALLERROR: ${errText(error)}`);
-});
-client.on('disconnect', ({ code, reason }) => {
-    if (!finished) fail(`disconnected during the session: code ${code} ${reason}`);
-});
-client.on('socketError', (err) => fail(`websocket error: ${errText(err)}`));
+const { summary, call } = cp;
 
 // Valid replies to every CSMS-initiated OCPP 1.6 action. The scripted session
 // is under way, so requests that would start or stop charging are rejected
@@ -151,37 +74,7 @@ const replies = {
     UnlockConnector: () => ({ status: 'NotSupported' }),
     UpdateFirmware: () => ({}),
 };
-let callWaiter = null; // resolves once AWAIT_CALLS CSMS calls have arrived
-for (const [action, reply] of Object.entries(replies)) {
-    client.handle(action, ({ params }) => {
-        summary.callsReceived.push(action);
-        if (callWaiter && summary.callsReceived.length >= AWAIT_CALLS) callWaiter();
-        return reply(params ?? {});
-    });
-}
-// Anything else (not an OCPP 1.6 action) gets ocpp-rpc's NotImplemented.
-
-// call performs one CALL; any rejection (CALLERROR, strict-mode failure of
-// either frame, timeout, disconnect) is a failure of the whole run.
-async function call(action, params, check) {
-    let res;
-    try {
-        res = await client.call(action, params);
-    } catch (err) {
-        throw new Error(`${action} failed: ${errText(err)}`);
-    }
-    if (check) {
-        const problem = check(res);
-        if (problem) throw new Error(`${action}: ${problem}; reply=${JSON.stringify(res)}`);
-    }
-    summary.steps.push(action);
-    return res;
-}
-
-const accepted = (get) => (res) => {
-    const status = get(res);
-    return status === 'Accepted' ? null : `status ${JSON.stringify(status)}, want "Accepted"`;
-};
+cp.answer(replies); // anything else (not an OCPP 1.6 action) gets ocpp-rpc's NotImplemented
 
 function status(connectorId, st, timestamp) {
     return call('StatusNotification', {
@@ -204,13 +97,7 @@ function sampled(energyWh, powerW, currentA, voltageV, soc) {
 }
 
 async function session() {
-    await client.connect();
-    summary.protocol = client.protocol;
-    if (client.protocol !== PROTOCOL) {
-        // Without an agreed ocpp1.6 subprotocol ocpp-rpc would not validate
-        // anything, so this alone must fail the run.
-        throw new Error(`websocket subprotocol ${JSON.stringify(client.protocol)}, want ${JSON.stringify(PROTOCOL)}`);
-    }
+    await cp.connect();
 
     // The session happened in the recent past: readings in order, none in the future.
     const t0 = Date.now() - 10 * 60 * 1000;
@@ -299,40 +186,7 @@ async function session() {
     await status(CONNECTOR, 'Finishing', at(9.5));
     await status(CONNECTOR, 'Available', at(10));
 
-    if (AWAIT_CALLS > 0) {
-        const enough = new Promise((resolve) => { callWaiter = resolve; });
-        if (summary.callsReceived.length >= AWAIT_CALLS) callWaiter();
-        process.stdout.write(JSON.stringify({ event: 'ready', identity, transactionId, awaitCalls: AWAIT_CALLS }) + '\n');
-        await enough; // the overall timeout fails the run if they never come
-    }
+    await cp.awaitCalls({ transactionId });
 }
 
-const timer = setTimeout(() => {
-    fail(`timed out after ${OVERALL_TIMEOUT_MS} ms`);
-    finish(1);
-}, OVERALL_TIMEOUT_MS);
-
-let exiting = false;
-async function finish(code) {
-    if (exiting) return;
-    exiting = true;
-    finished = true;
-    clearTimeout(timer);
-    try {
-        await client.close({ code: 1000, reason: 'conformance run done', awaitPending: code === 0 });
-    } catch (err) {
-        if (code === 0) fail(`close: ${errText(err)}`);
-    }
-    if (failures.length) code = 1;
-    summary.ok = code === 0;
-    process.stdout.write(JSON.stringify(summary) + '\n');
-    process.exit(code);
-}
-
-session().then(
-    () => finish(failures.length ? 1 : 0),
-    (err) => {
-        fail(err.message || errText(err));
-        finish(1);
-    },
-);
+cp.run(session);

@@ -15,9 +15,7 @@
 // action of 2.0.1 validly (see replies; GetBaseReport is followed by a
 // NotifyReport), first printing {"event":"ready",…} on stdout. Diagnostics
 // (with OCPP_CONFORMANCE_VERBOSE=1 every frame) go to stderr.
-import ocppRPC from 'ocpp-rpc';
-
-const { RPCClient } = ocppRPC;
+import { accepted, createRun, errText } from './harness.mjs';
 
 const PROTOCOL = 'ocpp2.0.1';
 const ID_TOKEN = { idToken: 'CONFORMANCE-TOKEN-201', type: 'ISO14443' };
@@ -26,100 +24,18 @@ const CONNECTOR = 1;
 const TRANSACTION_ID = 'CONF-TX-201';
 const METER_START = 1000; // Wh
 const METER_STOP = 8500; // Wh
-const OVERALL_TIMEOUT_MS = Number(process.env.OCPP_CONFORMANCE_TIMEOUT_MS || 60000);
 
-const [endpoint, identity, passwordArg] = process.argv.slice(2);
-if (!endpoint || !identity) {
-    process.stderr.write('usage: node client201.mjs <ws-url-base> <identity> [password]\n');
-    process.exit(2);
-}
-const password = passwordArg || process.env.OCPP_CP_PASSWORD || undefined;
-const AWAIT_CALLS = Number(process.env.OCPP_CONFORMANCE_AWAIT_CALLS || 0);
-if (!Number.isInteger(AWAIT_CALLS) || AWAIT_CALLS < 0) {
-    process.stderr.write('OCPP_CONFORMANCE_AWAIT_CALLS must be a non-negative integer\n');
-    process.exit(2);
-}
-
-const summary = {
-    identity,
-    endpoint,
-    protocol: null,
-    transactionId: TRANSACTION_ID,
-    meterStart: METER_START,
-    meterStop: METER_STOP,
-    sampledValues: 0, // sampled values sent in TransactionEvents
-    framesSent: 0,
-    framesReceived: 0,
-    callsReceived: [], // CSMS-initiated actions, in order
-    steps: [],
-    failures: [],
-    ok: false,
-};
-
-const failures = summary.failures;
-let finished = false;
-
-function fail(msg) {
-    failures.push(msg);
-    process.stderr.write(`conformance: FAIL: ${msg}\n`);
-}
-
-function errText(err) {
-    if (!err) return String(err);
-    const parts = [err.rpcErrorCode, err.name !== 'Error' ? err.name : null, err.message].filter(Boolean);
-    let s = parts.join(': ');
-    if (err.details && Object.keys(err.details).length) s += ' ' + JSON.stringify(err.details);
-    return s;
-}
-
-const client = new RPCClient({
-    endpoint,
-    identity,
-    password,
-    protocols: [PROTOCOL],
-    strictMode: true,
-    reconnect: false,
-    callTimeoutMs: 15000,
-    maxBadMessages: 0,
+const cs = createRun({
+    script: 'client201.mjs',
+    protocol: PROTOCOL,
+    summaryFields: {
+        transactionId: TRANSACTION_ID,
+        meterStart: METER_START,
+        meterStop: METER_STOP,
+        sampledValues: 0, // sampled values sent in TransactionEvents
+    },
 });
-
-client.on('strictValidationFailure', (ev) => {
-    const dir = ev.outbound ? 'outbound' : 'inbound';
-    const kind = ev.isCall ? 'CALL' : 'CALLRESULT';
-    fail(`strict validation of ${dir} ${ev.method} ${kind} (id ${ev.messageId}) failed: ${errText(ev.error)}; ` +
-        `params=${JSON.stringify(ev.params)}${ev.isCall ? '' : ` result=${JSON.stringify(ev.result)}`}`);
-});
-client.on('badMessage', ({ buffer, error }) => {
-    fail(`malformed frame from the CSMS: ${errText(error)}; frame=${buffer?.toString()}`);
-});
-client.on('message', ({ message, outbound }) => {
-    if (outbound) summary.framesSent++;
-    else summary.framesReceived++;
-    if (process.env.OCPP_CONFORMANCE_VERBOSE) process.stderr.write(`${outbound ? '>>' : '<<'} ${message.toString()}\n`);
-});
-client.on('callError', ({ outbound, method, error }) => {
-    if (!outbound) fail(`answered the CSMS's ${method} with a CALLERROR: ${errText(error)}`);
-});
-client.on('disconnect', ({ code, reason }) => {
-    if (!finished) fail(`disconnected during the run: code ${code} ${reason}`);
-});
-client.on('socketError', (err) => fail(`websocket error: ${errText(err)}`));
-
-// call performs one CALL; any rejection is a failure of the whole run.
-async function call(action, params, check) {
-    let res;
-    try {
-        res = await client.call(action, params);
-    } catch (err) {
-        throw new Error(`${action} failed: ${errText(err)}`);
-    }
-    if (check) {
-        const problem = check(res);
-        if (problem) throw new Error(`${action}: ${problem}; reply=${JSON.stringify(res)}`);
-    }
-    summary.steps.push(action);
-    return res;
-}
+const { summary, call, fail } = cs;
 
 // Calls the station makes after answering a CSMS call (NotifyReport after
 // GetBaseReport); the run waits for them before closing.
@@ -205,19 +121,7 @@ const replies = {
     UnpublishFirmware: () => ({ status: 'NoFirmware' }),
     UpdateFirmware: () => ({ status: 'Rejected' }),
 };
-let callWaiter = null;
-for (const [action, reply] of Object.entries(replies)) {
-    client.handle(action, ({ params }) => {
-        summary.callsReceived.push(action);
-        if (callWaiter && summary.callsReceived.length >= AWAIT_CALLS) callWaiter();
-        return reply(params ?? {});
-    });
-}
-
-const accepted = (get) => (res) => {
-    const status = get(res);
-    return status === 'Accepted' ? null : `status ${JSON.stringify(status)}, want "Accepted"`;
-};
+cs.answer(replies);
 
 function status(st, timestamp) {
     return call('StatusNotification', { timestamp: timestamp.toISOString(), connectorStatus: st, evseId: EVSE, connectorId: CONNECTOR });
@@ -239,11 +143,7 @@ function sampled(energyWh, powerW, currentA, voltageV, soc) {
 }
 
 async function session() {
-    await client.connect();
-    summary.protocol = client.protocol;
-    if (client.protocol !== PROTOCOL) {
-        throw new Error(`websocket subprotocol ${JSON.stringify(client.protocol)}, want ${JSON.stringify(PROTOCOL)}`);
-    }
+    await cs.connect();
     const t0 = Date.now() - 10 * 60 * 1000;
     const at = (min) => new Date(t0 + min * 60 * 1000);
 
@@ -305,41 +205,8 @@ async function session() {
     summary.sampledValues += end.sampledValue.length;
     await status('Available', at(10));
 
-    if (AWAIT_CALLS > 0) {
-        const enough = new Promise((resolve) => { callWaiter = resolve; });
-        if (summary.callsReceived.length >= AWAIT_CALLS) callWaiter();
-        process.stdout.write(JSON.stringify({ event: 'ready', identity, transactionId: TRANSACTION_ID, awaitCalls: AWAIT_CALLS }) + '\n');
-        await enough;
-        await Promise.all(followUps);
-    }
+    await cs.awaitCalls({ transactionId: TRANSACTION_ID });
+    await Promise.all(followUps);
 }
 
-const timer = setTimeout(() => {
-    fail(`timed out after ${OVERALL_TIMEOUT_MS} ms`);
-    finish(1);
-}, OVERALL_TIMEOUT_MS);
-
-let exiting = false;
-async function finish(code) {
-    if (exiting) return;
-    exiting = true;
-    finished = true;
-    clearTimeout(timer);
-    try {
-        await client.close({ code: 1000, reason: 'conformance run done', awaitPending: code === 0 });
-    } catch (err) {
-        if (code === 0) fail(`close: ${errText(err)}`);
-    }
-    if (failures.length) code = 1;
-    summary.ok = code === 0;
-    process.stdout.write(JSON.stringify(summary) + '\n');
-    process.exit(code);
-}
-
-session().then(
-    () => finish(failures.length ? 1 : 0),
-    (err) => {
-        fail(err.message || errText(err));
-        finish(1);
-    },
-);
+cs.run(session);
