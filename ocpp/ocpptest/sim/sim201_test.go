@@ -183,13 +183,7 @@ func TestCommands201(t *testing.T) {
 	conn := <-cs.conns
 	cs.await(t, ocpp201.ActionStatusNotification, status201Is(1, ocpp201.ConnectorStatusAvailable))
 
-	tests := []struct {
-		name    string
-		action  string
-		payload string
-		want    string
-		then    func(t *testing.T) // what the station sends next
-	}{
+	tests := []commandCase{
 		{
 			name: "get variables", action: ocpp201.ActionGetVariables,
 			payload: `{"getVariableData":[{"component":{"name":"OCPPCommCtrlr"},"variable":{"name":"HeartbeatInterval"}},` +
@@ -307,17 +301,7 @@ func TestCommands201(t *testing.T) {
 			},
 		},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := conn.call(t, tt.action, tt.payload)
-			if string(got) != tt.want {
-				t.Errorf("reply %s, want %s", got, tt.want)
-			}
-			if tt.then != nil {
-				tt.then(t)
-			}
-		})
-	}
+	runCommandCases(t, conn, tests)
 	cancel()
 	if err := <-runErr; err != nil && !errors.Is(err, context.Canceled) {
 		t.Errorf("Run: %v", err)

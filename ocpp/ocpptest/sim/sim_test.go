@@ -393,13 +393,7 @@ func TestCommands(t *testing.T) {
 	conn := <-cs.conns
 	cs.await(t, ocpp16.ActionStatusNotification, statusIs(1, ocpp16.ChargePointStatusAvailable))
 
-	tests := []struct {
-		name    string
-		action  string
-		payload string
-		want    string
-		then    func(t *testing.T) // what the charge point sends next
-	}{
+	tests := []commandCase{
 		{
 			name: "get configuration", action: ocpp16.ActionGetConfiguration,
 			payload: `{"key":["NumberOfConnectors","Nope"]}`,
@@ -443,17 +437,7 @@ func TestCommands(t *testing.T) {
 			},
 		},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := conn.call(t, tt.action, tt.payload)
-			if string(got) != tt.want {
-				t.Errorf("reply %s, want %s", got, tt.want)
-			}
-			if tt.then != nil {
-				tt.then(t)
-			}
-		})
-	}
+	runCommandCases(t, conn, tests)
 	cancel()
 	if err := <-runErr; err != nil && !errors.Is(err, context.Canceled) {
 		t.Errorf("Run: %v", err)
@@ -509,5 +493,32 @@ func TestFirstSessionAfterStartDelay(t *testing.T) {
 	cancel()
 	if err := <-runErr; err != nil && !errors.Is(err, context.Canceled) {
 		t.Errorf("Run: %v", err)
+	}
+}
+
+// commandCase is a command a test's fake CSMS sends, the reply it wants and
+// what the simulated station must send next.
+type commandCase struct {
+	name    string
+	action  string
+	payload string
+	want    string
+	then    func(t *testing.T) // what the station sends next
+}
+
+// runCommandCases sends each case's command on conn, in order, as a
+// subtest.
+func runCommandCases(t *testing.T, conn *csmsConn, cases []commandCase) {
+	t.Helper()
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			got := conn.call(t, tt.action, tt.payload)
+			if string(got) != tt.want {
+				t.Errorf("reply %s, want %s", got, tt.want)
+			}
+			if tt.then != nil {
+				tt.then(t)
+			}
+		})
 	}
 }
