@@ -28,21 +28,7 @@ import (
 func TestHostDrivesASimulatedChargePoint(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	db := testdb.SQLite(t)
-	if err := store.Migrate(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	csms, err := ocppkit.New(ocppkit.Config{DB: db, AcceptUnknownIDTags: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	mux.Handle("/ocpp/", csms)
-	srv := httptest.NewServer(mux)
-	t.Cleanup(func() {
-		srv.Close()
-		_ = csms.Shutdown(context.Background())
-	})
+	csms, wsURL := hostCSMS(t, ocppkit.Config{AcceptUnknownIDTags: true})
 	const pw = "sim-password-0123456789"
 	cp, err := csms.RegisterChargePoint(ctx, "SIM001", pw)
 	if err != nil {
@@ -58,7 +44,7 @@ func TestHostDrivesASimulatedChargePoint(t *testing.T) {
 	}
 
 	fleet := sim.New(sim.Config{
-		URL: "ws" + strings.TrimPrefix(srv.URL, "http") + "/ocpp", Password: pw, RemoteOnly: true,
+		URL: wsURL, Password: pw, RemoteOnly: true,
 		MinConnectors: 1, MaxConnectors: 1, MeterInterval: 50 * time.Millisecond, StatsInterval: -1,
 	})
 	stop := fleet.Start(ctx)
@@ -130,19 +116,7 @@ func nextSession(ctx context.Context, t *testing.T, ch <-chan broadcast.Message)
 func TestSimulatedSessionsUseTheGivenIDTags(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	db := testdb.SQLite(t)
-	if err := store.Migrate(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	csms, err := ocppkit.New(ocppkit.Config{DB: db, AutoRegister: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(csms)
-	t.Cleanup(func() {
-		srv.Close()
-		_ = csms.Shutdown(context.Background())
-	})
+	csms, wsURL := hostCSMS(t, ocppkit.Config{AutoRegister: true})
 	if err := csms.Store.UpsertIDTag(ctx, store.IDTag{Tag: "RFID-KNOWN"}); err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +124,7 @@ func TestSimulatedSessionsUseTheGivenIDTags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fleet := sim.New(sim.Config{URL: "ws" + strings.TrimPrefix(srv.URL, "http") + "/ocpp", IDTags: []string{"RFID-KNOWN"},
+	fleet := sim.New(sim.Config{URL: wsURL, IDTags: []string{"RFID-KNOWN"},
 		MinConnectors: 1, MaxConnectors: 1, StartDelay: 10 * time.Millisecond, IdleTime: 10 * time.Millisecond, MeterInterval: 50 * time.Millisecond, StatsInterval: -1})
 	stop := fleet.Start(ctx)
 	t.Cleanup(func() { _ = stop() })
@@ -185,21 +159,9 @@ func TestSimulatedSessionsUseTheGivenIDTags(t *testing.T) {
 func TestHostDrivesAMixedFleet(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	db := testdb.SQLite(t)
-	if err := store.Migrate(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	csms, err := ocppkit.New(ocppkit.Config{DB: db, AutoRegister: true, AcceptUnknownIDTags: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(csms)
-	t.Cleanup(func() {
-		srv.Close()
-		_ = csms.Shutdown(context.Background())
-	})
+	csms, wsURL := hostCSMS(t, ocppkit.Config{AutoRegister: true, AcceptUnknownIDTags: true})
 	fleet := sim.New(sim.Config{
-		URL: "ws" + strings.TrimPrefix(srv.URL, "http") + "/ocpp", Versions: sim.Mixed, Count: 2, RemoteOnly: true,
+		URL: wsURL, Versions: sim.Mixed, Count: 2, RemoteOnly: true,
 		MinConnectors: 1, MaxConnectors: 1, MeterInterval: 50 * time.Millisecond, StatsInterval: -1,
 	})
 	stop := fleet.Start(ctx)
@@ -305,19 +267,7 @@ func TestRotatePassword(t *testing.T) {
 func testRotatePassword(t *testing.T, version string) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	db := testdb.SQLite(t)
-	if err := store.Migrate(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	csms, err := ocppkit.New(ocppkit.Config{DB: db})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(csms)
-	t.Cleanup(func() {
-		srv.Close()
-		_ = csms.Shutdown(context.Background())
-	})
+	csms, wsURL := hostCSMS(t, ocppkit.Config{})
 	const old = "the-first-password-0123456789"
 	cp, err := csms.RegisterChargePoint(ctx, "CS001", old)
 	if err != nil {
@@ -327,7 +277,7 @@ func testRotatePassword(t *testing.T, version string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	url := "ws" + strings.TrimPrefix(srv.URL, "http") + "/ocpp"
+	url := wsURL
 	fleet := sim.New(sim.Config{URL: url, Versions: []string{version}, Prefix: "CS", Password: old, RemoteOnly: true, StatsInterval: -1})
 	stop := fleet.Start(ctx)
 	t.Cleanup(func() { _ = stop() })
@@ -356,4 +306,27 @@ func testRotatePassword(t *testing.T, version string) {
 			t.Fatalf("no reconnection after the reset (stats %+v)", fleet.Stats())
 		}
 	}
+}
+
+// hostCSMS migrates a fresh SQLite database and serves a CSMS on it with cfg
+// (cfg.DB is set) the way a host does, on its own mux, until the test ends.
+// It returns the CSMS and the base URL the charge points dial.
+func hostCSMS(t *testing.T, cfg ocppkit.Config) (*ocppkit.CSMS, string) {
+	t.Helper()
+	cfg.DB = testdb.SQLite(t)
+	if err := store.Migrate(context.Background(), cfg.DB); err != nil {
+		t.Fatal(err)
+	}
+	csms, err := ocppkit.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/ocpp/", csms)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(func() {
+		srv.Close()
+		_ = csms.Shutdown(context.Background())
+	})
+	return csms, "ws" + strings.TrimPrefix(srv.URL, "http") + "/ocpp"
 }
