@@ -160,7 +160,7 @@ type heartbeatBatcher struct {
 	logger  *slog.Logger
 	mu      sync.Mutex
 	pending map[uint]time.Time
-	queued  []*beatSlot
+	queued  []*connInfo // connections whose beat slot holds a time to write
 	stop    chan struct{}
 	done    chan struct{}
 	once    sync.Once
@@ -168,7 +168,6 @@ type heartbeatBatcher struct {
 
 // beatSlot is a connection's last heartbeat time, waiting for a flush.
 type beatSlot struct {
-	id     uint         // the charge point's database id
 	at     atomic.Int64 // Unix nanoseconds
 	queued atomic.Bool  // in the batcher's queue for the next flush
 }
@@ -191,7 +190,7 @@ func (h *heartbeatBatcher) touchCall(c *Call, at time.Time) {
 	}
 	if !s.queued.Load() && s.queued.CompareAndSwap(false, true) {
 		h.mu.Lock()
-		h.queued = append(h.queued, s)
+		h.queued = append(h.queued, c.info)
 		h.mu.Unlock()
 	}
 }
@@ -241,13 +240,14 @@ func (h *heartbeatBatcher) flush() {
 		return
 	}
 	batch, queued := h.pending, h.queued
-	h.pending, h.queued = make(map[uint]time.Time, len(batch)), make([]*beatSlot, 0, len(queued))
+	h.pending, h.queued = make(map[uint]time.Time, len(batch)), make([]*connInfo, 0, len(queued))
 	h.mu.Unlock()
-	for _, s := range queued {
-		s.queued.Store(false)
-		at := time.Unix(0, s.at.Load()).UTC()
-		if prev, ok := batch[s.id]; !ok || at.After(prev) {
-			batch[s.id] = at
+	for _, info := range queued {
+		info.beat.queued.Store(false)
+		at := time.Unix(0, info.beat.at.Load()).UTC()
+		id := info.chargePoint.ID
+		if prev, ok := batch[id]; !ok || at.After(prev) {
+			batch[id] = at
 		}
 	}
 	ok := false

@@ -31,7 +31,6 @@ type connInfo struct {
 // attribute).
 func Attach(conn *ocpp.Conn, cp *store.ChargePoint) {
 	info := &connInfo{logger: conn.Logger(), chargePoint: *cp}
-	info.beat.id = cp.ID
 	conn.SetValue(connInfoKey{}, info)
 }
 
