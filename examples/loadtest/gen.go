@@ -40,10 +40,13 @@ type genStats struct {
 	errs      [errKinds]atomic.Uint64
 	inWindow  atomic.Uint64 // replies received inside the measurement window
 	meterAcks atomic.Uint64 // MeterValues acknowledged over the whole run
-	calls     atomic.Uint64 // CALLs the server sent us (answered NotSupported)
-	framesOut atomic.Uint64 // frames written to the server
-	framesIn  atomic.Uint64 // frames read from the server
-	firstErr  atomic.Pointer[string]
+	// meterBefore counts the MeterValues acknowledged before the
+	// measurement window opened.
+	meterBefore atomic.Uint64
+	calls       atomic.Uint64 // CALLs the server sent us (answered NotSupported)
+	framesOut   atomic.Uint64 // frames written to the server
+	framesIn    atomic.Uint64 // frames read from the server
+	firstErr    atomic.Pointer[string]
 }
 
 func (s *genStats) fail(kind errKind, err error) {
@@ -70,6 +73,12 @@ type window struct {
 func (w *window) contains(t int64) bool {
 	s, e := w.start.Load(), w.end.Load()
 	return s != 0 && t >= s && (e == 0 || t < e)
+}
+
+// before says whether t is before the window opens.
+func (w *window) before(t int64) bool {
+	s := w.start.Load()
+	return s == 0 || t < s
 }
 
 // client is one simulated charge point.
@@ -262,6 +271,9 @@ func (c *client) call(ctx context.Context, build func([]byte) []byte, meterRows 
 			}
 			if meterRows {
 				c.stats.meterAcks.Add(1)
+				if c.win.before(end.UnixNano()) {
+					c.stats.meterBefore.Add(1)
+				}
 			}
 			return msg[4+len(id)+2 : len(msg)-1], nil
 		case bytes.HasPrefix(msg, []byte(`[4,"`)):

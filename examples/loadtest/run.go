@@ -57,6 +57,8 @@ type result struct {
 	RowsPerSec      float64           `json:"meter_rows_per_sec,omitempty"`            // meter: msgs/s × 4
 	CeilingRows     float64           `json:"ceiling_rows_per_sec,omitempty"`          // meter: the database's batched-insert ceiling for the fleet's rows, measured in this run
 	OneCPRows       float64           `json:"one_charge_point_rows_per_sec,omitempty"` // meter: the same loop with one charge point's rows (context)
+	CeilingFromRows int               `json:"ceiling_from_rows,omitempty"`             // meter: table rows when the window opened: the ceiling's timed part starts there…
+	CeilingToRows   int               `json:"ceiling_to_rows,omitempty"`               // …and ends here, where the run's window did
 	Subscribers     int               `json:"subscribers,omitempty"`                   // live: SSE clients
 	EventsPerSub    float64           `json:"events_per_subscriber_per_sec,omitempty"` // live: mean over subscribers, in the window
 	EventsPerSubMin float64           `json:"events_per_subscriber_per_sec_min,omitempty"`
@@ -287,10 +289,13 @@ func runTarget(ctx context.Context, o *options, target string) (res *result, err
 	}
 	if dbh != nil && o.scenario == "meter" && target == "ocppkit" {
 		res.RowsPerSec = res.MsgsPerSec * 4
-		if res.CeilingRows, err = measureCeiling(ctx, o, o.n, min(ceilingDuration, o.duration)); err != nil {
+		// The ceiling covers the table sizes the run's window did.
+		run := ceilingRun{skip: 4 * int(stats.meterBefore.Load()), rows: 4 * int(res.Messages), maxDur: 2*o.duration + 10*time.Second}
+		res.CeilingFromRows, res.CeilingToRows = run.skip, run.skip+run.rows
+		if res.CeilingRows, err = measureCeiling(ctx, o, o.n, run); err != nil {
 			return res, err
 		}
-		if res.OneCPRows, err = measureCeiling(ctx, o, 1, min(ceilingDuration, o.duration)); err != nil {
+		if res.OneCPRows, err = measureCeiling(ctx, o, 1, run); err != nil {
 			return res, err
 		}
 	}
@@ -303,11 +308,6 @@ func runTarget(ctx context.Context, o *options, target string) (res *result, err
 	}
 	return res, nil
 }
-
-// ceilingDuration is how long the meter scenario measures the database's
-// batched-insert ceiling (see measureCeiling) after the ocppkit run, at
-// most -duration.
-const ceilingDuration = 3 * time.Second
 
 // runLoad runs the workers through warmup and the measurement window, then
 // lets each finish its outstanding request.

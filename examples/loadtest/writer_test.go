@@ -109,7 +109,7 @@ func BenchmarkMeterWriter(b *testing.B) {
 				// too: the writer's own share of the gap, without the
 				// sockets' work on the same cores.
 				b.StopTimer()
-				ceiling, err := measureCeiling(ctx, &options{db: "sqlite"}, conns, 3*time.Second)
+				ceiling, err := measureCeiling(ctx, &options{db: "sqlite"}, conns, ceilingRun{rows: 4 * b.N, maxDur: time.Minute})
 				if err != nil {
 					b.Fatal(err)
 				}
