@@ -2,6 +2,7 @@ package ocppkit_test
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -135,5 +136,44 @@ func TestOutOfRangeValues(t *testing.T) {
 	e.csms.Handlers.SetChargePointMode("CP-RANGE", ocpp16.Tolerant)
 	if f, err := cp.CallRaw(ctx, []byte(tests[0].frame)); err != nil || f.Type != ocpp.CallResult {
 		t.Errorf("tolerant mode: %+v, %v", f, err)
+	}
+}
+
+// TestSampledValuesMustBeDecimal: an OCPP 1.6 sampled value in Raw format
+// is a decimal number. strconv.ParseFloat alone also takes "NaN", "Inf",
+// hexadecimal and underscored forms: a NaN reading failed the NOT NULL
+// value column on SQLite (SQLite stores NaN as NULL), so the charge point
+// got InternalError and resent it forever, and on PostgreSQL it was stored
+// and made the session's energy NaN, which no JSON encoder takes. They are
+// refused with PropertyConstraintViolation and nothing is stored; an
+// exponent is still read.
+func TestSampledValuesMustBeDecimal(t *testing.T) {
+	e := newEnv(t, testdb.SQLite(t), ocppkit.Config{AcceptUnknownIDTags: true})
+	e.register(t, "CP-NAN", "pw-0123456789abcdef")
+	cp := e.dial(t, "CP-NAN", "pw-0123456789abcdef")
+	ctx := context.Background()
+	frame := func(id, value string) []byte {
+		return []byte(`[2,"` + id + `","MeterValues",{"connectorId":1,"meterValue":[{"timestamp":"2026-01-01T00:00:00Z","sampledValue":[{"value":"` + value + `"}]}]}]`)
+	}
+	for i, value := range []string{"NaN", "nan", "Inf", "-Infinity", "+inf", "0x1p3", "1_000", "1e400", "", " 12", "12 "} {
+		f, err := cp.CallRaw(ctx, frame("n"+strconv.Itoa(i), value))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Type != ocpp.CallError || f.ErrorCode != ocpp.PropertyConstraintViolation {
+			t.Errorf("value %q: reply %+v, want CALLERROR PropertyConstraintViolation", value, f)
+		}
+	}
+	var n int64
+	e.csms.Store.DB().Model(&store.MeterValue{}).Count(&n)
+	if n != 0 {
+		t.Errorf("%d meter values stored from values that are not decimals", n)
+	}
+	if f, err := cp.CallRaw(ctx, frame("ok", "1.5E3")); err != nil || f.Type != ocpp.CallResult {
+		t.Fatalf("value 1.5E3: %+v, %v", f, err)
+	}
+	var mv store.MeterValue
+	if err := e.csms.Store.DB().First(&mv).Error; err != nil || mv.Value != 1500 {
+		t.Errorf("value 1.5E3 stored as %v (%v), want 1500", mv.Value, err)
 	}
 }

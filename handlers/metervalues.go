@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -100,7 +101,7 @@ func meterRows(cpID uint, connectorID int, sessID *uint, txID *int, values []ocp
 				Timestamp:         ts,
 			}
 			if row.Format != string(ocpp16.ValueFormatSignedData) {
-				v, err := strconv.ParseFloat(sv.Value, 64)
+				v, err := parseDecimal(sv.Value)
 				if err != nil {
 					return nil, ocpp.NewError(ocpp.PropertyConstraintViolation,
 						"meterValue[%d].sampledValue[%d].value: %q is not a decimal", i, j, sv.Value)
@@ -111,6 +112,24 @@ func meterRows(cpID uint, connectorID int, sessID *uint, txID *int, values []ocp
 		}
 	}
 	return rows, nil
+}
+
+// parseDecimal reads a 1.6 sampled value in Raw format: a decimal number,
+// optionally with an exponent. strconv.ParseFloat alone would also take
+// "NaN", "Inf" and hexadecimal or underscored numbers: a NaN stored as NULL
+// fails SQLite's NOT NULL value column, and stored on PostgreSQL it turns
+// the session's energy into NaN.
+func parseDecimal(s string) (float64, error) {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9', c == '.', c == '-', c == '+', c == 'e', c == 'E':
+		default:
+			return 0, fmt.Errorf("%q is not a decimal", s)
+		}
+	}
+	// ParseFloat checks where the characters stand, and refuses what
+	// overflows float64 (it would be ±Inf).
+	return strconv.ParseFloat(s, 64)
 }
 
 func orDefault(s, def string) string {
