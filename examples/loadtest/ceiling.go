@@ -21,8 +21,9 @@ import (
 // ocppkit's MeterWriter fills), messages from the charge points in turn, as
 // a fleet waiting for its replies delivers them — into the migrated schema
 // (its indexes and foreign keys included), in transactions of
-// ceilingTxRows rows written as multi-row INSERTs of ceilingStmtRows rows
-// prepared once. ocppkit's MeterWriter does more per row (decoding,
+// ceilingTxRows rows: on SQLite as multi-row INSERTs of ceilingStmtRows
+// rows prepared once, on PostgreSQL as one INSERT from column arrays
+// (ceilingUnnest). ocppkit's MeterWriter does more per row (decoding,
 // validation, session energy, idempotence): its rows per second over this
 // ceiling is the figure of merit.
 //
@@ -46,6 +47,54 @@ const (
 		raw_value, unit, phase, context, location, format, "timestamp", created_at, evse_id, signed_data`
 	ceilingNCols = 16
 )
+
+// ceilingUnnest is the ceiling's INSERT on PostgreSQL: a transaction's
+// rows as one array per column, the fastest way this program found for one
+// writer to insert a batch (as fast as COPY; multi-row VALUES measured
+// 48k against 54k–59k rows/s). ocppkit's writer inserts the same way.
+// signed_data stays NULL.
+const ceilingUnnest = `INSERT INTO ocpp_meter_values (charge_point_id, charging_session_id, connector_id, transaction_id,
+	measurand, value, raw_value, unit, phase, context, location, format, "timestamp", created_at, evse_id)
+	SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::double precision[],
+	$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::timestamptz[], $14::timestamptz[], $15::bigint[])`
+
+// ceilingColumnArrays are the columns of ceilingUnnest.
+type ceilingColumnArrays struct {
+	cp, sess, conn, tx, evse                               []int64
+	measurand, raw, unit, phase, context, location, format []string
+	value                                                  []float64
+	ts, created                                            []time.Time
+}
+
+// add appends rows given as the multi-row INSERT's arguments
+// (ceilingNCols per row, in ceilingColumns order).
+func (c *ceilingColumnArrays) add(args []any) {
+	for r := 0; r+ceilingNCols <= len(args); r += ceilingNCols {
+		a := args[r : r+ceilingNCols]
+		c.cp = append(c.cp, int64(a[0].(uint)))
+		c.sess = append(c.sess, int64(a[1].(uint)))
+		c.conn = append(c.conn, int64(a[2].(int)))
+		c.tx = append(c.tx, int64(a[3].(int)))
+		c.measurand = append(c.measurand, a[4].(string))
+		c.value = append(c.value, a[5].(float64))
+		c.raw = append(c.raw, a[6].(string))
+		c.unit = append(c.unit, a[7].(string))
+		c.phase = append(c.phase, a[8].(string))
+		c.context = append(c.context, a[9].(string))
+		c.location = append(c.location, a[10].(string))
+		c.format = append(c.format, a[11].(string))
+		c.ts = append(c.ts, a[12].(time.Time))
+		c.created = append(c.created, a[13].(time.Time))
+		c.evse = append(c.evse, int64(a[14].(int)))
+	}
+}
+
+func (c *ceilingColumnArrays) args() []any {
+	return []any{c.cp, c.sess, c.conn, c.tx, c.measurand, c.value, c.raw, c.unit, c.phase, c.context,
+		c.location, c.format, c.ts, c.created, c.evse}
+}
+
+func (c *ceilingColumnArrays) reset() { *c = ceilingColumnArrays{} }
 
 // ceilingRun says which rows the ceiling inserts: skip rows untimed, then
 // rows timed (both rounded up to whole transactions, at least one timed),
@@ -107,7 +156,6 @@ func ceilingSessions(ctx context.Context, db *gorm.DB, fleet int) ([]store.Charg
 func insertRows(ctx context.Context, db *sql.DB, pg bool, sessions []store.ChargingSession, run ceilingRun) (float64, error) {
 	var q strings.Builder
 	q.WriteString("INSERT INTO ocpp_meter_values (" + ceilingColumns + ") VALUES ")
-	n := 0
 	for r := range ceilingStmtRows {
 		if r > 0 {
 			q.WriteByte(',')
@@ -117,24 +165,22 @@ func insertRows(ctx context.Context, db *sql.DB, pg bool, sessions []store.Charg
 			if c > 0 {
 				q.WriteByte(',')
 			}
-			n++
-			if pg {
-				q.WriteString("$" + strconv.Itoa(n))
-			} else {
-				q.WriteByte('?')
-			}
+			q.WriteByte('?')
 		}
 		q.WriteByte(')')
 	}
-	// Prepared on the pool before the connection is taken: each
-	// transaction's tx.StmtContext then finds it prepared on its connection
-	// (a statement prepared on the *sql.Conn itself is prepared anew for
-	// every transaction).
-	stmt, err := db.PrepareContext(ctx, q.String())
-	if err != nil {
-		return 0, fmt.Errorf("ceiling: prepare: %w", err)
+	// SQLite's statement, prepared on the pool before the connection is
+	// taken: each transaction's tx.StmtContext then finds it prepared on
+	// its connection (a statement prepared on the *sql.Conn itself is
+	// prepared anew for every transaction).
+	var stmt *sql.Stmt
+	if !pg {
+		var err error
+		if stmt, err = db.PrepareContext(ctx, q.String()); err != nil {
+			return 0, fmt.Errorf("ceiling: prepare: %w", err)
+		}
+		defer stmt.Close()
 	}
-	defer stmt.Close()
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return 0, err
@@ -150,6 +196,7 @@ func insertRows(ctx context.Context, db *sql.DB, pg bool, sessions []store.Charg
 		{"Voltage", "230.4", "V", "L1-N"},
 	}
 	args := make([]any, 0, ceilingStmtRows*ceilingNCols)
+	var cols ceilingColumnArrays
 	start := time.Now().UTC().Truncate(time.Millisecond)
 	msg := 0 // messages inserted
 	// insert writes transactions until it has written want rows or until
@@ -160,7 +207,10 @@ func insertRows(ctx context.Context, db *sql.DB, pg bool, sessions []store.Charg
 			if err != nil {
 				return rows, err
 			}
-			txStmt := tx.StmtContext(ctx, stmt)
+			var txStmt *sql.Stmt
+			if !pg {
+				txStmt = tx.StmtContext(ctx, stmt)
+			}
 			now := time.Now().UTC().Truncate(time.Microsecond)
 			for range ceilingTxRows / ceilingStmtRows {
 				args = args[:0]
@@ -181,7 +231,21 @@ func insertRows(ctx context.Context, db *sql.DB, pg bool, sessions []store.Charg
 					}
 					msg++
 				}
+				if pg {
+					// Collected into column arrays, sent once per
+					// transaction below.
+					cols.add(args)
+					continue
+				}
 				if _, err := txStmt.ExecContext(ctx, args...); err != nil {
+					tx.Rollback()
+					return rows, fmt.Errorf("ceiling: insert: %w", err)
+				}
+			}
+			if pg {
+				_, err := tx.ExecContext(ctx, ceilingUnnest, cols.args()...)
+				cols.reset()
+				if err != nil {
 					tx.Rollback()
 					return rows, fmt.Errorf("ceiling: insert: %w", err)
 				}
