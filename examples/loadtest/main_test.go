@@ -6,6 +6,8 @@ import (
 	"os"
 	"testing"
 	"time"
+
+	"github.com/ocppkit/ocppkit/internal/testdb"
 )
 
 // TestMain lets the test binary play the child server: run re-executes
@@ -32,12 +34,14 @@ func TestScenarios(t *testing.T) {
 		msgLog   bool
 		args     []string
 		ocpp     string
+		pg       bool // on the test PostgreSQL (OCPP_TEST_DATABASE_URL)
 	}{
 		{name: "heartbeat with baseline", scenario: "heartbeat", baseline: true},
 		{name: "connect with baseline and ocpp-go", scenario: "connect", baseline: true, peer: true},
 		{name: "meter with ocpp-go", scenario: "meter", peer: true},
 		{name: "meter", scenario: "meter"},
 		{name: "meter with the message log", scenario: "meter", msgLog: true},
+		{name: "meter on PostgreSQL", scenario: "meter", pg: true},
 		{name: "session", scenario: "session"},
 		{name: "idle", scenario: "idle"},
 		{name: "connect", scenario: "connect"},
@@ -62,6 +66,9 @@ func TestScenarios(t *testing.T) {
 			args = append(args, tt.args...)
 			if tt.ocpp != "" {
 				args = append(args, "-ocpp", tt.ocpp)
+			}
+			if tt.pg {
+				args = append(args, "-db", "postgres", "-dsn", testdb.PostgresURL(t))
 			}
 			if tt.msgLog {
 				// Two servers, and a commit per batch on SQLite: a longer
@@ -157,6 +164,20 @@ func checkResult(t *testing.T, scenario string, r *result) {
 		}
 		if r.Target == "ocppkit" && scenario == "meter" && (r.CeilingRows <= 0 || r.RowsPerSec <= 0) {
 			t.Errorf("meter rows %.0f/s, ceiling %.0f rows/s: want both measured", r.RowsPerSec, r.CeilingRows)
+		}
+		// The ceiling is timed over the rows the run's window stored: from
+		// the table's size when the window opened, as many as it stored.
+		// (At most one MeterValues per connection is acknowledged after the
+		// window.)
+		before := 4 * (int(r.MeterAcked) - int(r.Messages) - r.Conns)
+		if r.Target == "ocppkit" && scenario == "meter" && (r.CeilingToRows-r.CeilingFromRows != 4*int(r.Messages) ||
+			r.CeilingFromRows < before || r.PersistedRows == nil || int64(r.CeilingToRows) > *r.PersistedRows) {
+			var stored int64 = -1
+			if r.PersistedRows != nil {
+				stored = *r.PersistedRows
+			}
+			t.Errorf("ceiling timed from row %d to %d; the window stored %d rows, at least %d were stored before it, %d in all",
+				r.CeilingFromRows, r.CeilingToRows, 4*r.Messages, before, stored)
 		}
 		if r.PersistedRows == nil || *r.PersistedRows != r.ExpectedRows {
 			t.Errorf("%s: persisted rows %v, want %d (MeterValues or TransactionEvent Updated acknowledged × 4)", r.Target, r.PersistedRows, r.ExpectedRows)
