@@ -40,13 +40,13 @@ type genStats struct {
 	errs      [errKinds]atomic.Uint64
 	inWindow  atomic.Uint64 // replies received inside the measurement window
 	meterAcks atomic.Uint64 // MeterValues acknowledged over the whole run
-	// meterBefore counts the MeterValues acknowledged before the
-	// measurement window opened.
-	meterBefore atomic.Uint64
-	calls       atomic.Uint64 // CALLs the server sent us (answered NotSupported)
-	framesOut   atomic.Uint64 // frames written to the server
-	framesIn    atomic.Uint64 // frames read from the server
-	firstErr    atomic.Pointer[string]
+	// meterBefore and meterAfter count the MeterValues acknowledged
+	// before the measurement window opened and after it closed.
+	meterBefore, meterAfter atomic.Uint64
+	calls                   atomic.Uint64 // CALLs the server sent us (answered NotSupported)
+	framesOut               atomic.Uint64 // frames written to the server
+	framesIn                atomic.Uint64 // frames read from the server
+	firstErr                atomic.Pointer[string]
 }
 
 func (s *genStats) fail(kind errKind, err error) {
@@ -79,6 +79,12 @@ func (w *window) contains(t int64) bool {
 func (w *window) before(t int64) bool {
 	s := w.start.Load()
 	return s == 0 || t < s
+}
+
+// after says whether t is after the window closed.
+func (w *window) after(t int64) bool {
+	e := w.end.Load()
+	return e != 0 && t >= e
 }
 
 // client is one simulated charge point.
@@ -271,8 +277,11 @@ func (c *client) call(ctx context.Context, build func([]byte) []byte, meterRows 
 			}
 			if meterRows {
 				c.stats.meterAcks.Add(1)
-				if c.win.before(end.UnixNano()) {
+				switch t := end.UnixNano(); {
+				case c.win.before(t):
 					c.stats.meterBefore.Add(1)
+				case c.win.after(t):
+					c.stats.meterAfter.Add(1)
 				}
 			}
 			return msg[4+len(id)+2 : len(msg)-1], nil

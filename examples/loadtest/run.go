@@ -45,6 +45,7 @@ type result struct {
 	ServerCPUUs     float64           `json:"server_cpu_us_per_msg,omitempty"` // server CPU time per reply in the window
 	GenCPUUs        float64           `json:"generator_cpu_us_per_msg,omitempty"`
 	MeterAcked      uint64            `json:"meter_values_acked,omitempty"`
+	MeterAfter      uint64            `json:"meter_values_acked_after_window,omitempty"` // of MeterAcked, acknowledged after the window closed
 	PersistedRows   *int64            `json:"persisted_rows,omitempty"`
 	FramesOut       uint64            `json:"frames_written,omitempty"` // by the generator
 	FramesIn        uint64            `json:"frames_read,omitempty"`
@@ -269,6 +270,7 @@ func runTarget(ctx context.Context, o *options, target string) (res *result, err
 	}
 	res.ServerCalls = stats.calls.Load()
 	res.MeterAcked = stats.meterAcks.Load()
+	res.MeterAfter = stats.meterAfter.Load()
 	res.FramesOut, res.FramesIn = stats.framesOut.Load(), stats.framesIn.Load()
 
 	// Stop the server, then count what it committed.
