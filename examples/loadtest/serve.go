@@ -241,39 +241,13 @@ func (c *control) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "rusage":
 		fmt.Fprint(w, cpuTime().Microseconds())
 	case "cpu/start":
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		f, err := os.Create(r.URL.Query().Get("file"))
-		if err == nil {
-			err = pprof.StartCPUProfile(f)
-		}
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		c.cpuFile = f
+		c.startRecording(w, r, &c.cpuFile, pprof.StartCPUProfile)
 	case "cpu/stop":
 		c.stopCPU()
 	case "trace/start":
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		f, err := os.Create(r.URL.Query().Get("file"))
-		if err == nil {
-			err = trace.Start(f)
-		}
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		c.traceFile = f
+		c.startRecording(w, r, &c.traceFile, trace.Start)
 	case "trace/stop":
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		if c.traceFile != nil {
-			trace.Stop()
-			c.traceFile.Close()
-			c.traceFile = nil
-		}
+		c.stopRecording(&c.traceFile, trace.Stop)
 	case "heap":
 		f, err := os.Create(r.URL.Query().Get("file"))
 		if err == nil {
@@ -289,13 +263,37 @@ func (c *control) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (c *control) stopCPU() {
+func (c *control) stopCPU() { c.stopRecording(&c.cpuFile, pprof.StopCPUProfile) }
+
+// startRecording creates the file the request names ("file") and starts a
+// CPU profile or an execution trace into it (start), keeping the file in
+// *slot until stopRecording. A file whose recording failed to start is
+// closed.
+func (c *control) startRecording(w http.ResponseWriter, r *http.Request, slot **os.File, start func(io.Writer) error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.cpuFile != nil {
-		pprof.StopCPUProfile()
-		c.cpuFile.Close()
-		c.cpuFile = nil
+	f, err := os.Create(r.URL.Query().Get("file"))
+	if err == nil {
+		if err = start(f); err != nil {
+			f.Close()
+		}
+	}
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	*slot = f
+}
+
+// stopRecording stops what startRecording started into *slot, if anything,
+// and closes its file.
+func (c *control) stopRecording(slot **os.File, stop func()) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if *slot != nil {
+		stop()
+		(*slot).Close()
+		*slot = nil
 	}
 }
 
