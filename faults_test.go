@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -93,17 +92,8 @@ func newDrill(t *testing.T, cfg ocppkit.Config) *drill {
 	if err := store.Migrate(context.Background(), direct); err != nil {
 		t.Fatal(err)
 	}
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy, err := faultproxy.Start(u.Host)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = proxy.Close() })
-	u.Host = proxy.Addr()
-	db := testdb.OpenPostgres(t, u.String())
+	proxy, proxied := faultproxy.Front(t, dsn)
+	db := testdb.OpenPostgres(t, proxied)
 
 	logs := &logCount{msgs: map[string]int{}}
 	cfg.DB = db

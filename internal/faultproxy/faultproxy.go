@@ -8,8 +8,10 @@ package faultproxy
 
 import (
 	"net"
+	"net/url"
 	"sync"
 	"sync/atomic"
+	"testing"
 )
 
 // Proxy forwards each connection accepted on Addr to the target address.
@@ -24,6 +26,7 @@ type Proxy struct {
 	conns   map[*pair]struct{}
 	resets  atomic.Int64
 	accepts atomic.Int64
+	trips   atomic.Int64
 	wg      sync.WaitGroup
 }
 
@@ -31,6 +34,7 @@ type Proxy struct {
 type pair struct {
 	client, server net.Conn
 	once           sync.Once
+	answered       atomic.Bool // the server sent bytes since the client last did
 }
 
 // Start listens on a free port of 127.0.0.1 and forwards to target
@@ -47,11 +51,37 @@ func Start(target string) (*Proxy, error) {
 	return p, nil
 }
 
+// Front starts a proxy to the host of the database URL dsn
+// ("postgres://user@host:port/db?…"), closed in t.Cleanup, and returns it
+// with dsn pointing at it instead. A dsn that is not such a URL skips the
+// test.
+func Front(t testing.TB, dsn string) (*Proxy, string) {
+	t.Helper()
+	u, err := url.Parse(dsn)
+	if err != nil || u.Host == "" {
+		t.Skipf("faultproxy: %q is not a URL with a host", dsn)
+	}
+	p, err := Start(u.Host)
+	if err != nil {
+		t.Fatalf("faultproxy: %v", err)
+	}
+	t.Cleanup(func() { _ = p.Close() })
+	u.Host = p.Addr()
+	return p, u.String()
+}
+
 // Addr returns the address the proxy listens on ("127.0.0.1:port").
 func (p *Proxy) Addr() string { return p.ln.Addr().String() }
 
 // Accepted returns how many connections the proxy has accepted.
 func (p *Proxy) Accepted() int64 { return p.accepts.Load() }
+
+// RoundTrips returns how many times a client has sent bytes, on any
+// connection, after the server had sent it bytes (or first on a new
+// connection): the round trips of request-response protocols. Bytes a
+// client sends before it has heard back — a pipeline, or one request
+// split over several reads — count once.
+func (p *Proxy) RoundTrips() int64 { return p.trips.Load() }
 
 // Resets returns how many connections Reset has cut.
 func (p *Proxy) Resets() int64 { return p.resets.Load() }
@@ -129,6 +159,7 @@ func (p *Proxy) serve(client net.Conn) {
 		return
 	}
 	c := &pair{client: client, server: server}
+	c.answered.Store(true)
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
@@ -139,22 +170,30 @@ func (p *Proxy) serve(client net.Conn) {
 	p.mu.Unlock()
 	var done sync.WaitGroup
 	done.Add(2)
-	go func() { defer done.Done(); p.pipe(c, server, client) }()
-	go func() { defer done.Done(); p.pipe(c, client, server) }()
+	go func() { defer done.Done(); p.pipe(c, server, client, true) }()
+	go func() { defer done.Done(); p.pipe(c, client, server, false) }()
 	done.Wait()
 	p.mu.Lock()
 	delete(p.conns, c)
 	p.mu.Unlock()
 }
 
-// pipe copies src to dst, holding each chunk while the proxy is frozen. The
-// pair closes as soon as either side ends.
-func (p *Proxy) pipe(c *pair, dst, src net.Conn) {
+// pipe copies src to dst, holding each chunk while the proxy is frozen.
+// toServer says which way it copies (for RoundTrips). The pair closes as
+// soon as either side ends.
+func (p *Proxy) pipe(c *pair, dst, src net.Conn, toServer bool) {
 	defer c.close()
 	buf := make([]byte, 32<<10)
 	for {
 		n, err := src.Read(buf)
 		if n > 0 {
+			if toServer {
+				if c.answered.Swap(false) {
+					p.trips.Add(1)
+				}
+			} else {
+				c.answered.Store(true)
+			}
 			if !p.waitThawed() {
 				return
 			}
