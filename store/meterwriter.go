@@ -587,10 +587,13 @@ func (w *MeterWriter) commitRows(ctx context.Context, reqs []*meterRequest, now 
 }
 
 // copyRows is commitRows on PostgreSQL: the rows go in as column arrays in
-// one INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING through the pgx
-// connection under database/sql. Like the COPY it replaced, one round trip
-// carries the batch in binary (multi-row INSERTs spent most of a batch in
-// round trips and planning); unlike COPY, it skips readings already stored.
+// one INSERT … SELECT FROM unnest(…) through the pgx connection under
+// database/sql. Like the COPY it replaced, the batch travels in binary
+// (multi-row INSERTs spent most of a batch in round trips and planning);
+// unlike COPY, it can skip readings already stored. A batch without
+// TransactionEvents is one round trip (sendRows); a batch with events
+// opens a transaction, claims the events, then sends the rows of those
+// that were new in one batch, and commits: four round trips.
 func (w *MeterWriter) copyRows(ctx context.Context, reqs []*meterRequest, now time.Time) (n int, err error) {
 	if w.sql == nil {
 		db, err := w.db.DB()
@@ -613,19 +616,14 @@ func (w *MeterWriter) copyRows(ctx context.Context, reqs []*meterRequest, now ti
 			return fmt.Errorf("PostgreSQL driver connection is %T, want pgx's (stdlib.Conn)", dc)
 		}
 		batch := func(insert string) error {
+			if !hasEvents(reqs) {
+				return w.sendRows(ctx, sc.Conn(), insert, rowsOf(reqs, now), &n)
+			}
 			return pgx.BeginFunc(ctx, sc.Conn(), func(tx pgx.Tx) error {
 				if err := w.claimEvents(ctx, pgxKeys(tx), reqs, now); err != nil {
 					return err
 				}
-				rows := rowsOf(reqs, now)
-				n = len(rows)
-				if _, err := tx.Exec(ctx, insert, meterArrays(rows)...); err != nil {
-					return err
-				}
-				return w.updateSessionEnergy(ctx, func(ctx context.Context, query string, args ...any) error {
-					_, err := tx.Exec(ctx, query, args...)
-					return err
-				}, rows)
+				return w.sendRows(ctx, tx, insert, rowsOf(reqs, now), &n)
 			})
 		}
 		// A plain INSERT first: ON CONFLICT DO NOTHING makes PostgreSQL
@@ -641,6 +639,45 @@ func (w *MeterWriter) copyRows(ctx context.Context, reqs []*meterRequest, now ti
 		return err
 	})
 	return n, err
+}
+
+// batchSender is a *pgx.Conn or a pgx.Tx.
+type batchSender interface {
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+}
+
+// sendRows writes rows and their sessions' energy on PostgreSQL in one
+// round trip: the INSERT and the energy UPDATE go out as one pgx batch.
+// On a *pgx.Conn the server runs the batch as one implicit transaction (all
+// or nothing, without a BEGIN and a COMMIT of its own); in a pgx.Tx it is
+// part of that transaction. Each round trip costs the network's latency,
+// and under load also the wait until a busy Go scheduler polls the network
+// again (measured in the load test: BEGIN alone took 9.6 ms of a 61 ms
+// batch). With 0.5 ms added each way between writer and database, a lone
+// write took 10.5 ms as BEGIN, INSERT, UPDATE and COMMIT, and 3.1 ms as one
+// batch. *n is set to the number of rows.
+func (w *MeterWriter) sendRows(ctx context.Context, conn batchSender, insert string, rows []MeterValue, n *int) error {
+	*n = len(rows)
+	var b pgx.Batch
+	b.Queue(insert, meterArrays(rows)...)
+	queue := func(_ context.Context, query string, args ...any) error {
+		b.Queue(query, args...)
+		return nil
+	}
+	if err := w.updateSessionEnergy(ctx, queue, rows); err != nil {
+		return err
+	}
+	return conn.SendBatch(ctx, &b).Close()
+}
+
+// hasEvents reports whether a request of reqs records a TransactionEvent.
+func hasEvents(reqs []*meterRequest) bool {
+	for _, r := range reqs {
+		if r.event != nil {
+			return true
+		}
+	}
+	return false
 }
 
 const (

@@ -6,12 +6,15 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"gorm.io/gorm"
 
+	"github.com/ocppkit/ocppkit/internal/faultproxy"
+	"github.com/ocppkit/ocppkit/internal/testdb"
 	"github.com/ocppkit/ocppkit/store"
 )
 
@@ -365,4 +368,86 @@ func TestMeterValueScopes(t *testing.T) {
 			t.Errorf("stored row %+v", mv)
 		}
 	})
+}
+
+// TestMeterWriterAtomic: the rows of a transaction and the energy of their
+// sessions are committed together or not at all, also when the energy
+// UPDATE is what fails (on PostgreSQL both go out as one pgx batch without
+// a BEGIN: its implicit transaction must hold them together).
+func TestMeterWriterAtomic(t *testing.T) {
+	each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		cp := newCP(t, s, "ATOMIC")
+		sess := startSession(t, s, cp.ID, 1, 0, at(0))
+		w := store.NewMeterWriter(s.DB(), store.MeterWriterConfig{Logger: slog.New(slog.DiscardHandler)})
+		t.Cleanup(func() { _ = w.Close(ctx) })
+
+		refuse := []string{
+			`CREATE TRIGGER refuse_energy BEFORE UPDATE ON ocpp_charging_sessions
+			BEGIN SELECT RAISE(ABORT, 'energy refused'); END`,
+		}
+		if s.DB().Dialector.Name() == "postgres" {
+			refuse = []string{
+				`CREATE FUNCTION refuse_energy() RETURNS trigger LANGUAGE plpgsql AS
+				$$ BEGIN RAISE EXCEPTION 'energy refused'; END $$`,
+				`CREATE TRIGGER refuse_energy BEFORE UPDATE ON ocpp_charging_sessions
+				FOR EACH ROW EXECUTE FUNCTION refuse_energy()`,
+			}
+		}
+		for _, q := range refuse {
+			if err := s.DB().Exec(q).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		err := w.Write(ctx, message(cp.ID, sess, at(1), 5000))
+		if err == nil || !strings.Contains(err.Error(), "energy refused") {
+			t.Fatalf("Write with the energy UPDATE refused = %v, want the trigger's error", err)
+		}
+		var n int64
+		s.DB().Model(&store.MeterValue{}).Count(&n)
+		if n != 0 {
+			t.Errorf("%d rows stored by a transaction whose energy UPDATE failed, want 0", n)
+		}
+	})
+}
+
+// TestMeterWriterRoundTrips: on PostgreSQL a batch of meter values without
+// TransactionEvents costs one round trip to the server (the INSERT and the
+// energy UPDATE in one pgx batch, its own transaction), not four (BEGIN,
+// INSERT, UPDATE, COMMIT): under load each reply waits for the Go
+// scheduler to poll the network, and a remote database adds its latency to
+// each. Counted by a TCP proxy in front of the test server.
+func TestMeterWriterRoundTrips(t *testing.T) {
+	proxy, dsn := faultproxy.Front(t, testdb.PostgresSchemaURL(t))
+	db := testdb.OpenPostgres(t, dsn)
+	sqlDB, err := db.DB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sqlDB.SetMaxOpenConns(1) // one connection: its statements stay prepared
+	s := migrated(t, db)
+	ctx := context.Background()
+	cp := newCP(t, s, "TRIPS")
+	sess := startSession(t, s, cp.ID, 1, 0, at(0))
+	w := newWriter(t, s, store.MeterWriterConfig{})
+	for i := range 3 {
+		before := proxy.RoundTrips()
+		if err := w.Write(ctx, message(cp.ID, sess, at(1+i), float64(1000*(i+1)))); err != nil {
+			t.Fatal(err)
+		}
+		trips := proxy.RoundTrips() - before
+		if i == 0 {
+			continue // the first prepares the statements on the connection
+		}
+		if trips != 1 {
+			t.Errorf("write %d: %d round trips, want 1", i, trips)
+		}
+	}
+	got, err := s.SessionByID(ctx, sess.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.EnergyConsumed != 3 {
+		t.Errorf("energy = %v kWh, want 3", got.EnergyConsumed)
+	}
 }
