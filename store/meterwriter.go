@@ -557,7 +557,7 @@ func (w *MeterWriter) commitRows(ctx context.Context, reqs []*meterRequest, now 
 			_ = tx.Rollback()
 		}
 	}()
-	if err := w.claimEvents(ctx, w.sqlKeys(tx), reqs, now); err != nil {
+	if err := w.claimEvents(ctx, tx, reqs, now); err != nil {
 		return 0, err
 	}
 	rows := rowsOf(reqs, now)
@@ -591,9 +591,8 @@ func (w *MeterWriter) commitRows(ctx context.Context, reqs []*meterRequest, now 
 // database/sql. Like the COPY it replaced, the batch travels in binary
 // (multi-row INSERTs spent most of a batch in round trips and planning);
 // unlike COPY, it can skip readings already stored. A batch without
-// TransactionEvents is one round trip (sendRows); a batch with events
-// opens a transaction, claims the events, then sends the rows of those
-// that were new in one batch, and commits: four round trips.
+// TransactionEvents is one round trip (sendRows), a batch with events two
+// (sendEvents).
 func (w *MeterWriter) copyRows(ctx context.Context, reqs []*meterRequest, now time.Time) (n int, err error) {
 	if w.sql == nil {
 		db, err := w.db.DB()
@@ -619,12 +618,7 @@ func (w *MeterWriter) copyRows(ctx context.Context, reqs []*meterRequest, now ti
 			if !hasEvents(reqs) {
 				return w.sendRows(ctx, sc.Conn(), insert, rowsOf(reqs, now), &n)
 			}
-			return pgx.BeginFunc(ctx, sc.Conn(), func(tx pgx.Tx) error {
-				if err := w.claimEvents(ctx, pgxKeys(tx), reqs, now); err != nil {
-					return err
-				}
-				return w.sendRows(ctx, tx, insert, rowsOf(reqs, now), &n)
-			})
+			return w.sendEvents(ctx, sc.Conn(), insert, reqs, now, &n)
 		}
 		// A plain INSERT first: ON CONFLICT DO NOTHING makes PostgreSQL
 		// insert each row speculatively (measured: 9% fewer rows per second
@@ -641,22 +635,17 @@ func (w *MeterWriter) copyRows(ctx context.Context, reqs []*meterRequest, now ti
 	return n, err
 }
 
-// batchSender is a *pgx.Conn or a pgx.Tx.
-type batchSender interface {
-	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
-}
-
 // sendRows writes rows and their sessions' energy on PostgreSQL in one
-// round trip: the INSERT and the energy UPDATE go out as one pgx batch.
-// On a *pgx.Conn the server runs the batch as one implicit transaction (all
-// or nothing, without a BEGIN and a COMMIT of its own); in a pgx.Tx it is
-// part of that transaction. Each round trip costs the network's latency,
-// and under load also the wait until a busy Go scheduler polls the network
-// again (measured in the load test: BEGIN alone took 9.6 ms of a 61 ms
-// batch). With 0.5 ms added each way between writer and database, a lone
-// write took 10.5 ms as BEGIN, INSERT, UPDATE and COMMIT, and 3.1 ms as one
-// batch. *n is set to the number of rows.
-func (w *MeterWriter) sendRows(ctx context.Context, conn batchSender, insert string, rows []MeterValue, n *int) error {
+// round trip: the INSERT and the energy UPDATE go out as one pgx batch,
+// followed by the statements then (sendEvents' COMMIT). Without an open
+// transaction the server runs the batch as one implicit transaction (all
+// or nothing, without a BEGIN and a COMMIT of its own). Each round trip
+// costs the network's latency, and under load also the wait until a busy
+// Go scheduler polls the network again (measured in the load test: BEGIN
+// alone took 9.6 ms of a 61 ms batch). With 0.5 ms added each way between
+// writer and database, a lone write took 10.5 ms as BEGIN, INSERT, UPDATE
+// and COMMIT, and 3.1 ms as one batch. *n is set to the number of rows.
+func (w *MeterWriter) sendRows(ctx context.Context, conn *pgx.Conn, insert string, rows []MeterValue, n *int, then ...string) error {
 	*n = len(rows)
 	var b pgx.Batch
 	b.Queue(insert, meterArrays(rows)...)
@@ -667,7 +656,49 @@ func (w *MeterWriter) sendRows(ctx context.Context, conn batchSender, insert str
 	if err := w.updateSessionEnergy(ctx, queue, rows); err != nil {
 		return err
 	}
+	for _, q := range then {
+		b.Queue(q)
+	}
 	return conn.SendBatch(ctx, &b).Close()
+}
+
+// sendEvents is sendRows for a batch with TransactionEvents, in one
+// transaction and two round trips: the first begins it and inserts every
+// event from arrays, RETURNING the keys of those that were new; the second
+// sends the rows of the requests whose event was new, their sessions'
+// energy, and COMMIT. A failed statement leaves the transaction open and
+// aborted: it is rolled back.
+func (w *MeterWriter) sendEvents(ctx context.Context, conn *pgx.Conn, insert string, reqs []*meterRequest, now time.Time, n *int) (err error) {
+	defer func() {
+		if err != nil && !conn.IsClosed() {
+			_, _ = conn.Exec(ctx, "ROLLBACK")
+		}
+	}()
+	evs := eventsToClaim(reqs)
+	var b pgx.Batch
+	b.Queue("BEGIN")
+	b.Queue(eventInsertArraysSQL, eventArrays(evs, now)...)
+	br := conn.SendBatch(ctx, &b)
+	var keys []eventKey
+	if _, err = br.Exec(); err == nil {
+		var rows pgx.Rows
+		if rows, err = br.Query(); err == nil {
+			keys, err = scanKeys(rows)
+			rows.Close()
+		}
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	inserted := make(map[eventKey]bool, len(keys))
+	for _, k := range keys {
+		inserted[k] = true
+	}
+	markClaimed(evs, inserted)
+	return w.sendRows(ctx, conn, insert, rowsOf(reqs, now), n, "COMMIT")
 }
 
 // hasEvents reports whether a request of reqs records a TransactionEvent.

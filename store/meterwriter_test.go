@@ -414,9 +414,10 @@ func TestMeterWriterAtomic(t *testing.T) {
 // TestMeterWriterRoundTrips: on PostgreSQL a batch of meter values without
 // TransactionEvents costs one round trip to the server (the INSERT and the
 // energy UPDATE in one pgx batch, its own transaction), not four (BEGIN,
-// INSERT, UPDATE, COMMIT): under load each reply waits for the Go
-// scheduler to poll the network, and a remote database adds its latency to
-// each. Counted by a TCP proxy in front of the test server.
+// INSERT, UPDATE, COMMIT), and one with events two, not five or more:
+// under load each reply waits for the Go scheduler to poll the network,
+// and a remote database adds its latency to each. Counted by a TCP proxy
+// in front of the test server.
 func TestMeterWriterRoundTrips(t *testing.T) {
 	proxy, dsn := faultproxy.Front(t, testdb.PostgresSchemaURL(t))
 	db := testdb.OpenPostgres(t, dsn)
@@ -443,11 +444,25 @@ func TestMeterWriterRoundTrips(t *testing.T) {
 			t.Errorf("write %d: %d round trips, want 1", i, trips)
 		}
 	}
+	// With TransactionEvents: two (BEGIN and the events; the rows, the
+	// energy and COMMIT).
+	for i := range 3 {
+		ts := at(10 + i)
+		ev := store.TransactionEvent{ChargePointID: cp.ID, ChargingSessionID: sess.ID, SeqNo: i + 1,
+			EventType: store.TransactionUpdated, TriggerReason: "MeterValuePeriodic", Timestamp: ts}
+		before := proxy.RoundTrips()
+		if dup, err := w.WriteTransactionEvent(ctx, ev, message(cp.ID, sess, ts, float64(5000+1000*i))); err != nil || dup {
+			t.Fatalf("event %d: duplicate %v, %v", i, dup, err)
+		}
+		if trips := proxy.RoundTrips() - before; i > 0 && trips != 2 {
+			t.Errorf("event %d: %d round trips, want 2", i, trips)
+		}
+	}
 	got, err := s.SessionByID(ctx, sess.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.EnergyConsumed != 3 {
-		t.Errorf("energy = %v kWh, want 3", got.EnergyConsumed)
+	if got.EnergyConsumed != 7 {
+		t.Errorf("energy = %v kWh, want 7", got.EnergyConsumed)
 	}
 }

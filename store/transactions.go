@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -391,11 +390,6 @@ func keyOf(ev *TransactionEvent) eventKey {
 	return eventKey{ev.ChargingSessionID, ev.SeqNo, dbTime(ev.Timestamp).UnixMicro()}
 }
 
-// keysFunc runs an INSERT … RETURNING charging_session_id, seq_no,
-// timestamp in the writer's transaction (database/sql or pgx) and returns
-// the keys of the rows it inserted.
-type keysFunc func(ctx context.Context, query string, args ...any) ([]eventKey, error)
-
 type scanner interface {
 	Next() bool
 	Scan(dest ...any) error
@@ -443,46 +437,34 @@ func parseSQLiteTime(s string) (time.Time, error) {
 	return time.Time{}, errors.New("store: unreadable timestamp " + s)
 }
 
-// sqlKeys runs the event INSERTs on SQLite as the statements prepare made
-// once (w.prepared): SQLite compiles a multi-row INSERT at a cost that
-// grows with its rows, which for a batch's events once took as much CPU as
-// inserting them.
-func (w *MeterWriter) sqlKeys(tx *sql.Tx) keysFunc {
-	return func(ctx context.Context, query string, args ...any) ([]eventKey, error) {
-		var rows *sql.Rows
-		var err error
-		if st, ok := w.prepared[query]; ok {
-			rows, err = tx.StmtContext(ctx, st).QueryContext(ctx, args...)
-		} else {
-			rows, err = tx.QueryContext(ctx, query, args...)
-		}
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		return scanKeys(rows)
+// insertEvents runs an event INSERT … RETURNING charging_session_id,
+// seq_no, timestamp in tx (SQLite) and returns the keys of the rows it
+// inserted. It runs the statements prepare made once (w.prepared): SQLite
+// compiles a multi-row INSERT at a cost that grows with its rows, which
+// for a batch's events once took as much CPU as inserting them.
+func (w *MeterWriter) insertEvents(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]eventKey, error) {
+	var rows *sql.Rows
+	var err error
+	if st, ok := w.prepared[query]; ok {
+		rows, err = tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	} else {
+		rows, err = tx.QueryContext(ctx, query, args...)
 	}
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	return scanKeys(rows)
 }
 
-func pgxKeys(tx pgx.Tx) keysFunc {
-	return func(ctx context.Context, query string, args ...any) ([]eventKey, error) {
-		rows, err := tx.Query(ctx, query, args...)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		return scanKeys(rows)
-	}
-}
-
-// eventStmtSizes are the event counts of the INSERTs claimEvents runs, in
-// decreasing order (9 parameters per event): a few texts only, so their
-// statements are prepared once (SQLite: w.prepared; PostgreSQL: pgx's
-// statement cache) instead of compiled for every batch's count.
+// eventStmtSizes are the event counts of the INSERTs claimEvents runs on
+// SQLite, in decreasing order (9 parameters per event): a few texts only,
+// so their statements are prepared once (w.prepared) instead of compiled
+// for every batch's count.
 var eventStmtSizes = []int{100, 10, 1}
 
-// eventInsertSQL returns the INSERT of n events, RETURNING the keys of
-// those it inserted.
+// eventInsertSQL returns the INSERT of n events on SQLite, RETURNING the
+// keys of those it inserted.
 func (w *MeterWriter) eventInsertSQL(n int) string {
 	if q, ok := w.evSQL[n]; ok {
 		return q
@@ -513,9 +495,40 @@ func (w *MeterWriter) eventInsertSQL(n int) string {
 }
 
 // claimEvents records the TransactionEvents of reqs in the writer's
-// transaction and marks dup the requests whose event was recorded before
-// (or appears twice in the batch): their rows are not written.
-func (w *MeterWriter) claimEvents(ctx context.Context, keys keysFunc, reqs []*meterRequest, now time.Time) error {
+// transaction tx on SQLite (on PostgreSQL: sendEvents) and marks dup the
+// requests whose event was recorded before (or appears twice in the
+// batch): their rows are not written.
+func (w *MeterWriter) claimEvents(ctx context.Context, tx *sql.Tx, reqs []*meterRequest, now time.Time) error {
+	evs := eventsToClaim(reqs)
+	inserted := make(map[eventKey]bool, len(evs))
+	args := make([]any, 0, 9*min(len(evs), eventStmtSizes[0]))
+	rest := evs
+	for _, n := range eventStmtSizes {
+		for len(rest) >= n {
+			args = args[:0]
+			for _, r := range rest[:n] {
+				ev := r.event
+				args = append(args, int64(ev.ChargePointID), int64(ev.ChargingSessionID), int64(ev.SeqNo), ev.EventType,
+					ev.TriggerReason, dbTime(ev.Timestamp), ev.Offline, ev.ChargingState, receivedAt(ev, now))
+			}
+			ks, err := w.insertEvents(ctx, tx, w.eventInsertSQL(n), args...)
+			if err != nil {
+				return err
+			}
+			for _, k := range ks {
+				inserted[k] = true
+			}
+			rest = rest[n:]
+		}
+	}
+	markClaimed(evs, inserted)
+	return nil
+}
+
+// eventsToClaim returns the requests of reqs whose event is to be
+// inserted: it clears dup on every request, then marks dup each request
+// whose event an earlier request of the batch carries.
+func eventsToClaim(reqs []*meterRequest) []*meterRequest {
 	var evs []*meterRequest
 	var seen map[eventKey]bool
 	for _, r := range reqs {
@@ -534,35 +547,48 @@ func (w *MeterWriter) claimEvents(ctx context.Context, keys keysFunc, reqs []*me
 		seen[k] = true
 		evs = append(evs, r)
 	}
-	inserted := make(map[eventKey]bool, len(evs))
-	args := make([]any, 0, 9*min(len(evs), eventStmtSizes[0]))
-	rest := evs
-	for _, n := range eventStmtSizes {
-		for len(rest) >= n {
-			args = args[:0]
-			for _, r := range rest[:n] {
-				ev := r.event
-				at := ev.ReceivedAt
-				if at.IsZero() {
-					at = now
-				}
-				args = append(args, int64(ev.ChargePointID), int64(ev.ChargingSessionID), int64(ev.SeqNo), ev.EventType,
-					ev.TriggerReason, dbTime(ev.Timestamp), ev.Offline, ev.ChargingState, dbTime(at))
-			}
-			ks, err := keys(ctx, w.eventInsertSQL(n), args...)
-			if err != nil {
-				return err
-			}
-			for _, k := range ks {
-				inserted[k] = true
-			}
-			rest = rest[n:]
-		}
-	}
+	return evs
+}
+
+// markClaimed marks dup the requests of evs whose event is not among the
+// inserted keys (it was recorded before).
+func markClaimed(evs []*meterRequest, inserted map[eventKey]bool) {
 	for _, r := range evs {
 		if !inserted[keyOf(r.event)] {
 			r.dup = true
 		}
 	}
-	return nil
+}
+
+// receivedAt is ev.ReceivedAt for storage, now when it is zero.
+func receivedAt(ev *TransactionEvent, now time.Time) time.Time {
+	if ev.ReceivedAt.IsZero() {
+		return dbTime(now)
+	}
+	return dbTime(ev.ReceivedAt)
+}
+
+// eventInsertArraysSQL inserts events on PostgreSQL from one array per
+// column, whatever their count, RETURNING the keys of those it inserted.
+const eventInsertArraysSQL = `INSERT INTO ` + TransactionEventsTable + ` (charge_point_id, charging_session_id, seq_no, event_type,
+	trigger_reason, "timestamp", offline, charging_state, received_at)
+	SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::timestamptz[],
+	$7::boolean[], $8::text[], $9::timestamptz[])
+	ON CONFLICT (charging_session_id, seq_no, "timestamp") DO NOTHING RETURNING charging_session_id, seq_no, "timestamp"`
+
+// eventArrays returns the events of evs as the parameters of
+// eventInsertArraysSQL.
+func eventArrays(evs []*meterRequest, now time.Time) []any {
+	n := len(evs)
+	cp, sess, seq := make([]int64, n), make([]int64, n), make([]int64, n)
+	typ, reason, state := make([]string, n), make([]string, n), make([]string, n)
+	ts, received := make([]time.Time, n), make([]time.Time, n)
+	offline := make([]bool, n)
+	for i, r := range evs {
+		ev := r.event
+		cp[i], sess[i], seq[i] = int64(ev.ChargePointID), int64(ev.ChargingSessionID), int64(ev.SeqNo)
+		typ[i], reason[i], state[i] = ev.EventType, ev.TriggerReason, ev.ChargingState
+		ts[i], received[i], offline[i] = dbTime(ev.Timestamp), receivedAt(ev, now), ev.Offline
+	}
+	return []any{cp, sess, seq, typ, reason, ts, offline, state, received}
 }

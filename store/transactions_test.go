@@ -452,3 +452,38 @@ func TestWriteTransactionEventsBatch(t *testing.T) {
 		}
 	})
 }
+
+// TestWriteTransactionEventStoredReadings: a new event whose readings are
+// stored already (sent before by another path, or a batch retried) is
+// recorded, and its readings are not stored twice. On PostgreSQL the first
+// attempt fails on the reading key inside the event's transaction, which
+// must be rolled back before the batch is written again.
+func TestWriteTransactionEventStoredReadings(t *testing.T) {
+	each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		cp := newCP(t, s, "TX-STORED")
+		sess := record(t, s, store.TransactionUpdate{ChargePointID: cp.ID, TransactionID: "s", EventType: store.TransactionStarted,
+			Timestamp: at(0), EVSEID: 1, ConnectorID: 1}).Session
+		w := newWriter(t, s, store.MeterWriterConfig{})
+		mv := reading(at(1), 1500, "Sample.Periodic")
+		mv.ChargePointID, mv.ChargingSessionID, mv.TransactionID, mv.EVSEID, mv.ConnectorID = cp.ID, &sess.ID, &sess.TransactionID, 1, 1
+		if err := w.Write(ctx, []store.MeterValue{mv}); err != nil {
+			t.Fatal(err)
+		}
+		ev := store.TransactionEvent{ChargePointID: cp.ID, ChargingSessionID: sess.ID, SeqNo: 1, EventType: store.TransactionUpdated,
+			TriggerReason: "MeterValuePeriodic", Timestamp: at(1)}
+		if dup, err := w.WriteTransactionEvent(ctx, ev, []store.MeterValue{mv}); err != nil || dup {
+			t.Fatalf("event with stored readings: duplicate %v, %v", dup, err)
+		}
+		if dup, err := w.WriteTransactionEvent(ctx, ev, []store.MeterValue{mv}); err != nil || !dup {
+			t.Fatalf("the event again: duplicate %v, %v; want a duplicate", dup, err)
+		}
+		if n := meterRows(t, s, sess.ID); n != 1 {
+			t.Errorf("meter rows %d, want 1", n)
+		}
+		evs, err := s.TransactionEvents(ctx, sess.ID)
+		if err != nil || len(evs) != 2 {
+			t.Errorf("%d events, %v; want 2 (Started, Updated)", len(evs), err)
+		}
+	})
+}
