@@ -693,11 +693,7 @@ func (w *MeterWriter) sendEvents(ctx context.Context, conn *pgx.Conn, insert str
 	if err != nil {
 		return err
 	}
-	inserted := make(map[eventKey]bool, len(keys))
-	for _, k := range keys {
-		inserted[k] = true
-	}
-	markClaimed(evs, inserted)
+	markClaimed(evs, keys)
 	return w.sendRows(ctx, conn, insert, rowsOf(reqs, now), n, "COMMIT")
 }
 

@@ -500,7 +500,7 @@ func (w *MeterWriter) eventInsertSQL(n int) string {
 // batch): their rows are not written.
 func (w *MeterWriter) claimEvents(ctx context.Context, tx *sql.Tx, reqs []*meterRequest, now time.Time) error {
 	evs := eventsToClaim(reqs)
-	inserted := make(map[eventKey]bool, len(evs))
+	var inserted []eventKey
 	args := make([]any, 0, 9*min(len(evs), eventStmtSizes[0]))
 	rest := evs
 	for _, n := range eventStmtSizes {
@@ -515,9 +515,7 @@ func (w *MeterWriter) claimEvents(ctx context.Context, tx *sql.Tx, reqs []*meter
 			if err != nil {
 				return err
 			}
-			for _, k := range ks {
-				inserted[k] = true
-			}
+			inserted = append(inserted, ks...)
 			rest = rest[n:]
 		}
 	}
@@ -551,10 +549,14 @@ func eventsToClaim(reqs []*meterRequest) []*meterRequest {
 }
 
 // markClaimed marks dup the requests of evs whose event is not among the
-// inserted keys (it was recorded before).
-func markClaimed(evs []*meterRequest, inserted map[eventKey]bool) {
+// keys the INSERTs returned (it was recorded before).
+func markClaimed(evs []*meterRequest, inserted []eventKey) {
+	fresh := make(map[eventKey]bool, len(inserted))
+	for _, k := range inserted {
+		fresh[k] = true
+	}
 	for _, r := range evs {
-		if !inserted[keyOf(r.event)] {
+		if !fresh[keyOf(r.event)] {
 			r.dup = true
 		}
 	}
