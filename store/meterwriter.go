@@ -99,12 +99,18 @@ type MeterWriter struct {
 	prepared  map[string]*sql.Stmt
 	evSQL     map[int]string
 	energySQL map[int]string
-	cfg       MeterWriterConfig
-	log       *slog.Logger
-	reqs      chan *meterRequest
-	mu        sync.RWMutex // guards closed and sending on reqs
-	closed    bool
-	done      chan struct{}
+	// noPipeline is set once a PostgreSQL connection turned out to use
+	// another query mode than pgx's default (see pipeline). Writer
+	// goroutine only.
+	noPipeline bool
+	// encBuf holds the encoded parameters of a pipelined batch, reused.
+	encBuf []byte
+	cfg    MeterWriterConfig
+	log    *slog.Logger
+	reqs   chan *meterRequest
+	mu     sync.RWMutex // guards closed and sending on reqs
+	closed bool
+	done   chan struct{}
 }
 
 // Request states: a request is taken by the writer or abandoned by its
@@ -239,25 +245,12 @@ func (w *MeterWriter) run() {
 		if !ok {
 			return
 		}
-		batch = append(batch[:0], first)
-		n := len(first.rows)
-		waited := false
-	collect:
-		for n < w.cfg.MaxBatch {
-			select {
-			case r, ok := <-w.reqs:
-				if !ok {
-					break collect
-				}
-				batch = append(batch, r)
-				n += len(r.rows)
-				continue
-			default:
-			}
-			if waited || w.cfg.MaxDelay <= 0 || len(batch) == 1 {
-				break // idle, or waited once already
-			}
-			waited = true
+		var n int
+		var open bool
+		batch, n, open = w.collectQueued(append(batch[:0], first), len(first.rows))
+		// Under load (more than one request was queued) wait once for
+		// more, to fill the transaction.
+		if open && n < w.cfg.MaxBatch && w.cfg.MaxDelay > 0 && len(batch) > 1 {
 			if timer == nil {
 				timer = time.NewTimer(w.cfg.MaxDelay)
 			} else {
@@ -266,47 +259,74 @@ func (w *MeterWriter) run() {
 			select {
 			case r, ok := <-w.reqs:
 				timer.Stop()
-				if !ok {
-					break collect
+				if ok {
+					batch, _, _ = w.collectQueued(append(batch, r), n+len(r.rows))
 				}
-				batch = append(batch, r)
-				n += len(r.rows)
 			case <-timer.C:
-				break collect
 			}
 		}
-		w.flush(batch)
+		// A pipelined flush returns what it collected but could not
+		// pipeline (a batch with TransactionEvents).
+		for rest := w.flush(batch); len(rest) > 0; {
+			rest = w.flush(rest)
+		}
 		clear(batch)
 	}
 }
 
 // flush writes the requests of batch that their callers still wait for.
-// A panic (a bug, or a driver's) fails the batch and is logged; the writer
-// goes on.
-func (w *MeterWriter) flush(batch []*meterRequest) {
+// On PostgreSQL a batch without TransactionEvents is pipelined (see
+// pipeline): flush then goes on with what is queued and returns requests
+// it took from the queue but did not write, for the next flush. A panic (a
+// bug, or a driver's) fails the batch and is logged; the writer goes on.
+func (w *MeterWriter) flush(batch []*meterRequest) (rest []*meterRequest) {
 	defer func() {
 		if p := recover(); p != nil {
 			w.log.Error("store: meter writer panicked; batch failed", "panic", p, "stack", string(debug.Stack()))
 			w.closeStmts()
-			for _, r := range batch {
-				if r.state.Load() == reqTaken {
-					select {
-					case r.done <- fmt.Errorf("store: meter writer panicked: %v", p):
-					default: // already answered
-					}
-				}
-			}
+			failTaken(batch, fmt.Errorf("store: meter writer panicked: %v", p))
 		}
 	}()
+	live := takeQueued(batch)
+	if len(live) == 0 {
+		return nil
+	}
+	if w.pg && !w.noPipeline && !hasEvents(live) {
+		return w.pipeline(live)
+	}
+	w.settle(live)
+	return nil
+}
+
+// takeQueued marks the requests of batch whose callers still wait as taken
+// and returns them.
+func takeQueued(batch []*meterRequest) []*meterRequest {
 	live := batch[:0:0]
 	for _, r := range batch {
 		if r.state.CompareAndSwap(reqQueued, reqTaken) {
 			live = append(live, r)
 		}
 	}
-	if len(live) == 0 {
-		return
+	return live
+}
+
+// failTaken answers the taken requests of reqs that have no answer yet
+// with err.
+func failTaken(reqs []*meterRequest, err error) {
+	for _, r := range reqs {
+		if r.state.Load() == reqTaken {
+			select {
+			case r.done <- err:
+			default: // already answered
+			}
+		}
 	}
+}
+
+// settle writes the taken requests live in one transaction and answers
+// them. If it fails, each request is retried alone, so one caller's bad
+// rows fail that caller only.
+func (w *MeterWriter) settle(live []*meterRequest) {
 	err := w.commit(live)
 	if err == nil || len(live) == 1 {
 		for _, r := range live {
@@ -314,10 +334,16 @@ func (w *MeterWriter) flush(batch []*meterRequest) {
 		}
 		return
 	}
+	w.retryAlone(live, err)
+}
+
+// retryAlone writes each request of live in a transaction of its own after
+// their shared transaction failed with err. Safe even if that transaction
+// did commit (its COMMIT's answer lost with the connection): rows already
+// stored are skipped.
+func (w *MeterWriter) retryAlone(live []*meterRequest, err error) {
 	w.log.Error("store: meter values batch failed, retrying each request alone",
 		"requests", len(live), "error", err)
-	// Safe even if the batch did commit (its COMMIT's answer lost with the
-	// connection): rows already stored are skipped.
 	for _, r := range live {
 		r.done <- w.commit([]*meterRequest{r})
 	}
@@ -607,25 +633,22 @@ func (w *MeterWriter) copyRows(ctx context.Context, reqs []*meterRequest, now ti
 	}
 	defer conn.Close()
 	err = conn.Raw(func(dc any) error {
-		// pgx's database/sql driver (gorm.io/driver/postgres) exposes its
-		// *pgx.Conn; asserting the method, not the type, keeps the store
-		// free of the driver package.
-		sc, ok := dc.(interface{ Conn() *pgx.Conn })
-		if !ok {
-			return fmt.Errorf("PostgreSQL driver connection is %T, want pgx's (stdlib.Conn)", dc)
+		pc, err := pgxConn(dc)
+		if err != nil {
+			return err
 		}
 		batch := func(insert string) error {
 			if !hasEvents(reqs) {
-				return w.sendRows(ctx, sc.Conn(), insert, rowsOf(reqs, now), &n)
+				return w.sendRows(ctx, pc, insert, rowsOf(reqs, now), &n)
 			}
-			return w.sendEvents(ctx, sc.Conn(), insert, reqs, now, &n)
+			return w.sendEvents(ctx, pc, insert, reqs, now, &n)
 		}
 		// A plain INSERT first: ON CONFLICT DO NOTHING makes PostgreSQL
 		// insert each row speculatively (measured: 9% fewer rows per second
 		// for a fleet's batches). A reading stored before (a resent
 		// MeterValues, a retried commit) makes it fail on the reading key;
 		// the batch is then written again, skipping what is stored.
-		err := batch(insertMeterArrays)
+		err = batch(insertMeterArrays)
 		var pe *pgconn.PgError
 		if errors.As(err, &pe) && pe.Code == pgUniqueViolation && pe.ConstraintName == readingKeyIndex {
 			err = batch(insertMeterArrays + onConflictDoNothing)
