@@ -2,13 +2,16 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/ocppkit/ocppkit/store"
-	"github.com/ocppkit/ocppkit/store/sqlitedb"
+	"github.com/ocppkit/ocppkit/store/anydb"
 )
 
 // BenchmarkMeterWriter isolates the database side of the meter scenario:
@@ -17,17 +20,23 @@ import (
 // loop, as the MeterValues handler does. b.N counts messages; rows/s is
 // reported. Variants switch off SQLite foreign keys or drop the secondary
 // indexes of ocpp_meter_values to attribute the cost per row. The plain
-// SQLite variant also measures the load test's ceiling for the same fleet
-// (with 10,000 messages or more) and reports the writer's ratio to it.
+// SQLite variant and the PostgreSQL one (in a schema of its own in the
+// database of OCPP_TEST_DATABASE_URL; skipped without it) also measure
+// the load test's ceiling for the same fleet (with 10,000 messages or
+// more) and report the writer's ratio to it: the writer's own share of the
+// load test's gap, without the sockets and the load generator on the same
+// cores.
 //
 //	go test ./examples/loadtest -run '^$' -bench MeterWriter -benchtime 20000x
 func BenchmarkMeterWriter(b *testing.B) {
+	pgURL := os.Getenv("OCPP_TEST_DATABASE_URL")
 	for _, bc := range []struct {
 		name   string
 		params string
 		ddl    []string
 	}{
 		{name: "sqlite"},
+		{name: "postgres"},
 		{name: "sqlite no foreign keys", params: "?_foreign_keys=off"},
 		{name: "sqlite cache 64MiB", params: "?_cache_size=-65536"},
 		{name: "sqlite no secondary indexes", ddl: []string{
@@ -37,10 +46,14 @@ func BenchmarkMeterWriter(b *testing.B) {
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			ctx := context.Background()
-			db, err := sqlitedb.Open(filepath.Join(b.TempDir(), "ocpp.db") + bc.params)
-			if err != nil {
-				b.Fatal(err)
+			o := &options{db: "sqlite"}
+			if bc.name == "postgres" {
+				if pgURL == "" {
+					b.Skip("OCPP_TEST_DATABASE_URL not set")
+				}
+				o = &options{db: "postgres", dsn: pgURL}
 			}
+			db := openBenchDB(b, o, bc.params)
 			if err := store.Migrate(ctx, db); err != nil {
 				b.Fatal(err)
 			}
@@ -104,12 +117,11 @@ func BenchmarkMeterWriter(b *testing.B) {
 			el := time.Since(start)
 			b.ReportMetric(float64(b.N)/el.Seconds(), "msgs/s")
 			b.ReportMetric(float64(4*b.N)/el.Seconds(), "rows/s")
-			if bc.name == "sqlite" && b.N >= 10000 {
+			if (bc.name == "sqlite" || bc.name == "postgres") && b.N >= 10000 {
 				// The load test's ceiling for the same fleet, measured here
-				// too: the writer's own share of the gap, without the
-				// sockets' work on the same cores.
+				// too.
 				b.StopTimer()
-				ceiling, err := measureCeiling(ctx, &options{db: "sqlite"}, conns, ceilingRun{rows: 4 * b.N, maxDur: time.Minute})
+				ceiling, err := measureCeiling(ctx, o, conns, ceilingRun{rows: 4 * b.N, maxDur: time.Minute})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -118,4 +130,34 @@ func BenchmarkMeterWriter(b *testing.B) {
 			}
 		})
 	}
+}
+
+// openBenchDB opens a migrated-to-be database of o's kind for a benchmark:
+// an SQLite file in a temporary directory (with params appended to its
+// path), or a fresh PostgreSQL schema, dropped when the benchmark ends.
+func openBenchDB(b *testing.B, o *options, params string) *gorm.DB {
+	b.Helper()
+	dsn := filepath.Join(b.TempDir(), "ocpp.db") + params
+	if o.db == "postgres" {
+		dbh, err := prepareDB(context.Background(), o)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() {
+			if err := dbh.cleanup(); err != nil {
+				b.Error(err)
+			}
+		})
+		dsn = dbh.dsn
+	}
+	db, err := anydb.Open(dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { sqlDB.Close() })
+	return db
 }
