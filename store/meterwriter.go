@@ -66,7 +66,11 @@ type MeterWriterConfig struct {
 	// commit within it (a hung connection, a lock that is never released),
 	// the transaction is abandoned, the callers of its batch get an error
 	// wrapping context.DeadlineExceeded, and the writer goes on with the
-	// next batch. Default DefaultWriteTimeout (5s).
+	// next batch. On PostgreSQL, where batches are pipelined (the next
+	// sent before the previous one's result is read), a pipeline takes no
+	// new batch once half of WriteTimeout has passed since it began, and
+	// all of it ends within WriteTimeout: each batch gets at least half.
+	// Default DefaultWriteTimeout (5s).
 	WriteTimeout time.Duration
 }
 
