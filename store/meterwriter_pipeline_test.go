@@ -97,3 +97,38 @@ func TestMeterWriterPipelines(t *testing.T) {
 		}
 	}
 }
+
+// TestMeterWriterSimpleProtocol: a host whose pgx connections use the
+// simple protocol (as for PgBouncer) gets the writer without pipelining,
+// which needs prepared statements, and loses nothing.
+func TestMeterWriterSimpleProtocol(t *testing.T) {
+	db := testdb.OpenPostgres(t, testdb.PostgresSchemaURL(t)+"&default_query_exec_mode=simple_protocol")
+	s := migrated(t, db)
+	ctx := context.Background()
+	cp := newCP(t, s, "SIMPLE")
+	sess := startSession(t, s, cp.ID, 1, 0, at(0))
+	w := newWriter(t, s, store.MeterWriterConfig{MaxBatch: 8})
+	var wg sync.WaitGroup
+	for i := range 20 {
+		wg.Go(func() {
+			if err := w.Write(ctx, message(cp.ID, sess, at(1+i), float64(1000*(i+1)))); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	var n int64
+	if err := db.Model(&store.MeterValue{}).Where("charging_session_id = ?", sess.ID).Count(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	if n != 80 {
+		t.Errorf("rows = %d, want 80", n)
+	}
+	got, err := s.SessionByID(ctx, sess.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.EnergyConsumed != 20 {
+		t.Errorf("energy = %v kWh, want 20", got.EnergyConsumed)
+	}
+}
