@@ -82,11 +82,17 @@ func (w *MeterWriter) pipeline(live []*meterRequest) (rest []*meterRequest) {
 	)
 	defer func() {
 		if p := recover(); p != nil {
-			w.log.Error("store: meter writer panicked; batch failed", "panic", p)
+			// Every request this pipeline took (or collected) and did not
+			// answer gets the panic; flush logs it and answers live.
+			err := fmt.Errorf("store: meter writer panicked: %v", p)
 			for _, f := range sent {
-				failTaken(f.reqs, fmt.Errorf("store: meter writer panicked: %v", p))
+				failTaken(f.reqs, err)
 			}
-			panic(p) // flush logs the stack and answers live
+			for _, f := range failed {
+				failTaken(f.reqs, err)
+			}
+			failTaken(takeQueued(rest), err)
+			panic(p)
 		}
 	}()
 	if w.sql == nil {
