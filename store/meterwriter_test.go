@@ -379,8 +379,7 @@ func TestMeterWriterAtomic(t *testing.T) {
 		ctx := context.Background()
 		cp := newCP(t, s, "ATOMIC")
 		sess := startSession(t, s, cp.ID, 1, 0, at(0))
-		w := store.NewMeterWriter(s.DB(), store.MeterWriterConfig{Logger: slog.New(slog.DiscardHandler)})
-		t.Cleanup(func() { _ = w.Close(ctx) })
+		w := newWriter(t, s, store.MeterWriterConfig{Logger: slog.New(slog.DiscardHandler)})
 
 		refuse := []string{
 			`CREATE TRIGGER refuse_energy BEFORE UPDATE ON ocpp_charging_sessions
